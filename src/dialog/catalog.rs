@@ -1,0 +1,230 @@
+//! The compiled, validated form of the files in `dialogs/`: what the engine reads at run time.
+//!
+//! Every `Catalog` was produced by `compile`, so code may rely on its invariants:
+//! every text exists in every language, every required question exists with the
+//! right kind, and every reference between questions points at an earlier question.
+
+use crate::domain::Lang;
+use std::collections::BTreeMap;
+
+/// A text in every supported language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LangText {
+    pub vi: String,
+    pub en: String,
+}
+
+impl LangText {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One activity group of the report (a row of table III.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Stable identifier stored with each session (for example `health`). Never shown.
+    pub id: String,
+    /// Row number in the official report, 1-based, in file order.
+    pub number: usize,
+    /// Quick-entry code (for example `sk`), lower case.
+    pub code: String,
+    /// Further quick-entry spellings (for example `suc khoe`), lower case.
+    pub aliases: Vec<String>,
+    /// Full official name used in the report.
+    pub official: LangText,
+    /// Short label used on buttons.
+    pub short: LangText,
+}
+
+/// The kind of answer a question takes, with its validation limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuestionKind {
+    /// One of the activity groups (buttons).
+    Group,
+    /// A class of the chosen group: recent classes as buttons, or a typed new name.
+    Class {
+        min_len: usize,
+        max_len: usize,
+        max_buttons: usize,
+    },
+    /// A local date: today/yesterday buttons or typed; never in the future.
+    Date,
+    /// A whole number within limits; `at_most` names an earlier number question.
+    Number {
+        min: u32,
+        max: u32,
+        at_most: Option<String>,
+    },
+    /// Free text within length limits.
+    Text { min_len: usize, max_len: usize },
+    /// One of fixed options (buttons).
+    Choice { options: Vec<ChoiceOption> },
+}
+
+/// One option of a `Choice` question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceOption {
+    /// Stored with the session.
+    pub id: String,
+    pub label: LangText,
+}
+
+/// One question of the session dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// Stable id; answers are stored under it. The built-in ones are
+    /// `group`, `class`, `date`, `total` and `female`.
+    pub id: String,
+    pub kind: QuestionKind,
+    /// The question itself.
+    pub prompt: LangText,
+    /// Short label for the summary ("Date", "Attendance").
+    pub label: LangText,
+    /// Optional questions get a "skip" button.
+    pub optional: bool,
+    /// Error texts that override the shared ones in `messages`, by error code.
+    pub errors: BTreeMap<String, LangText>,
+}
+
+/// A bot command shown in `/help` and registered with `setMyCommands`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandHelp {
+    /// Without the slash, lower case.
+    pub name: String,
+    pub description: LangText,
+}
+
+/// Everything the bot says and asks, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    /// In report order.
+    pub groups: Vec<Group>,
+    /// In dialog order.
+    pub questions: Vec<Question>,
+    /// In menu order.
+    pub commands: Vec<CommandHelp>,
+    /// Every other text, by key (see `REQUIRED_TEXTS`).
+    pub texts: BTreeMap<String, LangText>,
+}
+
+/// The text keys the code uses, with the placeholders each may contain.
+/// `compile` rejects dialog files that miss one of these or use an unknown placeholder.
+pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
+    // Start, help, language.
+    ("welcome", &[]),
+    ("help", &[]),
+    ("button.log", &[]),
+    ("lang.changed", &[]),
+    ("lang.usage", &[]),
+    // The session dialog.
+    ("dialog.started", &[]),
+    ("dialog.resumed", &[]),
+    ("dialog.kept", &[]),
+    ("dialog.cancelled", &[]),
+    ("dialog.nothing_to_cancel", &[]),
+    ("dialog.new_class_button", &[]),
+    ("dialog.new_class_prompt", &[]),
+    ("dialog.today_button", &[]),
+    ("dialog.yesterday_button", &[]),
+    ("dialog.skip_button", &[]),
+    ("dialog.summary", &["answers"]),
+    ("dialog.save_button", &[]),
+    ("dialog.edit_button", &[]),
+    ("dialog.cancel_button", &[]),
+    ("dialog.back_button", &[]),
+    ("dialog.edit_prompt", &[]),
+    ("dialog.saved", &["number", "group", "group_classes", "group_attendance", "group_female", "classes", "attendance", "female", "period"]),
+    ("dialog.use_buttons", &[]),
+    ("dialog.stale_button", &[]),
+    ("dialog.not_text", &[]),
+    ("dialog.unknown_command", &["command"]),
+    ("dialog.not_in_group", &[]),
+    ("dialog.idle", &[]),
+    // Shared validation errors; a question may override any of them.
+    ("error.not_a_number", &[]),
+    ("error.too_small", &["min"]),
+    ("error.too_large", &["max"]),
+    ("error.above_other", &["other", "max"]),
+    ("error.bad_date", &[]),
+    ("error.future_date", &["today"]),
+    ("error.too_short", &["min"]),
+    ("error.too_long", &["max"]),
+    // Totals and reports.
+    ("totals.heading", &["period"]),
+    ("totals.line", &["group", "classes", "attendance", "female"]),
+    ("totals.centre", &["classes", "attendance", "female"]),
+    ("totals.empty", &[]),
+    ("report.title", &[]),
+    ("report.centre", &["centre"]),
+    ("report.period", &["from", "to"]),
+    ("report.columns", &[]),
+    ("report.row_numbers", &["classes", "attendance", "female"]),
+    ("report.total_line", &["attendance"]),
+    ("report.female_share", &["percent"]),
+    ("report.bad_period", &["input"]),
+];
+
+impl Catalog {
+    /// The text `key` in `lang`. Compile guarantees every `REQUIRED_TEXTS` key exists;
+    /// an unknown key (a programming error) yields the key itself rather than a panic.
+    pub fn text<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {
+        self.texts.get(key).map_or(key, |t| t.get(lang))
+    }
+
+    /// The text `key` in `lang` with `{name}` placeholders replaced by `values`.
+    pub fn render(&self, key: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+        fill(self.text(key, lang), values)
+    }
+
+    /// The error text `code` for `question`: its own override, else the shared one.
+    pub fn error(&self, question: &Question, code: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+        match question.errors.get(code) {
+            Some(own) => fill(own.get(lang), values),
+            None => self.render(&format!("error.{code}"), lang, values),
+        }
+    }
+
+    /// The group with stable id `id`.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The question with id `id`, with its position.
+    pub fn question(&self, id: &str) -> Option<(usize, &Question)> {
+        self.questions.iter().enumerate().find(|(_, q)| q.id == id)
+    }
+}
+
+/// Replaces each `{name}` in `template` with its value; unknown placeholders stay as they are.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The placeholders (`{name}`) a template uses, in order of appearance.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    found.push(name);
+                }
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    found
+}

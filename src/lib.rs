@@ -1,0 +1,29 @@
+//! rollcall: a Telegram bot for Vietnam's community learning centres (TTHTCĐ).
+//!
+//! Organisers log each class session through a short dialog; directors get the
+//! period report (table III.2) they send to the education office.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! Telegram update ─► inbox (redb) ─► runtime: engine step ─► one redb transaction
+//!                                                         (state, sessions, outbox)
+//!                                        outbox (redb) ─► sender ─► Bot API
+//! ```
+//!
+//! - [`dialog`]: the pure engine and the compiled dialog files (`dialogs/`).
+//! - [`store`]: the only code that touches redb.
+//! - [`report`]: aggregation and rendering of the period report.
+//! - [`runtime`]: runs one engine step inside one store transaction.
+//! - [`telegram`]: the only code that knows teloxide (fetch loop, sender).
+//! - [`console`]: the same dialogs in a terminal.
+//! - [`domain`], [`outgoing`]: shared vocabulary.
+
+pub mod console;
+pub mod dialog;
+pub mod domain;
+pub mod outgoing;
+pub mod report;
+pub mod runtime;
+pub mod store;
+pub mod telegram;

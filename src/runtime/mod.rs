@@ -1,0 +1,1 @@
+//! Runs one engine step inside one store transaction.
