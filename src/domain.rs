@@ -120,7 +120,10 @@ pub enum ClassChoice {
     Existing(ClassId),
     /// A class typed by the organiser: its display name and its matching key
     /// (`dialog::parse::class_name`). The store reuses a class with the same key.
-    New { name: String, key: String },
+    New {
+        name: String,
+        key: String,
+    },
 }
 
 /// A confirmed session as the engine hands it to the store.

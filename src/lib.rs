@@ -19,6 +19,8 @@
 //! - [`console`]: the same dialogs in a terminal.
 //! - [`domain`], [`outgoing`]: shared vocabulary.
 
+pub mod cli;
+pub mod config;
 pub mod console;
 pub mod dialog;
 pub mod domain;

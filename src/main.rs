@@ -1,1 +1,21 @@
-fn main() {}
+//! The `rollcall` binary: parses the command line, sets up logging, runs the subcommand.
+
+use clap::Parser;
+use rollcall::cli::{execute, Cli};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match execute(Cli::parse().command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("rollcall: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -138,7 +138,20 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("dialog.cancel_button", &[]),
     ("dialog.back_button", &[]),
     ("dialog.edit_prompt", &[]),
-    ("dialog.saved", &["number", "group", "group_classes", "group_attendance", "group_female", "classes", "attendance", "female", "period"]),
+    (
+        "dialog.saved",
+        &[
+            "number",
+            "group",
+            "group_classes",
+            "group_attendance",
+            "group_female",
+            "classes",
+            "attendance",
+            "female",
+            "period",
+        ],
+    ),
     ("dialog.use_buttons", &[]),
     ("dialog.stale_button", &[]),
     ("dialog.not_text", &[]),
@@ -182,7 +195,13 @@ impl Catalog {
     }
 
     /// The error text `code` for `question`: its own override, else the shared one.
-    pub fn error(&self, question: &Question, code: &str, lang: Lang, values: &[(&str, &str)]) -> String {
+    pub fn error(
+        &self,
+        question: &Question,
+        code: &str,
+        lang: Lang,
+        values: &[(&str, &str)],
+    ) -> String {
         match question.errors.get(code) {
             Some(own) => fill(own.get(lang), values),
             None => self.render(&format!("error.{code}"), lang, values),

@@ -1,9 +1,22 @@
-//! The session dialog state machine.
+//! The session dialog state machine: one input in, the next chat state and effects out.
+//!
+//! The engine never fails and never panics on user input: anything it cannot use gets a
+//! short reply in the user's language and the same question again.
 
-use super::{Catalog, ChatState, Effect, Facts, Input, Sender};
-use crate::domain::{CentreId, Now};
+use super::callback::{self, Action};
+use super::catalog::{Catalog, Question, QuestionKind};
+use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, SavedInfo, Sender};
+use super::parse::{self, NumberError};
+use super::state::{Answer, ChatState, Draft, Step};
+use super::text::{escape_html, format_count, format_date};
+use crate::domain::{CentreId, ClassChoice, Lang, NewSession, Now, Period, UserId};
+use std::collections::BTreeMap;
 
 /// Advances one chat's dialog by one input.
+///
+/// `centre` is the centre a new draft is logged for (the runtime decides it; later
+/// issues add roles). The returned effects are carried out by the runtime, in order,
+/// in the same transaction that stores the returned state.
 pub fn step(
     catalog: &Catalog,
     facts: &dyn Facts,
@@ -13,6 +26,900 @@ pub fn step(
     input: Input,
     now: Now,
 ) -> (ChatState, Vec<Effect>) {
-    let _ = (catalog, facts, centre, sender, input, now);
-    (state, Vec::new())
+    let lang = state
+        .lang
+        .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()));
+    let mut turn = Turn {
+        catalog,
+        facts,
+        user: sender.user,
+        lang,
+        now,
+        state,
+        effects: Vec::new(),
+    };
+    match input {
+        Input::Command { name, args } => turn.command(&name, args.trim(), centre, sender),
+        Input::Text(text) => turn.typed(&text, centre, sender),
+        Input::Button { data } => turn.pressed(&data),
+        Input::NotText => turn.not_text(sender),
+        Input::SessionSaved(info) => turn.saved(&info),
+    }
+    (turn.state, turn.effects)
+}
+
+/// The working set of one step.
+struct Turn<'a> {
+    catalog: &'a Catalog,
+    facts: &'a dyn Facts,
+    user: UserId,
+    lang: Lang,
+    now: Now,
+    state: ChatState,
+    effects: Vec<Effect>,
+}
+
+impl Turn<'_> {
+    // ---- Output helpers. ----
+
+    fn text(&self, key: &str) -> String {
+        self.catalog.text(key, self.lang).to_owned()
+    }
+
+    fn say(&mut self, html: String) {
+        self.effects.push(Effect::Reply(Reply {
+            html,
+            keyboard: None,
+        }));
+    }
+
+    fn say_with(&mut self, html: String, keyboard: Keyboard) {
+        self.effects.push(Effect::Reply(Reply {
+            html,
+            keyboard: Some(keyboard),
+        }));
+    }
+
+    fn say_key(&mut self, key: &str) {
+        let html = self.text(key);
+        self.say(html);
+    }
+
+    /// The persistent keyboard under the text field with the "log a session" button.
+    fn main_keyboard(&self) -> Keyboard {
+        Keyboard::Persistent(vec![vec![self.text("button.log")]])
+    }
+
+    fn button(&self, label: String, action: &Action) -> Button {
+        Button {
+            label,
+            data: callback::encode(self.state.stamp, action),
+        }
+    }
+
+    // ---- Commands. ----
+
+    fn command(&mut self, name: &str, args: &str, centre: CentreId, sender: &Sender) {
+        match name {
+            "start" if !sender.private => self.say_key("dialog.not_in_group"),
+            "start" => {
+                if args == "log" || self.state.draft.is_some() {
+                    self.start_or_resume(centre);
+                } else {
+                    let html = self.text("welcome");
+                    let keyboard = self.main_keyboard();
+                    self.say_with(html, keyboard);
+                }
+            }
+            "log" if !sender.private => self.say_key("dialog.not_in_group"),
+            "log" => self.start_or_resume(centre),
+            "cancel" => self.cancel(),
+            "help" => {
+                let mut html = self.text("help");
+                for command in &self.catalog.commands {
+                    html.push_str(&format!(
+                        "\n/{} — {}",
+                        command.name,
+                        command.description.get(self.lang)
+                    ));
+                }
+                self.say(html);
+                self.remind_draft();
+            }
+            "lang" => match parse_lang(args) {
+                Some(lang) => {
+                    self.state.lang = Some(lang);
+                    self.lang = lang;
+                    let html = self.text("lang.changed");
+                    let keyboard = self.main_keyboard();
+                    self.say_with(html, keyboard);
+                    self.remind_draft();
+                }
+                None => {
+                    self.say_key("lang.usage");
+                    self.remind_draft();
+                }
+            },
+            "totals" => {
+                let centre = self.state.draft.as_ref().map_or(centre, |d| d.centre);
+                self.effects.push(Effect::ShowTotals { centre });
+                self.remind_draft();
+            }
+            "report" => {
+                let centre = self.state.draft.as_ref().map_or(centre, |d| d.centre);
+                let period = if args.is_empty() {
+                    Some(Period::year_to_date(self.now.today))
+                } else {
+                    parse::period(args)
+                };
+                match period {
+                    Some(period) => self.effects.push(Effect::ShowReport { centre, period }),
+                    None => {
+                        let html = self.catalog.render(
+                            "report.bad_period",
+                            self.lang,
+                            &[("input", &escape_html(args))],
+                        );
+                        self.say(html);
+                    }
+                }
+                self.remind_draft();
+            }
+            other => {
+                let html = self.catalog.render(
+                    "dialog.unknown_command",
+                    self.lang,
+                    &[("command", &escape_html(&format!("/{other}")))],
+                );
+                self.say(html);
+                self.remind_draft();
+            }
+        }
+    }
+
+    /// Starts a new draft, or continues the one in progress (a second `/log` must not
+    /// silently throw away answers already given).
+    fn start_or_resume(&mut self, centre: CentreId) {
+        if self.state.draft.is_some() {
+            self.say_key("dialog.resumed");
+            self.ask_current();
+            return;
+        }
+        self.state.draft = Some(Draft {
+            centre,
+            answers: BTreeMap::new(),
+            at: Step::Summary,
+        });
+        self.say_key("dialog.started");
+        self.advance(false);
+    }
+
+    fn cancel(&mut self) {
+        if self.state.draft.take().is_some() {
+            self.effects.push(Effect::CloseButtons);
+            let html = self.text("dialog.cancelled");
+            let keyboard = self.main_keyboard();
+            self.say_with(html, keyboard);
+        } else {
+            self.say_key("dialog.nothing_to_cancel");
+        }
+    }
+
+    /// After answering a side command during a dialog: say the draft is kept and ask again.
+    fn remind_draft(&mut self) {
+        if self.state.draft.is_some() {
+            self.say_key("dialog.kept");
+            self.ask_current();
+        }
+    }
+
+    // ---- Typed text. ----
+
+    fn typed(&mut self, text: &str, centre: CentreId, sender: &Sender) {
+        if !sender.private {
+            // Privacy mode lets only commands and replies through; whatever else arrives
+            // from a group is not meant for the bot.
+            return;
+        }
+        let trimmed = text.trim();
+        if self.is_log_button(trimmed) {
+            self.start_or_resume(centre);
+            return;
+        }
+        let Some(draft) = &self.state.draft else {
+            let html = self.text("dialog.idle");
+            let keyboard = self.main_keyboard();
+            self.say_with(html, keyboard);
+            return;
+        };
+        match draft.at.clone() {
+            Step::Asking { question, editing } => self.answer_text(&question, editing, trimmed),
+            Step::NewClassName { question, editing } => {
+                self.answer_class_name(&question, editing, trimmed);
+            }
+            Step::Summary | Step::ChoosingEdit => {
+                self.say_key("dialog.use_buttons");
+                self.ask_current();
+            }
+        }
+    }
+
+    /// Whether the text is the label of the persistent "log a session" button, in any language.
+    fn is_log_button(&self, text: &str) -> bool {
+        self.catalog
+            .texts
+            .get("button.log")
+            .is_some_and(|t| Lang::ALL.iter().any(|&l| t.get(l).trim() == text))
+    }
+
+    fn answer_text(&mut self, question_id: &str, editing: bool, text: &str) {
+        let Some((_, question)) = self.catalog.question(question_id) else {
+            return self.lost_question();
+        };
+        let question = question.clone();
+        let answer = match &question.kind {
+            QuestionKind::Group => self.group_from_text(text).map(Answer::Group),
+            QuestionKind::Class { .. } => {
+                return self.answer_class_name(question_id, editing, text);
+            }
+            QuestionKind::Date => self.date_from_text(&question, text).map(Answer::Date),
+            QuestionKind::Number { min, max, at_most } => self
+                .number_from_text(&question, *min, *max, at_most.as_deref(), text)
+                .map(Answer::Number),
+            QuestionKind::Text { min_len, max_len } => {
+                let (display, _) = parse::class_name(text);
+                check_length(&display, *min_len, *max_len)
+                    .map(|()| Answer::Text(display))
+                    .map_err(|(code, n)| {
+                        self.catalog
+                            .error(&question, code, self.lang, &[(limit_name(code), &n)])
+                    })
+            }
+            QuestionKind::Choice { options } => options
+                .iter()
+                .find(|o| Lang::ALL.iter().any(|&l| same_words(o.label.get(l), text)))
+                .map(|o| Answer::Choice(o.id.clone()))
+                .ok_or_else(|| self.text("dialog.use_buttons")),
+        };
+        match answer {
+            Ok(answer) => self.accept(&question, answer, editing),
+            Err(html) => {
+                self.say(html);
+                self.ask_current();
+            }
+        }
+    }
+
+    fn group_from_text(&self, text: &str) -> Result<String, String> {
+        let wanted = parse::class_name(text).1;
+        self.catalog
+            .groups
+            .iter()
+            .find(|g| {
+                g.code == wanted
+                    || g.aliases.contains(&wanted)
+                    || Lang::ALL.iter().any(|&l| {
+                        same_words(g.short.get(l), &wanted)
+                            || same_words(g.official.get(l), &wanted)
+                    })
+            })
+            .map(|g| g.id.clone())
+            .ok_or_else(|| self.text("dialog.use_buttons"))
+    }
+
+    fn date_from_text(&self, question: &Question, text: &str) -> Result<chrono::NaiveDate, String> {
+        match parse::date(text, self.now.today) {
+            None => Err(self.catalog.error(question, "bad_date", self.lang, &[])),
+            Some(date) if date > self.now.today => Err(self.catalog.error(
+                question,
+                "future_date",
+                self.lang,
+                &[("today", &format_date(self.now.today))],
+            )),
+            Some(date) => Ok(date),
+        }
+    }
+
+    fn number_from_text(
+        &self,
+        question: &Question,
+        min: u32,
+        max: u32,
+        at_most: Option<&str>,
+        text: &str,
+    ) -> Result<u32, String> {
+        let lang = self.lang;
+        let min_s = format_count(u64::from(min), lang);
+        let max_s = format_count(u64::from(max), lang);
+        let value = match parse::whole_number(text) {
+            Ok(n) => n,
+            Err(NumberError::NotANumber) => {
+                return Err(self.catalog.error(question, "not_a_number", lang, &[]))
+            }
+            Err(NumberError::Negative) => {
+                return Err(self
+                    .catalog
+                    .error(question, "too_small", lang, &[("min", &min_s)]))
+            }
+            Err(NumberError::TooLarge) => {
+                return Err(self
+                    .catalog
+                    .error(question, "too_large", lang, &[("max", &max_s)]))
+            }
+        };
+        if value < u64::from(min) {
+            return Err(self
+                .catalog
+                .error(question, "too_small", lang, &[("min", &min_s)]));
+        }
+        if value > u64::from(max) {
+            return Err(self
+                .catalog
+                .error(question, "too_large", lang, &[("max", &max_s)]));
+        }
+        if let Some(other_id) = at_most {
+            if let Some(Answer::Number(limit)) = self.answer(other_id) {
+                if value > u64::from(*limit) {
+                    let label = self
+                        .catalog
+                        .question(other_id)
+                        .map_or(other_id.to_owned(), |(_, q)| q.label.get(lang).to_owned());
+                    return Err(self.catalog.error(
+                        question,
+                        "above_other",
+                        lang,
+                        &[
+                            ("other", &label),
+                            ("max", &format_count(u64::from(*limit), lang)),
+                        ],
+                    ));
+                }
+            }
+        }
+        // The range check above bounds the value by a u32 maximum.
+        Ok(u32::try_from(value).unwrap_or(max))
+    }
+
+    fn answer_class_name(&mut self, question_id: &str, editing: bool, text: &str) {
+        let Some((_, question)) = self.catalog.question(question_id) else {
+            return self.lost_question();
+        };
+        let question = question.clone();
+        let QuestionKind::Class {
+            min_len, max_len, ..
+        } = question.kind
+        else {
+            return self.lost_question();
+        };
+        let (display, key) = parse::class_name(text);
+        if let Err((code, n)) = check_length(&display, min_len, max_len) {
+            let html = self
+                .catalog
+                .error(&question, code, self.lang, &[(limit_name(code), &n)]);
+            self.say(html);
+            self.ask_new_class_name(question_id, editing);
+            return;
+        }
+        let Some(Answer::Group(group)) = self.answer("group").cloned() else {
+            return self.lost_question();
+        };
+        let centre = self.draft_centre();
+        let answer = match self.facts.class_by_key(centre, &group, &key) {
+            Some(existing) => Answer::Class {
+                id: Some(existing.id),
+                name: existing.name,
+            },
+            None => Answer::Class {
+                id: None,
+                name: display,
+            },
+        };
+        self.accept(&question, answer, editing);
+    }
+
+    // ---- Buttons. ----
+
+    fn pressed(&mut self, data: &str) {
+        let Some((stamp, action)) = callback::decode(data) else {
+            return self.stale();
+        };
+        if stamp != self.state.stamp {
+            return self.stale();
+        }
+        let Some(draft) = &self.state.draft else {
+            return self.stale();
+        };
+        match (draft.at.clone(), action) {
+            (Step::Asking { question, editing }, action) => {
+                self.answer_button(&question, editing, action);
+            }
+            (Step::NewClassName { question, editing }, Action::Back) => {
+                // Back from typing a new class name to the list of classes.
+                self.set_step(Step::Asking { question, editing });
+                self.ask_current();
+            }
+            (Step::Summary, Action::Save) => self.save(),
+            (Step::Summary, Action::Edit) => {
+                self.set_step(Step::ChoosingEdit);
+                self.ask_current();
+            }
+            (Step::Summary | Step::ChoosingEdit, Action::Cancel) => self.cancel(),
+            (Step::ChoosingEdit, Action::EditQuestion(id)) => {
+                if self.catalog.question(&id).is_some() {
+                    self.set_step(Step::Asking {
+                        question: id,
+                        editing: true,
+                    });
+                    self.ask_current();
+                } else {
+                    self.stale();
+                }
+            }
+            (Step::ChoosingEdit, Action::Back) => {
+                self.set_step(Step::Summary);
+                self.ask_current();
+            }
+            _ => self.stale(),
+        }
+    }
+
+    fn answer_button(&mut self, question_id: &str, editing: bool, action: Action) {
+        let Some((_, question)) = self.catalog.question(question_id) else {
+            return self.lost_question();
+        };
+        let question = question.clone();
+        let answer = match (&question.kind, action) {
+            (_, Action::Skip) if question.optional => Answer::Skipped,
+            (QuestionKind::Group, Action::Group(id)) if self.catalog.group(&id).is_some() => {
+                Answer::Group(id)
+            }
+            (QuestionKind::Class { .. }, Action::NewClass) => {
+                self.ask_new_class_name(question_id, editing);
+                return;
+            }
+            (QuestionKind::Class { .. }, Action::Class(id)) => {
+                let Some(Answer::Group(group)) = self.answer("group").cloned() else {
+                    return self.stale();
+                };
+                match self.facts.class_by_id(self.draft_centre(), &group, id) {
+                    Some(class) => Answer::Class {
+                        id: Some(class.id),
+                        name: class.name,
+                    },
+                    None => return self.stale(),
+                }
+            }
+            (QuestionKind::Date, Action::Today) => Answer::Date(self.now.today),
+            (QuestionKind::Date, Action::Yesterday) => {
+                Answer::Date(self.now.today.pred_opt().unwrap_or(self.now.today))
+            }
+            (QuestionKind::Choice { options }, Action::Option(id))
+                if options.iter().any(|o| o.id == id) =>
+            {
+                Answer::Choice(id)
+            }
+            (_, Action::Back) if editing => {
+                self.set_step(Step::Summary);
+                self.ask_current();
+                return;
+            }
+            _ => return self.stale(),
+        };
+        self.accept(&question, answer, editing);
+    }
+
+    fn stale(&mut self) {
+        let notice = self.text("dialog.stale_button");
+        self.effects.push(Effect::Notice(notice));
+    }
+
+    fn not_text(&mut self, sender: &Sender) {
+        if !sender.private {
+            return;
+        }
+        if self.state.draft.is_some() {
+            self.say_key("dialog.not_text");
+            self.ask_current();
+        } else {
+            let html = self.text("dialog.idle");
+            let keyboard = self.main_keyboard();
+            self.say_with(html, keyboard);
+        }
+    }
+
+    // ---- Moving through the questions. ----
+
+    fn answer(&self, question_id: &str) -> Option<&Answer> {
+        self.state.draft.as_ref()?.answers.get(question_id)
+    }
+
+    fn draft_centre(&self) -> CentreId {
+        self.state.draft.as_ref().map_or(0, |d| d.centre)
+    }
+
+    fn set_step(&mut self, at: Step) {
+        if let Some(draft) = &mut self.state.draft {
+            draft.at = at;
+        }
+    }
+
+    /// Stores an accepted answer and moves on. Answers that depended on the changed one
+    /// (the class of a changed group, a female count above a lowered total) are dropped
+    /// so that they are asked again rather than kept wrong.
+    fn accept(&mut self, question: &Question, answer: Answer, editing: bool) {
+        let catalog = self.catalog;
+        let Some(draft) = &mut self.state.draft else {
+            return;
+        };
+        let changed = draft.answers.get(&question.id) != Some(&answer);
+        draft.answers.insert(question.id.clone(), answer);
+        if changed {
+            for dependent in &catalog.questions {
+                let depends = match &dependent.kind {
+                    QuestionKind::Class { .. } => question.kind == QuestionKind::Group,
+                    QuestionKind::Number {
+                        at_most: Some(other),
+                        ..
+                    } => *other == question.id,
+                    _ => false,
+                };
+                if depends && !still_valid(dependent, &draft.answers) {
+                    draft.answers.remove(&dependent.id);
+                }
+            }
+        }
+        self.advance(editing);
+    }
+
+    /// Asks the first unanswered question, or shows the summary when all are answered.
+    fn advance(&mut self, editing: bool) {
+        let Some(draft) = &mut self.state.draft else {
+            return;
+        };
+        let next = self
+            .catalog
+            .questions
+            .iter()
+            .find(|q| !draft.answers.contains_key(&q.id));
+        draft.at = match next {
+            Some(q) => Step::Asking {
+                question: q.id.clone(),
+                editing,
+            },
+            None => Step::Summary,
+        };
+        self.state.stamp = self.state.stamp.wrapping_add(1);
+        self.ask_current();
+    }
+
+    fn ask_new_class_name(&mut self, question_id: &str, editing: bool) {
+        self.set_step(Step::NewClassName {
+            question: question_id.to_owned(),
+            editing,
+        });
+        self.ask_current();
+    }
+
+    /// Sends the prompt for wherever the draft stands, with its buttons.
+    fn ask_current(&mut self) {
+        let Some(draft) = &self.state.draft else {
+            return;
+        };
+        match draft.at.clone() {
+            Step::Asking { question, editing } => self.ask_question(&question, editing),
+            Step::NewClassName { .. } => {
+                let html = self.text("dialog.new_class_prompt");
+                let back = self.button(self.text("dialog.back_button"), &Action::Back);
+                self.say_with(html, Keyboard::Inline(vec![vec![back]]));
+            }
+            Step::Summary => self.show_summary(),
+            Step::ChoosingEdit => {
+                let mut rows: Vec<Vec<Button>> = self
+                    .catalog
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        vec![self.button(
+                            q.label.get(self.lang).to_owned(),
+                            &Action::EditQuestion(q.id.clone()),
+                        )]
+                    })
+                    .collect();
+                rows.push(vec![
+                    self.button(self.text("dialog.back_button"), &Action::Back)
+                ]);
+                let html = self.text("dialog.edit_prompt");
+                self.say_with(html, Keyboard::Inline(rows));
+            }
+        }
+    }
+
+    fn ask_question(&mut self, question_id: &str, editing: bool) {
+        let Some((_, question)) = self.catalog.question(question_id) else {
+            return self.lost_question();
+        };
+        let lang = self.lang;
+        let mut rows: Vec<Vec<Button>> = match &question.kind {
+            QuestionKind::Group => self
+                .catalog
+                .groups
+                .chunks(2)
+                .map(|pair| {
+                    pair.iter()
+                        .map(|g| {
+                            self.button(g.short.get(lang).to_owned(), &Action::Group(g.id.clone()))
+                        })
+                        .collect()
+                })
+                .collect(),
+            QuestionKind::Class { max_buttons, .. } => {
+                let group = match self.answer("group") {
+                    Some(Answer::Group(group)) => group.clone(),
+                    _ => return self.lost_question(),
+                };
+                let mut rows: Vec<Vec<Button>> = self
+                    .facts
+                    .recent_classes(self.draft_centre(), &group, *max_buttons)
+                    .into_iter()
+                    .map(|c| vec![self.button(c.name, &Action::Class(c.id))])
+                    .collect();
+                rows.push(vec![
+                    self.button(self.text("dialog.new_class_button"), &Action::NewClass)
+                ]);
+                rows
+            }
+            QuestionKind::Date => vec![vec![
+                self.button(self.text("dialog.today_button"), &Action::Today),
+                self.button(self.text("dialog.yesterday_button"), &Action::Yesterday),
+            ]],
+            QuestionKind::Choice { options } => options
+                .iter()
+                .map(|o| {
+                    vec![self.button(o.label.get(lang).to_owned(), &Action::Option(o.id.clone()))]
+                })
+                .collect(),
+            QuestionKind::Number { .. } | QuestionKind::Text { .. } => Vec::new(),
+        };
+        if question.optional {
+            rows.push(vec![
+                self.button(self.text("dialog.skip_button"), &Action::Skip)
+            ]);
+        }
+        if editing {
+            rows.push(vec![
+                self.button(self.text("dialog.back_button"), &Action::Back)
+            ]);
+        }
+        let html = question.prompt.get(lang).to_owned();
+        if rows.is_empty() {
+            self.say(html);
+        } else {
+            self.say_with(html, Keyboard::Inline(rows));
+        }
+    }
+
+    fn show_summary(&mut self) {
+        let Some(draft) = &self.state.draft else {
+            return;
+        };
+        let lines: Vec<String> = self
+            .catalog
+            .questions
+            .iter()
+            .filter_map(|q| {
+                let value = self.describe(draft.answers.get(&q.id)?);
+                Some(format!(
+                    "<b>{}</b>: {}",
+                    escape_html(q.label.get(self.lang)),
+                    value
+                ))
+            })
+            .collect();
+        let html = self.catalog.render(
+            "dialog.summary",
+            self.lang,
+            &[("answers", &lines.join("\n"))],
+        );
+        let row = vec![
+            self.button(self.text("dialog.save_button"), &Action::Save),
+            self.button(self.text("dialog.edit_button"), &Action::Edit),
+            self.button(self.text("dialog.cancel_button"), &Action::Cancel),
+        ];
+        self.say_with(html, Keyboard::Inline(vec![row]));
+    }
+
+    /// An answer as shown in the summary (escaped HTML).
+    fn describe(&self, answer: &Answer) -> String {
+        let lang = self.lang;
+        match answer {
+            Answer::Group(id) => self
+                .catalog
+                .group(id)
+                .map_or_else(|| escape_html(id), |g| escape_html(g.short.get(lang))),
+            Answer::Class { name, .. } | Answer::Text(name) => escape_html(name),
+            Answer::Date(date) => format_date(*date),
+            Answer::Number(n) => format_count(u64::from(*n), lang),
+            Answer::Choice(id) => self
+                .catalog
+                .questions
+                .iter()
+                .find_map(|q| match &q.kind {
+                    QuestionKind::Choice { options } => options.iter().find(|o| o.id == *id),
+                    _ => None,
+                })
+                .map_or_else(|| escape_html(id), |o| escape_html(o.label.get(lang))),
+            Answer::Skipped => "—".to_owned(),
+        }
+    }
+
+    /// The draft refers to a question the dialog files no longer have (they changed
+    /// between two steps): start the remaining questions over rather than get stuck.
+    fn lost_question(&mut self) {
+        let catalog = self.catalog;
+        if let Some(draft) = &mut self.state.draft {
+            draft
+                .answers
+                .retain(|id, _| catalog.questions.iter().any(|q| q.id == *id));
+        }
+        self.advance(false);
+    }
+
+    // ---- Saving. ----
+
+    fn save(&mut self) {
+        let Some(draft) = self.state.draft.take() else {
+            return self.stale();
+        };
+        match self.new_session(&draft) {
+            Some(session) => {
+                self.effects.push(Effect::CloseButtons);
+                self.effects.push(Effect::SaveSession(session));
+            }
+            None => {
+                // Some required answer is missing (the dialog files changed meanwhile): ask it.
+                self.state.draft = Some(draft);
+                self.advance(false);
+            }
+        }
+    }
+
+    fn new_session(&self, draft: &Draft) -> Option<NewSession> {
+        let Some(Answer::Group(group)) = draft.answers.get("group") else {
+            return None;
+        };
+        let Some(Answer::Class { id, name }) = draft.answers.get("class") else {
+            return None;
+        };
+        let Some(Answer::Date(date)) = draft.answers.get("date") else {
+            return None;
+        };
+        let Some(Answer::Number(total)) = draft.answers.get("total") else {
+            return None;
+        };
+        let Some(Answer::Number(female)) = draft.answers.get("female") else {
+            return None;
+        };
+        let class = match id {
+            Some(id) => ClassChoice::Existing(*id),
+            None => {
+                let (name, key) = parse::class_name(name);
+                ClassChoice::New { name, key }
+            }
+        };
+        let extra = self
+            .catalog
+            .questions
+            .iter()
+            .filter(|q| !BUILT_IN.contains(&q.id.as_str()))
+            .filter_map(|q| {
+                let value = match draft.answers.get(&q.id)? {
+                    Answer::Text(t) | Answer::Choice(t) => t.clone(),
+                    Answer::Number(n) => n.to_string(),
+                    Answer::Date(d) => d.to_string(),
+                    Answer::Skipped => return None,
+                    Answer::Group(g) => g.clone(),
+                    Answer::Class { name, .. } => name.clone(),
+                };
+                Some((q.id.clone(), value))
+            })
+            .collect();
+        Some(NewSession {
+            centre: draft.centre,
+            organiser: self.user,
+            group: group.clone(),
+            class,
+            date: *date,
+            total: *total,
+            female: *female,
+            extra,
+            created_at: self.now.at,
+        })
+    }
+
+    fn saved(&mut self, info: &SavedInfo) {
+        let lang = self.lang;
+        let group = self
+            .catalog
+            .group(&info.group)
+            .map_or_else(|| info.group.clone(), |g| g.short.get(lang).to_owned());
+        let count = |n: u64| format_count(n, lang);
+        let period = format!(
+            "{} – {}",
+            format_date(info.period.from),
+            format_date(info.period.to)
+        );
+        let html = self.catalog.render(
+            "dialog.saved",
+            lang,
+            &[
+                ("number", &info.session.to_string()),
+                ("group", &escape_html(&group)),
+                ("group_classes", &count(info.group_totals.classes)),
+                ("group_attendance", &count(info.group_totals.attendance)),
+                ("group_female", &count(info.group_totals.female)),
+                ("classes", &count(info.centre_totals.classes)),
+                ("attendance", &count(info.centre_totals.attendance)),
+                ("female", &count(info.centre_totals.female)),
+                ("period", &period),
+            ],
+        );
+        let keyboard = self.main_keyboard();
+        self.say_with(html, keyboard);
+    }
+}
+
+/// The questions whose answers are session fields rather than extra answers.
+const BUILT_IN: [&str; 5] = ["group", "class", "date", "total", "female"];
+
+/// Whether a dependent answer still satisfies its question after another answer changed.
+fn still_valid(question: &Question, answers: &BTreeMap<String, Answer>) -> bool {
+    match (&question.kind, answers.get(&question.id)) {
+        (_, None) => true,
+        (QuestionKind::Class { .. }, Some(_)) => false,
+        (
+            QuestionKind::Number {
+                at_most: Some(other),
+                ..
+            },
+            Some(Answer::Number(value)),
+        ) => match answers.get(other) {
+            Some(Answer::Number(limit)) => value <= limit,
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// Checks a typed text's length in characters; on failure returns the error code and the limit.
+fn check_length(text: &str, min: usize, max: usize) -> Result<(), (&'static str, String)> {
+    let length = text.chars().count();
+    if length < min {
+        Err(("too_short", min.to_string()))
+    } else if length > max {
+        Err(("too_long", max.to_string()))
+    } else {
+        Ok(())
+    }
+}
+
+/// The placeholder name of the limit an error code mentions.
+fn limit_name(code: &str) -> &'static str {
+    if code == "too_short" {
+        "min"
+    } else {
+        "max"
+    }
+}
+
+/// Case-, spacing- and Unicode-form-insensitive comparison of two labels.
+fn same_words(a: &str, b: &str) -> bool {
+    parse::class_name(a).1 == parse::class_name(b).1
+}
+
+fn parse_lang(args: &str) -> Option<Lang> {
+    match parse::class_name(args).1.as_str() {
+        "tiếng việt" | "tieng viet" | "vietnamese" => Some(Lang::Vi),
+        "english" | "tiếng anh" | "tieng anh" => Some(Lang::En),
+        other => Lang::from_code(other).filter(|_| other.len() == 2),
+    }
 }

@@ -4,12 +4,14 @@
 //! little the engine needs to know about stored classes comes through the `Facts` trait.
 //! The questions and every text come from the `Catalog` compiled from `dialogs/`.
 
+pub mod callback;
 pub mod catalog;
 pub mod engine;
 pub mod io;
 pub mod load;
 pub mod parse;
 pub mod state;
+pub mod text;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
 pub use engine::step;

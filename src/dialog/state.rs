@@ -48,7 +48,10 @@ pub enum Answer {
     /// An activity group, by stable id.
     Group(String),
     /// An existing class, or a new class name.
-    Class { id: Option<ClassId>, name: String },
+    Class {
+        id: Option<ClassId>,
+        name: String,
+    },
     Date(NaiveDate),
     Number(u32),
     Text(String),

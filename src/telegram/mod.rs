@@ -1,1 +1,100 @@
-//! The only code that knows teloxide.
+//! The only code that knows teloxide and the Bot API: fetching updates into the inbox,
+//! turning stored updates into engine events, and delivering the outbox.
+//!
+//! Three tasks share the store and wake each other:
+//!
+//! ```text
+//! poller ──(inbox rows)──► processor ──(outbox rows)──► sender
+//! ```
+//!
+//! The poller stores each fetched batch together with the next offset before it asks
+//! Telegram for more (which is what acknowledges the batch), so an update is never
+//! forgotten by Telegram before it is on disk.
+
+mod api;
+mod blocking;
+mod commands;
+mod convert;
+mod poller;
+mod processor;
+mod sender;
+
+pub use convert::event_from_update;
+
+use crate::runtime::Runtime;
+use crate::store::Store;
+use std::sync::Arc;
+use teloxide::prelude::Requester;
+use teloxide::Bot;
+use tokio::sync::{watch, Notify};
+
+/// Settings of the Telegram side.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The zone in which "today" is computed.
+    pub zone: chrono_tz::Tz,
+    /// Seconds a `getUpdates` long poll may wait.
+    pub poll_timeout_secs: u32,
+}
+
+/// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
+pub async fn run(
+    bot: Bot,
+    store: Store,
+    runtime: Runtime,
+    options: Options,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let me = loop {
+        match bot.get_me().await {
+            Ok(me) => break me,
+            Err(error) => {
+                tracing::warn!(%error, "getMe failed; retrying in 2 s");
+                tokio::select! {
+                    () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+                    _ = shutdown.changed() => return Ok(()),
+                }
+            }
+        }
+    };
+    let username = me.username.clone().unwrap_or_default();
+    tracing::info!(bot = %username, "connected to the Bot API");
+    commands::register(&bot, &runtime.catalog).await;
+
+    let inbox_ready = Arc::new(Notify::new());
+    let outbox_ready = Arc::new(Notify::new());
+    // The processor and sender stop only after the poller: a second signal so that
+    // the processor drains what the poller stored, and the sender what the processor queued.
+    let (processor_stop_tx, processor_stop) = watch::channel(false);
+    let (sender_stop_tx, sender_stop) = watch::channel(false);
+
+    let poller = tokio::spawn(poller::run(
+        bot.clone(),
+        store.clone(),
+        options.poll_timeout_secs,
+        inbox_ready.clone(),
+        shutdown.clone(),
+    ));
+    let processor = tokio::spawn(processor::run(
+        store.clone(),
+        Arc::new(runtime),
+        username,
+        options.zone,
+        inbox_ready.clone(),
+        outbox_ready.clone(),
+        processor_stop,
+    ));
+    let sender = tokio::spawn(sender::run(bot, store, outbox_ready.clone(), sender_stop));
+
+    let _ = shutdown.wait_for(|stop| *stop).await;
+    tracing::info!("stopping: no more fetching");
+    let _ = poller.await;
+    let _ = processor_stop_tx.send(true);
+    inbox_ready.notify_one();
+    let _ = processor.await;
+    let _ = sender_stop_tx.send(true);
+    outbox_ready.notify_one();
+    let _ = sender.await;
+    tracing::info!("stopped");
+    Ok(())
+}

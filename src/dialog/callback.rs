@@ -1,0 +1,146 @@
+//! Callback data of inline buttons: `<stamp>:<action>`, short ASCII, and checked on the way back.
+//!
+//! Button data comes back from Telegram untrusted: anything that does not decode to a
+//! known action is treated like a stale button, never acted upon.
+
+use crate::domain::ClassId;
+
+/// What a button asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Group(String),
+    Class(ClassId),
+    NewClass,
+    Today,
+    Yesterday,
+    Option(String),
+    Skip,
+    Save,
+    Edit,
+    Cancel,
+    EditQuestion(String),
+    Back,
+}
+
+/// Telegram's limit on callback data, in bytes.
+pub const MAX_CALLBACK_BYTES: usize = 64;
+
+/// Encodes a button for the question shown with `stamp`.
+pub fn encode(stamp: u32, action: &Action) -> String {
+    let action = match action {
+        Action::Group(id) => format!("g.{id}"),
+        Action::Class(id) => format!("c.{id}"),
+        Action::NewClass => "cn".to_owned(),
+        Action::Today => "dt".to_owned(),
+        Action::Yesterday => "dy".to_owned(),
+        Action::Option(id) => format!("o.{id}"),
+        Action::Skip => "sk".to_owned(),
+        Action::Save => "sv".to_owned(),
+        Action::Edit => "ed".to_owned(),
+        Action::Cancel => "cx".to_owned(),
+        Action::EditQuestion(id) => format!("e.{id}"),
+        Action::Back => "bk".to_owned(),
+    };
+    format!("{stamp}:{action}")
+}
+
+/// Decodes button data; `None` for anything malformed, oversized or unknown.
+pub fn decode(data: &str) -> Option<(u32, Action)> {
+    if data.len() > MAX_CALLBACK_BYTES {
+        return None;
+    }
+    let (stamp, action) = data.split_once(':')?;
+    if stamp.is_empty() || !stamp.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let stamp: u32 = stamp.parse().ok()?;
+    let action = match action.split_once('.') {
+        Some(("g", id)) if is_id(id) => Action::Group(id.to_owned()),
+        Some(("o", id)) if is_id(id) => Action::Option(id.to_owned()),
+        Some(("e", id)) if is_id(id) => Action::EditQuestion(id.to_owned()),
+        Some(("c", id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+            Action::Class(id.parse().ok()?)
+        }
+        Some(_) => return None,
+        None => match action {
+            "cn" => Action::NewClass,
+            "dt" => Action::Today,
+            "dy" => Action::Yesterday,
+            "sk" => Action::Skip,
+            "sv" => Action::Save,
+            "ed" => Action::Edit,
+            "cx" => Action::Cancel,
+            "bk" => Action::Back,
+            _ => return None,
+        },
+    };
+    Some((stamp, action))
+}
+
+/// Ids of groups, options and questions: short lower-case ASCII (checked by the loader too).
+fn is_id(id: &str) -> bool {
+    (1..=32).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_action() -> impl Strategy<Value = Action> {
+        let id = "[a-z0-9_]{1,32}";
+        prop_oneof![
+            id.prop_map(Action::Group),
+            any::<u64>().prop_map(Action::Class),
+            Just(Action::NewClass),
+            Just(Action::Today),
+            Just(Action::Yesterday),
+            id.prop_map(Action::Option),
+            Just(Action::Skip),
+            Just(Action::Save),
+            Just(Action::Edit),
+            Just(Action::Cancel),
+            id.prop_map(Action::EditQuestion),
+            Just(Action::Back),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn encoded_buttons_round_trip_and_fit_telegram(stamp in any::<u32>(), action in any_action()) {
+            let data = encode(stamp, &action);
+            prop_assert!(data.len() <= MAX_CALLBACK_BYTES);
+            prop_assert_eq!(decode(&data), Some((stamp, action)));
+        }
+
+        #[test]
+        fn arbitrary_data_never_panics(data in ".*") {
+            let _ = decode(&data);
+        }
+    }
+
+    #[test]
+    fn forged_data_is_refused() {
+        for forged in [
+            "",
+            ":",
+            "1:",
+            "x:sv",
+            "1:zz",
+            "1:g.",
+            "1:g.Health",
+            "1:c.-1",
+            "1:c.abc",
+            "99999999999:sv",
+            "1:c.99999999999999999999999",
+            "1:g.a;drop",
+            "1 :sv",
+        ] {
+            assert_eq!(decode(forged), None, "{forged:?}");
+        }
+        assert_eq!(decode(&"1:".repeat(40)), None);
+    }
+}

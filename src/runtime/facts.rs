@@ -1,0 +1,52 @@
+//! The engine's read-only `Facts`, answered from the current store transaction.
+
+use crate::dialog::{ClassRef, Facts};
+use crate::domain::{CentreId, ClassId};
+use crate::store::{StoreError, Tx};
+use std::cell::RefCell;
+
+/// `Facts` over a transaction. The engine's trait cannot fail, so the first store error
+/// is kept here and reported after the step; the runtime then aborts the transaction
+/// instead of committing a step that saw incomplete facts.
+pub(super) struct TxFacts<'t, 'a> {
+    tx: &'t Tx<'a>,
+    error: RefCell<Option<StoreError>>,
+}
+
+impl<'t, 'a> TxFacts<'t, 'a> {
+    pub(super) fn new(tx: &'t Tx<'a>) -> Self {
+        TxFacts {
+            tx,
+            error: RefCell::new(None),
+        }
+    }
+
+    pub(super) fn into_result(self) -> Result<(), StoreError> {
+        self.error.into_inner().map_or(Ok(()), Err)
+    }
+
+    fn keep<T>(&self, result: Result<T, StoreError>, fallback: T) -> T {
+        result.unwrap_or_else(|error| {
+            self.error.borrow_mut().get_or_insert(error);
+            fallback
+        })
+    }
+}
+
+impl Facts for TxFacts<'_, '_> {
+    fn recent_classes(&self, centre: CentreId, group: &str, limit: usize) -> Vec<ClassRef> {
+        self.keep(self.tx.recent_classes(centre, group, limit), Vec::new())
+    }
+
+    fn class_by_key(&self, centre: CentreId, group: &str, key: &str) -> Option<ClassRef> {
+        self.keep(self.tx.class_by_key(centre, group, key), None)
+    }
+
+    fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef> {
+        let class = self.keep(self.tx.class(id), None)?;
+        (class.centre == centre && class.group == group).then_some(ClassRef {
+            id: class.id,
+            name: class.name,
+        })
+    }
+}

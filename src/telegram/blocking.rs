@@ -1,0 +1,25 @@
+//! Store transactions run on tokio's blocking pool, since redb calls block on disk I/O.
+
+use crate::store::{Store, StoreError, Tx};
+
+/// Runs `f` in a committed write transaction off the async threads.
+pub async fn write<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || store.write(f))
+        .await
+        .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
+}
+
+/// Runs `f` in a transaction that is never committed, off the async threads.
+pub async fn read<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || store.read(f))
+        .await
+        .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
+}
