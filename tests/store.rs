@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
+use redb::ReadableTable;
 use rollcall::dialog::{ChatState, ClassRef};
 use rollcall::domain::{ClassChoice, NewSession, Period, SessionRecord, Totals};
 use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::store::{Store, StoreError, SCHEMA_VERSION};
 use std::collections::{BTreeMap, BTreeSet};
-use redb::ReadableTable;
 use std::path::PathBuf;
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
@@ -38,7 +38,14 @@ fn new_class(name: &str) -> ClassChoice {
     }
 }
 
-fn session(centre: u64, group: &str, class: ClassChoice, date: NaiveDate, total: u32, female: u32) -> NewSession {
+fn session(
+    centre: u64,
+    group: &str,
+    class: ClassChoice,
+    date: NaiveDate,
+    total: u32,
+    female: u32,
+) -> NewSession {
     NewSession {
         centre,
         organiser: 42,
@@ -97,7 +104,10 @@ fn reopening_keeps_sessions_classes_chats_offset_and_outbox() {
     let store = Store::open(&path).unwrap();
     store
         .read(|tx| {
-            assert_eq!(tx.centre_name(centre)?.as_deref(), Some("TTHTCĐ phường Tràng An"));
+            assert_eq!(
+                tx.centre_name(centre)?.as_deref(),
+                Some("TTHTCĐ phường Tràng An")
+            );
             let year = period(day(2020, 1, 1), day(2020, 12, 31));
             assert_eq!(tx.sessions(Some(centre), year)?, vec![saved.clone()]);
             let class = tx.class(saved.class)?.unwrap();
@@ -106,7 +116,10 @@ fn reopening_keeps_sessions_classes_chats_offset_and_outbox() {
             assert_eq!(tx.chat_state(1001)?, Some(state.clone()));
             assert_eq!(tx.chat_state(1002)?, None);
             assert_eq!(tx.poll_offset()?, 11);
-            assert_eq!(tx.pending_updates(10)?, vec![(10, "{\"update_id\":10}".to_owned())]);
+            assert_eq!(
+                tx.pending_updates(10)?,
+                vec![(10, "{\"update_id\":10}".to_owned())]
+            );
             assert_eq!(tx.outbox(10)?, vec![(1, message(1001, "xin chào"))]);
             Ok(())
         })
@@ -138,13 +151,23 @@ fn enqueue_updates_skips_seen_ids_and_ids_below_the_offset() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
     let batch = vec![(100, "a".to_owned()), (101, "b".to_owned())];
-    assert_eq!(store.write(|tx| tx.enqueue_updates(&batch, 102)).unwrap(), 2);
+    assert_eq!(
+        store.write(|tx| tx.enqueue_updates(&batch, 102)).unwrap(),
+        2
+    );
     // Telegram repeats a batch when the acknowledgement was lost.
-    assert_eq!(store.write(|tx| tx.enqueue_updates(&batch, 102)).unwrap(), 0);
+    assert_eq!(
+        store.write(|tx| tx.enqueue_updates(&batch, 102)).unwrap(),
+        0
+    );
 
     // Once handled and removed, an old id below the offset must not come back.
     store.write(|tx| tx.finish_update(100)).unwrap();
-    let late = vec![(99, "old".to_owned()), (100, "a".to_owned()), (102, "c".to_owned())];
+    let late = vec![
+        (99, "old".to_owned()),
+        (100, "a".to_owned()),
+        (102, "c".to_owned()),
+    ];
     assert_eq!(store.write(|tx| tx.enqueue_updates(&late, 103)).unwrap(), 1);
 
     // A stale next offset never moves the offset back.
@@ -177,14 +200,27 @@ fn ensure_centre_finds_by_exact_name_or_creates_from_one() {
         .unwrap();
     assert_eq!((a, b, a_again), (1, 2, 1));
     let listed = store.read(|tx| tx.centres()).unwrap();
-    assert_eq!(listed, vec![(1, "Tràng An".to_owned()), (2, "Hạ Long".to_owned())]);
+    assert_eq!(
+        listed,
+        vec![(1, "Tràng An".to_owned()), (2, "Hạ Long".to_owned())]
+    );
 }
 
 #[test]
 fn save_session_reuses_the_class_with_the_same_key() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    let first = save(&store, &session(1, "law", new_class("Luật giao thông"), day(2020, 2, 1), 30, 10));
+    let first = save(
+        &store,
+        &session(
+            1,
+            "law",
+            new_class("Luật giao thông"),
+            day(2020, 2, 1),
+            30,
+            10,
+        ),
+    );
     let second = save(
         &store,
         &session(
@@ -199,10 +235,40 @@ fn save_session_reuses_the_class_with_the_same_key() {
             5,
         ),
     );
-    let third = save(&store, &session(1, "law", ClassChoice::Existing(first.class), day(2020, 3, 1), 10, 1));
+    let third = save(
+        &store,
+        &session(
+            1,
+            "law",
+            ClassChoice::Existing(first.class),
+            day(2020, 3, 1),
+            10,
+            1,
+        ),
+    );
     // The same key in another group or centre is another class.
-    let other_group = save(&store, &session(1, "health", new_class("Luật giao thông"), day(2020, 2, 1), 5, 1));
-    let other_centre = save(&store, &session(2, "law", new_class("Luật giao thông"), day(2020, 2, 1), 5, 1));
+    let other_group = save(
+        &store,
+        &session(
+            1,
+            "health",
+            new_class("Luật giao thông"),
+            day(2020, 2, 1),
+            5,
+            1,
+        ),
+    );
+    let other_centre = save(
+        &store,
+        &session(
+            2,
+            "law",
+            new_class("Luật giao thông"),
+            day(2020, 2, 1),
+            5,
+            1,
+        ),
+    );
 
     assert_eq!((first.id, second.id, third.id), (1, 2, 3));
     assert_eq!(first.class, 1);
@@ -235,34 +301,58 @@ fn save_session_reuses_the_class_with_the_same_key() {
 fn save_session_refuses_a_class_of_another_centre_or_group_and_writes_nothing() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    let first = save(&store, &session(1, "law", new_class("Luật đất đai"), day(2020, 2, 1), 30, 10));
+    let first = save(
+        &store,
+        &session(1, "law", new_class("Luật đất đai"), day(2020, 2, 1), 30, 10),
+    );
     let year = period(day(2020, 1, 1), day(2020, 12, 31));
 
     let wrong = [
-        session(2, "law", ClassChoice::Existing(first.class), day(2020, 5, 1), 9, 9),
-        session(1, "health", ClassChoice::Existing(first.class), day(2020, 5, 1), 9, 9),
+        session(
+            2,
+            "law",
+            ClassChoice::Existing(first.class),
+            day(2020, 5, 1),
+            9,
+            9,
+        ),
+        session(
+            1,
+            "health",
+            ClassChoice::Existing(first.class),
+            day(2020, 5, 1),
+            9,
+            9,
+        ),
         session(1, "law", ClassChoice::Existing(999), day(2020, 5, 1), 9, 9),
         session(1, "law", new_class("Quá nhiều nữ"), day(2020, 5, 1), 9, 10),
     ];
     for bad in &wrong {
         // The caller commits anyway: nothing of the refused session may have been written.
-        let refused = store
-            .write(|tx| Ok(tx.save_session(bad)))
-            .unwrap();
-        assert!(matches!(refused, Err(StoreError::Db(_))), "{bad:?} was accepted");
+        let refused = store.write(|tx| Ok(tx.save_session(bad))).unwrap();
+        assert!(
+            matches!(refused, Err(StoreError::Db(_))),
+            "{bad:?} was accepted"
+        );
     }
 
     store
         .read(|tx| {
             assert_eq!(tx.sessions(None, year)?, vec![first.clone()]);
-            assert_eq!(tx.class(first.class)?.unwrap().last_session, Some(day(2020, 2, 1)));
+            assert_eq!(
+                tx.class(first.class)?.unwrap().last_session,
+                Some(day(2020, 2, 1))
+            );
             assert_eq!(tx.class_by_key(1, "law", "quá nhiều nữ")?, None);
             assert_eq!(tx.class(2)?, None);
             Ok(())
         })
         .unwrap();
     // No id was used up by the refused sessions.
-    let next = save(&store, &session(1, "law", new_class("Luật lao động"), day(2020, 6, 1), 8, 4));
+    let next = save(
+        &store,
+        &session(1, "law", new_class("Luật lao động"), day(2020, 6, 1), 8, 4),
+    );
     assert_eq!((next.id, next.class), (2, 2));
 }
 
@@ -270,13 +360,34 @@ fn save_session_refuses_a_class_of_another_centre_or_group_and_writes_nothing() 
 fn recent_classes_lists_the_latest_session_first_and_classes_without_sessions_last() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    save(&store, &session(1, "arts", new_class("Dân vũ"), day(2020, 3, 1), 10, 5));
-    save(&store, &session(1, "arts", new_class("Cờ tướng"), day(2020, 5, 1), 10, 5));
-    save(&store, &session(1, "arts", new_class("Bóng chuyền"), day(2020, 3, 1), 10, 5));
-    save(&store, &session(1, "arts", new_class("Dân vũ"), day(2020, 6, 1), 10, 5));
-    save(&store, &session(1, "arts", new_class("Kéo co"), day(2020, 3, 1), 10, 5));
-    save(&store, &session(1, "health", new_class("Yoga"), day(2020, 7, 1), 10, 5));
-    save(&store, &session(2, "arts", new_class("Hát chèo"), day(2020, 7, 1), 10, 5));
+    save(
+        &store,
+        &session(1, "arts", new_class("Dân vũ"), day(2020, 3, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(1, "arts", new_class("Cờ tướng"), day(2020, 5, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(1, "arts", new_class("Bóng chuyền"), day(2020, 3, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(1, "arts", new_class("Dân vũ"), day(2020, 6, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(1, "arts", new_class("Kéo co"), day(2020, 3, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(1, "health", new_class("Yoga"), day(2020, 7, 1), 10, 5),
+    );
+    save(
+        &store,
+        &session(2, "arts", new_class("Hát chèo"), day(2020, 7, 1), 10, 5),
+    );
 
     let names = |limit| -> Vec<String> {
         store
@@ -298,15 +409,44 @@ fn group_totals_count_distinct_classes_within_inclusive_bounds() {
     let store = Store::open(&path).unwrap();
     // One vocational class meets three times in the period: one class, three sessions.
     for (d, total, female) in [(1, 20, 10), (15, 25, 12), (31, 30, 14)] {
-        save(&store, &session(1, "vocational", new_class("Nấu ăn"), day(2020, 1, d), total, female));
+        save(
+            &store,
+            &session(
+                1,
+                "vocational",
+                new_class("Nấu ăn"),
+                day(2020, 1, d),
+                total,
+                female,
+            ),
+        );
     }
     // This class met only before the period: it must not count.
-    save(&store, &session(1, "vocational", new_class("May mặc"), day(2019, 12, 31), 99, 99));
+    save(
+        &store,
+        &session(
+            1,
+            "vocational",
+            new_class("May mặc"),
+            day(2019, 12, 31),
+            99,
+            99,
+        ),
+    );
     // Another class met only after it.
-    save(&store, &session(1, "vocational", new_class("Sửa xe"), day(2020, 2, 1), 88, 0));
-    save(&store, &session(1, "health", new_class("Sơ cứu"), day(2020, 1, 10), 40, 30));
+    save(
+        &store,
+        &session(1, "vocational", new_class("Sửa xe"), day(2020, 2, 1), 88, 0),
+    );
+    save(
+        &store,
+        &session(1, "health", new_class("Sơ cứu"), day(2020, 1, 10), 40, 30),
+    );
     // Another centre's session stays out of centre 1's totals.
-    save(&store, &session(2, "health", new_class("Sơ cứu"), day(2020, 1, 10), 7, 7));
+    save(
+        &store,
+        &session(2, "health", new_class("Sơ cứu"), day(2020, 1, 10), 7, 7),
+    );
 
     let january = period(day(2020, 1, 1), day(2020, 1, 31));
     let totals = store.read(|tx| tx.group_totals(Some(1), january)).unwrap();
@@ -352,10 +492,22 @@ fn group_totals_count_distinct_classes_within_inclusive_bounds() {
 fn sessions_are_listed_by_date_then_id_across_centres() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    let a = save(&store, &session(2, "law", new_class("A"), day(2020, 3, 2), 1, 0));
-    let b = save(&store, &session(1, "law", new_class("B"), day(2020, 3, 3), 1, 0));
-    let c = save(&store, &session(1, "law", new_class("C"), day(2020, 3, 2), 1, 0));
-    let d = save(&store, &session(3, "law", new_class("D"), day(2020, 3, 1), 1, 0));
+    let a = save(
+        &store,
+        &session(2, "law", new_class("A"), day(2020, 3, 2), 1, 0),
+    );
+    let b = save(
+        &store,
+        &session(1, "law", new_class("B"), day(2020, 3, 3), 1, 0),
+    );
+    let c = save(
+        &store,
+        &session(1, "law", new_class("C"), day(2020, 3, 2), 1, 0),
+    );
+    let d = save(
+        &store,
+        &session(3, "law", new_class("D"), day(2020, 3, 1), 1, 0),
+    );
     let march = period(day(2020, 3, 1), day(2020, 3, 31));
     let ids: Vec<u64> = store
         .read(|tx| tx.sessions(None, march))
@@ -386,7 +538,10 @@ fn the_outbox_is_oldest_first_and_never_reuses_a_number() {
         })
         .unwrap();
     assert_eq!(seqs, (1, 2));
-    assert_eq!(store.read(|tx| tx.outbox(1)).unwrap(), vec![(1, message(1, "một"))]);
+    assert_eq!(
+        store.read(|tx| tx.outbox(1)).unwrap(),
+        vec![(1, message(1, "một"))]
+    );
     store
         .write(|tx| {
             tx.remove_outgoing(1)?;
@@ -395,8 +550,16 @@ fn the_outbox_is_oldest_first_and_never_reuses_a_number() {
             tx.remove_outgoing(2)
         })
         .unwrap();
-    assert_eq!(store.write(|tx| tx.push_outgoing(&message(3, "ba"))).unwrap(), 3);
-    assert_eq!(store.read(|tx| tx.outbox(10)).unwrap(), vec![(3, message(3, "ba"))]);
+    assert_eq!(
+        store
+            .write(|tx| tx.push_outgoing(&message(3, "ba")))
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store.read(|tx| tx.outbox(10)).unwrap(),
+        vec![(3, message(3, "ba"))]
+    );
 }
 
 #[test]
@@ -432,7 +595,12 @@ fn a_failed_write_is_rolled_back() {
     });
     assert!(failed.is_err());
     assert!(store.read(|tx| tx.outbox(10)).unwrap().is_empty());
-    assert_eq!(store.write(|tx| tx.push_outgoing(&message(1, "first"))).unwrap(), 1);
+    assert_eq!(
+        store
+            .write(|tx| tx.push_outgoing(&message(1, "first")))
+            .unwrap(),
+        1
+    );
 }
 
 #[test]
@@ -452,7 +620,9 @@ fn a_file_with_a_newer_schema_is_refused() {
         txn.commit().unwrap();
     }
     match Store::open(&path) {
-        Err(StoreError::NewerSchema { found, supported, .. }) => {
+        Err(StoreError::NewerSchema {
+            found, supported, ..
+        }) => {
             assert_eq!(found, SCHEMA_VERSION + 1);
             assert_eq!(supported, SCHEMA_VERSION);
         }
@@ -472,7 +642,10 @@ fn a_version_0_file_is_migrated() {
         txn.commit().unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.read(|tx| tx.pending_updates(10)).unwrap(), vec![(7, "{}".to_owned())]);
+    assert_eq!(
+        store.read(|tx| tx.pending_updates(10)).unwrap(),
+        vec![(7, "{}".to_owned())]
+    );
     drop(store);
 
     let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
@@ -491,7 +664,10 @@ fn a_version_0_file_is_migrated() {
 fn opening_the_same_file_twice_is_already_open() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    assert!(matches!(Store::open(&path), Err(StoreError::AlreadyOpen { .. })));
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::AlreadyOpen { .. })
+    ));
     // A clone shares the open file rather than opening it again.
     let clone = store.clone();
     assert_eq!(clone.write(|tx| tx.ensure_centre("A")).unwrap(), 1);

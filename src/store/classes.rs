@@ -26,9 +26,8 @@ impl Tx<'_> {
     ) -> Result<Vec<ClassRef>, StoreError> {
         let ids: Vec<ClassId> = {
             let recency = self.txn.open_table(CLASS_RECENCY)?;
-            let range = recency.range(
-                (centre, group, i32::MIN, u64::MIN)..=(centre, group, i32::MAX, u64::MAX),
-            )?;
+            let range = recency
+                .range((centre, group, i32::MIN, u64::MIN)..=(centre, group, i32::MAX, u64::MAX))?;
             let mut ids = Vec::new();
             for entry in range.rev().take(limit) {
                 let (key, _) = entry?;
@@ -39,7 +38,9 @@ impl Tx<'_> {
         let mut classes = Vec::with_capacity(ids.len());
         for id in ids {
             let record = self.class(id)?.ok_or_else(|| {
-                StoreError::Db(format!("class index names class {id}, which does not exist"))
+                StoreError::Db(format!(
+                    "class index names class {id}, which does not exist"
+                ))
             })?;
             classes.push(ClassRef {
                 id,
@@ -111,7 +112,9 @@ impl Tx<'_> {
     ) -> Result<ClassRecord, StoreError> {
         if let Some(id) = self.class_id_by_key(centre, group, key)? {
             return self.class(id)?.ok_or_else(|| {
-                StoreError::Db(format!("class key index names class {id}, which does not exist"))
+                StoreError::Db(format!(
+                    "class key index names class {id}, which does not exist"
+                ))
             });
         }
         let id = meta::next_id(self.txn, meta_keys::NEXT_CLASS)?;

@@ -90,7 +90,9 @@ impl Store {
             Ok(found) => {
                 txn.commit()?;
                 match found {
-                    None => tracing::info!(path = %shown, version = SCHEMA_VERSION, "created database"),
+                    None => {
+                        tracing::info!(path = %shown, version = SCHEMA_VERSION, "created database")
+                    }
                     Some(v) if v < SCHEMA_VERSION => {
                         tracing::info!(path = %shown, from = v, to = SCHEMA_VERSION, "migrated database")
                     }
@@ -140,6 +142,9 @@ impl Store {
     }
 
     /// Runs `f` in a transaction that is never committed (for reports and listings).
+    ///
+    /// It takes redb's single write slot like `write` does, so it waits for a running
+    /// write and must not be called from inside another `write` or `read` closure.
     pub fn read<T>(
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,

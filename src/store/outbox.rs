@@ -14,9 +14,7 @@ impl Tx<'_> {
         // the queue empties: the sender may still be holding the old number.
         let seq = meta::next_id(self.txn, meta_keys::NEXT_OUTBOX)?;
         let bytes = encode(message)?;
-        self.txn
-            .open_table(OUTBOX)?
-            .insert(seq, bytes.as_slice())?;
+        self.txn.open_table(OUTBOX)?.insert(seq, bytes.as_slice())?;
         Ok(seq)
     }
 

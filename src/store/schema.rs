@@ -82,7 +82,10 @@ mod tests {
     fn migrations_form_a_chain_up_to_the_current_version() {
         let steps = migrations();
         for (i, step) in steps.iter().enumerate() {
-            assert_eq!(step.from as usize, i, "migration {i} starts at the wrong version");
+            assert_eq!(
+                step.from as usize, i,
+                "migration {i} starts at the wrong version"
+            );
         }
         assert_eq!(steps.len() as u32, SCHEMA_VERSION);
     }

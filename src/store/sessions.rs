@@ -66,9 +66,9 @@ impl Tx<'_> {
         id: ClassId,
         session: &NewSession,
     ) -> Result<ClassRecord, StoreError> {
-        let class = self
-            .class(id)?
-            .ok_or_else(|| StoreError::Db(format!("invalid reference: class {id} does not exist")))?;
+        let class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
         if class.centre != session.centre || class.group != session.group {
             return Err(StoreError::Db(format!(
                 "invalid reference: class {id} belongs to centre {} group {:?}, not centre {} group {:?}",
@@ -133,7 +133,9 @@ impl Tx<'_> {
     /// A session the index names; its absence means the index and the table disagree.
     fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
         self.session_record(id)?.ok_or_else(|| {
-            StoreError::Db(format!("session index names session {id}, which does not exist"))
+            StoreError::Db(format!(
+                "session index names session {id}, which does not exist"
+            ))
         })
     }
 
