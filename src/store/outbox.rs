@@ -1,0 +1,37 @@
+//! The outbox: messages committed in the same transaction as the step that produced them,
+//! sent afterwards and removed once Telegram accepted them.
+
+use super::codec::{decode, encode};
+use super::tables::{meta_keys, OUTBOX};
+use super::{meta, StoreError, Tx};
+use crate::outgoing::Outgoing;
+use redb::ReadableTable;
+
+impl Tx<'_> {
+    /// Queues a message; returns its sequence number.
+    pub fn push_outgoing(&mut self, message: &Outgoing) -> Result<u64, StoreError> {
+        // A counter rather than "last key + 1", so a sequence number is never reused after
+        // the queue empties: the sender may still be holding the old number.
+        let seq = meta::next_id(self.txn, meta_keys::NEXT_OUTBOX)?;
+        let bytes = encode(message)?;
+        self.txn.open_table(OUTBOX)?.insert(seq, bytes.as_slice())?;
+        Ok(seq)
+    }
+
+    /// Up to `limit` queued messages, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<(u64, Outgoing)>, StoreError> {
+        let outbox = self.txn.open_table(OUTBOX)?;
+        let mut queued = Vec::new();
+        for entry in outbox.iter()?.take(limit) {
+            let (seq, bytes) = entry?;
+            queued.push((seq.value(), decode(bytes.value())?));
+        }
+        Ok(queued)
+    }
+
+    /// Removes a message once Telegram accepted it (or it was given up).
+    pub fn remove_outgoing(&mut self, seq: u64) -> Result<(), StoreError> {
+        self.txn.open_table(OUTBOX)?.remove(seq)?;
+        Ok(())
+    }
+}

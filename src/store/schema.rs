@@ -1,0 +1,92 @@
+//! The schema version of a database file and the migrations that bring an older file up
+//! to `SCHEMA_VERSION`.
+//!
+//! Version 0 is a file written before the version was recorded: it has tables but no
+//! `schema_version` in `meta`. A brand-new file has no tables at all and starts at
+//! `SCHEMA_VERSION` directly.
+
+use super::tables::{self, meta_keys};
+use super::{meta, StoreError, SCHEMA_VERSION};
+use redb::WriteTransaction;
+
+/// One step from version `from` to version `from + 1`, run inside the opening transaction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Migration {
+    pub(crate) from: u32,
+    /// What the step changes, for the log.
+    pub(crate) what: &'static str,
+    pub(crate) run: fn(&WriteTransaction) -> Result<(), StoreError>,
+}
+
+/// Every migration, in order; `migrations()[i].from == i`.
+pub(crate) fn migrations() -> &'static [Migration] {
+    &[Migration {
+        from: 0,
+        what: "record the schema version and create missing tables",
+        run: v0_to_v1,
+    }]
+}
+
+/// Version 0 had the same tables but no version: creating what is missing is enough.
+fn v0_to_v1(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Ok(())
+}
+
+/// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.
+pub(crate) fn stored_version(txn: &WriteTransaction) -> Result<Option<u32>, StoreError> {
+    let has_tables = txn.list_tables()?.next().is_some();
+    if !has_tables {
+        return Ok(None);
+    }
+    // Opening `meta` creates it on a version-0 file that lacked it; the transaction that
+    // runs the migrations commits that anyway, and a refused file is never committed.
+    Ok(Some(
+        meta::get::<u32>(txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0),
+    ))
+}
+
+/// Brings the file open in `txn` to `SCHEMA_VERSION`, or refuses a newer one. Returns the
+/// version found (`None` for a new file). The caller commits only on `Ok`.
+pub(crate) fn upgrade(txn: &WriteTransaction, path: &str) -> Result<Option<u32>, StoreError> {
+    let found = stored_version(txn)?;
+    if let Some(found) = found {
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_owned(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for step in migrations().iter().filter(|m| m.from >= found) {
+            tracing::info!(
+                path,
+                from = step.from,
+                to = step.from + 1,
+                "migrating database: {}",
+                step.what
+            );
+            (step.run)(txn)?;
+        }
+    }
+    tables::create_all(txn)?;
+    meta::put(txn, meta_keys::SCHEMA_VERSION, &SCHEMA_VERSION)?;
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_form_a_chain_up_to_the_current_version() {
+        let steps = migrations();
+        for (i, step) in steps.iter().enumerate() {
+            assert_eq!(
+                step.from as usize, i,
+                "migration {i} starts at the wrong version"
+            );
+        }
+        assert_eq!(steps.len() as u32, SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,84 @@
+//! Every redb table of a rollcall database, in one place, with what its keys and values mean.
+//!
+//! The table names and key types are part of the file format: renaming one or changing
+//! its key type needs a schema version bump and a migration in `schema.rs`. Values are
+//! serde_json bytes (see `codec.rs`) so that adding a field never breaks redb's decoding.
+
+use redb::TableDefinition;
+
+/// Small named values: the schema version, the Telegram poll offset and the id counters.
+/// Values are JSON (a number for all of those).
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// Telegram updates stored before they are acknowledged: update id to the raw JSON.
+pub(crate) const INBOX: TableDefinition<i64, &str> = TableDefinition::new("inbox");
+
+/// Dialog state per chat: chat id to a JSON `ChatState`.
+pub(crate) const CHATS: TableDefinition<i64, &[u8]> = TableDefinition::new("chats");
+
+/// Centres: centre id to a JSON `CentreRecord`.
+pub(crate) const CENTRES: TableDefinition<u64, &[u8]> = TableDefinition::new("centres");
+
+/// Index of centres by exact name, so `ensure_centre` finds a centre without a scan.
+pub(crate) const CENTRE_NAMES: TableDefinition<&str, u64> = TableDefinition::new("centre_names");
+
+/// Classes: class id to a JSON `ClassRecord`.
+pub(crate) const CLASSES: TableDefinition<u64, &[u8]> = TableDefinition::new("classes");
+
+/// Index of classes by (centre, group, matching key), so one class is never created twice.
+pub(crate) const CLASS_KEYS: TableDefinition<(u64, &str, &str), u64> =
+    TableDefinition::new("class_keys");
+
+/// Index of classes by recency: (centre, group, day number of the last session, class id).
+/// Classes without sessions use `NO_SESSION_DAY`, which sorts before every real date, so a
+/// reverse scan yields the most recent first, classes without sessions last, and newer
+/// classes (higher ids) first among equals.
+pub(crate) const CLASS_RECENCY: TableDefinition<(u64, &str, i32, u64), ()> =
+    TableDefinition::new("class_recency");
+
+/// Sessions: session id to a JSON `SessionRecord`.
+pub(crate) const SESSIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("sessions");
+
+/// Index of sessions for reports: (centre, day number of the session date, session id).
+/// A period of one centre is one contiguous range of this table.
+pub(crate) const SESSIONS_BY_DATE: TableDefinition<(u64, i32, u64), ()> =
+    TableDefinition::new("sessions_by_date");
+
+/// Messages waiting to be sent: sequence number to a JSON `Outgoing`.
+pub(crate) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+
+/// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
+pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
+
+/// Keys of the `META` table.
+pub(crate) mod meta_keys {
+    /// The schema version of the file (a JSON number).
+    pub(crate) const SCHEMA_VERSION: &str = "schema_version";
+    /// The `offset` for the next `getUpdates`.
+    pub(crate) const POLL_OFFSET: &str = "poll_offset";
+    /// The next centre id to hand out.
+    pub(crate) const NEXT_CENTRE: &str = "next_centre_id";
+    /// The next class id to hand out.
+    pub(crate) const NEXT_CLASS: &str = "next_class_id";
+    /// The next session id to hand out.
+    pub(crate) const NEXT_SESSION: &str = "next_session_id";
+    /// The next outbox sequence number to hand out.
+    pub(crate) const NEXT_OUTBOX: &str = "next_outbox_seq";
+}
+
+/// Opens every table once inside `txn`, which creates the missing ones, so that later
+/// reads never fail with "table does not exist".
+pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::TableError> {
+    txn.open_table(META)?;
+    txn.open_table(INBOX)?;
+    txn.open_table(CHATS)?;
+    txn.open_table(CENTRES)?;
+    txn.open_table(CENTRE_NAMES)?;
+    txn.open_table(CLASSES)?;
+    txn.open_table(CLASS_KEYS)?;
+    txn.open_table(CLASS_RECENCY)?;
+    txn.open_table(SESSIONS)?;
+    txn.open_table(SESSIONS_BY_DATE)?;
+    txn.open_table(OUTBOX)?;
+    Ok(())
+}
