@@ -114,6 +114,20 @@ pub struct Totals {
     pub female: u64,
 }
 
+impl std::ops::Add for Totals {
+    type Output = Totals;
+
+    /// Sums two disjoint sets of sessions (classes never span two groups or centres).
+    fn add(self, other: Totals) -> Totals {
+        Totals {
+            classes: self.classes + other.classes,
+            sessions: self.sessions + other.sessions,
+            attendance: self.attendance + other.attendance,
+            female: self.female + other.female,
+        }
+    }
+}
+
 /// The class a new session belongs to: one the centre already has, or a new name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClassChoice {

@@ -17,13 +17,14 @@
 //! - [`runtime`]: runs one engine step inside one store transaction.
 //! - [`telegram`]: the only code that knows teloxide (fetch loop, sender).
 //! - [`console`]: the same dialogs in a terminal.
-//! - [`domain`], [`outgoing`]: shared vocabulary.
+//! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting.
 
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod dialog;
 pub mod domain;
+pub mod format;
 pub mod outgoing;
 pub mod report;
 pub mod runtime;

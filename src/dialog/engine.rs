@@ -8,7 +8,7 @@ use super::catalog::{Catalog, Question, QuestionKind};
 use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, SavedInfo, Sender};
 use super::parse::{self, NumberError};
 use super::state::{Answer, ChatState, Draft, Step};
-use super::text::{escape_html, format_count, format_date};
+use crate::format::{escape_html, format_count, format_date};
 use crate::domain::{CentreId, ClassChoice, Lang, NewSession, Now, Period, UserId};
 use std::collections::BTreeMap;
 

@@ -11,7 +11,6 @@ pub mod io;
 pub mod load;
 pub mod parse;
 pub mod state;
-pub mod text;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
 pub use engine::step;

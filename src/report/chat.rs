@@ -4,7 +4,7 @@
 //! fit a small phone without the block scrolling sideways, so the group names are wrapped
 //! at word boundaries to that width.
 
-use super::number::{format_count, format_date, format_percent};
+use crate::format::{escape_html as escape, format_count, format_date, format_percent};
 use super::table::{ReportRow, ReportTable};
 use crate::dialog::Catalog;
 use crate::domain::{Lang, Period};
@@ -113,20 +113,6 @@ pub fn render_totals(catalog: &Catalog, table: &ReportTable, period: Period, lan
         ],
     ));
     lines.join("\n")
-}
-
-/// Escapes text for Telegram HTML: the three characters its parser treats specially.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `text` cut to at most `max` characters, the last one being `…` when something was cut.

@@ -51,12 +51,7 @@ pub fn build(catalog: &Catalog, per_group: &BTreeMap<String, Totals>, lang: Lang
             next_number += 1;
         }
     }
-    let total = rows.iter().fold(Totals::default(), |sum, row| Totals {
-        classes: sum.classes + row.totals.classes,
-        sessions: sum.sessions + row.totals.sessions,
-        attendance: sum.attendance + row.totals.attendance,
-        female: sum.female + row.totals.female,
-    });
+    let total = rows.iter().fold(Totals::default(), |sum, row| sum + row.totals);
     ReportTable { rows, total }
 }
 

@@ -8,7 +8,7 @@
 mod facts;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, SavedInfo, Sender};
-use crate::domain::{CentreId, ChatId, Now, Period};
+use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::{StoreError, Tx};
@@ -72,8 +72,7 @@ impl Runtime {
                         let record = tx.save_session(&session)?;
                         let period = Period::year_to_date(now.today);
                         let per_group = tx.group_totals(Some(record.centre), period)?;
-                        let centre_totals =
-                            report::build(&self.catalog, &per_group, crate::domain::Lang::Vi).total;
+                        let centre_totals = per_group.values().fold(Totals::default(), |sum, t| sum + *t);
                         follow_up = Some(Input::SessionSaved(SavedInfo {
                             session: record.id,
                             group: record.group.clone(),
@@ -165,9 +164,9 @@ impl Runtime {
         facts.into_result().map(|()| result)
     }
 
-    fn lang_of(&self, state: &ChatState, sender: &Sender) -> crate::domain::Lang {
+    fn lang_of(&self, state: &ChatState, sender: &Sender) -> Lang {
         state.lang.unwrap_or_else(|| {
-            crate::domain::Lang::from_telegram_hint(sender.language_hint.as_deref())
+            Lang::from_telegram_hint(sender.language_hint.as_deref())
         })
     }
 }

@@ -1,6 +1,6 @@
-//! Numbers, percentages and dates written the way each language writes them: Vietnamese
-//! groups thousands with `.` and writes decimals with `,` (20.868; 64,2), English the
-//! other way round.
+//! How the bot writes numbers, percentages, dates and user text: Vietnamese groups
+//! thousands with `.` and writes decimals with `,` (20.868; 64,2), English the other way
+//! round; user text is escaped for Telegram's HTML. Shared by the engine and the report.
 
 use crate::domain::Lang;
 use chrono::NaiveDate;
@@ -36,6 +36,20 @@ pub fn format_percent(part: u64, whole: u64, lang: Lang) -> Option<String> {
         Lang::En => '.',
     };
     Some(format!("{}{separator}{}", tenths / 10, tenths % 10))
+}
+
+/// Escapes text for Telegram's HTML parse mode (only `&`, `<` and `>` are special).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A date as people write it in both languages here: `dd/mm/yyyy`.
