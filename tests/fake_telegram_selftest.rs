@@ -12,8 +12,8 @@ use serde_json::json;
 use support::{BotProcess, FakeTelegram, Fault, TEST_TOKEN};
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, KeyboardMarkup, MessageId,
-    MessageEntityKind, ParseMode, UpdateKind,
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, KeyboardMarkup,
+    MessageEntityKind, MessageId, ParseMode, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -53,7 +53,10 @@ async fn get_me_returns_the_bot_user_and_start_up_calls_answer() {
         .unwrap();
     bot.delete_my_commands().await.unwrap();
     assert_eq!(fake.calls("getMe").len(), 1);
-    assert_eq!(fake.calls("setmycommands")[0]["commands"][0]["command"], "start");
+    assert_eq!(
+        fake.calls("setmycommands")[0]["commands"][0]["command"],
+        "start"
+    );
     assert!(fake.unknown_calls().is_empty());
 }
 
@@ -91,13 +94,16 @@ async fn unknown_methods_are_404_and_recorded() {
 async fn method_names_ignore_case_and_form_and_query_bodies_work() {
     let (fake, _) = setup().await;
     let user = fake.user(42, "Lan", Some("vi"));
-    let response = raw_post(&fake, &format!("/bot{TEST_TOKEN}/SENDMESSAGE?parse_mode=HTML"))
-        .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("chat_id=42&text=Xin+ch%C3%A0o+%3Cb%3Eb%E1%BA%A1n%3C%2Fb%3E")
-        .send()
-        .await
-        .unwrap();
+    let response = raw_post(
+        &fake,
+        &format!("/bot{TEST_TOKEN}/SENDMESSAGE?parse_mode=HTML"),
+    )
+    .await
+    .header("content-type", "application/x-www-form-urlencoded")
+    .body("chat_id=42&text=Xin+ch%C3%A0o+%3Cb%3Eb%E1%BA%A1n%3C%2Fb%3E")
+    .send()
+    .await
+    .unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["result"]["text"], "Xin chào bạn");
@@ -137,7 +143,8 @@ async fn get_updates_returns_unconfirmed_updates_and_forgets_confirmed_ones() {
     let none = bot.get_updates().offset(third as i32 + 1).await.unwrap();
     assert!(none.is_empty());
     assert_eq!(fake.pending_updates(), 0);
-    fake.wait_until_confirmed(third, Duration::from_secs(1)).await;
+    fake.wait_until_confirmed(third, Duration::from_secs(1))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -194,7 +201,10 @@ async fn a_second_poller_terminates_the_first_with_409() {
     });
     let err = first.await.unwrap().unwrap_err();
     assert!(
-        matches!(err, RequestError::Api(ApiError::TerminatedByOtherGetUpdates)),
+        matches!(
+            err,
+            RequestError::Api(ApiError::TerminatedByOtherGetUpdates)
+        ),
         "{err:?}"
     );
     assert!(second.await.unwrap().is_ok());
@@ -231,7 +241,10 @@ async fn injected_messages_deserialise_with_commands_groups_stickers_and_edits()
     };
     assert!(start.chat.is_private());
     assert_eq!(start.chat.id, ChatId(42));
-    assert_eq!(start.from.as_ref().unwrap().language_code.as_deref(), Some("vi"));
+    assert_eq!(
+        start.from.as_ref().unwrap().language_code.as_deref(),
+        Some("vi")
+    );
     let entity = &start.entities().unwrap()[0];
     assert_eq!(entity.kind, MessageEntityKind::BotCommand);
     assert_eq!((entity.offset, entity.length), (0, 24));
@@ -276,7 +289,10 @@ async fn sent_keyboards_are_readable_and_presses_become_callback_queries() {
         .await
         .unwrap();
     assert_eq!(sent.id.0, 2);
-    assert_eq!(sent.from.as_ref().unwrap().username.as_deref(), Some("rollcall_test_bot"));
+    assert_eq!(
+        sent.from.as_ref().unwrap().username.as_deref(),
+        Some("rollcall_test_bot")
+    );
     assert!(sent.reply_markup().is_some());
 
     let messages = fake.messages_to(42);
@@ -284,7 +300,10 @@ async fn sent_keyboards_are_readable_and_presses_become_callback_queries() {
     assert_eq!(messages[0].text, "Chọn lớp");
     assert_eq!(
         messages[0].inline_buttons(),
-        vec![("Lớp 5A".to_owned(), "c:1".to_owned()), ("Lớp 5B".to_owned(), "c:2".to_owned())]
+        vec![
+            ("Lớp 5A".to_owned(), "c:1".to_owned()),
+            ("Lớp 5B".to_owned(), "c:2".to_owned())
+        ]
     );
 
     let update_id = fake.press(&user, &messages[0], "c:2");
@@ -317,7 +336,10 @@ async fn sent_keyboards_are_readable_and_presses_become_callback_queries() {
         .unwrap();
     // Telegram does not echo reply keyboards in the returned message.
     assert!(reply.reply_markup().is_none());
-    assert_eq!(fake.messages_to(42)[1].keyboard_labels(), vec!["Xong", "Huỷ"]);
+    assert_eq!(
+        fake.messages_to(42)[1].keyboard_labels(),
+        vec!["Xong", "Huỷ"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -481,7 +503,10 @@ async fn documents_sent_as_multipart_are_recorded_with_their_bytes() {
     assert!(fake.calls("sendDocument")[0]["_raw_len"].as_u64().unwrap() > 0);
 
     let photo = bot
-        .send_photo(ChatId(42), InputFile::memory(vec![1, 2, 3]).file_name("p.png"))
+        .send_photo(
+            ChatId(42),
+            InputFile::memory(vec![1, 2, 3]).file_name("p.png"),
+        )
         .await
         .unwrap();
     assert!(photo.photo().is_some());
@@ -533,9 +558,7 @@ async fn send_and_wait_and_press_and_wait_drive_a_polling_bot() {
     assert_eq!(fake.callback_answers().len(), 2);
 
     fake.send_sticker(&user);
-    let reply = fake
-        .wait_for_message(42, 3, Duration::from_secs(5))
-        .await;
+    let reply = fake.wait_for_message(42, 3, Duration::from_secs(5)).await;
     assert_eq!(reply.text, "echo: (no text)");
     assert_eq!(fake.conflicts(), 0);
     assert!(fake.unknown_calls().is_empty());

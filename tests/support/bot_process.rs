@@ -268,7 +268,11 @@ impl TestEnv {
         let mut out = String::new();
         for (n, path) in self.logs.iter().enumerate() {
             let log = std::fs::read_to_string(path).unwrap_or_default();
-            out.push_str(&format!("----- bot run {} ({}) -----\n{log}", n + 1, path.display()));
+            out.push_str(&format!(
+                "----- bot run {} ({}) -----\n{log}",
+                n + 1,
+                path.display()
+            ));
         }
         out
     }
