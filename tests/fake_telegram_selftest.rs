@@ -191,8 +191,10 @@ async fn a_second_poller_terminates_the_first_with_409() {
         let bot = bot.clone();
         async move { bot.get_updates().timeout(4).await }
     });
+    // Counting calls is not enough: a call is recorded a moment before it becomes the
+    // active poll, and the second poll must come strictly after that.
     fake.wait_until("the first poll", Duration::from_secs(2), |f| {
-        (f.get_updates_count() == 1).then_some(())
+        f.is_polling().then_some(())
     })
     .await;
     let second = tokio::spawn({
@@ -216,7 +218,7 @@ async fn a_second_poller_terminates_the_first_with_409() {
         async move { bot.get_updates().timeout(4).await }
     });
     fake.wait_until("the orphan poll", Duration::from_secs(2), |f| {
-        (f.get_updates_count() == 3).then_some(())
+        f.is_polling().then_some(())
     })
     .await;
     fake.abandon_polls();
@@ -585,6 +587,11 @@ async fn the_process_harness_stops_kills_and_captures_output() {
     let mut command = std::process::Command::new("sh");
     command.args(["-c", script]);
     let mut process = BotProcess::spawn_command(&fake, command, &dir.path().join("a.log"));
+    // The signal must not overtake the shell before it has printed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process.log().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let status = process.stop().await;
     assert_eq!(
         std::os::unix::process::ExitStatusExt::signal(&status),

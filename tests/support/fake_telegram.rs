@@ -516,6 +516,11 @@ impl FakeTelegram {
             .count()
     }
 
+    /// Whether a getUpdates is being held right now (a long poll in progress).
+    pub fn is_polling(&self) -> bool {
+        self.state().active_poll.is_some()
+    }
+
     /// How many getUpdates were terminated by a concurrent getUpdates (two live pollers).
     pub fn conflicts(&self) -> usize {
         self.state().conflicts
@@ -1151,7 +1156,6 @@ fn check_html(text: &str) -> Result<String, String> {
         "pre",
         "blockquote",
         "tg-emoji",
-        "br",
     ];
     let mut stack: Vec<String> = Vec::new();
     let mut visible = String::new();
