@@ -37,6 +37,7 @@ pub fn step(
         now,
         state,
         effects: Vec::new(),
+        pending_text: Vec::new(),
     };
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim(), centre, sender),
@@ -45,6 +46,7 @@ pub fn step(
         Input::NotText => turn.not_text(sender),
         Input::SessionSaved(info) => turn.saved(&info),
     }
+    turn.flush();
     (turn.state, turn.effects)
 }
 
@@ -57,6 +59,8 @@ struct Turn<'a> {
     now: Now,
     state: ChatState,
     effects: Vec<Effect>,
+    /// Texts waiting to be sent as one message (see `say`).
+    pending_text: Vec<String>,
 }
 
 impl Turn<'_> {
@@ -66,18 +70,32 @@ impl Turn<'_> {
         self.catalog.text(key, self.lang).to_owned()
     }
 
+    /// Queues text for the next message. Texts of one step are joined into one message
+    /// (an error, then the question again), which keeps the chat short and the bot far
+    /// from Telegram's per-chat rate limit.
     fn say(&mut self, html: String) {
-        self.effects.push(Effect::Reply(Reply {
-            html,
-            keyboard: None,
-        }));
+        self.pending_text.push(html);
     }
 
+    /// Sends the queued text and `html` as one message with a keyboard.
     fn say_with(&mut self, html: String, keyboard: Keyboard) {
+        self.pending_text.push(html);
+        let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
         self.effects.push(Effect::Reply(Reply {
             html,
             keyboard: Some(keyboard),
         }));
+    }
+
+    /// Sends whatever text is still queued at the end of the step.
+    fn flush(&mut self) {
+        if !self.pending_text.is_empty() {
+            let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
+            self.effects.push(Effect::Reply(Reply {
+                html,
+                keyboard: None,
+            }));
+        }
     }
 
     fn say_key(&mut self, key: &str) {
