@@ -31,18 +31,32 @@ pub const MESSAGES_FILE: &str = "messages.toml";
 pub const FILES: [&str; 4] = [GROUPS_FILE, SESSION_FILE, COMMANDS_FILE, MESSAGES_FILE];
 
 /// The commands `commands.toml` must list, because the bot handles them.
-pub const REQUIRED_COMMANDS: &[&str] = &["start", "log", "totals", "report", "cancel", "help", "lang"];
+pub const REQUIRED_COMMANDS: &[&str] =
+    &["start", "log", "totals", "report", "cancel", "help", "lang"];
 
 /// Loads and validates every dialog file in `dir`; on failure returns every problem found.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<DialogError>> {
     let mut problems = compile::Problems::default();
-    let groups = read(dir, GROUPS_FILE, &mut problems, |s| toml::from_str::<spec::GroupsFile>(s));
-    let session = read(dir, SESSION_FILE, &mut problems, |s| toml::from_str::<spec::SessionFile>(s));
-    let commands = read(dir, COMMANDS_FILE, &mut problems, |s| toml::from_str::<spec::CommandsFile>(s));
-    let messages = read(dir, MESSAGES_FILE, &mut problems, |s| toml::from_str::<spec::MessagesFile>(s));
+    let groups = read(dir, GROUPS_FILE, &mut problems, |s| {
+        toml::from_str::<spec::GroupsFile>(s)
+    });
+    let session = read(dir, SESSION_FILE, &mut problems, |s| {
+        toml::from_str::<spec::SessionFile>(s)
+    });
+    let commands = read(dir, COMMANDS_FILE, &mut problems, |s| {
+        toml::from_str::<spec::CommandsFile>(s)
+    });
+    let messages = read(dir, MESSAGES_FILE, &mut problems, |s| {
+        toml::from_str::<spec::MessagesFile>(s)
+    });
     unknown_files(dir, &mut problems);
     let catalog = compile::compile(
-        compile::Sources { groups, session, commands, messages },
+        compile::Sources {
+            groups,
+            session,
+            commands,
+            messages,
+        },
         &mut problems,
     );
     match (catalog, problems.into_vec()) {
@@ -105,7 +119,10 @@ fn unknown_files(dir: &Path, problems: &mut compile::Problems) {
     for path in unknown {
         problems.add(
             &path,
-            format!("unknown dialog file; the files read are {}", FILES.join(", ")),
+            format!(
+                "unknown dialog file; the files read are {}",
+                FILES.join(", ")
+            ),
         );
     }
 }

@@ -5,10 +5,13 @@
 //! question, command or message it is about. A `Catalog` is only returned when
 //! nothing was found, which is what lets the engine trust its invariants.
 
-use super::spec::{CommandsFile, GroupsFile, MessagesFile, OptionSpec, QuestionSpec, SessionFile, Texts};
+use super::spec::{
+    CommandsFile, GroupsFile, MessagesFile, OptionSpec, QuestionSpec, SessionFile, Texts,
+};
 use super::{DialogError, REQUIRED_COMMANDS};
 use crate::dialog::catalog::{
-    self, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind, REQUIRED_TEXTS,
+    self, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind,
+    REQUIRED_TEXTS,
 };
 use crate::dialog::parse;
 use crate::domain::Lang;
@@ -24,7 +27,10 @@ pub struct Problems {
 impl Problems {
     /// Records one problem in `file`.
     pub fn add(&mut self, file: &Path, message: String) {
-        self.list.push(DialogError { file: file.to_path_buf(), message });
+        self.list.push(DialogError {
+            file: file.to_path_buf(),
+            message,
+        });
     }
 
     /// Every problem recorded.
@@ -46,7 +52,9 @@ pub struct Sources {
 /// Checks every file that was read. Returns the catalog when all four were read;
 /// the caller must still refuse it when any problem was recorded.
 pub fn compile(sources: Sources, problems: &mut Problems) -> Option<Catalog> {
-    let groups = sources.groups.map(|(path, file)| groups(&mut Checker::new(&path, problems), file));
+    let groups = sources
+        .groups
+        .map(|(path, file)| groups(&mut Checker::new(&path, problems), file));
     let questions = sources
         .session
         .map(|(path, file)| questions(&mut Checker::new(&path, problems), file));
@@ -56,13 +64,20 @@ pub fn compile(sources: Sources, problems: &mut Problems) -> Option<Catalog> {
     let texts = sources
         .messages
         .map(|(path, file)| messages(&mut Checker::new(&path, problems), &file));
-    Some(Catalog { groups: groups?, questions: questions?, commands: commands?, texts: texts? })
+    Some(Catalog {
+        groups: groups?,
+        questions: questions?,
+        commands: commands?,
+        texts: texts?,
+    })
 }
 
 /// Longest short group label: it has to fit on a button on a small phone.
 const MAX_SHORT_LABEL: usize = 24;
 /// Longest label of a button text in `messages.toml` or of a choice option.
 const MAX_BUTTON_LABEL: usize = 32;
+/// Telegram's limit for the notice shown when a button is tapped (answerCallbackQuery).
+const MAX_CALLBACK_NOTICE: usize = 200;
 /// Telegram's limit for one message, in characters.
 const MAX_MESSAGE: usize = 4096;
 /// Telegram's limits for a command description.
@@ -93,11 +108,21 @@ struct Rules<'a> {
 
 impl<'a> Rules<'a> {
     const fn html(placeholders: &'a [&'a str]) -> Self {
-        Rules { style: Style::Html, placeholders, min_chars: 1, max_chars: MAX_MESSAGE }
+        Rules {
+            style: Style::Html,
+            placeholders,
+            min_chars: 1,
+            max_chars: MAX_MESSAGE,
+        }
     }
 
     const fn plain(max_chars: usize) -> Self {
-        Rules { style: Style::Plain, placeholders: &[], min_chars: 1, max_chars }
+        Rules {
+            style: Style::Plain,
+            placeholders: &[],
+            min_chars: 1,
+            max_chars,
+        }
     }
 }
 
@@ -118,15 +143,30 @@ impl<'a> Checker<'a> {
 
     /// Checks the text `key` of `owner` (a group, a question...; empty for a message)
     /// in every language and returns it, with empty strings where it is missing.
-    fn text(&mut self, owner: &str, key: &str, texts: Option<&Texts>, rules: Rules<'_>) -> LangText {
-        let prefix = if owner.is_empty() { String::new() } else { format!("{owner}: ") };
+    fn text(
+        &mut self,
+        owner: &str,
+        key: &str,
+        texts: Option<&Texts>,
+        rules: Rules<'_>,
+    ) -> LangText {
+        let prefix = if owner.is_empty() {
+            String::new()
+        } else {
+            format!("{owner}: ")
+        };
         let Some(texts) = texts else {
-            self.add(format!("{prefix}`{key}` is missing (give it a vi and an en text)"));
+            self.add(format!(
+                "{prefix}`{key}` is missing (give it a vi and an en text)"
+            ));
             return LangText::default();
         };
         for lang in texts.keys() {
             if !Lang::ALL.iter().any(|known| known.code() == lang) {
-                self.add(format!("{prefix}`{key}.{lang}`: unknown language; the languages are {}", languages()));
+                self.add(format!(
+                    "{prefix}`{key}.{lang}`: unknown language; the languages are {}",
+                    languages()
+                ));
             }
         }
         let mut out = LangText::default();
@@ -149,10 +189,20 @@ impl<'a> Checker<'a> {
     }
 
     /// A whole-number setting within `lo..=hi`, or `default` when absent.
-    fn limit(&mut self, owner: &str, field: &str, value: Option<i64>, default: i64, lo: i64, hi: i64) -> i64 {
+    fn limit(
+        &mut self,
+        owner: &str,
+        field: &str,
+        value: Option<i64>,
+        default: i64,
+        lo: i64,
+        hi: i64,
+    ) -> i64 {
         let value = value.unwrap_or(default);
         if value < lo || value > hi {
-            self.add(format!("{owner}: `{field}` is {value}; it must be between {lo} and {hi}"));
+            self.add(format!(
+                "{owner}: `{field}` is {value}; it must be between {lo} and {hi}"
+            ));
             return default;
         }
         value
@@ -161,15 +211,23 @@ impl<'a> Checker<'a> {
 
 /// The language codes, for messages.
 fn languages() -> String {
-    Lang::ALL.iter().map(|lang| lang.code()).collect::<Vec<_>>().join(" and ")
+    Lang::ALL
+        .iter()
+        .map(|lang| lang.code())
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// Whether `id` can go into Telegram button data and storage keys as it is.
 fn is_safe_id(id: &str) -> bool {
-    (1..=16).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    (1..=16).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-const SAFE_ID_RULE: &str = "it must be 1 to 16 characters among a-z, 0-9 and _ (it goes into button data)";
+const SAFE_ID_RULE: &str =
+    "it must be 1 to 16 characters among a-z, 0-9 and _ (it goes into button data)";
 
 /// Everything wrong with one text in one language.
 fn text_problems(text: &str, rules: Rules<'_>) -> Vec<String> {
@@ -180,10 +238,16 @@ fn text_problems(text: &str, rules: Rules<'_>) -> Vec<String> {
         return problems;
     }
     if chars < rules.min_chars {
-        problems.push(format!("is too short ({chars} characters; at least {})", rules.min_chars));
+        problems.push(format!(
+            "is too short ({chars} characters; at least {})",
+            rules.min_chars
+        ));
     }
     if chars > rules.max_chars {
-        problems.push(format!("is too long ({chars} characters; at most {})", rules.max_chars));
+        problems.push(format!(
+            "is too long ({chars} characters; at most {})",
+            rules.max_chars
+        ));
     }
     if let Some(problem) = brace_problem(text) {
         problems.push(problem);
@@ -194,17 +258,23 @@ fn text_problems(text: &str, rules: Rules<'_>) -> Vec<String> {
             let allowed = if rules.placeholders.is_empty() {
                 "this text takes no placeholders".to_owned()
             } else {
-                let list: Vec<String> = rules.placeholders.iter().map(|p| format!("{{{p}}}")).collect();
+                let list: Vec<String> = rules
+                    .placeholders
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect();
                 format!("it may use {}", list.join(", "))
             };
-            problems.push(format!("uses the unknown placeholder {{{name}}}; {allowed}"));
+            problems.push(format!(
+                "uses the unknown placeholder {{{name}}}; {allowed}"
+            ));
         }
     }
     let markup = match rules.style {
         Style::Html => html_problem(text),
-        Style::Plain => text
-            .contains(['<', '>', '&'])
-            .then(|| "must not contain <, > or & (write \"và\" or \"and\" instead of &)".to_owned()),
+        Style::Plain => text.contains(['<', '>', '&']).then(|| {
+            "must not contain <, > or & (write \"và\" or \"and\" instead of &)".to_owned()
+        }),
     };
     problems.extend(markup);
     problems
@@ -245,14 +315,21 @@ fn html_problem(text: &str) -> Option<String> {
         if tail.starts_with('&') {
             match ENTITIES.iter().find(|entity| tail.starts_with(*entity)) {
                 Some(entity) => rest = &tail[entity.len()..],
-                None => return Some("has a `&`; write \"và\" / \"and\", or &amp; for the sign itself".to_owned()),
+                None => {
+                    return Some(
+                        "has a `&`; write \"và\" / \"and\", or &amp; for the sign itself"
+                            .to_owned(),
+                    )
+                }
             }
         } else if tail.starts_with('>') {
             return Some("has a `>` outside a tag; write &gt; for the sign itself".to_owned());
         } else {
             let after = &tail[1..];
             let Some(close) = after.find('>') else {
-                return Some("has a `<` that starts no tag; write &lt; for the sign itself".to_owned());
+                return Some(
+                    "has a `<` that starts no tag; write &lt; for the sign itself".to_owned(),
+                );
             };
             let tag = &after[..close];
             match tag {
@@ -262,12 +339,17 @@ fn html_problem(text: &str) -> Option<String> {
                         return Some(format!("closes <{tag}> that is not open"));
                     }
                 }
-                _ => return Some(format!("uses the tag <{tag}>; only <b> and <i> are allowed")),
+                _ => {
+                    return Some(format!(
+                        "uses the tag <{tag}>; only <b> and <i> are allowed"
+                    ))
+                }
             }
             rest = &after[close + 1..];
         }
     }
-    open.last().map(|tag| format!("leaves <{tag}> open; close it with </{tag}>"))
+    open.last()
+        .map(|tag| format!("leaves <{tag}> open; close it with </{tag}>"))
 }
 
 /// A quick-entry spelling as stored: NFC, trimmed, single spaces, lower case.
@@ -284,7 +366,7 @@ fn groups(check: &mut Checker<'_>, file: GroupsFile) -> Vec<Group> {
     let mut ids: HashMap<String, String> = HashMap::new();
     // Quick-entry spellings without diacritics, so that `khac` in one group and
     // `khác` in another, which a quick-entry reader cannot tell apart, clash.
-    let mut spellings: HashMap<String, (usize, String)> = HashMap::new();
+    let mut spellings: HashMap<String, (usize, String, String)> = HashMap::new();
     let mut out = Vec::new();
     for (index, spec) in file.group.into_iter().enumerate() {
         let number = index + 1;
@@ -296,7 +378,9 @@ fn groups(check: &mut Checker<'_>, file: GroupsFile) -> Vec<Group> {
         if spec.id.is_none() {
             check.add(format!("{owner}: `id` is missing"));
         } else if !is_safe_id(&id) {
-            check.add(format!("{owner}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"));
+            check.add(format!(
+                "{owner}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"
+            ));
         } else if let Some(first) = ids.insert(id.clone(), owner.clone()) {
             check.add(format!("{owner}: duplicate id \"{id}\" (also {first})"));
         }
@@ -305,11 +389,15 @@ fn groups(check: &mut Checker<'_>, file: GroupsFile) -> Vec<Group> {
         if spec.code.is_none() {
             check.add(format!("{owner}: `code` is missing"));
         } else if code.is_empty() || code.contains(' ') {
-            check.add(format!("{owner}: code \"{code}\" must be one word (no spaces)"));
+            check.add(format!(
+                "{owner}: code \"{code}\" must be one word (no spaces)"
+            ));
         }
         let aliases: Vec<String> = spec.aliases.iter().map(|alias| spelling(alias)).collect();
         let mut own = BTreeSet::new();
-        for (kind, written) in std::iter::once(("code", &code)).chain(aliases.iter().map(|a| ("alias", a))) {
+        for (kind, written) in
+            std::iter::once(("code", &code)).chain(aliases.iter().map(|a| ("alias", a)))
+        {
             if written.is_empty() {
                 if kind == "alias" {
                     check.add(format!("{owner}: an alias is empty"));
@@ -317,25 +405,53 @@ fn groups(check: &mut Checker<'_>, file: GroupsFile) -> Vec<Group> {
                 continue;
             }
             if written.chars().all(|c| c.is_ascii_digit() || c == ' ') {
-                check.add(format!("{owner}: {kind} \"{written}\" is a number; quick entry would read it as one"));
+                check.add(format!(
+                    "{owner}: {kind} \"{written}\" is a number; quick entry would read it as one"
+                ));
             }
             if !own.insert(written.clone()) {
                 check.add(format!("{owner}: {kind} \"{written}\" is listed twice"));
             }
             match spellings.get(&parse::fold(written)) {
-                Some((other, other_owner)) if *other != number => {
-                    check.add(format!("{owner}: duplicate {kind} \"{written}\" (already used by {other_owner})"));
+                Some((other, other_owner, same)) if *other != number && same == written => {
+                    check.add(format!(
+                        "{owner}: duplicate {kind} \"{written}\" (already used by {other_owner})"
+                    ));
                 }
+                Some((other, other_owner, similar)) if *other != number => check.add(format!(
+                    "{owner}: duplicate {kind} \"{written}\" ({other_owner} has \"{similar}\", \
+                     which quick entry cannot tell apart from it)"
+                )),
                 Some(_) => {}
                 None => {
-                    spellings.insert(parse::fold(written), (number, owner.clone()));
+                    spellings.insert(
+                        parse::fold(written),
+                        (number, owner.clone(), written.clone()),
+                    );
                 }
             }
         }
 
-        let official = check.text(&owner, "official", spec.official.as_ref(), Rules::plain(MAX_MESSAGE));
-        let short = check.text(&owner, "short", spec.short.as_ref(), Rules::plain(MAX_SHORT_LABEL));
-        out.push(Group { id, number, code, aliases, official, short });
+        let official = check.text(
+            &owner,
+            "official",
+            spec.official.as_ref(),
+            Rules::plain(MAX_MESSAGE),
+        );
+        let short = check.text(
+            &owner,
+            "short",
+            spec.short.as_ref(),
+            Rules::plain(MAX_SHORT_LABEL),
+        );
+        out.push(Group {
+            id,
+            number,
+            code,
+            aliases,
+            official,
+            short,
+        });
     }
     out
 }
@@ -343,8 +459,13 @@ fn groups(check: &mut Checker<'_>, file: GroupsFile) -> Vec<Group> {
 // ---------------------------------------------------------------- session.toml
 
 /// The questions the report needs, with the kind each must have.
-const BUILT_IN: [(&str, &str); 5] =
-    [("group", "group"), ("class", "class"), ("date", "date"), ("total", "number"), ("female", "number")];
+const BUILT_IN: [(&str, &str); 5] = [
+    ("group", "group"),
+    ("class", "class"),
+    ("date", "date"),
+    ("total", "number"),
+    ("female", "number"),
+];
 
 const KINDS: [&str; 6] = ["group", "class", "date", "number", "text", "choice"];
 
@@ -360,7 +481,10 @@ fn error_codes(kind: &str) -> &'static [&'static str] {
 
 /// The placeholders of the shared text `key`, or `None` when it is not a required text.
 fn required_placeholders(key: &str) -> Option<&'static [&'static str]> {
-    REQUIRED_TEXTS.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    REQUIRED_TEXTS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, p)| *p)
 }
 
 fn questions(check: &mut Checker<'_>, file: SessionFile) -> Vec<Question> {
@@ -385,20 +509,39 @@ fn questions(check: &mut Checker<'_>, file: SessionFile) -> Vec<Question> {
         if spec.id.is_none() {
             check.add(format!("{owner}: `id` is missing"));
         } else if !is_safe_id(&id) {
-            check.add(format!("{owner}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"));
+            check.add(format!(
+                "{owner}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"
+            ));
         } else if seen.insert(id.clone(), index).is_some() {
             check.add(format!("{owner}: duplicate question id \"{id}\""));
         }
         let prompt = check.text(&owner, "prompt", spec.prompt.as_ref(), Rules::html(&[]));
-        let label = check.text(&owner, "label", spec.label.as_ref(), Rules::plain(MAX_BUTTON_LABEL));
+        let label = check.text(
+            &owner,
+            "label",
+            spec.label.as_ref(),
+            Rules::plain(MAX_BUTTON_LABEL),
+        );
         let kind_name = spec.kind.clone().unwrap_or_default();
         let Some(kind) = question_kind(check, &owner, index, spec, &kinds) else {
             continue;
         };
         let errors = question_errors(check, &owner, &kind_name, &spec.errors);
-        out.push(Question { id, kind, prompt, label, optional: spec.optional, errors });
+        out.push(Question {
+            id,
+            kind,
+            prompt,
+            label,
+            optional: spec.optional,
+            errors,
+        });
     }
-    built_ins(check, &out);
+    let written: Vec<&str> = file
+        .question
+        .iter()
+        .filter_map(|q| q.id.as_deref())
+        .collect();
+    built_ins(check, &out, &written);
     out
 }
 
@@ -411,7 +554,10 @@ fn question_kind(
     kinds: &HashMap<String, (usize, String)>,
 ) -> Option<QuestionKind> {
     let Some(kind) = spec.kind.as_deref() else {
-        check.add(format!("{owner}: `kind` is missing; it is one of {}", KINDS.join(", ")));
+        check.add(format!(
+            "{owner}: `kind` is missing; it is one of {}",
+            KINDS.join(", ")
+        ));
         return None;
     };
     let fields: [(&str, bool); 7] = [
@@ -430,20 +576,27 @@ fn question_kind(
         "text" => &["min_len", "max_len"],
         "choice" => &["options"],
         other => {
-            check.add(format!("{owner}: unknown kind \"{other}\"; it is one of {}", KINDS.join(", ")));
+            check.add(format!(
+                "{owner}: unknown kind \"{other}\"; it is one of {}",
+                KINDS.join(", ")
+            ));
             return None;
         }
     };
     for (field, set) in fields {
         if set && !allowed.contains(&field) {
-            check.add(format!("{owner}: `{field}` does not apply to a {kind} question"));
+            check.add(format!(
+                "{owner}: `{field}` does not apply to a {kind} question"
+            ));
         }
     }
     let lengths = |check: &mut Checker<'_>, default_min: i64, default_max: i64| {
         let min_len = check.limit(owner, "min_len", spec.min_len, default_min, 1, MAX_TEXT_LEN);
         let max_len = check.limit(owner, "max_len", spec.max_len, default_max, 1, MAX_TEXT_LEN);
         if min_len > max_len {
-            check.add(format!("{owner}: min_len {min_len} is greater than max_len {max_len}"));
+            check.add(format!(
+                "{owner}: min_len {min_len} is greater than max_len {max_len}"
+            ));
         }
         (to_usize(min_len), to_usize(max_len))
     };
@@ -452,8 +605,13 @@ fn question_kind(
         "date" => QuestionKind::Date,
         "class" => {
             let (min_len, max_len) = lengths(check, 2, 200);
-            let max_buttons = check.limit(owner, "max_buttons", spec.max_buttons, 8, 1, MAX_BUTTONS);
-            QuestionKind::Class { min_len, max_len, max_buttons: to_usize(max_buttons) }
+            let max_buttons =
+                check.limit(owner, "max_buttons", spec.max_buttons, 8, 1, MAX_BUTTONS);
+            QuestionKind::Class {
+                min_len,
+                max_len,
+                max_buttons: to_usize(max_buttons),
+            }
         }
         "text" => {
             let (min_len, max_len) = lengths(check, 1, 500);
@@ -468,7 +626,7 @@ fn question_kind(
             }
             if let Some(other) = &spec.at_most {
                 match kinds.get(other) {
-                    _ if Some(other) == spec.id.as_ref() => {
+                    Some((at, _)) if *at == index => {
                         check.add(format!("{owner}: at_most refers to the question itself"));
                     }
                     None => check.add(format!("{owner}: at_most refers to the unknown question \"{other}\"")),
@@ -481,9 +639,15 @@ fn question_kind(
                     Some(_) => {}
                 }
             }
-            QuestionKind::Number { min: to_u32(min), max: to_u32(max), at_most: spec.at_most.clone() }
+            QuestionKind::Number {
+                min: to_u32(min),
+                max: to_u32(max),
+                at_most: spec.at_most.clone(),
+            }
         }
-        _ => QuestionKind::Choice { options: choice_options(check, owner, spec.options.as_deref()) },
+        _ => QuestionKind::Choice {
+            options: choice_options(check, owner, spec.options.as_deref()),
+        },
     })
 }
 
@@ -495,13 +659,22 @@ fn to_u32(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(0)
 }
 
-fn choice_options(check: &mut Checker<'_>, owner: &str, options: Option<&[OptionSpec]>) -> Vec<ChoiceOption> {
+fn choice_options(
+    check: &mut Checker<'_>,
+    owner: &str,
+    options: Option<&[OptionSpec]>,
+) -> Vec<ChoiceOption> {
     let options = options.unwrap_or_default();
     if options.is_empty() {
-        check.add(format!("{owner}: a choice question needs options ([[question.options]] blocks)"));
+        check.add(format!(
+            "{owner}: a choice question needs options ([[question.options]] blocks)"
+        ));
     }
     if options.len() > to_usize(MAX_BUTTONS) {
-        check.add(format!("{owner}: {} options are too many for buttons (at most {MAX_BUTTONS})", options.len()));
+        check.add(format!(
+            "{owner}: {} options are too many for buttons (at most {MAX_BUTTONS})",
+            options.len()
+        ));
     }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -514,11 +687,18 @@ fn choice_options(check: &mut Checker<'_>, owner: &str, options: Option<&[Option
         if option.id.is_none() {
             check.add(format!("{where_}: `id` is missing"));
         } else if !is_safe_id(&id) {
-            check.add(format!("{where_}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"));
+            check.add(format!(
+                "{where_}: id \"{id}\" is not allowed; {SAFE_ID_RULE}"
+            ));
         } else if !seen.insert(id.clone()) {
             check.add(format!("{where_}: duplicate option id \"{id}\""));
         }
-        let label = check.text(&where_, "label", option.label.as_ref(), Rules::plain(MAX_BUTTON_LABEL));
+        let label = check.text(
+            &where_,
+            "label",
+            option.label.as_ref(),
+            Rules::plain(MAX_BUTTON_LABEL),
+        );
         out.push(ChoiceOption { id, label });
     }
     out
@@ -534,14 +714,27 @@ fn question_errors(
     let mut out = BTreeMap::new();
     for (code, texts) in errors {
         let Some(placeholders) = required_placeholders(&format!("error.{code}")) else {
-            let known: Vec<&str> = REQUIRED_TEXTS.iter().filter_map(|(k, _)| k.strip_prefix("error.")).collect();
-            check.add(format!("{owner}: unknown error \"{code}\" in `errors`; the errors are {}", known.join(", ")));
+            let known: Vec<&str> = REQUIRED_TEXTS
+                .iter()
+                .filter_map(|(k, _)| k.strip_prefix("error."))
+                .collect();
+            check.add(format!(
+                "{owner}: unknown error \"{code}\" in `errors`; the errors are {}",
+                known.join(", ")
+            ));
             continue;
         };
         if !error_codes(kind).contains(&code.as_str()) {
-            check.add(format!("{owner}: error \"{code}\" cannot happen for a {kind} question"));
+            check.add(format!(
+                "{owner}: error \"{code}\" cannot happen for a {kind} question"
+            ));
         }
-        let text = check.text(owner, &format!("errors.{code}"), Some(texts), Rules::html(placeholders));
+        let text = check.text(
+            owner,
+            &format!("errors.{code}"),
+            Some(texts),
+            Rules::html(placeholders),
+        );
         out.insert(code.clone(), text);
     }
     out
@@ -549,10 +742,16 @@ fn question_errors(
 
 /// The questions the report is made of must all be there, with their kinds and
 /// in an order the engine can follow.
-fn built_ins(check: &mut Checker<'_>, questions: &[Question]) {
+///
+/// `written` holds every id in the file, including questions that could not be
+/// compiled: their problem is reported already, so they are not also "missing".
+fn built_ins(check: &mut Checker<'_>, questions: &[Question], written: &[&str]) {
     let position = |id: &str| questions.iter().position(|q| q.id == id);
     for (id, kind) in BUILT_IN {
         let Some(at) = position(id) else {
+            if written.contains(&id) {
+                continue;
+            }
             check.add(format!(
                 "the question \"{id}\" (kind {kind}) is missing; the report needs it"
             ));
@@ -560,10 +759,14 @@ fn built_ins(check: &mut Checker<'_>, questions: &[Question]) {
         };
         let question = &questions[at];
         if kind_name(&question.kind) != kind {
-            check.add(format!("question \"{id}\": must be of kind {kind}, the report needs it"));
+            check.add(format!(
+                "question \"{id}\": must be of kind {kind}, the report needs it"
+            ));
         }
         if question.optional {
-            check.add(format!("question \"{id}\": cannot be optional, the report needs it"));
+            check.add(format!(
+                "question \"{id}\": cannot be optional, the report needs it"
+            ));
         }
     }
     for question in questions {
@@ -577,13 +780,23 @@ fn built_ins(check: &mut Checker<'_>, questions: &[Question]) {
     }
     if let (Some(group), Some(class)) = (position("group"), position("class")) {
         if class < group {
-            check.add("question \"class\" must come after question \"group\" (classes belong to a group)".to_owned());
+            check.add(
+                "question \"class\" must come after question \"group\" (classes belong to a group)"
+                    .to_owned(),
+            );
         }
     }
     if let Some(at) = position("female") {
         if let QuestionKind::Number { at_most, .. } = &questions[at].kind {
-            if at_most.as_deref() != Some("total") {
-                check.add("question \"female\": needs at_most = \"total\" (women are part of the total)".to_owned());
+            // An `at_most` naming an unknown question is reported already, with its name.
+            let known = at_most
+                .as_deref()
+                .is_none_or(|other| position(other).is_some());
+            if at_most.as_deref() != Some("total") && known {
+                check.add(
+                    "question \"female\": needs at_most = \"total\" (women are part of the total)"
+                        .to_owned(),
+                );
             }
         }
     }
@@ -616,20 +829,29 @@ fn commands(check: &mut Checker<'_>, file: CommandsFile) -> Vec<CommandHelp> {
         } else if name.starts_with('/') {
             check.add(format!("{owner}: write the name without the /"));
         } else if !(1..=32).contains(&name.len())
-            || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
-            check.add(format!("{owner}: the name must be 1 to 32 characters among a-z, 0-9 and _"));
+            check.add(format!(
+                "{owner}: the name must be 1 to 32 characters among a-z, 0-9 and _"
+            ));
         } else if !seen.insert(name.clone()) {
             check.add(format!("{owner}: duplicate command \"{name}\""));
         }
         let (min_chars, max_chars) = COMMAND_DESCRIPTION;
-        let rules = Rules { min_chars, ..Rules::plain(max_chars) };
+        let rules = Rules {
+            min_chars,
+            ..Rules::plain(max_chars)
+        };
         let description = check.text(&owner, "description", spec.description.as_ref(), rules);
         out.push(CommandHelp { name, description });
     }
     for required in REQUIRED_COMMANDS {
         if !seen.contains(*required) {
-            check.add(format!("the command \"{required}\" is missing; the bot needs it in its menu"));
+            check.add(format!(
+                "the command \"{required}\" is missing; the bot needs it in its menu"
+            ));
         }
     }
     out
@@ -643,16 +865,14 @@ fn messages(check: &mut Checker<'_>, file: &MessagesFile) -> BTreeMap<String, La
     let mut out = BTreeMap::new();
     for (key, texts) in found {
         let Some(placeholders) = required_placeholders(&key) else {
-            let hint = closest(&key).map(|k| format!("; did you mean \"{k}\"?")).unwrap_or_default();
+            let hint = closest(&key)
+                .map(|k| format!("; did you mean \"{k}\"?"))
+                .unwrap_or_default();
             check.add(format!("unknown message \"{key}\"{hint}"));
             continue;
         };
-        let rules = if key.starts_with("button.") || key.ends_with("_button") {
-            Rules { placeholders, ..Rules::plain(MAX_BUTTON_LABEL) }
-        } else {
-            Rules::html(placeholders)
-        };
-        let text = check.text(&format!("message \"{key}\""), &key, Some(&texts), rules);
+        let rules = message_rules(&key, placeholders);
+        let text = check.text("", &key, Some(&texts), rules);
         out.insert(key, text);
     }
     for (key, _) in REQUIRED_TEXTS {
@@ -663,11 +883,39 @@ fn messages(check: &mut Checker<'_>, file: &MessagesFile) -> BTreeMap<String, La
     out
 }
 
+/// How the message `key` is shown decides what it may contain.
+fn message_rules<'a>(key: &str, placeholders: &'a [&'a str]) -> Rules<'a> {
+    if key == "dialog.stale_button" {
+        // Said about a button rather than on one: it is the notice Telegram shows when
+        // an old button is tapped (answerCallbackQuery), plain text of at most 200 characters.
+        Rules {
+            placeholders,
+            ..Rules::plain(MAX_CALLBACK_NOTICE)
+        }
+    } else if key.starts_with("button.") || key.ends_with("_button") {
+        Rules {
+            placeholders,
+            ..Rules::plain(MAX_BUTTON_LABEL)
+        }
+    } else {
+        Rules::html(placeholders)
+    }
+}
+
 /// Collects the texts of `table`: a table holding strings is one text (its keys are
 /// languages); a table holding only tables is a section of further texts.
-fn walk(check: &mut Checker<'_>, prefix: &str, table: &toml::Table, found: &mut Vec<(String, Texts)>) {
+fn walk(
+    check: &mut Checker<'_>,
+    prefix: &str,
+    table: &toml::Table,
+    found: &mut Vec<(String, Texts)>,
+) {
     for (name, value) in table {
-        let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        let key = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
         match value {
             toml::Value::Table(inner) if inner.values().any(toml::Value::is_str) => {
                 let mut texts = Texts::new();
@@ -715,7 +963,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }

@@ -43,16 +43,36 @@ mod tests {
     fn display_and_key() {
         let cases: &[(&str, &str, &str)] = &[
             ("Phòng chống dịch", "Phòng chống dịch", "phòng chống dịch"),
-            ("  Phòng  chống DỊCH ", "Phòng chống DỊCH", "phòng chống dịch"),
-            ("Phòng\tchống\n\ndịch", "Phòng chống dịch", "phòng chống dịch"),
-            ("Phòng\u{00A0}chống\u{3000}dịch", "Phòng chống dịch", "phòng chống dịch"),
-            ("Phòng\u{200B} chống\u{0007} dịch\u{FEFF}", "Phòng chống dịch", "phòng chống dịch"),
+            (
+                "  Phòng  chống DỊCH ",
+                "Phòng chống DỊCH",
+                "phòng chống dịch",
+            ),
+            (
+                "Phòng\tchống\n\ndịch",
+                "Phòng chống dịch",
+                "phòng chống dịch",
+            ),
+            (
+                "Phòng\u{00A0}chống\u{3000}dịch",
+                "Phòng chống dịch",
+                "phòng chống dịch",
+            ),
+            (
+                "Phòng\u{200B} chống\u{0007} dịch\u{FEFF}",
+                "Phòng chống dịch",
+                "phòng chống dịch",
+            ),
             ("Tin học", "Tin học", "tin học"),
             ("", "", ""),
             ("   \n ", "", ""),
         ];
         for (text, display, key) in cases {
-            assert_eq!(class_name(text), ((*display).to_owned(), (*key).to_owned()), "{text:?}");
+            assert_eq!(
+                class_name(text),
+                ((*display).to_owned(), (*key).to_owned()),
+                "{text:?}"
+            );
         }
     }
 

@@ -83,7 +83,9 @@ pub fn fold(text: &str) -> String {
 /// The ASCII digit for a full-width digit (`４` is `4`); `None` for other characters.
 fn ascii_digit(c: char) -> Option<char> {
     let offset = u32::from(c).checked_sub(0xFF10)?;
-    (offset < 10).then(|| char::from_digit(offset, 10)).flatten()
+    (offset < 10)
+        .then(|| char::from_digit(offset, 10))
+        .flatten()
 }
 
 #[cfg(test)]
@@ -95,7 +97,10 @@ mod tests {
         assert_eq!(fold("  Hôm   Nay "), "hom nay");
         assert_eq!(fold("Đồng Tháp"), "dong thap");
         assert_eq!(fold("QUÝ III"), "quy iii");
-        assert_eq!(fold("hôm nay".nfd().collect::<String>().as_str()), "hom nay");
+        assert_eq!(
+            fold("hôm nay".nfd().collect::<String>().as_str()),
+            "hom nay"
+        );
         assert_eq!(fold("２０２０"), "2020");
         assert_eq!(fold(""), "");
     }

@@ -46,9 +46,10 @@ impl Item {
         let (from, to) = match self {
             Item::Year(year) => (date(year, 1, 1)?, date(year, 12, 31)?),
             Item::Month(month, Some(year)) => (date(year, month, 1)?, month_end(year, month)?),
-            Item::Quarter(quarter, Some(year)) if (1..=4).contains(&quarter) => {
-                (date(year, quarter * 3 - 2, 1)?, month_end(year, quarter * 3)?)
-            }
+            Item::Quarter(quarter, Some(year)) if (1..=4).contains(&quarter) => (
+                date(year, quarter * 3 - 2, 1)?,
+                month_end(year, quarter * 3)?,
+            ),
             Item::Day(day, month, Some(year)) => {
                 let day = date(year, month, day)?;
                 (day, day)
@@ -107,10 +108,15 @@ fn item(text: &str) -> Option<Item> {
     if let Some(rest) = text.strip_prefix("thang ") {
         return month_item(rest.trim());
     }
-    if let Some(rest) = text.strip_prefix('t').filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit())) {
+    if let Some(rest) = text
+        .strip_prefix('t')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    {
         return month_item(rest);
     }
-    let quarter = ["quy", "qui", "q"].iter().find_map(|word| text.strip_prefix(word));
+    let quarter = ["quy", "qui", "q"]
+        .iter()
+        .find_map(|word| text.strip_prefix(word));
     if let Some(rest) = quarter {
         return quarter_item(rest.trim());
     }
@@ -123,7 +129,9 @@ fn item(text: &str) -> Option<Item> {
 /// `10`, `10/2020`, `10-2020`, `10 2020`, `10 nam 2020` after the word "tháng".
 fn month_item(text: &str) -> Option<Item> {
     let (month, year) = number_and_year(text)?;
-    (1..=12).contains(&month).then_some(Item::Month(month, year))
+    (1..=12)
+        .contains(&month)
+        .then_some(Item::Month(month, year))
 }
 
 /// `3`, `III`, `3/2020`, `3 2020`, `3 nam 2020` after "quý" or "Q".
@@ -135,7 +143,9 @@ fn quarter_item(text: &str) -> Option<Item> {
         None if head.len() <= 2 => number(head)?,
         None => return None,
     };
-    (1..=4).contains(&quarter).then_some(Item::Quarter(quarter, year))
+    (1..=4)
+        .contains(&quarter)
+        .then_some(Item::Quarter(quarter, year))
 }
 
 /// A month or quarter number with an optional year.
@@ -180,11 +190,17 @@ fn numeric(text: &str) -> Option<Item> {
         ([month, y], [1 | 2, 4]) => Some(Item::Month(number(month)?, Some(year(y)?))),
         ([y, month], [4, 1 | 2]) => Some(Item::Month(number(month)?, Some(year(y)?))),
         ([day, month], [1 | 2, 1 | 2]) => Some(Item::Day(number(day)?, number(month)?, None)),
-        ([y, month, day], [4, 1 | 2, 1 | 2]) => Some(Item::Day(number(day)?, number(month)?, Some(year(y)?))),
-        ([day, month, y], [1 | 2, 1 | 2, 4]) => Some(Item::Day(number(day)?, number(month)?, Some(year(y)?))),
-        ([day, month, y], [1 | 2, 1 | 2, 2]) => {
-            Some(Item::Day(number(day)?, number(month)?, Some(2000 + i32::try_from(number(y)?).ok()?)))
+        ([y, month, day], [4, 1 | 2, 1 | 2]) => {
+            Some(Item::Day(number(day)?, number(month)?, Some(year(y)?)))
         }
+        ([day, month, y], [1 | 2, 1 | 2, 4]) => {
+            Some(Item::Day(number(day)?, number(month)?, Some(year(y)?)))
+        }
+        ([day, month, y], [1 | 2, 1 | 2, 2]) => Some(Item::Day(
+            number(day)?,
+            number(month)?,
+            Some(2000 + i32::try_from(number(y)?).ok()?),
+        )),
         _ => None,
     }
 }
@@ -194,7 +210,9 @@ fn year(text: &str) -> Option<i32> {
     if text.len() != 4 {
         return None;
     }
-    i32::try_from(number(text)?).ok().filter(|year| *year >= MIN_YEAR)
+    i32::try_from(number(text)?)
+        .ok()
+        .filter(|year| *year >= MIN_YEAR)
 }
 
 fn date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
@@ -204,7 +222,11 @@ fn date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 /// The last day of `month`: the day before the first of the next month, which gets
 /// February right in leap years without a table.
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    let next = if month == 12 { date(year + 1, 1, 1)? } else { date(year, month + 1, 1)? };
+    let next = if month == 12 {
+        date(year + 1, 1, 1)?
+    } else {
+        date(year, month + 1, 1)?
+    };
     next.checked_sub_days(Days::new(1))
 }
 
@@ -216,7 +238,8 @@ mod tests {
     use proptest::prelude::*;
 
     fn p(from: (i32, u32, u32), to: (i32, u32, u32)) -> Period {
-        let date = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid test date");
+        let date =
+            |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid test date");
         Period::new(date(from), date(to)).expect("ordered test period")
     }
 
@@ -282,7 +305,10 @@ mod tests {
         let mut failures = Vec::new();
         for (text, expected) in cases {
             if period(text) != Some(*expected) {
-                failures.push(format!("{text:?}: got {:?}, want {expected:?}", period(text)));
+                failures.push(format!(
+                    "{text:?}: got {:?}, want {expected:?}",
+                    period(text)
+                ));
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -291,17 +317,51 @@ mod tests {
     #[test]
     fn refused() {
         let cases = [
-            "", "   ", "abc", "report", "13/2020", "0/2020", "Q5/2020", "Q0/2020", "quý V/2020",
-            "10-1/2020", "10/2020-1/2020", "2020-10-31..2020-01-01", "2021-2020", "31/02/2020",
-            "26/11", "tháng 10", "q3", "1-10", "10/20", "1899", "1/1899", "20200", "2020/10/2020",
-            "1..2..3", "2020-", "-2020", "..2020", "2020..", "1/2020-10", "10/2020 11/2020",
-            "-1/2020", "1e3/2020", "quý", "năm", "tháng 1-13/2020",
+            "",
+            "   ",
+            "abc",
+            "report",
+            "13/2020",
+            "0/2020",
+            "Q5/2020",
+            "Q0/2020",
+            "quý V/2020",
+            "10-1/2020",
+            "10/2020-1/2020",
+            "2020-10-31..2020-01-01",
+            "2021-2020",
+            "31/02/2020",
+            "26/11",
+            "tháng 10",
+            "q3",
+            "1-10",
+            "10/20",
+            "1899",
+            "1/1899",
+            "20200",
+            "2020/10/2020",
+            "1..2..3",
+            "2020-",
+            "-2020",
+            "..2020",
+            "2020..",
+            "1/2020-10",
+            "10/2020 11/2020",
+            "-1/2020",
+            "1e3/2020",
+            "quý",
+            "năm",
+            "tháng 1-13/2020",
         ];
         let accepted: Vec<String> = cases
             .iter()
             .filter_map(|text| period(text).map(|found| format!("{text:?} -> {found:?}")))
             .collect();
-        assert!(accepted.is_empty(), "accepted nonsense:\n{}", accepted.join("\n"));
+        assert!(
+            accepted.is_empty(),
+            "accepted nonsense:\n{}",
+            accepted.join("\n")
+        );
     }
 
     proptest! {
