@@ -1,11 +1,16 @@
 //! Parsers for what users type: whole numbers, dates, class names and report periods.
 //!
-//! STUB: the bodies are being written; the signatures are the contract.
+//! Users type on cheap phones, with or without Vietnamese diacritics, sometimes with
+//! a full-width keyboard; every parser here accepts those variants and never panics.
 
-#![allow(unused_variables)]
+mod class_name;
+mod date;
+mod number;
+mod period;
 
 use crate::domain::Period;
 use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
 
 /// Why a typed number was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,25 +26,82 @@ pub enum NumberError {
 /// A whole number typed by a user: `45`, ` 45 `, `45 người`, full-width `４５`,
 /// Vietnamese thousands `1.200`. Range checks are the caller's.
 pub fn whole_number(text: &str) -> Result<u64, NumberError> {
-    unimplemented!()
+    number::whole_number(text)
 }
 
 /// A typed local date: `26/11`, `26/11/2026`, `26-11-2026`, `2026-11-26`, `hôm nay`,
 /// `hom qua`, `today`, `yesterday`. Without a year, the latest such date not after
 /// `today`. `None` when not a valid date. Future dates are returned (the caller refuses them).
 pub fn date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    unimplemented!()
+    date::date(text, today)
 }
 
 /// A class name as typed: returns the name to display (NFC, trimmed, inner whitespace
 /// collapsed to one space) and the key to match on (the display name in lower case).
 pub fn class_name(text: &str) -> (String, String) {
-    unimplemented!()
+    class_name::class_name(text)
+}
+
+/// The matching key of a typed class name: the second half of `class_name`.
+pub fn class_key(text: &str) -> String {
+    class_name::class_name(text).1
 }
 
 /// A report period: `2020`, `10/2020`, `tháng 10/2020`, `1-10/2020`, `01/2020-10/2020`,
 /// `Q3/2020`, `quý 3/2020`, `2020-01-01..2020-10-31`, `26/11/2026` (one day).
 /// `None` when not understood or when it ends before it starts.
 pub fn period(text: &str) -> Option<Period> {
-    unimplemented!()
+    period::period(text)
+}
+
+/// `text` reduced for matching words: lower case, without Vietnamese diacritics
+/// (`đ` becomes `d`), full-width digits as ASCII, whitespace runs as one space, trimmed.
+/// `Hôm  Nay`, `hom nay` and the NFD form of `hôm nay` all fold to `hom nay`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c => out.extend(ascii_digit(c).unwrap_or(c).to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The ASCII digit for a full-width digit (`４` is `4`); `None` for other characters.
+fn ascii_digit(c: char) -> Option<char> {
+    let offset = u32::from(c).checked_sub(0xFF10)?;
+    (offset < 10)
+        .then(|| char::from_digit(offset, 10))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_diacritics_and_spacing() {
+        assert_eq!(fold("  Hôm   Nay "), "hom nay");
+        assert_eq!(fold("Đồng Tháp"), "dong thap");
+        assert_eq!(fold("QUÝ III"), "quy iii");
+        assert_eq!(
+            fold("hôm nay".nfd().collect::<String>().as_str()),
+            "hom nay"
+        );
+        assert_eq!(fold("２０２０"), "2020");
+        assert_eq!(fold(""), "");
+    }
 }
