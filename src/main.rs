@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use rollcall::cli::{execute, Cli};
+use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
@@ -10,6 +11,7 @@ fn main() -> std::process::ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match execute(Cli::parse().command) {
         Ok(()) => std::process::ExitCode::SUCCESS,

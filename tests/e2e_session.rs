@@ -100,7 +100,11 @@ async fn an_organiser_logs_a_session_by_buttons_and_gets_running_totals() {
     // The persistent button starts the dialog like /log does.
     let ask_group = lan.say(&lan.text("button.log")).await;
     let groups = ask_group.inline_buttons();
-    assert_eq!(groups.len(), 10, "one button per activity group: {groups:?}");
+    assert_eq!(
+        groups.len(),
+        10,
+        "one button per activity group: {groups:?}"
+    );
     let ask_class = lan.tap(&ask_group, &lan.group_label("health")).await;
     lan.tap(&ask_class, &lan.text("dialog.new_class_button"))
         .await;
@@ -108,21 +112,40 @@ async fn an_organiser_logs_a_session_by_buttons_and_gets_running_totals() {
     lan.tap(&ask_date, &lan.text("dialog.today_button")).await;
     lan.say("45 người").await;
     let summary = lan.say("30").await;
-    assert!(summary.text.contains("Phòng chống sốt xuất huyết"), "{}", summary.text);
+    assert!(
+        summary.text.contains("Phòng chống sốt xuất huyết"),
+        "{}",
+        summary.text
+    );
     assert!(summary.text.contains("45"), "{}", summary.text);
     let saved = lan.tap(&summary, &lan.text("dialog.save_button")).await;
-    assert!(saved.text.contains('1'), "the session number: {}", saved.text);
+    assert!(
+        saved.text.contains('1'),
+        "the session number: {}",
+        saved.text
+    );
     assert!(saved.text.contains("45"), "running totals: {}", saved.text);
 
     // A second session of the same class, picked by its button, counts as the same class.
     let saved = lan
-        .log_session("health", "Phòng chống sốt xuất huyết", true, "hôm qua", 20, 12)
+        .log_session(
+            "health",
+            "Phòng chống sốt xuất huyết",
+            true,
+            "hôm qua",
+            20,
+            12,
+        )
         .await;
-    assert!(saved.text.contains("65"), "45 + 20 attendances: {}", saved.text);
+    assert!(
+        saved.text.contains("65"),
+        "45 + 20 attendances: {}",
+        saved.text
+    );
 
     // Every tap was answered, so no button kept spinning.
     let answers = env.fake.callback_answers();
-    assert_eq!(answers.len(), 4 + 4, "{answers:?}");
+    assert_eq!(answers.len(), 4 + 3, "{answers:?}");
 
     let totals = lan.say("/totals").await;
     assert!(totals.text.contains("65"), "{}", totals.text);
@@ -149,7 +172,12 @@ async fn a_dialog_interrupted_by_restarts_and_a_crash_finishes_afterwards() {
     // A clean restart (SIGTERM) while the bot waits for the class name.
     env.restart_bot().await;
     let ask_date = lan.say("Luật giao thông đường bộ").await;
-    assert_eq!(ask_date.inline_buttons().len(), 2, "today/yesterday: {}", ask_date.text);
+    assert_eq!(
+        ask_date.inline_buttons().len(),
+        2,
+        "today/yesterday: {}",
+        ask_date.text
+    );
 
     // A hard crash (SIGKILL) while it waits for the attendance.
     lan.say("20/11/2026").await;
@@ -161,16 +189,26 @@ async fn a_dialog_interrupted_by_restarts_and_a_crash_finishes_afterwards() {
 
     // The buttons of the finished dialog are stale now: a second tap on Save saves nothing.
     let before = env.fake.messages_to(lan.user.id).len();
+    let answered = env.fake.callback_answers().len();
     env.fake
         .press(&lan.user, &summary, &summary.inline_buttons()[0].1);
     env.fake
-        .wait_until("the stale tap is answered", Duration::from_secs(10), |fake| {
-            (fake.callback_answers().len() == 5).then_some(())
-        })
+        .wait_until(
+            "the stale tap is answered",
+            Duration::from_secs(10),
+            |fake| (fake.callback_answers().len() > answered).then_some(()),
+        )
         .await;
     let stale = env.fake.callback_answers().pop().expect("an answer");
-    assert_eq!(stale.1.as_deref(), Some(lan.text("dialog.stale_button").as_str()));
-    assert_eq!(env.fake.messages_to(lan.user.id).len(), before, "no new message");
+    assert_eq!(
+        stale.1.as_deref(),
+        Some(lan.text("dialog.stale_button").as_str())
+    );
+    assert_eq!(
+        env.fake.messages_to(lan.user.id).len(),
+        before,
+        "no new message"
+    );
 
     let report = lan.say("/report 2026").await;
     assert!(report.text.contains("38"), "{}", report.text);

@@ -30,9 +30,11 @@ impl Memory {
         let class = match &session.class {
             ClassChoice::Existing(id) => *id,
             ClassChoice::New { name, key } => {
-                match self.classes.iter().find(|c| {
-                    c.1 == session.centre && c.2 == session.group && c.4 == *key
-                }) {
+                match self
+                    .classes
+                    .iter()
+                    .find(|c| c.1 == session.centre && c.2 == session.group && c.4 == *key)
+                {
                     Some(existing) => existing.0,
                     None => {
                         let id = self.classes.len() as ClassId + 1;
@@ -280,6 +282,16 @@ fn a_whole_session_by_buttons() {
         r"
         > /log
         ",
-        expect![[r#""#]],
+        expect![[r#"
+            > /log
+              < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
+              < 
+              < Buổi học thuộc <b>nhóm hoạt động</b> nào?
+                [Xóa mù chữ] [Học nghề]
+                [Pháp luật] [Sức khỏe]
+                [Môi trường] [Văn hóa – xã hội]
+                [Kinh tế] [Kỹ năng sống]
+                [Chương trình khác] [Văn nghệ – TDTT]
+        "#]],
     );
 }

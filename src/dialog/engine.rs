@@ -8,8 +8,8 @@ use super::catalog::{Catalog, Question, QuestionKind};
 use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, SavedInfo, Sender};
 use super::parse::{self, NumberError};
 use super::state::{Answer, ChatState, Draft, Step};
-use crate::format::{escape_html, format_count, format_date};
 use crate::domain::{CentreId, ClassChoice, Lang, NewSession, Now, Period, UserId};
+use crate::format::{escape_html, format_count, format_date};
 use std::collections::BTreeMap;
 
 /// Advances one chat's dialog by one input.

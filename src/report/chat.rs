@@ -4,10 +4,10 @@
 //! fit a small phone without the block scrolling sideways, so the group names are wrapped
 //! at word boundaries to that width.
 
-use crate::format::{escape_html as escape, format_count, format_date, format_percent};
 use super::table::{ReportRow, ReportTable};
 use crate::dialog::Catalog;
 use crate::domain::{Lang, Period};
+use crate::format::{escape_html as escape, format_count, format_date, format_percent};
 
 /// Columns of monospace text a small phone shows without scrolling.
 const WIDTH: usize = 32;

@@ -51,7 +51,9 @@ pub fn build(catalog: &Catalog, per_group: &BTreeMap<String, Totals>, lang: Lang
             next_number += 1;
         }
     }
-    let total = rows.iter().fold(Totals::default(), |sum, row| sum + row.totals);
+    let total = rows
+        .iter()
+        .fold(Totals::default(), |sum, row| sum + row.totals);
     ReportTable { rows, total }
 }
 

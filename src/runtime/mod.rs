@@ -72,7 +72,9 @@ impl Runtime {
                         let record = tx.save_session(&session)?;
                         let period = Period::year_to_date(now.today);
                         let per_group = tx.group_totals(Some(record.centre), period)?;
-                        let centre_totals = per_group.values().fold(Totals::default(), |sum, t| sum + *t);
+                        let centre_totals = per_group
+                            .values()
+                            .fold(Totals::default(), |sum, t| sum + *t);
                         follow_up = Some(Input::SessionSaved(SavedInfo {
                             session: record.id,
                             group: record.group.clone(),
@@ -165,8 +167,8 @@ impl Runtime {
     }
 
     fn lang_of(&self, state: &ChatState, sender: &Sender) -> Lang {
-        state.lang.unwrap_or_else(|| {
-            Lang::from_telegram_hint(sender.language_hint.as_deref())
-        })
+        state
+            .lang
+            .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()))
     }
 }
