@@ -64,13 +64,13 @@ impl Organiser {
     ) -> SentMessage {
         let ask_group = self.say("/log").await;
         let ask_class = self.tap(&ask_group, &self.group_label(group)).await;
-        let ask_date = if existing {
-            self.tap(&ask_class, class).await
+        if existing {
+            self.tap(&ask_class, class).await;
         } else {
             self.tap(&ask_class, &self.text("dialog.new_class_button"))
                 .await;
-            self.say(class).await
-        };
+            self.say(class).await;
+        }
         let ask_total = self.say(date).await;
         assert!(
             ask_total.inline_buttons().is_empty(),
@@ -219,4 +219,159 @@ async fn a_dialog_interrupted_by_restarts_and_a_crash_finishes_afterwards() {
         "{}",
         report.text
     );
+}
+
+/// The seed report's table III.2 (Tràng An, 1–10/2020): group id, classes, attendance, women.
+const SEED: [(&str, u32, u32, u32); 10] = [
+    ("literacy", 0, 0, 0),
+    ("vocational", 2, 600, 280),
+    ("law", 5, 900, 450),
+    ("health", 6, 2070, 1650),
+    ("environment", 8, 2980, 1270),
+    ("culture", 6, 2160, 1500),
+    ("economy", 4, 1000, 670),
+    ("life_skills", 6, 2140, 1670),
+    ("other", 7, 3450, 2220),
+    ("arts_sports", 6, 5568, 3988),
+];
+
+/// One planned session: class number within its group, typed date, total, women.
+struct Planned {
+    class: u32,
+    date: String,
+    total: u32,
+    female: u32,
+}
+
+/// Sessions whose sums give one seed row: every class meets once and the first class
+/// meets a second time (so sessions ≠ classes), attendance spread over the sessions.
+fn plan(classes: u32, total: u32, female: u32) -> Vec<Planned> {
+    if classes == 0 {
+        return Vec::new();
+    }
+    let meetings: Vec<u32> = std::iter::once(1).chain(1..=classes).collect();
+    let n = meetings.len() as u32;
+    let totals: Vec<u32> = (0..n)
+        .map(|i| total / n + u32::from(i < total % n))
+        .collect();
+    // Women in proportion, then the rounding leftovers where there is room: never above the total.
+    let mut women: Vec<u32> = totals.iter().map(|t| female * t / total).collect();
+    let mut left = female - women.iter().sum::<u32>();
+    for (w, t) in women.iter_mut().zip(&totals) {
+        let add = left.min(t - *w);
+        *w += add;
+        left -= add;
+    }
+    assert_eq!(left, 0);
+    meetings
+        .iter()
+        .enumerate()
+        .map(|(i, &class)| Planned {
+            class,
+            date: format!("{}/{}/2020", 1 + (i * 3 + class as usize) % 28, 1 + i % 10),
+            total: totals[i],
+            female: women[i],
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
+    let mut env = TestEnv::new().await;
+    env.start_bot().await;
+
+    // Three organisers work at the same time, each on their own activity groups.
+    let mut tasks = Vec::new();
+    for (index, chunk) in SEED.chunks(4).enumerate() {
+        let organiser = Organiser::new(&env.fake, 2000 + index as i64, Lang::Vi);
+        let rows: Vec<_> = chunk.to_vec();
+        tasks.push(tokio::spawn(async move {
+            for (group, classes, total, female) in rows {
+                let mut seen = std::collections::BTreeSet::new();
+                for (i, session) in plan(classes, total, female).into_iter().enumerate() {
+                    let name = format!("Lớp {group} số {}", session.class);
+                    let repeat = !seen.insert(session.class);
+                    // Repeats alternate between the class's button and retyping the name
+                    // differently (case, spaces): both must find the same class.
+                    let (class, existing) = match (repeat, i % 2) {
+                        (false, _) => (name, false),
+                        (true, 0) => (name, true),
+                        (true, _) => (format!("  {}  ", name.to_uppercase()), false),
+                    };
+                    let saved = organiser
+                        .log_session(
+                            group,
+                            &class,
+                            existing,
+                            &session.date,
+                            session.total,
+                            session.female,
+                        )
+                        .await;
+                    // The confirmation brings back the main keyboard; anything else means
+                    // the bot is still asking.
+                    assert_eq!(
+                        saved.keyboard_labels(),
+                        vec![organiser.text("button.log")],
+                        "not saved: {}",
+                        saved.text
+                    );
+                }
+            }
+            organiser
+        }));
+    }
+    let mut organisers = Vec::new();
+    for task in tasks {
+        organisers.push(task.await.expect("organiser task"));
+    }
+    let director = &organisers[0];
+    // A session after the period must not count in the report of 1-10/2020.
+    director
+        .log_session("health", "Ngoài kỳ báo cáo", false, "05/11/2020", 99, 9)
+        .await;
+
+    let report = director.say("/report 1-10/2020").await;
+    let catalog = catalog();
+    let mut from = 0;
+    for (group, classes, total, female) in SEED {
+        let line = catalog.render(
+            "report.row_numbers",
+            Lang::Vi,
+            &[
+                (
+                    "classes",
+                    &rollcall::format::format_count(classes.into(), Lang::Vi),
+                ),
+                (
+                    "attendance",
+                    &rollcall::format::format_count(total.into(), Lang::Vi),
+                ),
+                (
+                    "female",
+                    &rollcall::format::format_count(female.into(), Lang::Vi),
+                ),
+            ],
+        );
+        let at = report.text[from..].find(&line).unwrap_or_else(|| {
+            panic!(
+                "row {group}: {line:?} not found in order in:\n{}",
+                report.text
+            )
+        });
+        from += at + line.len();
+    }
+    assert!(
+        report
+            .text
+            .contains("Số người tham gia học tại TTHTCĐ: 20.868 người"),
+        "{}",
+        report.text
+    );
+    assert!(
+        report.text.contains("65,6"),
+        "female share 13.698 / 20.868: {}",
+        report.text
+    );
+    assert!(report.text.chars().count() < 4096);
 }

@@ -133,15 +133,7 @@ impl Turn<'_> {
             "log" => self.start_or_resume(centre),
             "cancel" => self.cancel(),
             "help" => {
-                let mut html = self.text("help");
-                for command in &self.catalog.commands {
-                    html.push_str(&format!(
-                        "\n/{} — {}",
-                        command.name,
-                        command.description.get(self.lang)
-                    ));
-                }
-                self.say(html);
+                self.say_key("help");
                 self.remind_draft();
             }
             "lang" => match parse_lang(args) {
@@ -517,8 +509,9 @@ impl Turn<'_> {
                 Answer::Choice(id)
             }
             (_, Action::Back) if editing => {
-                self.set_step(Step::Summary);
-                self.ask_current();
+                // Back to the summary, unless an answer is missing (one dropped because
+                // it no longer fitted): then that question comes first.
+                self.advance(true);
                 return;
             }
             _ => return self.stale(),
