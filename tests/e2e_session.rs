@@ -375,3 +375,62 @@ async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
     );
     assert!(report.text.chars().count() < 4096);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_group_the_bot_takes_no_data_and_registers_its_menu_in_both_languages() {
+    let mut env = TestEnv::new().await;
+    env.start_bot().await;
+    let group = -100_123;
+    env.fake.group(group, "Tổ chức lớp học phường Tràng An");
+    let lan = Organiser::new(&env.fake, 1003, Lang::Vi);
+
+    // Commands for another bot and plain chatter are not for us; ours gets a pointer.
+    env.fake
+        .send_text_in_group(&lan.user, group, "/log@some_other_bot");
+    env.fake.send_text_in_group(&lan.user, group, "chào cả nhà");
+    env.fake
+        .send_text_in_group(&lan.user, group, "/log@rollcall_test_bot");
+    let answer = env
+        .fake
+        .wait_for_message(group, 0, Duration::from_secs(10))
+        .await;
+    assert_eq!(answer.text, lan.text("dialog.not_in_group"));
+    assert!(answer.inline_buttons().is_empty());
+    env.fake
+        .wait_until(
+            "all three updates are processed",
+            Duration::from_secs(10),
+            |fake| (fake.pending_updates() == 0).then_some(()),
+        )
+        .await;
+    assert_eq!(
+        env.fake.messages_to(group).len(),
+        1,
+        "only the command was answered"
+    );
+
+    let menus = env.fake.calls("setMyCommands");
+    let languages: Vec<Option<String>> = menus
+        .iter()
+        .map(|m| {
+            m.get("language_code")
+                .and_then(|l| l.as_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    assert!(languages.contains(&None), "a default menu: {languages:?}");
+    assert!(languages.contains(&Some("en".to_owned())), "{languages:?}");
+    let english = menus
+        .iter()
+        .find(|m| m.get("language_code").and_then(|l| l.as_str()) == Some("en"))
+        .expect("the English menu");
+    let names: Vec<&str> = english["commands"]
+        .as_array()
+        .expect("commands")
+        .iter()
+        .filter_map(|c| c["command"].as_str())
+        .collect();
+    for command in ["log", "totals", "report", "cancel", "help", "lang"] {
+        assert!(names.contains(&command), "{command} in {names:?}");
+    }
+}

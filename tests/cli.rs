@@ -1,0 +1,134 @@
+//! Tests of the `rollcall` binary's subcommands other than `run`: `check-dialogs`,
+//! `console` (piped input) and `report`, on real files in a temporary directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn rollcall() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+    command.env_remove("TELOXIDE_TOKEN").env("RUST_LOG", "warn");
+    command
+}
+
+fn shipped_dialogs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `rollcall console` with `script` on standard input.
+fn console(db: &Path, script: &str) -> Output {
+    let mut child = rollcall()
+        .args(["console", "--db"])
+        .arg(db)
+        .arg("--dialogs")
+        .arg(shipped_dialogs())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the console");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write the script");
+    child.wait_with_output().expect("console finishes")
+}
+
+#[test]
+fn check_dialogs_accepts_the_shipped_files() {
+    let output = rollcall()
+        .arg("check-dialogs")
+        .arg(shipped_dialogs())
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("10 activity groups"));
+}
+
+#[test]
+fn check_dialogs_lists_every_problem_with_its_file_and_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(shipped_dialogs()).expect("dialogs") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    // Two independent mistakes in two files: a misspelt field and a broken placeholder.
+    let groups = dir.path().join("groups.toml");
+    let broken = std::fs::read_to_string(&groups)
+        .expect("read")
+        .replacen("code = ", "kode = ", 1);
+    std::fs::write(&groups, broken).expect("write");
+    let messages = dir.path().join("messages.toml");
+    let broken =
+        std::fs::read_to_string(&messages)
+            .expect("read")
+            .replacen("số {number}", "số {numbr}", 1);
+    std::fs::write(&messages, broken).expect("write");
+
+    let output = rollcall()
+        .arg("check-dialogs")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "broken dialogs must fail");
+    assert!(stderr.contains("groups.toml"), "{stderr}");
+    assert!(stderr.contains("kode"), "{stderr}");
+    assert!(stderr.contains("messages.toml"), "{stderr}");
+    assert!(stderr.contains("numbr"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn run_without_a_token_explains_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = rollcall()
+        .args(["run", "--db"])
+        .arg(dir.path().join("x.redb"))
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("TELOXIDE_TOKEN"));
+}
+
+#[test]
+fn the_console_logs_sessions_into_the_same_database_the_report_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.redb");
+    // Buttons are pressed by number: 4 = Sức khỏe, 1 = new class, 1 = today, 1 = save.
+    let first = console(&db, "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n1\n");
+    let out = text(&first.stdout);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(out.contains("Đã lưu buổi học số 1"), "{out}");
+
+    // A second run (a new process on the same file) offers the class as a button (1),
+    // and a number that is also a button number is typed with a leading apostrophe.
+    let second = console(&db, "/log\n4\n1\n2\n'2\n'1\n1\n");
+    let out = text(&second.stdout);
+    assert!(out.contains("[1] Phòng chống dịch"), "{out}");
+    assert!(out.contains("Đã lưu buổi học số 2"), "{out}");
+    assert!(out.contains("1 lớp, 47 lượt người, 31 nữ"), "{out}");
+
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let report = rollcall()
+        .args(["report", "--db"])
+        .arg(&db)
+        .arg("--dialogs")
+        .arg(shipped_dialogs())
+        .args(["--period", &year])
+        .output()
+        .expect("run");
+    let out = text(&report.stdout);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    assert!(out.contains("Lớp 1 · Tổng 47 · Nữ 31"), "{out}");
+    assert!(
+        out.contains("Số người tham gia học tại TTHTCĐ: 47 người"),
+        "{out}"
+    );
+}
