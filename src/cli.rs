@@ -5,6 +5,7 @@ use crate::console;
 use crate::dialog::{load_dir, Catalog};
 use crate::domain::{Lang, Now, Period};
 use crate::report;
+use crate::roles::Role;
 use crate::runtime::Runtime;
 use crate::store::Store;
 use anyhow::{bail, Context};
@@ -51,6 +52,41 @@ pub enum Command {
         /// Language of the report.
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// The centre (default: the roll-up of every centre).
+        #[arg(long)]
+        centre: Option<String>,
+    },
+    /// Give someone a role (run while the bot is stopped): the first supervisor, or a
+    /// centre's first director (the centre is created when new).
+    Grant {
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+        /// The person's Telegram user id (they can see it with @userinfobot).
+        #[arg(long)]
+        user: i64,
+        #[arg(long, value_enum)]
+        role: GrantRole,
+        /// The centre (required for director and organiser).
+        #[arg(long)]
+        centre: Option<String>,
+        /// A name to show in member lists.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List who has which role where.
+    Users {
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+    },
+    /// Print the audit log (newest first).
+    Audit {
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+        /// Only this centre.
+        #[arg(long)]
+        centre: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
@@ -58,6 +94,14 @@ pub enum Command {
         #[arg(default_value = "dialogs")]
         dir: PathBuf,
     },
+}
+
+/// Roles `grant` can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrantRole {
+    Supervisor,
+    Director,
+    Organiser,
 }
 
 /// Output formats of `report`.
@@ -79,17 +123,20 @@ pub fn load_catalog(dir: &Path) -> anyhow::Result<Catalog> {
     })
 }
 
-/// Opens the store and makes sure the default centre exists.
+/// Opens the database, with a message that names the file.
+fn open_store(db: &Path) -> anyhow::Result<Store> {
+    Store::open(db).with_context(|| format!("opening the database {}", db.display()))
+}
+
+/// Loads the dialogs and opens the store.
 fn open(settings: &Settings) -> anyhow::Result<(Store, Runtime)> {
     let catalog = load_catalog(&settings.dialogs)?;
-    let store = Store::open(&settings.db)
-        .with_context(|| format!("opening the database {}", settings.db.display()))?;
-    let centre = store.write(|tx| tx.ensure_centre(&settings.centre))?;
+    let store = open_store(&settings.db)?;
     Ok((
         store,
         Runtime {
             catalog: Arc::new(catalog),
-            default_centre: centre,
+            bot_username: None,
         },
     ))
 }
@@ -118,7 +165,23 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             period,
             format,
             lang,
-        } => print_report(&settings, period.as_deref(), format, &lang),
+            centre,
+        } => print_report(
+            &settings,
+            period.as_deref(),
+            format,
+            &lang,
+            centre.as_deref(),
+        ),
+        Command::Grant {
+            db,
+            user,
+            role,
+            centre,
+            name,
+        } => grant(&db, user, role, centre.as_deref(), &name),
+        Command::Users { db } => list_users(&db),
+        Command::Audit { db, centre, limit } => print_audit(&db, centre.as_deref(), limit),
         Command::CheckDialogs { dir } => {
             let catalog = load_catalog(&dir)?;
             println!(
@@ -139,6 +202,12 @@ fn run_bot(settings: &Settings, poll_timeout: u32) -> anyhow::Result<()> {
         bail!("TELOXIDE_TOKEN is not set: create a bot with @BotFather and export its token");
     }
     let (store, runtime) = open(settings)?;
+    if store.read(|tx| tx.supervisors())?.is_empty() {
+        eprintln!(
+            "rollcall: nobody is a supervisor yet. Stop the bot and run\n  rollcall grant --db {} --user <your Telegram user id> --role supervisor\n(or --role director --centre NAME for a centre's first director).",
+            settings.db.display()
+        );
+    }
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -187,6 +256,7 @@ fn print_report(
     period: Option<&str>,
     format: Format,
     lang: &str,
+    centre: Option<&str>,
 ) -> anyhow::Result<()> {
     let lang = Lang::from_code(lang).context("--lang must be vi or en")?;
     let (store, runtime) = open(settings)?;
@@ -196,28 +266,26 @@ fn print_report(
             .with_context(|| format!("cannot understand the period {text:?}; try 2020, 1-10/2020, 01/2020-10/2020 or 2020-01-01..2020-10-31"))?,
         None => Period::year_to_date(today),
     };
-    let centre = runtime.default_centre;
+    let centre = match centre {
+        Some(name) => Some(find_centre(&store, name)?),
+        None => None,
+    };
     match format {
         Format::Text => {
             let (per_group, name) = store.read(|tx| {
-                Ok((
-                    tx.group_totals(Some(centre), period)?,
-                    tx.centre_name(centre)?,
-                ))
+                let name = match centre {
+                    Some(centre) => tx.centre_name(centre)?.unwrap_or_default(),
+                    None => runtime.catalog.text("access.all_centres", lang).to_owned(),
+                };
+                Ok((tx.group_totals(centre, period)?, name))
             })?;
             let table = report::build(&runtime.catalog, &per_group, lang);
-            let html = report::render_chat(
-                &runtime.catalog,
-                &table,
-                &name.unwrap_or_default(),
-                period,
-                lang,
-            );
+            let html = report::render_chat(&runtime.catalog, &table, &name, period, lang);
             println!("{}", console::plain_text(&html));
         }
         Format::Csv => {
             let (sessions, classes) = store.read(|tx| {
-                let sessions = tx.sessions(Some(centre), period)?;
+                let sessions = tx.sessions(centre, period)?;
                 let mut classes = std::collections::BTreeMap::new();
                 for session in &sessions {
                     if let Some(class) = tx.class(session.class)? {
@@ -230,6 +298,95 @@ fn print_report(
             use std::io::Write;
             std::io::stdout().write_all(&csv)?;
         }
+    }
+    Ok(())
+}
+
+/// The id of the centre called `name` (exactly, or ignoring case and spacing).
+fn find_centre(store: &Store, name: &str) -> anyhow::Result<crate::domain::CentreId> {
+    let wanted = crate::dialog::parse::class_name(name).1;
+    let centres = store.read(|tx| tx.centres())?;
+    centres
+        .iter()
+        .find(|(_, n)| crate::dialog::parse::class_name(n).1 == wanted)
+        .map(|(id, _)| *id)
+        .with_context(|| {
+            let known: Vec<&str> = centres.iter().map(|(_, n)| n.as_str()).collect();
+            format!("no centre called {name:?}; centres: {}", known.join(", "))
+        })
+}
+
+fn grant(
+    db: &Path,
+    user: i64,
+    role: GrantRole,
+    centre: Option<&str>,
+    name: &str,
+) -> anyhow::Result<()> {
+    let store = open_store(db)?;
+    let now = chrono::Utc::now();
+    match (role, centre) {
+        (GrantRole::Supervisor, _) => {
+            let added = store.write(|tx| tx.add_supervisor(user, name, 0, now))?;
+            println!(
+                "{user} {} supervisor",
+                if added { "is now a" } else { "already was a" }
+            );
+        }
+        (_, None) => bail!("--centre NAME is needed for a director or an organiser"),
+        (role, Some(centre)) => {
+            let role = match role {
+                GrantRole::Director => Role::Director,
+                _ => Role::Organiser,
+            };
+            let (centre_name, _) = crate::dialog::parse::class_name(centre);
+            store.write(|tx| {
+                let id = tx.ensure_centre(&centre_name)?;
+                tx.add_member(id, user, role, name, 0, now)
+            })?;
+            println!("{user} is now {} of {centre_name}", role.code());
+        }
+    }
+    Ok(())
+}
+
+fn list_users(db: &Path) -> anyhow::Result<()> {
+    let store = open_store(db)?;
+    let (supervisors, centres) = store.read(|tx| {
+        let mut centres = Vec::new();
+        for (id, name) in tx.centres()? {
+            centres.push((name, tx.members(id)?));
+        }
+        Ok((tx.supervisors()?, centres))
+    })?;
+    println!("Supervisors:");
+    for (user, name) in &supervisors {
+        println!("  {user}  {name}");
+    }
+    for (centre, members) in &centres {
+        println!("{centre}:");
+        for member in members {
+            println!("  {}  {}  {}", member.user, member.role.code(), member.name);
+        }
+    }
+    Ok(())
+}
+
+fn print_audit(db: &Path, centre: Option<&str>, limit: usize) -> anyhow::Result<()> {
+    let store = open_store(db)?;
+    let centre = centre.map(|name| find_centre(&store, name)).transpose()?;
+    for entry in store.read(|tx| tx.audit_log(centre, limit))? {
+        println!(
+            "{}  actor={}  centre={}  {}  before={}  after={}",
+            entry.at.format("%Y-%m-%d %H:%M:%S"),
+            entry.actor,
+            entry
+                .centre
+                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            entry.action,
+            entry.before,
+            entry.after
+        );
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Settings shared by the subcommands: where the data and dialogs are, the time zone,
-//! the centre name. Each can be given as a flag or an environment variable.
+//! Settings shared by the subcommands: where the data and dialogs are, and the time
+//! zone. Each can be given as a flag or an environment variable.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -16,7 +16,4 @@ pub struct Settings {
     /// The time zone that decides what "today" is for the centres.
     #[arg(long, env = "ROLLCALL_ZONE", default_value = "Asia/Ho_Chi_Minh")]
     pub zone: chrono_tz::Tz,
-    /// The name of the centre sessions are logged for (until centres and roles exist).
-    #[arg(long, env = "ROLLCALL_CENTRE", default_value = "TTHTCĐ")]
-    pub centre: String,
 }

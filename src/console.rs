@@ -60,6 +60,8 @@ pub fn run(
             chat: user,
             sender: Sender {
                 user,
+                chat: user,
+                name: String::new(),
                 language_hint: None,
                 private: true,
             },

@@ -27,6 +27,7 @@ pub mod domain;
 pub mod format;
 pub mod outgoing;
 pub mod report;
+pub mod roles;
 pub mod runtime;
 pub mod store;
 pub mod telegram;

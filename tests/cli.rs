@@ -101,6 +101,13 @@ fn run_without_a_token_explains_what_to_do() {
 fn the_console_logs_sessions_into_the_same_database_the_report_reads() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("console.redb");
+    let granted = rollcall()
+        .args(["grant", "--db"])
+        .arg(&db)
+        .args(["--user", "1", "--role", "organiser", "--centre", "Tràng An"])
+        .output()
+        .expect("run");
+    assert!(granted.status.success(), "{}", text(&granted.stderr));
     // Buttons are pressed by number: 4 = Sức khỏe, 1 = new class, 1 = today, 1 = save.
     let first = console(&db, "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n1\n");
     let out = text(&first.stdout);
@@ -121,7 +128,7 @@ fn the_console_logs_sessions_into_the_same_database_the_report_reads() {
         .arg(&db)
         .arg("--dialogs")
         .arg(shipped_dialogs())
-        .args(["--period", &year])
+        .args(["--period", &year, "--centre", "tràng  an"])
         .output()
         .expect("run");
     let out = text(&report.stdout);

@@ -14,7 +14,8 @@ use rollcall::dialog::{
     load_dir, step, Button, Catalog, ChatState, ClassRef, Effect, Facts, Input, Keyboard,
     SavedInfo, Sender,
 };
-use rollcall::domain::{CentreId, ClassChoice, ClassId, NewSession, Now, Period, Totals};
+use rollcall::domain::{CentreId, ClassChoice, ClassId, NewSession, Now, Period, Totals, UserId};
+use rollcall::roles::{Access, AuditEntry, InviteProblem, Member, Membership, Role};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -26,6 +27,34 @@ struct Memory {
     /// (id, centre, group, name, key, last session date)
     classes: Vec<(ClassId, CentreId, String, String, String, NaiveDate)>,
     sessions: Vec<(NewSession, ClassId)>,
+    centres: Vec<(CentreId, String)>,
+    /// (centre, user, role, name)
+    members: Vec<(CentreId, UserId, Role, String)>,
+    supervisors: Vec<UserId>,
+    /// (code, role, centre, creator, used)
+    invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
+}
+
+impl Memory {
+    /// Centre 1 "Tràng An" with the test user (42) in `role`, and centre 2 "Hoành Bồ"
+    /// with organiser 77 and director 78.
+    fn with(role: Option<Role>) -> Memory {
+        let mut memory = Memory {
+            centres: vec![(1, "Tràng An".to_owned()), (2, "Hoành Bồ".to_owned())],
+            members: vec![
+                (1, 50, Role::Organiser, "Hoa".to_owned()),
+                (2, 77, Role::Organiser, "Minh".to_owned()),
+                (2, 78, Role::Director, "Tuấn".to_owned()),
+            ],
+            ..Memory::default()
+        };
+        match role {
+            Some(Role::Supervisor) => memory.supervisors.push(42),
+            Some(role) => memory.members.push((1, 42, role, "Lan".to_owned())),
+            None => {}
+        }
+        memory
+    }
 }
 
 impl Memory {
@@ -81,6 +110,59 @@ impl Memory {
 struct MemoryFacts<'a>(&'a RefCell<Memory>);
 
 impl Facts for MemoryFacts<'_> {
+    fn access(&self, user: UserId) -> Access {
+        let memory = self.0.borrow();
+        Access {
+            supervisor: memory.supervisors.contains(&user),
+            centres: memory
+                .members
+                .iter()
+                .filter(|m| m.1 == user)
+                .map(|m| Membership {
+                    centre: m.0,
+                    centre_name: memory
+                        .centres
+                        .iter()
+                        .find(|c| c.0 == m.0)
+                        .map(|c| c.1.clone())
+                        .unwrap_or_default(),
+                    role: m.2,
+                })
+                .collect(),
+        }
+    }
+
+    fn centres(&self) -> Vec<(CentreId, String)> {
+        self.0.borrow().centres.clone()
+    }
+
+    fn members(&self, centre: CentreId) -> Vec<Member> {
+        self.0
+            .borrow()
+            .members
+            .iter()
+            .filter(|m| m.0 == centre)
+            .map(|m| Member {
+                user: m.1,
+                role: m.2,
+                name: m.3.clone(),
+            })
+            .collect()
+    }
+
+    fn audit(&self, _centre: CentreId, _limit: usize) -> Vec<AuditEntry> {
+        Vec::new()
+    }
+
+    fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
+        self.0
+            .borrow()
+            .invites
+            .iter()
+            .find(|i| i.0 == code)
+            .map(|i| (i.1, i.2, i.3))
+    }
+
     fn recent_classes(&self, centre: CentreId, group: &str, limit: usize) -> Vec<ClassRef> {
         let memory = self.0.borrow();
         let mut classes: Vec<_> = memory
@@ -137,15 +219,21 @@ struct Chat {
 
 impl Chat {
     fn new(language_hint: Option<&str>) -> Chat {
+        Chat::as_role(language_hint, Some(Role::Organiser))
+    }
+
+    fn as_role(language_hint: Option<&str>, role: Option<Role>) -> Chat {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
         let catalog = load_dir(&dir).expect("the shipped dialogs load");
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
         Chat {
             catalog,
-            memory: RefCell::new(Memory::default()),
+            memory: RefCell::new(Memory::with(role)),
             state: ChatState::default(),
             sender: Sender {
                 user: 42,
+                chat: 42,
+                name: "Lan".to_owned(),
                 language_hint: language_hint.map(str::to_owned),
                 private: true,
             },
@@ -197,7 +285,6 @@ impl Chat {
         let (state, effects) = step(
             &self.catalog,
             &facts,
-            1,
             std::mem::take(&mut self.state),
             &self.sender,
             input,
@@ -254,15 +341,109 @@ impl Chat {
                     self.feed(Input::SessionSaved(info));
                 }
                 Effect::ShowTotals { centre } => {
-                    writeln!(self.log, "  (show totals of centre {centre})").unwrap();
+                    writeln!(self.log, "  (show totals of centre {centre:?})").unwrap();
                 }
                 Effect::ShowReport { centre, period } => {
                     writeln!(
                         self.log,
-                        "  (show report of centre {centre} for {}..{})",
+                        "  (show report of centre {centre:?} for {}..{})",
                         period.from, period.to
                     )
                     .unwrap();
+                }
+                Effect::CreateInvite {
+                    role,
+                    centre,
+                    new_centre,
+                } => {
+                    writeln!(
+                        self.log,
+                        "  (create invite: {role:?} centre={centre:?} new_centre={new_centre:?})"
+                    )
+                    .unwrap();
+                    let centre = match new_centre {
+                        Some(name) => {
+                            let mut memory = self.memory.borrow_mut();
+                            let id = memory.centres.len() as CentreId + 1;
+                            memory.centres.push((id, name));
+                            Some(id)
+                        }
+                        None => centre,
+                    };
+                    let code = format!("TESTCODE{:014}", self.memory.borrow().invites.len() + 1);
+                    self.memory.borrow_mut().invites.push((
+                        code.clone(),
+                        role,
+                        centre,
+                        self.sender.user,
+                        false,
+                    ));
+                    let centre_name = centre.and_then(|c| {
+                        let memory = self.memory.borrow();
+                        memory
+                            .centres
+                            .iter()
+                            .find(|x| x.0 == c)
+                            .map(|x| x.1.clone())
+                    });
+                    self.feed(Input::InviteCreated {
+                        link: Some(format!("https://t.me/rollcall_bot?start={code}")),
+                        code,
+                        role,
+                        centre_name,
+                        days: 7,
+                    });
+                }
+                Effect::RedeemInvite { code } => {
+                    writeln!(self.log, "  (redeem invite {code})").unwrap();
+                    let found = self
+                        .memory
+                        .borrow()
+                        .invites
+                        .iter()
+                        .find(|i| i.0 == code)
+                        .cloned();
+                    let result = match found {
+                        None => Err(InviteProblem::Unknown),
+                        Some((_, _, _, _, true)) => Err(InviteProblem::Used),
+                        Some((_, role, centre, _, false)) => {
+                            let mut memory = self.memory.borrow_mut();
+                            if let Some(invite) = memory.invites.iter_mut().find(|i| i.0 == code) {
+                                invite.4 = true;
+                            }
+                            match centre {
+                                Some(c) => memory.members.push((
+                                    c,
+                                    self.sender.user,
+                                    role,
+                                    "Lan".to_owned(),
+                                )),
+                                None => memory.supervisors.push(self.sender.user),
+                            }
+                            let name = centre.and_then(|c| {
+                                memory
+                                    .centres
+                                    .iter()
+                                    .find(|x| x.0 == c)
+                                    .map(|x| x.1.clone())
+                            });
+                            Ok((role, name))
+                        }
+                    };
+                    self.feed(Input::InviteRedeemed(result));
+                }
+                Effect::RevokeInvite { code } => {
+                    writeln!(self.log, "  (revoke invite {code})").unwrap();
+                }
+                Effect::RemoveMember { centre, user } => {
+                    writeln!(self.log, "  (remove member {user} from centre {centre})").unwrap();
+                    self.memory
+                        .borrow_mut()
+                        .members
+                        .retain(|m| !(m.0 == centre && m.1 == user));
+                }
+                Effect::LinkGroup { chat, centre } => {
+                    writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
             }
         }
@@ -271,6 +452,11 @@ impl Chat {
 
 fn check(script: &str, expect: Expect) {
     let mut chat = Chat::new(None);
+    expect.assert_eq(chat.run_script(script));
+}
+
+fn check_as(role: Option<Role>, script: &str, expect: Expect) {
+    let mut chat = Chat::as_role(None, role);
     expect.assert_eq(chat.run_script(script));
 }
 
@@ -802,25 +988,20 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /totals
-              (show totals of centre 1)
+              (show totals of centre Some(1))
               < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /report 1-10/2020
-              (show report of centre 1 for 2020-01-01..2020-10-31)
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+              < 
               < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /report tháng mười ba
-              < Mình chưa hiểu kỳ báo cáo «tháng mười ba». Hãy gõ ví dụ:
-              < /report 2020 – cả năm 2020
-              < /report 10/2020 – tháng 10 năm 2020
-              < /report 1-10/2020 – từ tháng 1 đến tháng 10
-              < /report 01/2020-10/2020 – như trên
-              < /report Q3/2020 – quý 3
-              < /report 2020-01-01..2020-10-31 – từ ngày đến ngày
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
               < 
               < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
@@ -848,7 +1029,7 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /frobnicate
-              < Mình chưa hiểu lệnh /frobnicate. Gõ /help để xem các lệnh.
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
               < 
               < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
@@ -1004,4 +1185,315 @@ fn start_with_the_log_deep_link_opens_the_dialog() {
                 [Chương trình khác] [Văn nghệ – TDTT]
         "#]],
     );
+}
+
+#[test]
+fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
+    check_as(
+        None,
+        r"
+        > /start
+        > /log
+        > 📝 Ghi buổi học
+        > /totals
+        > /report 2020
+        > /members
+        > /invite organiser
+        > /centre
+        > xin chào
+        ! sticker
+        > /help
+        > /start AAAAAAAAAAAAAAAAAAAAAA
+        * #1:ct.1
+        ",
+        expect![[r#"
+            > /start
+              < Xin chào! 👋 Đây là bot ghi buổi học của các <b>Trung tâm học tập cộng đồng</b>.
+              < 
+              < Để dùng bot, bạn cần lời mời từ giám đốc trung tâm của mình (hoặc từ Phòng Giáo dục): mở đường link mời họ gửi cho bạn, rồi bạn có thể ghi buổi học ngay.
+            > /log
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > 📝 Ghi buổi học
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /totals
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /report 2020
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /members
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /invite organiser
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /centre
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > xin chào
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            ! sticker
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+            > /help
+              < Xin chào! 👋 Đây là bot ghi buổi học của các <b>Trung tâm học tập cộng đồng</b>.
+              < 
+              < Để dùng bot, bạn cần lời mời từ giám đốc trung tâm của mình (hoặc từ Phòng Giáo dục): mở đường link mời họ gửi cho bạn, rồi bạn có thể ghi buổi học ngay.
+            > /start AAAAAAAAAAAAAAAAAAAAAA
+              (redeem invite AAAAAAAAAAAAAAAAAAAAAA)
+              < Mã mời này không đúng. Hãy kiểm tra lại đường link, hoặc xin một link mới.
+            * #1:ct.1
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+        "#]],
+    );
+}
+
+#[test]
+fn an_invitation_makes_a_stranger_an_organiser_once() {
+    let mut chat = Chat::as_role(None, None);
+    chat.memory.borrow_mut().invites.push((
+        "TESTCODE00000000000001".to_owned(),
+        Role::Organiser,
+        Some(1),
+        78,
+        false,
+    ));
+    expect![[r#"
+        > /start TESTCODE00000000000001
+          (redeem invite TESTCODE00000000000001)
+          < Chào mừng! Bạn đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
+            keyboard: [["📝 Ghi buổi học"]]
+        > /start TESTCODE00000000000001
+          (redeem invite TESTCODE00000000000001)
+          < Lời mời này đã được dùng rồi. Hãy xin một link mời mới.
+        > /log
+          < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
+          < 
+          < Buổi học thuộc <b>nhóm hoạt động</b> nào?
+            [Xóa mù chữ] [Học nghề]
+            [Pháp luật] [Sức khỏe]
+            [Môi trường] [Văn hóa – xã hội]
+            [Kinh tế] [Kỹ năng sống]
+            [Chương trình khác] [Văn nghệ – TDTT]
+    "#]].assert_eq(chat.run_script(
+        r"
+        > /start TESTCODE00000000000001
+        > /start TESTCODE00000000000001
+        > /log
+        ",
+    ));
+}
+
+#[test]
+fn an_organiser_cannot_run_the_centre() {
+    check(
+        r"
+        > /report
+        > /members
+        > /invite organiser
+        > /audit
+        > /revoke TESTCODE00000000000001
+        * #0:rm.50
+        * #0:ry.50
+        ",
+        expect![[r#"
+            > /report
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            > /members
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            > /invite organiser
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            > /audit
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            > /revoke TESTCODE00000000000001
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            * #0:rm.50
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+            * #0:ry.50
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+        "#]],
+    );
+}
+
+#[test]
+fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
+    check_as(
+        Some(Role::Director),
+        r"
+        > /invite organiser
+        > /invite
+        > /invite supervisor
+        > /members
+        * #1:rm.77
+        * Xóa Hoa
+        * Xóa
+        > /members
+        > /report 1-10/2020
+        > /audit
+        > /revoke TESTCODE00000000000001
+        > /revoke NOPE
+        > /help
+        ",
+        expect![[r#"
+            > /invite organiser
+              (create invite: Organiser centre=Some(1) new_centre=None)
+              < Lời mời làm <b>người phụ trách lớp</b> – Tràng An:
+              < https://t.me/rollcall_bot?start=TESTCODE00000000000001
+              < 
+              < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000001</i> (hủy bằng /revoke TESTCODE00000000000001).
+            > /invite
+              < Gõ <i>/invite organiser</i> hoặc <i>/invite director</i>. Phòng Giáo dục: <i>/invite director Tên trung tâm</i> hoặc <i>/invite supervisor</i>.
+            > /invite supervisor
+              < Chỉ Phòng Giáo dục mới dùng được lệnh này.
+            > /members
+              < <b>Người của Tràng An</b>
+              < • Hoa – người phụ trách lớp (id 50)
+              < • Lan – giám đốc (id 42)
+                [Xóa Hoa]
+            * #1:rm.77
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+            * Xóa Hoa
+              < Xóa <b>Hoa</b> khỏi trung tâm? Các buổi học họ đã ghi vẫn được giữ trong báo cáo.
+                [Xóa]
+            * Xóa
+              (buttons closed)
+              (remove member 50 from centre 1)
+              < Đã xóa Hoa khỏi trung tâm.
+            > /members
+              < <b>Người của Tràng An</b>
+              < • Lan – giám đốc (id 42)
+            > /report 1-10/2020
+              (show report of centre Some(1) for 2020-01-01..2020-10-31)
+            > /audit
+              < Chưa có thay đổi nào.
+            > /revoke TESTCODE00000000000001
+              (revoke invite TESTCODE00000000000001)
+              < Đã hủy lời mời.
+            > /revoke NOPE
+              < Không tìm thấy lời mời này. Gõ <i>/revoke MÃ</i> với mã trong tin nhắn mời.
+            > /help
+              < <b>Hướng dẫn</b>
+              < 
+              < /log – ghi một buổi học vừa diễn ra
+              < /totals – xem số liệu đã ghi
+              < /report – bảng kết quả của trung tâm, ví dụ <i>/report 1-10/2020</i>
+              < /cancel – hủy buổi học đang ghi dở
+              < /lang – đổi ngôn ngữ, ví dụ <i>/lang en</i>
+              < /help – xem lại hướng dẫn này
+              < 
+              < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, bạn có thể sửa bất kỳ câu trả lời nào.
+              < 
+              < <b>Dành cho ban giám đốc</b>
+              < /invite organiser – tạo link mời người phụ trách lớp
+              < /invite director – tạo link mời thêm giám đốc, phó giám đốc
+              < /members – danh sách người của trung tâm
+              < /revoke MÃ – hủy một lời mời
+              < /audit – nhật ký thay đổi
+              < /centre – chọn trung tâm (nếu bạn phụ trách nhiều nơi)
+              < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
+        "#]],
+    );
+}
+
+#[test]
+fn a_supervisor_sees_every_centre_and_creates_centres() {
+    check_as(
+        Some(Role::Supervisor),
+        r"
+        > /log
+        > /report
+        > /centre
+        * Hoành Bồ
+        > /report 2020
+        > /totals
+        > /invite director Phường   Mới
+        > /invite supervisor
+        > /centre
+        * Tất cả trung tâm
+        > /report
+        ",
+        expect![[r#"
+            > /log
+              < Tài khoản Phòng Giáo dục không ghi buổi học. Dùng /report để xem báo cáo, /centre để chọn trung tâm.
+            > /report
+              (show report of centre None for 2026-01-01..2026-11-26)
+            > /centre
+              < Chọn <b>trung tâm</b>:
+                [Tất cả trung tâm]
+                [Tràng An]
+                [Hoành Bồ]
+            * Hoành Bồ
+              < Đang làm việc với: <b>Hoành Bồ</b>. Gõ /centre để đổi.
+            > /report 2020
+              (show report of centre Some(2) for 2020-01-01..2020-12-31)
+            > /totals
+              (show totals of centre Some(2))
+            > /invite director Phường   Mới
+              (create invite: Director centre=None new_centre=Some("Phường Mới"))
+              < Lời mời làm <b>giám đốc</b> – Phường Mới:
+              < https://t.me/rollcall_bot?start=TESTCODE00000000000001
+              < 
+              < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000001</i> (hủy bằng /revoke TESTCODE00000000000001).
+            > /invite supervisor
+              (create invite: Supervisor centre=None new_centre=None)
+              < Lời mời làm <b>cán bộ Phòng Giáo dục</b> – —:
+              < https://t.me/rollcall_bot?start=TESTCODE00000000000002
+              < 
+              < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000002</i> (hủy bằng /revoke TESTCODE00000000000002).
+            > /centre
+              < Chọn <b>trung tâm</b>:
+                [Tất cả trung tâm]
+                [Tràng An]
+                [Hoành Bồ]
+                [Phường Mới]
+            * Tất cả trung tâm
+              < Đang làm việc với: <b>Tất cả trung tâm</b>. Gõ /centre để đổi.
+            > /report
+              (show report of centre None for 2026-01-01..2026-11-26)
+        "#]],
+    );
+}
+
+#[test]
+fn a_member_of_two_centres_chooses_once_when_logging() {
+    let mut chat = Chat::new(None);
+    chat.memory
+        .borrow_mut()
+        .members
+        .push((2, 42, Role::Organiser, "Lan".to_owned()));
+    expect![[r#"
+        > /log
+          < Chọn <b>trung tâm</b>:
+            [Tràng An]
+            [Hoành Bồ]
+        * Hoành Bồ
+          < Đang làm việc với: <b>Hoành Bồ</b>. Gõ /centre để đổi.
+          < 
+          < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
+          < 
+          < Buổi học thuộc <b>nhóm hoạt động</b> nào?
+            [Xóa mù chữ] [Học nghề]
+            [Pháp luật] [Sức khỏe]
+            [Môi trường] [Văn hóa – xã hội]
+            [Kinh tế] [Kỹ năng sống]
+            [Chương trình khác] [Văn nghệ – TDTT]
+        > /cancel
+          (buttons closed)
+          < Đã hủy. Không có gì được lưu.
+            keyboard: [["📝 Ghi buổi học"]]
+        > /log
+          < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
+          < 
+          < Buổi học thuộc <b>nhóm hoạt động</b> nào?
+            [Xóa mù chữ] [Học nghề]
+            [Pháp luật] [Sức khỏe]
+            [Môi trường] [Văn hóa – xã hội]
+            [Kinh tế] [Kỹ năng sống]
+            [Chương trình khác] [Văn nghệ – TDTT]
+        * #999:cl.1
+          (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+    "#]]
+    .assert_eq(chat.run_script(
+        r"
+        > /log
+        * Hoành Bồ
+        > /cancel
+        > /log
+        * #999:cl.1
+        ",
+    ));
 }

@@ -20,6 +20,15 @@ pub enum Action {
     Cancel,
     EditQuestion(String),
     Back,
+    /// Choose a centre (0: every centre, for supervisors); `then_log` starts a session after.
+    Centre {
+        id: u64,
+        then_log: bool,
+    },
+    /// Ask to remove a person from the centre.
+    RemoveMember(u64),
+    /// Confirm removing a person.
+    ConfirmRemove(u64),
 }
 
 /// Telegram's limit on callback data, in bytes.
@@ -40,6 +49,13 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::Cancel => "cx".to_owned(),
         Action::EditQuestion(id) => format!("e.{id}"),
         Action::Back => "bk".to_owned(),
+        Action::Centre {
+            id,
+            then_log: false,
+        } => format!("ct.{id}"),
+        Action::Centre { id, then_log: true } => format!("cl.{id}"),
+        Action::RemoveMember(user) => format!("rm.{user}"),
+        Action::ConfirmRemove(user) => format!("ry.{user}"),
     };
     format!("{stamp}:{action}")
 }
@@ -58,9 +74,17 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         Some(("g", id)) if is_id(id) => Action::Group(id.to_owned()),
         Some(("o", id)) if is_id(id) => Action::Option(id.to_owned()),
         Some(("e", id)) if is_id(id) => Action::EditQuestion(id.to_owned()),
-        Some(("c", id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
-            Action::Class(id.parse().ok()?)
-        }
+        Some(("c", id)) => Action::Class(number(id)?),
+        Some(("ct", id)) => Action::Centre {
+            id: number(id)?,
+            then_log: false,
+        },
+        Some(("cl", id)) => Action::Centre {
+            id: number(id)?,
+            then_log: true,
+        },
+        Some(("rm", user)) => Action::RemoveMember(number(user)?),
+        Some(("ry", user)) => Action::ConfirmRemove(number(user)?),
         Some(_) => return None,
         None => match action {
             "cn" => Action::NewClass,
@@ -75,6 +99,14 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         },
     };
     Some((stamp, action))
+}
+
+/// A decimal id: digits only (no sign, no spaces), within `u64`.
+fn number(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// Ids of groups, options and questions: short lower-case ASCII (checked by the loader too).
@@ -105,6 +137,10 @@ mod tests {
             Just(Action::Cancel),
             id.prop_map(Action::EditQuestion),
             Just(Action::Back),
+            (any::<u64>(), any::<bool>())
+                .prop_map(|(id, then_log)| Action::Centre { id, then_log }),
+            any::<u64>().prop_map(Action::RemoveMember),
+            any::<u64>().prop_map(Action::ConfirmRemove),
         ]
     }
 

@@ -1,12 +1,17 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
-use crate::domain::{CentreId, ClassId, NewSession, Period, SessionId, Totals, UserId};
+use crate::domain::{CentreId, ChatId, ClassId, NewSession, Period, SessionId, Totals, UserId};
+use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
 use serde::{Deserialize, Serialize};
 
 /// Who sent an input, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
     pub user: UserId,
+    /// The chat the input came from (the user's id in the private chat).
+    pub chat: ChatId,
+    /// The user's first name as Telegram gives it (for member lists).
+    pub name: String,
     /// Telegram's `language_code` of the user, if any.
     pub language_hint: Option<String>,
     /// True in the private chat with the bot; false in groups.
@@ -26,6 +31,17 @@ pub enum Input {
     NotText,
     /// Fed back by the runtime right after it stored the session the engine asked to save.
     SessionSaved(SavedInfo),
+    /// Fed back after `Effect::CreateInvite`: the code, and the deep link when the bot's
+    /// username is known.
+    InviteCreated {
+        code: String,
+        link: Option<String>,
+        role: Role,
+        centre_name: Option<String>,
+        days: i64,
+    },
+    /// Fed back after `Effect::RedeemInvite`: the role given and the centre's name, or why not.
+    InviteRedeemed(Result<(Role, Option<String>), InviteProblem>),
 }
 
 /// What the runtime tells the engine after saving a session, for the confirmation.
@@ -56,6 +72,16 @@ pub trait Facts {
     fn class_by_key(&self, centre: CentreId, group: &str, key: &str) -> Option<ClassRef>;
     /// The class `id` if it belongs to this centre and group (button data is untrusted).
     fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef>;
+    /// What `user` may do.
+    fn access(&self, user: UserId) -> Access;
+    /// Every centre: id and name (shown to supervisors only).
+    fn centres(&self) -> Vec<(CentreId, String)>;
+    /// The people of a centre.
+    fn members(&self, centre: CentreId) -> Vec<Member>;
+    /// The latest audit entries of a centre, newest first.
+    fn audit(&self, centre: CentreId, limit: usize) -> Vec<AuditEntry>;
+    /// An invitation by code: its role, centre and creator.
+    fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)>;
 }
 
 /// One inline button: a label and its callback data (at most 64 bytes).
@@ -94,8 +120,26 @@ pub enum Effect {
     CloseButtons,
     /// Store this session; the runtime then feeds back `Input::SessionSaved`.
     SaveSession(NewSession),
-    /// Send the running totals of the current period for a centre.
-    ShowTotals { centre: CentreId },
-    /// Send the period report of a centre.
-    ShowReport { centre: CentreId, period: Period },
+    /// Send the running totals of the current period for a centre (`None`: every centre).
+    ShowTotals { centre: Option<CentreId> },
+    /// Send the period report of a centre (`None`: the roll-up of every centre).
+    ShowReport {
+        centre: Option<CentreId>,
+        period: Period,
+    },
+    /// Create an invitation (creating the centre `new_centre` first when given); the
+    /// runtime then feeds back `Input::InviteCreated`.
+    CreateInvite {
+        role: Role,
+        centre: Option<CentreId>,
+        new_centre: Option<String>,
+    },
+    /// Use an invitation code; the runtime then feeds back `Input::InviteRedeemed`.
+    RedeemInvite { code: String },
+    /// Revoke an invitation (permission already checked).
+    RevokeInvite { code: String },
+    /// Remove a person from a centre (permission and membership already checked).
+    RemoveMember { centre: CentreId, user: UserId },
+    /// Link a group chat to a centre (permission already checked).
+    LinkGroup { chat: ChatId, centre: CentreId },
 }

@@ -17,6 +17,10 @@ pub struct ChatState {
     /// The session being entered, if any.
     #[serde(default)]
     pub draft: Option<Draft>,
+    /// The centre chosen with `/centre` (or at the first `/log`) by someone who belongs
+    /// to several; a supervisor's choice of centre for reports (`None`: all centres).
+    #[serde(default)]
+    pub centre: Option<CentreId>,
 }
 
 /// A session being entered.

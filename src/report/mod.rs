@@ -12,4 +12,6 @@ mod test_catalog;
 
 pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
+pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
+mod rollup;

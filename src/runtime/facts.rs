@@ -1,7 +1,8 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
 use crate::dialog::{ClassRef, Facts};
-use crate::domain::{CentreId, ClassId};
+use crate::domain::{CentreId, ClassId, UserId};
+use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
 use std::cell::RefCell;
 
@@ -48,5 +49,26 @@ impl Facts for TxFacts<'_, '_> {
             id: class.id,
             name: class.name,
         })
+    }
+
+    fn access(&self, user: UserId) -> Access {
+        self.keep(self.tx.access(user), Access::default())
+    }
+
+    fn centres(&self) -> Vec<(CentreId, String)> {
+        self.keep(self.tx.centres(), Vec::new())
+    }
+
+    fn members(&self, centre: CentreId) -> Vec<Member> {
+        self.keep(self.tx.members(centre), Vec::new())
+    }
+
+    fn audit(&self, centre: CentreId, limit: usize) -> Vec<AuditEntry> {
+        self.keep(self.tx.audit_log(Some(centre), limit), Vec::new())
+    }
+
+    fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
+        self.keep(self.tx.invite(code), None)
+            .map(|invite| (invite.role, invite.centre, invite.created_by))
     }
 }

@@ -1,19 +1,24 @@
 //! Runs engine steps inside store transactions: the one place where an input, the dialog
-//! state, the session records and the replies to send are committed together.
+//! state, the records it changes and the replies to send are committed together.
 //!
 //! Adapters (Telegram, the console) turn what they receive into an [`Event`] and hand a
 //! batch of them to [`Runtime::handle`] inside one `Store::write`, so a batch costs one
 //! fsync and either every effect of a step is stored or none is.
 
 mod facts;
+mod invite_code;
 
-use crate::dialog::{self, Catalog, ChatState, Effect, Input, SavedInfo, Sender};
+use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
 use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
+use crate::store::invites::InviteRecord;
 use crate::store::{StoreError, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
+
+/// How long an invitation stays valid.
+pub const INVITE_DAYS: i64 = 7;
 
 /// One thing that happened in a chat, stripped of the adapter's types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +37,19 @@ pub struct Callback {
     pub message_id: Option<i32>,
 }
 
-/// What the runtime needs besides the store: the dialogs and the deployment's settings.
+/// What the runtime needs besides the store: the dialogs and the bot's identity.
 #[derive(Debug, Clone)]
 pub struct Runtime {
     pub catalog: Arc<Catalog>,
-    /// The centre everybody logs for until centres and roles exist.
-    pub default_centre: CentreId,
+    /// The bot's username, for `t.me/<bot>?start=<code>` links (unknown in the console).
+    pub bot_username: Option<String>,
+}
+
+/// What one event produces besides the stored state.
+#[derive(Default)]
+struct Outcome {
+    notice: Option<String>,
+    replies: Vec<Outgoing>,
 }
 
 impl Runtime {
@@ -46,79 +58,19 @@ impl Runtime {
     /// transaction, so the event stays unprocessed and is tried again.
     pub fn handle(&self, tx: &mut Tx<'_>, event: &Event, now: Now) -> Result<(), StoreError> {
         let state = tx.chat_state(event.chat)?.unwrap_or_default();
-        let (state, effects) = self.step(tx, state, event, event.input.clone(), now)?;
-        let mut notice = None;
-        let mut replies = Vec::new();
-        let mut pending = effects;
-        let mut state = state;
-        // Saving feeds one more input back into the engine; the loop is bounded because
-        // `SessionSaved` never asks to save again.
+        let (mut state, mut effects) = self.step(tx, state, event, event.input.clone(), now)?;
+        let mut outcome = Outcome::default();
+        // Some effects feed one more input back into the engine (a saved session, a new
+        // invitation); those inputs never ask for another such effect, so two rounds suffice.
         for _ in 0..2 {
             let mut follow_up = None;
-            for effect in pending.drain(..) {
-                match effect {
-                    Effect::Reply(reply) => replies.push(Outgoing::reply(event.chat, reply)),
-                    Effect::Notice(text) => notice = Some(text),
-                    Effect::CloseButtons => {
-                        if let Some(message_id) = event.callback.as_ref().and_then(|c| c.message_id)
-                        {
-                            replies.push(Outgoing {
-                                chat: event.chat,
-                                op: OutOp::CloseButtons { message_id },
-                            });
-                        }
-                    }
-                    Effect::SaveSession(session) => {
-                        let record = tx.save_session(&session)?;
-                        let period = Period::year_to_date(now.today);
-                        let per_group = tx.group_totals(Some(record.centre), period)?;
-                        let centre_totals = per_group
-                            .values()
-                            .fold(Totals::default(), |sum, t| sum + *t);
-                        follow_up = Some(Input::SessionSaved(SavedInfo {
-                            session: record.id,
-                            group: record.group.clone(),
-                            period,
-                            group_totals: per_group.get(&record.group).copied().unwrap_or_default(),
-                            centre_totals,
-                        }));
-                    }
-                    Effect::ShowTotals { centre } => {
-                        let lang = self.lang_of(&state, &event.sender);
-                        let period = Period::year_to_date(now.today);
-                        let per_group = tx.group_totals(Some(centre), period)?;
-                        let table = report::build(&self.catalog, &per_group, lang);
-                        let html = report::render_totals(&self.catalog, &table, period, lang);
-                        replies.push(Outgoing::reply(
-                            event.chat,
-                            dialog::Reply {
-                                html,
-                                keyboard: None,
-                            },
-                        ));
-                    }
-                    Effect::ShowReport { centre, period } => {
-                        let lang = self.lang_of(&state, &event.sender);
-                        let per_group = tx.group_totals(Some(centre), period)?;
-                        let table = report::build(&self.catalog, &per_group, lang);
-                        let name = tx.centre_name(centre)?.unwrap_or_default();
-                        let html = report::render_chat(&self.catalog, &table, &name, period, lang);
-                        replies.push(Outgoing::reply(
-                            event.chat,
-                            dialog::Reply {
-                                html,
-                                keyboard: None,
-                            },
-                        ));
-                    }
+            for effect in effects.drain(..) {
+                if let Some(input) = self.apply(tx, event, &state, effect, now, &mut outcome)? {
+                    follow_up = Some(input);
                 }
             }
             match follow_up {
-                Some(input) => {
-                    let (next, effects) = self.step(tx, state, event, input, now)?;
-                    state = next;
-                    pending = effects;
-                }
+                Some(input) => (state, effects) = self.step(tx, state, event, input, now)?,
                 None => break,
             }
         }
@@ -130,14 +82,168 @@ impl Runtime {
                 chat: event.chat,
                 op: OutOp::AnswerButton {
                     callback_id: callback.id.clone(),
-                    notice,
+                    notice: outcome.notice,
                 },
             })?;
         }
-        for reply in &replies {
+        for reply in &outcome.replies {
             tx.push_outgoing(reply)?;
         }
         Ok(())
+    }
+
+    /// Carries out one effect; returns the input to feed back to the engine, if any.
+    fn apply(
+        &self,
+        tx: &mut Tx<'_>,
+        event: &Event,
+        state: &ChatState,
+        effect: Effect,
+        now: Now,
+        outcome: &mut Outcome,
+    ) -> Result<Option<Input>, StoreError> {
+        let lang = lang_of(state, &event.sender);
+        let mut reply = |html: String| {
+            outcome.replies.push(Outgoing::reply(
+                event.chat,
+                Reply {
+                    html,
+                    keyboard: None,
+                },
+            ));
+        };
+        match effect {
+            Effect::Reply(message) => outcome.replies.push(Outgoing::reply(event.chat, message)),
+            Effect::Notice(text) => outcome.notice = Some(text),
+            Effect::CloseButtons => {
+                if let Some(message_id) = event.callback.as_ref().and_then(|c| c.message_id) {
+                    outcome.replies.push(Outgoing {
+                        chat: event.chat,
+                        op: OutOp::CloseButtons { message_id },
+                    });
+                }
+            }
+            Effect::SaveSession(session) => {
+                let record = tx.save_session(&session)?;
+                let period = Period::year_to_date(now.today);
+                let per_group = tx.group_totals(Some(record.centre), period)?;
+                let centre_totals = per_group
+                    .values()
+                    .fold(Totals::default(), |sum, t| sum + *t);
+                return Ok(Some(Input::SessionSaved(SavedInfo {
+                    session: record.id,
+                    group: record.group.clone(),
+                    period,
+                    group_totals: per_group.get(&record.group).copied().unwrap_or_default(),
+                    centre_totals,
+                })));
+            }
+            Effect::ShowTotals { centre } => {
+                let period = Period::year_to_date(now.today);
+                let per_group = tx.group_totals(centre, period)?;
+                let table = report::build(&self.catalog, &per_group, lang);
+                reply(report::render_totals(&self.catalog, &table, period, lang));
+            }
+            Effect::ShowReport { centre, period } => {
+                reply(self.report_text(tx, centre, period, lang)?);
+            }
+            Effect::CreateInvite {
+                role,
+                centre,
+                new_centre,
+            } => {
+                let centre = match new_centre {
+                    Some(name) => Some(tx.ensure_centre(&name)?),
+                    None => centre,
+                };
+                let code = invite_code::new_code()
+                    .map_err(|e| StoreError::Db(format!("no random source for codes: {e}")))?;
+                tx.create_invite(
+                    &code,
+                    &InviteRecord {
+                        role,
+                        centre,
+                        created_by: event.sender.user,
+                        created_at: now.at,
+                        expires_at: now.at + chrono::Duration::days(INVITE_DAYS),
+                        uses_left: 1,
+                        revoked: false,
+                        used_by: Vec::new(),
+                    },
+                )?;
+                let centre_name = centre.map(|c| tx.centre_name(c)).transpose()?.flatten();
+                let link = self
+                    .bot_username
+                    .as_ref()
+                    .map(|bot| format!("https://t.me/{bot}?start={code}"));
+                return Ok(Some(Input::InviteCreated {
+                    code,
+                    link,
+                    role,
+                    centre_name,
+                    days: INVITE_DAYS,
+                }));
+            }
+            Effect::RedeemInvite { code } => {
+                let result =
+                    tx.redeem_invite(&code, event.sender.user, &event.sender.name, now.at)?;
+                let result = match result {
+                    Ok((role, centre)) => {
+                        let name = centre.map(|c| tx.centre_name(c)).transpose()?.flatten();
+                        Ok((role, name))
+                    }
+                    Err(problem) => Err(problem),
+                };
+                return Ok(Some(Input::InviteRedeemed(result)));
+            }
+            Effect::RevokeInvite { code } => {
+                tx.revoke_invite(&code, event.sender.user, now.at)?;
+            }
+            Effect::RemoveMember { centre, user } => {
+                tx.remove_member(centre, user, event.sender.user, now.at)?;
+            }
+            Effect::LinkGroup { chat, centre } => {
+                tx.link_group(chat, centre, event.sender.user, now.at)?;
+            }
+        }
+        Ok(None)
+    }
+
+    /// The chat report of one centre, or the roll-up of every centre with a line per centre.
+    fn report_text(
+        &self,
+        tx: &mut Tx<'_>,
+        centre: Option<CentreId>,
+        period: Period,
+        lang: Lang,
+    ) -> Result<String, StoreError> {
+        let per_group = tx.group_totals(centre, period)?;
+        let table = report::build(&self.catalog, &per_group, lang);
+        let name = match centre {
+            Some(centre) => tx.centre_name(centre)?.unwrap_or_default(),
+            None => self.catalog.text("access.all_centres", lang).to_owned(),
+        };
+        let mut html = report::render_chat(&self.catalog, &table, &name, period, lang);
+        if centre.is_none() {
+            let mut lines = Vec::new();
+            for (id, centre_name) in tx.centres()? {
+                let totals = tx
+                    .group_totals(Some(id), period)?
+                    .values()
+                    .fold(Totals::default(), |sum, t| sum + *t);
+                lines.push(report::render_centre_line(
+                    &self.catalog,
+                    &centre_name,
+                    totals,
+                    lang,
+                ));
+            }
+            if !lines.is_empty() {
+                html.push_str("\n\n");
+                html.push_str(&lines.join("\n"));
+            }
+        }
+        Ok(html)
     }
 
     /// One engine step with the transaction as the engine's source of facts.
@@ -150,25 +256,13 @@ impl Runtime {
         now: Now,
     ) -> Result<(ChatState, Vec<Effect>), StoreError> {
         let facts = TxFacts::new(tx);
-        let centre = state
-            .draft
-            .as_ref()
-            .map_or(self.default_centre, |d| d.centre);
-        let result = dialog::step(
-            &self.catalog,
-            &facts,
-            centre,
-            state,
-            &event.sender,
-            input,
-            now,
-        );
+        let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }
+}
 
-    fn lang_of(&self, state: &ChatState, sender: &Sender) -> Lang {
-        state
-            .lang
-            .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()))
-    }
+fn lang_of(state: &ChatState, sender: &Sender) -> Lang {
+    state
+        .lang
+        .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()))
 }

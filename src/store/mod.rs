@@ -4,14 +4,18 @@
 //! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
 //!
 //! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
-//! `centres.rs`, `classes.rs`, `sessions.rs` and `outbox.rs`. Table definitions live in
+//! `centres.rs`, `classes.rs`, `sessions.rs`, `outbox.rs`, `members.rs` (people, supervisors,
+//! group links), `invites.rs` and `audit.rs`. Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
+mod audit;
 mod centres;
 mod chats;
 mod classes;
 mod codec;
 mod inbox;
+pub mod invites;
+mod members;
 mod meta;
 mod outbox;
 mod schema;

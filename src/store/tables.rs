@@ -47,6 +47,29 @@ pub(crate) const SESSIONS_BY_DATE: TableDefinition<(u64, i32, u64), ()> =
 /// Messages waiting to be sent: sequence number to a JSON `Outgoing`.
 pub(crate) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 
+/// People of a centre: (centre, user) to a JSON `MemberRecord`.
+pub(crate) const MEMBERS: TableDefinition<(u64, i64), &[u8]> = TableDefinition::new("members");
+
+/// Index of the centres of a user: (user, centre), so a user's access is one range scan.
+pub(crate) const USER_CENTRES: TableDefinition<(i64, u64), ()> =
+    TableDefinition::new("user_centres");
+
+/// Supervisors of the education office: user to a JSON `SupervisorRecord`.
+pub(crate) const SUPERVISORS: TableDefinition<i64, &[u8]> = TableDefinition::new("supervisors");
+
+/// Invitations: code to a JSON `InviteRecord`.
+pub(crate) const INVITES: TableDefinition<&str, &[u8]> = TableDefinition::new("invites");
+
+/// Group chats linked to a centre: chat id to centre id.
+pub(crate) const GROUP_LINKS: TableDefinition<i64, u64> = TableDefinition::new("group_links");
+
+/// The audit log: sequence number to a JSON `AuditEntry`.
+pub(crate) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+/// Index of the audit log by centre: (centre, sequence number).
+pub(crate) const AUDIT_BY_CENTRE: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_centre");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -64,6 +87,8 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_SESSION: &str = "next_session_id";
     /// The next outbox sequence number to hand out.
     pub(crate) const NEXT_OUTBOX: &str = "next_outbox_seq";
+    /// The next audit sequence number to hand out.
+    pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
@@ -80,5 +105,12 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(SESSIONS)?;
     txn.open_table(SESSIONS_BY_DATE)?;
     txn.open_table(OUTBOX)?;
+    txn.open_table(MEMBERS)?;
+    txn.open_table(USER_CENTRES)?;
+    txn.open_table(SUPERVISORS)?;
+    txn.open_table(INVITES)?;
+    txn.open_table(GROUP_LINKS)?;
+    txn.open_table(AUDIT)?;
+    txn.open_table(AUDIT_BY_CENTRE)?;
     Ok(())
 }

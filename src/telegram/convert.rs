@@ -17,7 +17,7 @@ pub fn event_from_update(update: &Update, bot_username: &str) -> Option<Event> {
             let private = query.message.as_ref().is_none_or(|m| m.chat().is_private());
             Some(Event {
                 chat,
-                sender: sender(&query.from, private),
+                sender: sender(&query.from, chat, private),
                 input: Input::Button {
                     data: query.data.clone().unwrap_or_default(),
                 },
@@ -46,7 +46,7 @@ fn message_event(message: &Message, bot_username: &str) -> Option<Event> {
     };
     Some(Event {
         chat: message.chat.id.0,
-        sender: sender(from, private),
+        sender: sender(from, message.chat.id.0, private),
         input,
         callback: None,
     })
@@ -67,9 +67,11 @@ fn command(text: &str, bot_username: &str) -> Option<Input> {
     })
 }
 
-fn sender(user: &User, private: bool) -> Sender {
+fn sender(user: &User, chat: i64, private: bool) -> Sender {
     Sender {
         user: user.id.0 as i64,
+        chat,
+        name: user.first_name.clone(),
         language_hint: user.language_code.clone(),
         private,
     }

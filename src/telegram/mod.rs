@@ -41,7 +41,7 @@ pub struct Options {
 pub async fn run(
     bot: Bot,
     store: Store,
-    runtime: Runtime,
+    mut runtime: Runtime,
     options: Options,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -59,6 +59,7 @@ pub async fn run(
     };
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "connected to the Bot API");
+    runtime.bot_username = Some(username.clone()).filter(|name| !name.is_empty());
     commands::register(&bot, &runtime.catalog).await;
 
     let inbox_ready = Arc::new(Notify::new());

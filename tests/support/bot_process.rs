@@ -263,6 +263,28 @@ impl TestEnv {
         self.start_bot().await
     }
 
+    /// Gives `user` a role with `rollcall grant` (the bot must be stopped: redb allows one
+    /// process per file). `role` is `supervisor`, `director` or `organiser`.
+    pub fn grant(&self, user: i64, role: &str, centre: Option<&str>) {
+        assert!(self.bot.is_none(), "grant: stop the bot first");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
+        command.args(["grant", "--db"]).arg(&self.db_path).args([
+            "--user",
+            &user.to_string(),
+            "--role",
+            role,
+        ]);
+        if let Some(centre) = centre {
+            command.args(["--centre", centre]);
+        }
+        let output = command.output().expect("run rollcall grant");
+        assert!(
+            output.status.success(),
+            "rollcall grant failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// The logs of every bot process this environment started, oldest first.
     pub fn bot_logs(&self) -> String {
         let mut out = String::new();

@@ -1,195 +1,20 @@
-//! The session dialog state machine: one input in, the next chat state and effects out.
-//!
-//! The engine never fails and never panics on user input: anything it cannot use gets a
-//! short reply in the user's language and the same question again.
+//! The session dialog: asking the questions of `dialogs/session.toml` one by one,
+//! validating answers, the summary with Save / Edit / Cancel, and saving.
 
-use super::callback::{self, Action};
-use super::catalog::{Catalog, Question, QuestionKind};
-use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, SavedInfo, Sender};
-use super::parse::{self, NumberError};
-use super::state::{Answer, ChatState, Draft, Step};
-use crate::domain::{CentreId, ClassChoice, Lang, NewSession, Now, Period, UserId};
+use super::super::callback::Action;
+use super::super::catalog::{Question, QuestionKind};
+use super::super::io::{Button, Effect, Keyboard, SavedInfo};
+use super::super::parse::{self, NumberError};
+use super::super::state::{Answer, Draft, Step};
+use super::Turn;
+use crate::domain::{CentreId, ClassChoice, Lang, NewSession};
 use crate::format::{escape_html, format_count, format_date};
 use std::collections::BTreeMap;
 
-/// Advances one chat's dialog by one input.
-///
-/// `centre` is the centre a new draft is logged for (the runtime decides it; later
-/// issues add roles). The returned effects are carried out by the runtime, in order,
-/// in the same transaction that stores the returned state.
-pub fn step(
-    catalog: &Catalog,
-    facts: &dyn Facts,
-    centre: CentreId,
-    state: ChatState,
-    sender: &Sender,
-    input: Input,
-    now: Now,
-) -> (ChatState, Vec<Effect>) {
-    let lang = state
-        .lang
-        .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()));
-    let mut turn = Turn {
-        catalog,
-        facts,
-        user: sender.user,
-        lang,
-        now,
-        state,
-        effects: Vec::new(),
-        pending_text: Vec::new(),
-    };
-    match input {
-        Input::Command { name, args } => turn.command(&name, args.trim(), centre, sender),
-        Input::Text(text) => turn.typed(&text, centre, sender),
-        Input::Button { data } => turn.pressed(&data),
-        Input::NotText => turn.not_text(sender),
-        Input::SessionSaved(info) => turn.saved(&info),
-    }
-    turn.flush();
-    (turn.state, turn.effects)
-}
-
-/// The working set of one step.
-struct Turn<'a> {
-    catalog: &'a Catalog,
-    facts: &'a dyn Facts,
-    user: UserId,
-    lang: Lang,
-    now: Now,
-    state: ChatState,
-    effects: Vec<Effect>,
-    /// Texts waiting to be sent as one message (see `say`).
-    pending_text: Vec<String>,
-}
-
 impl Turn<'_> {
-    // ---- Output helpers. ----
-
-    fn text(&self, key: &str) -> String {
-        self.catalog.text(key, self.lang).to_owned()
-    }
-
-    /// Queues text for the next message. Texts of one step are joined into one message
-    /// (an error, then the question again), which keeps the chat short and the bot far
-    /// from Telegram's per-chat rate limit.
-    fn say(&mut self, html: String) {
-        self.pending_text.push(html);
-    }
-
-    /// Sends the queued text and `html` as one message with a keyboard.
-    fn say_with(&mut self, html: String, keyboard: Keyboard) {
-        self.pending_text.push(html);
-        let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
-        self.effects.push(Effect::Reply(Reply {
-            html,
-            keyboard: Some(keyboard),
-        }));
-    }
-
-    /// Sends whatever text is still queued at the end of the step.
-    fn flush(&mut self) {
-        if !self.pending_text.is_empty() {
-            let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
-            self.effects.push(Effect::Reply(Reply {
-                html,
-                keyboard: None,
-            }));
-        }
-    }
-
-    fn say_key(&mut self, key: &str) {
-        let html = self.text(key);
-        self.say(html);
-    }
-
-    /// The persistent keyboard under the text field with the "log a session" button.
-    fn main_keyboard(&self) -> Keyboard {
-        Keyboard::Persistent(vec![vec![self.text("button.log")]])
-    }
-
-    fn button(&self, label: String, action: &Action) -> Button {
-        Button {
-            label,
-            data: callback::encode(self.state.stamp, action),
-        }
-    }
-
-    // ---- Commands. ----
-
-    fn command(&mut self, name: &str, args: &str, centre: CentreId, sender: &Sender) {
-        match name {
-            "start" if !sender.private => self.say_key("dialog.not_in_group"),
-            "start" => {
-                if args == "log" || self.state.draft.is_some() {
-                    self.start_or_resume(centre);
-                } else {
-                    let html = self.text("welcome");
-                    let keyboard = self.main_keyboard();
-                    self.say_with(html, keyboard);
-                }
-            }
-            "log" if !sender.private => self.say_key("dialog.not_in_group"),
-            "log" => self.start_or_resume(centre),
-            "cancel" => self.cancel(),
-            "help" => {
-                self.say_key("help");
-                self.remind_draft();
-            }
-            "lang" => match parse_lang(args) {
-                Some(lang) => {
-                    self.state.lang = Some(lang);
-                    self.lang = lang;
-                    let html = self.text("lang.changed");
-                    let keyboard = self.main_keyboard();
-                    self.say_with(html, keyboard);
-                    self.remind_draft();
-                }
-                None => {
-                    self.say_key("lang.usage");
-                    self.remind_draft();
-                }
-            },
-            "totals" => {
-                let centre = self.state.draft.as_ref().map_or(centre, |d| d.centre);
-                self.effects.push(Effect::ShowTotals { centre });
-                self.remind_draft();
-            }
-            "report" => {
-                let centre = self.state.draft.as_ref().map_or(centre, |d| d.centre);
-                let period = if args.is_empty() {
-                    Some(Period::year_to_date(self.now.today))
-                } else {
-                    parse::period(args)
-                };
-                match period {
-                    Some(period) => self.effects.push(Effect::ShowReport { centre, period }),
-                    None => {
-                        let html = self.catalog.render(
-                            "report.bad_period",
-                            self.lang,
-                            &[("input", &escape_html(args))],
-                        );
-                        self.say(html);
-                    }
-                }
-                self.remind_draft();
-            }
-            other => {
-                let html = self.catalog.render(
-                    "dialog.unknown_command",
-                    self.lang,
-                    &[("command", &escape_html(&format!("/{other}")))],
-                );
-                self.say(html);
-                self.remind_draft();
-            }
-        }
-    }
-
     /// Starts a new draft, or continues the one in progress (a second `/log` must not
     /// silently throw away answers already given).
-    fn start_or_resume(&mut self, centre: CentreId) {
+    pub(super) fn start_or_resume(&mut self, centre: CentreId) {
         if self.state.draft.is_some() {
             self.say_key("dialog.resumed");
             self.ask_current();
@@ -204,7 +29,7 @@ impl Turn<'_> {
         self.advance(false);
     }
 
-    fn cancel(&mut self) {
+    pub(super) fn cancel(&mut self) {
         if self.state.draft.take().is_some() {
             self.effects.push(Effect::CloseButtons);
             let html = self.text("dialog.cancelled");
@@ -216,53 +41,14 @@ impl Turn<'_> {
     }
 
     /// After answering a side command during a dialog: say the draft is kept and ask again.
-    fn remind_draft(&mut self) {
+    pub(super) fn remind_draft(&mut self) {
         if self.state.draft.is_some() {
             self.say_key("dialog.kept");
             self.ask_current();
         }
     }
 
-    // ---- Typed text. ----
-
-    fn typed(&mut self, text: &str, centre: CentreId, sender: &Sender) {
-        if !sender.private {
-            // Privacy mode lets only commands and replies through; whatever else arrives
-            // from a group is not meant for the bot.
-            return;
-        }
-        let trimmed = text.trim();
-        if self.is_log_button(trimmed) {
-            self.start_or_resume(centre);
-            return;
-        }
-        let Some(draft) = &self.state.draft else {
-            let html = self.text("dialog.idle");
-            let keyboard = self.main_keyboard();
-            self.say_with(html, keyboard);
-            return;
-        };
-        match draft.at.clone() {
-            Step::Asking { question, editing } => self.answer_text(&question, editing, trimmed),
-            Step::NewClassName { question, editing } => {
-                self.answer_class_name(&question, editing, trimmed);
-            }
-            Step::Summary | Step::ChoosingEdit => {
-                self.say_key("dialog.use_buttons");
-                self.ask_current();
-            }
-        }
-    }
-
-    /// Whether the text is the label of the persistent "log a session" button, in any language.
-    fn is_log_button(&self, text: &str) -> bool {
-        self.catalog
-            .texts
-            .get("button.log")
-            .is_some_and(|t| Lang::ALL.iter().any(|&l| t.get(l).trim() == text))
-    }
-
-    fn answer_text(&mut self, question_id: &str, editing: bool, text: &str) {
+    pub(super) fn answer_text(&mut self, question_id: &str, editing: bool, text: &str) {
         let Some((_, question)) = self.catalog.question(question_id) else {
             return self.lost_question();
         };
@@ -300,7 +86,7 @@ impl Turn<'_> {
         }
     }
 
-    fn group_from_text(&self, text: &str) -> Result<String, String> {
+    pub(super) fn group_from_text(&self, text: &str) -> Result<String, String> {
         let wanted = parse::class_name(text).1;
         self.catalog
             .groups
@@ -317,7 +103,11 @@ impl Turn<'_> {
             .ok_or_else(|| self.text("dialog.use_buttons"))
     }
 
-    fn date_from_text(&self, question: &Question, text: &str) -> Result<chrono::NaiveDate, String> {
+    pub(super) fn date_from_text(
+        &self,
+        question: &Question,
+        text: &str,
+    ) -> Result<chrono::NaiveDate, String> {
         match parse::date(text, self.now.today) {
             None => Err(self.catalog.error(question, "bad_date", self.lang, &[])),
             Some(date) if date > self.now.today => Err(self.catalog.error(
@@ -330,7 +120,7 @@ impl Turn<'_> {
         }
     }
 
-    fn number_from_text(
+    pub(super) fn number_from_text(
         &self,
         question: &Question,
         min: u32,
@@ -390,7 +180,7 @@ impl Turn<'_> {
         Ok(u32::try_from(value).unwrap_or(max))
     }
 
-    fn answer_class_name(&mut self, question_id: &str, editing: bool, text: &str) {
+    pub(super) fn answer_class_name(&mut self, question_id: &str, editing: bool, text: &str) {
         let Some((_, question)) = self.catalog.question(question_id) else {
             return self.lost_question();
         };
@@ -427,53 +217,7 @@ impl Turn<'_> {
         self.accept(&question, answer, editing);
     }
 
-    // ---- Buttons. ----
-
-    fn pressed(&mut self, data: &str) {
-        let Some((stamp, action)) = callback::decode(data) else {
-            return self.stale();
-        };
-        if stamp != self.state.stamp {
-            return self.stale();
-        }
-        let Some(draft) = &self.state.draft else {
-            return self.stale();
-        };
-        match (draft.at.clone(), action) {
-            (Step::Asking { question, editing }, action) => {
-                self.answer_button(&question, editing, action);
-            }
-            (Step::NewClassName { question, editing }, Action::Back) => {
-                // Back from typing a new class name to the list of classes.
-                self.set_step(Step::Asking { question, editing });
-                self.ask_current();
-            }
-            (Step::Summary, Action::Save) => self.save(),
-            (Step::Summary, Action::Edit) => {
-                self.set_step(Step::ChoosingEdit);
-                self.ask_current();
-            }
-            (Step::Summary | Step::ChoosingEdit, Action::Cancel) => self.cancel(),
-            (Step::ChoosingEdit, Action::EditQuestion(id)) => {
-                if self.catalog.question(&id).is_some() {
-                    self.set_step(Step::Asking {
-                        question: id,
-                        editing: true,
-                    });
-                    self.ask_current();
-                } else {
-                    self.stale();
-                }
-            }
-            (Step::ChoosingEdit, Action::Back) => {
-                self.set_step(Step::Summary);
-                self.ask_current();
-            }
-            _ => self.stale(),
-        }
-    }
-
-    fn answer_button(&mut self, question_id: &str, editing: bool, action: Action) {
+    pub(super) fn answer_button(&mut self, question_id: &str, editing: bool, action: Action) {
         let Some((_, question)) = self.catalog.question(question_id) else {
             return self.lost_question();
         };
@@ -519,36 +263,17 @@ impl Turn<'_> {
         self.accept(&question, answer, editing);
     }
 
-    fn stale(&mut self) {
-        let notice = self.text("dialog.stale_button");
-        self.effects.push(Effect::Notice(notice));
-    }
-
-    fn not_text(&mut self, sender: &Sender) {
-        if !sender.private {
-            return;
-        }
-        if self.state.draft.is_some() {
-            self.say_key("dialog.not_text");
-            self.ask_current();
-        } else {
-            let html = self.text("dialog.idle");
-            let keyboard = self.main_keyboard();
-            self.say_with(html, keyboard);
-        }
-    }
-
     // ---- Moving through the questions. ----
 
-    fn answer(&self, question_id: &str) -> Option<&Answer> {
+    pub(super) fn answer(&self, question_id: &str) -> Option<&Answer> {
         self.state.draft.as_ref()?.answers.get(question_id)
     }
 
-    fn draft_centre(&self) -> CentreId {
+    pub(super) fn draft_centre(&self) -> CentreId {
         self.state.draft.as_ref().map_or(0, |d| d.centre)
     }
 
-    fn set_step(&mut self, at: Step) {
+    pub(super) fn set_step(&mut self, at: Step) {
         if let Some(draft) = &mut self.state.draft {
             draft.at = at;
         }
@@ -557,7 +282,7 @@ impl Turn<'_> {
     /// Stores an accepted answer and moves on. Answers that depended on the changed one
     /// (the class of a changed group, a female count above a lowered total) are dropped
     /// so that they are asked again rather than kept wrong.
-    fn accept(&mut self, question: &Question, answer: Answer, editing: bool) {
+    pub(super) fn accept(&mut self, question: &Question, answer: Answer, editing: bool) {
         let catalog = self.catalog;
         let Some(draft) = &mut self.state.draft else {
             return;
@@ -583,7 +308,7 @@ impl Turn<'_> {
     }
 
     /// Asks the first unanswered question, or shows the summary when all are answered.
-    fn advance(&mut self, editing: bool) {
+    pub(super) fn advance(&mut self, editing: bool) {
         let Some(draft) = &mut self.state.draft else {
             return;
         };
@@ -603,7 +328,7 @@ impl Turn<'_> {
         self.ask_current();
     }
 
-    fn ask_new_class_name(&mut self, question_id: &str, editing: bool) {
+    pub(super) fn ask_new_class_name(&mut self, question_id: &str, editing: bool) {
         self.set_step(Step::NewClassName {
             question: question_id.to_owned(),
             editing,
@@ -612,7 +337,7 @@ impl Turn<'_> {
     }
 
     /// Sends the prompt for wherever the draft stands, with its buttons.
-    fn ask_current(&mut self) {
+    pub(super) fn ask_current(&mut self) {
         let Some(draft) = &self.state.draft else {
             return;
         };
@@ -645,7 +370,7 @@ impl Turn<'_> {
         }
     }
 
-    fn ask_question(&mut self, question_id: &str, editing: bool) {
+    pub(super) fn ask_question(&mut self, question_id: &str, editing: bool) {
         let Some((_, question)) = self.catalog.question(question_id) else {
             return self.lost_question();
         };
@@ -709,7 +434,7 @@ impl Turn<'_> {
         }
     }
 
-    fn show_summary(&mut self) {
+    pub(super) fn show_summary(&mut self) {
         let Some(draft) = &self.state.draft else {
             return;
         };
@@ -740,7 +465,7 @@ impl Turn<'_> {
     }
 
     /// An answer as shown in the summary (escaped HTML).
-    fn describe(&self, answer: &Answer) -> String {
+    pub(super) fn describe(&self, answer: &Answer) -> String {
         let lang = self.lang;
         match answer {
             Answer::Group(id) => self
@@ -765,7 +490,7 @@ impl Turn<'_> {
 
     /// The draft refers to a question the dialog files no longer have (they changed
     /// between two steps): start the remaining questions over rather than get stuck.
-    fn lost_question(&mut self) {
+    pub(super) fn lost_question(&mut self) {
         let catalog = self.catalog;
         if let Some(draft) = &mut self.state.draft {
             draft
@@ -777,7 +502,7 @@ impl Turn<'_> {
 
     // ---- Saving. ----
 
-    fn save(&mut self) {
+    pub(super) fn save(&mut self) {
         let Some(draft) = self.state.draft.take() else {
             return self.stale();
         };
@@ -794,7 +519,7 @@ impl Turn<'_> {
         }
     }
 
-    fn new_session(&self, draft: &Draft) -> Option<NewSession> {
+    pub(super) fn new_session(&self, draft: &Draft) -> Option<NewSession> {
         let Some(Answer::Group(group)) = draft.answers.get("group") else {
             return None;
         };
@@ -836,7 +561,7 @@ impl Turn<'_> {
             .collect();
         Some(NewSession {
             centre: draft.centre,
-            organiser: self.user,
+            organiser: self.sender.user,
             group: group.clone(),
             class,
             date: *date,
@@ -847,7 +572,7 @@ impl Turn<'_> {
         })
     }
 
-    fn saved(&mut self, info: &SavedInfo) {
+    pub(super) fn saved(&mut self, info: &SavedInfo) {
         let lang = self.lang;
         let group = self
             .catalog
@@ -925,12 +650,4 @@ fn limit_name(code: &str) -> &'static str {
 /// Case-, spacing- and Unicode-form-insensitive comparison of two labels.
 fn same_words(a: &str, b: &str) -> bool {
     parse::class_name(a).1 == parse::class_name(b).1
-}
-
-fn parse_lang(args: &str) -> Option<Lang> {
-    match parse::class_name(args).1.as_str() {
-        "tiếng việt" | "tieng viet" | "vietnamese" => Some(Lang::Vi),
-        "english" | "tiếng anh" | "tieng anh" => Some(Lang::En),
-        other => Lang::from_code(other).filter(|_| other.len() == 2),
-    }
 }

@@ -1,0 +1,209 @@
+//! Commands (`/log`, `/report 1-10/2020`, ...): who may use which, and what each does.
+//!
+//! Strangers learn what the bot is and how to get an invitation, and nothing else: no
+//! command tells them which centres exist.
+
+use super::super::parse;
+use super::Turn;
+use crate::domain::{Lang, Period};
+use crate::format::escape_html;
+use crate::roles::Role;
+
+/// What a command needs from the sender, checked before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Anyone, strangers included.
+    Anyone,
+    /// A member of some centre.
+    Member,
+    /// A director of some centre, or a supervisor.
+    Manager,
+}
+
+impl Turn<'_> {
+    pub(super) fn command(&mut self, name: &str, args: &str) {
+        let needs = match name {
+            "start" | "help" | "lang" | "cancel" => Needs::Anyone,
+            "log" | "totals" | "centre" => Needs::Member,
+            _ => Needs::Manager,
+        };
+        if !self.sender.private {
+            return self.group_command(name, args);
+        }
+        let allowed = match needs {
+            Needs::Anyone => true,
+            Needs::Member => !self.access.is_stranger(),
+            Needs::Manager => {
+                self.access.supervisor
+                    || self.access.centres.iter().any(|m| m.role == Role::Director)
+            }
+        };
+        if !allowed {
+            if self.access.is_stranger() {
+                self.say_key("access.not_member");
+            } else {
+                self.say_key("access.directors_only");
+                self.remind_draft();
+            }
+            return;
+        }
+        match name {
+            "start" => self.start(args),
+            "log" => self.log_command(),
+            "cancel" => self.cancel(),
+            "help" => {
+                if self.access.is_stranger() {
+                    self.say_key("access.stranger_welcome");
+                } else {
+                    self.say_key("help");
+                    if self.access.centres.iter().any(|m| m.role == Role::Director) {
+                        self.say_key("guide.manage");
+                    }
+                    if self.access.supervisor {
+                        self.say_key("guide.supervise");
+                    }
+                    self.remind_draft();
+                }
+            }
+            "lang" => self.lang(args),
+            "totals" => self.totals(),
+            "report" => self.report(args),
+            "centre" => self.choose_centre(false),
+            "invite" => self.invite(args),
+            "revoke" => self.revoke(args),
+            "members" => self.list_members(),
+            "audit" => self.show_audit(),
+            "link" => self.say_key("link.group_only"),
+            other => {
+                let html = self.catalog.render(
+                    "dialog.unknown_command",
+                    self.lang,
+                    &[("command", &escape_html(&format!("/{other}")))],
+                );
+                self.say(html);
+                self.remind_draft();
+            }
+        }
+    }
+
+    /// Commands in a group chat: no data entry there; directors link the group.
+    fn group_command(&mut self, name: &str, args: &str) {
+        match name {
+            "link" => self.link_group(args),
+            "help" => self.say_key("help"),
+            _ => self.say_key("dialog.not_in_group"),
+        }
+    }
+
+    fn start(&mut self, payload: &str) {
+        if payload == "log" {
+            return self.log_command();
+        }
+        if is_invite_code(payload) {
+            self.effects.push(super::Effect::RedeemInvite {
+                code: payload.to_owned(),
+            });
+            return;
+        }
+        if self.access.is_stranger() {
+            return self.say_key("access.stranger_welcome");
+        }
+        if self.state.draft.is_some() {
+            return self.log_command();
+        }
+        let html = self.text("welcome");
+        let keyboard = self.main_keyboard();
+        self.say_with(html, keyboard);
+    }
+
+    /// `/log` and the "log a session" button: continue a draft, or start one for the
+    /// user's centre (asking which one first when they belong to several).
+    pub(super) fn log_command(&mut self) {
+        if self.access.is_stranger() {
+            return self.say_key("access.not_member");
+        }
+        if self.state.draft.is_some() {
+            return self.start_or_resume(0);
+        }
+        match self.member_centre() {
+            Some(centre) => self.start_or_resume(centre),
+            None if self.access.centres.is_empty() => self.say_key("access.supervisor_cannot_log"),
+            None => self.choose_centre(true),
+        }
+    }
+
+    fn lang(&mut self, args: &str) {
+        match parse_lang(args) {
+            Some(lang) => {
+                self.state.lang = Some(lang);
+                self.lang = lang;
+                let html = self.text("lang.changed");
+                if self.access.is_stranger() {
+                    self.say(html);
+                } else {
+                    let keyboard = self.main_keyboard();
+                    self.say_with(html, keyboard);
+                }
+            }
+            None => self.say_key("lang.usage"),
+        }
+        self.remind_draft();
+    }
+
+    fn totals(&mut self) {
+        let centre = match self.state.draft.as_ref() {
+            Some(draft) => Some(draft.centre),
+            None => match self.member_centre() {
+                Some(centre) => Some(centre),
+                None if self.access.supervisor && self.access.centres.is_empty() => {
+                    self.state.centre
+                }
+                None => return self.choose_centre(false),
+            },
+        };
+        self.effects.push(super::Effect::ShowTotals { centre });
+        self.remind_draft();
+    }
+
+    fn report(&mut self, args: &str) {
+        let period = if args.is_empty() {
+            Some(Period::year_to_date(self.now.today))
+        } else {
+            parse::period(args)
+        };
+        let Some(period) = period else {
+            let html = self.catalog.render(
+                "report.bad_period",
+                self.lang,
+                &[("input", &escape_html(args))],
+            );
+            self.say(html);
+            return self.remind_draft();
+        };
+        // Supervisors see the chosen centre, or the roll-up of every centre.
+        let centre = if self.access.supervisor {
+            self.state.centre
+        } else {
+            match self.managed_centre() {
+                Some(centre) => Some(centre),
+                None => return self.choose_centre(false),
+            }
+        };
+        self.effects
+            .push(super::Effect::ShowReport { centre, period });
+        self.remind_draft();
+    }
+}
+
+/// Whether a `/start` payload looks like an invitation code (as made by the runtime).
+fn is_invite_code(payload: &str) -> bool {
+    (16..=64).contains(&payload.len()) && payload.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn parse_lang(args: &str) -> Option<Lang> {
+    match parse::class_name(args).1.as_str() {
+        "tiếng việt" | "tieng viet" | "vietnamese" => Some(Lang::Vi),
+        "english" | "tiếng anh" | "tieng anh" => Some(Lang::En),
+        other => Lang::from_code(other).filter(|_| other.len() == 2),
+    }
+}

@@ -1,0 +1,250 @@
+//! The engine: one input in, the next chat state and effects out.
+//!
+//! The engine never fails and never panics on user input: anything it cannot use gets a
+//! short reply in the user's language and the same question again. It is split by job:
+//! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
+//! dialog, `admin.rs` centres, invitations, people, the audit log and group links.
+
+mod admin;
+mod commands;
+mod session;
+
+use super::callback::{self, Action};
+use super::catalog::Catalog;
+use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, Sender};
+use super::state::{ChatState, Step};
+use crate::domain::{Lang, Now};
+use crate::roles::Access;
+
+/// Advances one chat's dialog by one input.
+///
+/// The returned effects are carried out by the runtime, in order, in the same
+/// transaction that stores the returned state.
+pub fn step(
+    catalog: &Catalog,
+    facts: &dyn Facts,
+    state: ChatState,
+    sender: &Sender,
+    input: Input,
+    now: Now,
+) -> (ChatState, Vec<Effect>) {
+    let lang = state
+        .lang
+        .unwrap_or_else(|| Lang::from_telegram_hint(sender.language_hint.as_deref()));
+    let mut turn = Turn {
+        catalog,
+        facts,
+        access: facts.access(sender.user),
+        sender,
+        lang,
+        now,
+        state,
+        effects: Vec::new(),
+        pending_text: Vec::new(),
+    };
+    match input {
+        Input::Command { name, args } => turn.command(&name, args.trim()),
+        Input::Text(text) => turn.typed(&text),
+        Input::Button { data } => turn.pressed(&data),
+        Input::NotText => turn.not_text(),
+        Input::SessionSaved(info) => turn.saved(&info),
+        Input::InviteCreated {
+            code,
+            link,
+            role,
+            centre_name,
+            days,
+        } => turn.invite_created(&code, link.as_deref(), role, centre_name.as_deref(), days),
+        Input::InviteRedeemed(result) => turn.invite_redeemed(result),
+    }
+    turn.flush();
+    (turn.state, turn.effects)
+}
+
+/// The working set of one step.
+struct Turn<'a> {
+    catalog: &'a Catalog,
+    facts: &'a dyn Facts,
+    /// What the sender may do, read once per step.
+    access: Access,
+    sender: &'a Sender,
+    lang: Lang,
+    now: Now,
+    state: ChatState,
+    effects: Vec<Effect>,
+    /// Texts waiting to be sent as one message (see `say`).
+    pending_text: Vec<String>,
+}
+
+impl Turn<'_> {
+    // ---- Output helpers. ----
+
+    fn text(&self, key: &str) -> String {
+        self.catalog.text(key, self.lang).to_owned()
+    }
+
+    /// Queues text for the next message. Texts of one step are joined into one message
+    /// (an error, then the question again), which keeps the chat short and the bot far
+    /// from Telegram's per-chat rate limit.
+    fn say(&mut self, html: String) {
+        self.pending_text.push(html);
+    }
+
+    /// Sends the queued text and `html` as one message with a keyboard.
+    fn say_with(&mut self, html: String, keyboard: Keyboard) {
+        self.pending_text.push(html);
+        let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
+        self.effects.push(Effect::Reply(Reply {
+            html,
+            keyboard: Some(keyboard),
+        }));
+    }
+
+    /// Sends whatever text is still queued at the end of the step.
+    fn flush(&mut self) {
+        if !self.pending_text.is_empty() {
+            let html = self.pending_text.drain(..).collect::<Vec<_>>().join("\n\n");
+            self.effects.push(Effect::Reply(Reply {
+                html,
+                keyboard: None,
+            }));
+        }
+    }
+
+    fn say_key(&mut self, key: &str) {
+        let html = self.text(key);
+        self.say(html);
+    }
+
+    /// The persistent keyboard under the text field with the "log a session" button.
+    fn main_keyboard(&self) -> Keyboard {
+        Keyboard::Persistent(vec![vec![self.text("button.log")]])
+    }
+
+    fn button(&self, label: String, action: &Action) -> Button {
+        Button {
+            label,
+            data: callback::encode(self.state.stamp, action),
+        }
+    }
+
+    // ---- Typed text. ----
+
+    // ---- Typed text. ----
+
+    fn typed(&mut self, text: &str) {
+        if !self.sender.private {
+            // Privacy mode lets only commands and replies through; whatever else arrives
+            // from a group is not meant for the bot.
+            return;
+        }
+        let trimmed = text.trim();
+        if self.is_log_button(trimmed) {
+            self.log_command();
+            return;
+        }
+        let Some(draft) = &self.state.draft else {
+            self.idle();
+            return;
+        };
+        match draft.at.clone() {
+            Step::Asking { question, editing } => self.answer_text(&question, editing, trimmed),
+            Step::NewClassName { question, editing } => {
+                self.answer_class_name(&question, editing, trimmed);
+            }
+            Step::Summary | Step::ChoosingEdit => {
+                self.say_key("dialog.use_buttons");
+                self.ask_current();
+            }
+        }
+    }
+
+    /// Whether the text is the label of the persistent "log a session" button, in any language.
+    fn is_log_button(&self, text: &str) -> bool {
+        self.catalog
+            .texts
+            .get("button.log")
+            .is_some_and(|t| Lang::ALL.iter().any(|&l| t.get(l).trim() == text))
+    }
+
+    /// Text or a sticker when no dialog runs: what to do next, for members and strangers.
+    fn idle(&mut self) {
+        if self.access.is_stranger() {
+            self.say_key("access.not_member");
+        } else {
+            let html = self.text("dialog.idle");
+            let keyboard = self.main_keyboard();
+            self.say_with(html, keyboard);
+        }
+    }
+
+    // ---- Buttons. ----
+
+    fn pressed(&mut self, data: &str) {
+        let Some((stamp, action)) = callback::decode(data) else {
+            return self.stale();
+        };
+        if stamp != self.state.stamp {
+            return self.stale();
+        }
+        // Buttons outside the session dialog: centres and people.
+        match action {
+            Action::Centre { id, then_log } => return self.centre_chosen(id, then_log),
+            Action::RemoveMember(user) => return self.ask_remove_member(user),
+            Action::ConfirmRemove(user) => return self.remove_member(user),
+            _ => {}
+        }
+        let Some(draft) = &self.state.draft else {
+            return self.stale();
+        };
+        match (draft.at.clone(), action) {
+            (Step::Asking { question, editing }, action) => {
+                self.answer_button(&question, editing, action);
+            }
+            (Step::NewClassName { question, editing }, Action::Back) => {
+                // Back from typing a new class name to the list of classes.
+                self.set_step(Step::Asking { question, editing });
+                self.ask_current();
+            }
+            (Step::Summary, Action::Save) => self.save(),
+            (Step::Summary, Action::Edit) => {
+                self.set_step(Step::ChoosingEdit);
+                self.ask_current();
+            }
+            (Step::Summary | Step::ChoosingEdit, Action::Cancel) => self.cancel(),
+            (Step::ChoosingEdit, Action::EditQuestion(id)) => {
+                if self.catalog.question(&id).is_some() {
+                    self.set_step(Step::Asking {
+                        question: id,
+                        editing: true,
+                    });
+                    self.ask_current();
+                } else {
+                    self.stale();
+                }
+            }
+            (Step::ChoosingEdit, Action::Back) => {
+                self.set_step(Step::Summary);
+                self.ask_current();
+            }
+            _ => self.stale(),
+        }
+    }
+
+    fn stale(&mut self) {
+        let notice = self.text("dialog.stale_button");
+        self.effects.push(Effect::Notice(notice));
+    }
+
+    fn not_text(&mut self) {
+        if !self.sender.private {
+            return;
+        }
+        if self.state.draft.is_some() {
+            self.say_key("dialog.not_text");
+            self.ask_current();
+        } else {
+            self.idle();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Roles and access: who a user is to the bot (stranger, organiser, director, supervisor)
+//! and what each role may do. Pure rules, used by the engine and tested as a matrix.
+
+use crate::domain::{CentreId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A role inside one centre, or across the district for a supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Logs sessions for the centre; sees the centre's running totals.
+    Organiser,
+    /// Everything an organiser can, plus the centre's report, its people and group chat.
+    Director,
+    /// The education office: every centre's report, the roll-up, creating centres.
+    Supervisor,
+}
+
+impl Role {
+    /// The stable word used in commands, the CLI and invitations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Organiser => "organiser",
+            Role::Director => "director",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    /// Parses a role word in English or Vietnamese, with or without diacritics.
+    pub fn from_word(word: &str) -> Option<Role> {
+        match crate::dialog::parse::fold(word).as_str() {
+            "organiser" | "organizer" | "to chuc" | "nguoi to chuc" | "phu trach" => {
+                Some(Role::Organiser)
+            }
+            "director" | "giam doc" | "pho giam doc" => Some(Role::Director),
+            "supervisor" | "phong gd" | "giam sat" => Some(Role::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// One centre a user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub centre: CentreId,
+    pub centre_name: String,
+    pub role: Role,
+}
+
+/// Everything the bot knows about what a user may do.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Access {
+    pub supervisor: bool,
+    /// Centres the user belongs to, by centre id.
+    pub centres: Vec<Membership>,
+}
+
+impl Access {
+    /// Neither a member of any centre nor a supervisor.
+    pub fn is_stranger(&self) -> bool {
+        !self.supervisor && self.centres.is_empty()
+    }
+
+    /// The user's role in `centre`, if any (supervisors have no role inside a centre).
+    pub fn role_in(&self, centre: CentreId) -> Option<Role> {
+        self.centres
+            .iter()
+            .find(|m| m.centre == centre)
+            .map(|m| m.role)
+    }
+
+    /// Whether the user may log sessions for `centre`.
+    pub fn may_log(&self, centre: CentreId) -> bool {
+        self.role_in(centre).is_some()
+    }
+
+    /// Whether the user may see the report of `centre`.
+    pub fn may_report(&self, centre: CentreId) -> bool {
+        self.supervisor || self.role_in(centre) == Some(Role::Director)
+    }
+
+    /// Whether the user may manage people, invitations, the group chat and the audit log
+    /// of `centre`.
+    pub fn may_manage(&self, centre: CentreId) -> bool {
+        self.supervisor || self.role_in(centre) == Some(Role::Director)
+    }
+
+    /// Whether the user may give out `role` for `centre` (`None`: a supervisor invitation).
+    pub fn may_invite(&self, role: Role, centre: Option<CentreId>) -> bool {
+        match (role, centre) {
+            (Role::Supervisor, _) => self.supervisor,
+            (_, Some(centre)) => self.may_manage(centre),
+            (_, None) => false,
+        }
+    }
+}
+
+/// A person of a centre, for `/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user: UserId,
+    pub role: Role,
+    /// The first name Telegram gave when they joined (may be empty).
+    pub name: String,
+}
+
+/// Why an invitation code cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteProblem {
+    Unknown,
+    Used,
+    Revoked,
+    Expired,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// Who did it (0 for the command line).
+    pub actor: UserId,
+    /// The centre concerned, if any.
+    pub centre: Option<CentreId>,
+    /// A short stable word: `member_added`, `member_removed`, `invite_created`, ...
+    pub action: String,
+    /// What it was before, as JSON text (empty when nothing).
+    pub before: String,
+    /// What it is after, as JSON text (empty when nothing).
+    pub after: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(supervisor: bool, centres: &[(CentreId, Role)]) -> Access {
+        Access {
+            supervisor,
+            centres: centres
+                .iter()
+                .map(|&(centre, role)| Membership {
+                    centre,
+                    centre_name: format!("C{centre}"),
+                    role,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn each_role_may_do_what_its_description_says() {
+        let stranger = access(false, &[]);
+        let organiser = access(false, &[(1, Role::Organiser)]);
+        let director = access(false, &[(1, Role::Director)]);
+        let supervisor = access(true, &[]);
+        assert!(stranger.is_stranger());
+        assert!(!organiser.is_stranger() && !supervisor.is_stranger());
+        // Logging: members of the centre only.
+        assert!(organiser.may_log(1) && director.may_log(1));
+        assert!(!organiser.may_log(2) && !stranger.may_log(1) && !supervisor.may_log(1));
+        // Reports: the centre's directors and supervisors.
+        assert!(director.may_report(1) && supervisor.may_report(1) && supervisor.may_report(2));
+        assert!(!organiser.may_report(1) && !director.may_report(2) && !stranger.may_report(1));
+        // Invitations.
+        assert!(director.may_invite(Role::Organiser, Some(1)));
+        assert!(director.may_invite(Role::Director, Some(1)));
+        assert!(!director.may_invite(Role::Organiser, Some(2)));
+        assert!(!director.may_invite(Role::Supervisor, None));
+        assert!(!organiser.may_invite(Role::Organiser, Some(1)));
+        assert!(supervisor.may_invite(Role::Director, Some(7)));
+        assert!(supervisor.may_invite(Role::Supervisor, None));
+    }
+
+    #[test]
+    fn role_words_are_understood_in_both_languages() {
+        assert_eq!(Role::from_word("Giám đốc"), Some(Role::Director));
+        assert_eq!(Role::from_word("organiser"), Some(Role::Organiser));
+        assert_eq!(Role::from_word("SUPERVISOR"), Some(Role::Supervisor));
+        assert_eq!(Role::from_word("admin"), None);
+    }
+}

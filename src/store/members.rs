@@ -1,0 +1,214 @@
+//! People and their roles: members of centres, supervisors, and group chats linked to a
+//! centre. Every change is audited in the same transaction.
+
+use super::codec::{decode, encode};
+use super::tables::{GROUP_LINKS, MEMBERS, SUPERVISORS, USER_CENTRES};
+use super::{StoreError, Tx};
+use crate::domain::{CentreId, ChatId, UserId};
+use crate::roles::{Access, Member, Membership, Role};
+use chrono::{DateTime, Utc};
+use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+
+/// A member of a centre as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct MemberRecord {
+    role: Role,
+    #[serde(default)]
+    name: String,
+    added_at: DateTime<Utc>,
+    added_by: UserId,
+}
+
+/// A supervisor as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct SupervisorRecord {
+    #[serde(default)]
+    name: String,
+    added_at: DateTime<Utc>,
+    added_by: UserId,
+}
+
+impl Tx<'_> {
+    /// What `user` may do: supervisor or not, and the centres they belong to.
+    pub fn access(&self, user: UserId) -> Result<Access, StoreError> {
+        let supervisor = self.txn.open_table(SUPERVISORS)?.get(user)?.is_some();
+        let index = self.txn.open_table(USER_CENTRES)?;
+        let members = self.txn.open_table(MEMBERS)?;
+        let mut centres = Vec::new();
+        for key in index.range((user, 0)..=(user, u64::MAX))? {
+            let (key, _) = key?;
+            let centre = key.value().1;
+            if let Some(bytes) = members.get((centre, user))? {
+                let record: MemberRecord = decode(bytes.value())?;
+                centres.push(Membership {
+                    centre,
+                    centre_name: self.centre_name(centre)?.unwrap_or_default(),
+                    role: record.role,
+                });
+            }
+        }
+        Ok(Access {
+            supervisor,
+            centres,
+        })
+    }
+
+    /// Gives `user` `role` in `centre` (replacing an earlier role there). Returns the
+    /// previous role, if any.
+    pub fn add_member(
+        &mut self,
+        centre: CentreId,
+        user: UserId,
+        role: Role,
+        name: &str,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Role>, StoreError> {
+        if role == Role::Supervisor {
+            return Err(StoreError::Db(
+                "a supervisor is not a member of a centre".to_owned(),
+            ));
+        }
+        let previous = self.member_role(centre, user)?;
+        let record = MemberRecord {
+            role,
+            name: name.to_owned(),
+            added_at: at,
+            added_by: by,
+        };
+        let bytes = encode(&record)?;
+        self.txn
+            .open_table(MEMBERS)?
+            .insert((centre, user), bytes.as_slice())?;
+        self.txn
+            .open_table(USER_CENTRES)?
+            .insert((user, centre), ())?;
+        self.audit(
+            at,
+            by,
+            Some(centre),
+            "member_added",
+            previous.map(|role| (user, role)).as_ref(),
+            Some(&(user, role)),
+        )?;
+        Ok(previous)
+    }
+
+    /// Removes `user` from `centre`; their past sessions stay in the reports. Returns the
+    /// role they had, or `None` when they were not a member (nothing changes then).
+    pub fn remove_member(
+        &mut self,
+        centre: CentreId,
+        user: UserId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Role>, StoreError> {
+        let Some(role) = self.member_role(centre, user)? else {
+            return Ok(None);
+        };
+        self.txn.open_table(MEMBERS)?.remove((centre, user))?;
+        self.txn.open_table(USER_CENTRES)?.remove((user, centre))?;
+        self.audit::<_, ()>(
+            at,
+            by,
+            Some(centre),
+            "member_removed",
+            Some(&(user, role)),
+            None,
+        )?;
+        Ok(Some(role))
+    }
+
+    /// The role of `user` in `centre`, if a member.
+    pub fn member_role(&self, centre: CentreId, user: UserId) -> Result<Option<Role>, StoreError> {
+        let members = self.txn.open_table(MEMBERS)?;
+        let value = members.get((centre, user))?;
+        let record: Option<MemberRecord> = value.map(|b| decode(b.value())).transpose()?;
+        Ok(record.map(|r| r.role))
+    }
+
+    /// The people of `centre`, directors first, then by user id.
+    pub fn members(&self, centre: CentreId) -> Result<Vec<Member>, StoreError> {
+        let members = self.txn.open_table(MEMBERS)?;
+        let mut all = Vec::new();
+        for entry in members.range((centre, i64::MIN)..=(centre, i64::MAX))? {
+            let (key, bytes) = entry?;
+            let record: MemberRecord = decode(bytes.value())?;
+            all.push(Member {
+                user: key.value().1,
+                role: record.role,
+                name: record.name,
+            });
+        }
+        all.sort_by_key(|m| (std::cmp::Reverse(m.role), m.user));
+        Ok(all)
+    }
+
+    /// Makes `user` a supervisor. Returns false when they already were one.
+    pub fn add_supervisor(
+        &mut self,
+        user: UserId,
+        name: &str,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        if self.txn.open_table(SUPERVISORS)?.get(user)?.is_some() {
+            return Ok(false);
+        }
+        let record = SupervisorRecord {
+            name: name.to_owned(),
+            added_at: at,
+            added_by: by,
+        };
+        let bytes = encode(&record)?;
+        self.txn
+            .open_table(SUPERVISORS)?
+            .insert(user, bytes.as_slice())?;
+        self.audit::<(), _>(at, by, None, "supervisor_added", None, Some(&user))?;
+        Ok(true)
+    }
+
+    /// Every supervisor: user id and name.
+    pub fn supervisors(&self) -> Result<Vec<(UserId, String)>, StoreError> {
+        let table = self.txn.open_table(SUPERVISORS)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (user, bytes) = entry?;
+            let record: SupervisorRecord = decode(bytes.value())?;
+            all.push((user.value(), record.name));
+        }
+        Ok(all)
+    }
+
+    /// Links a group chat to a centre (replacing an earlier link of that chat).
+    pub fn link_group(
+        &mut self,
+        chat: ChatId,
+        centre: CentreId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let previous = self
+            .txn
+            .open_table(GROUP_LINKS)?
+            .insert(chat, centre)?
+            .map(|v| v.value());
+        self.audit(
+            at,
+            by,
+            Some(centre),
+            "group_linked",
+            previous.as_ref(),
+            Some(&chat),
+        )?;
+        Ok(())
+    }
+
+    /// The centre a group chat is linked to.
+    pub fn group_centre(&self, chat: ChatId) -> Result<Option<CentreId>, StoreError> {
+        let links = self.txn.open_table(GROUP_LINKS)?;
+        let value = links.get(chat)?;
+        Ok(value.map(|v| v.value()))
+    }
+}
