@@ -139,3 +139,34 @@ fn the_console_logs_sessions_into_the_same_database_the_report_reads() {
         "{out}"
     );
 }
+
+#[test]
+fn run_on_a_database_without_a_supervisor_says_how_to_bootstrap_one() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = rollcall()
+        .args(["run", "--db"])
+        .arg(dir.path().join("new.redb"))
+        .arg("--dialogs")
+        .arg(shipped_dialogs())
+        .env("TELOXIDE_TOKEN", "1:test")
+        // Nothing listens on the discard port: the bot keeps retrying getMe meanwhile.
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the bot");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut seen = String::new();
+    for line in BufReader::new(stderr).lines().take(20) {
+        let line = line.expect("a line");
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("--role supervisor") {
+            break;
+        }
+    }
+    child.kill().expect("stop the bot");
+    child.wait().expect("reap the bot");
+    assert!(seen.contains("nobody is a supervisor yet"), "{seen}");
+    assert!(seen.contains("rollcall grant --db"), "{seen}");
+}

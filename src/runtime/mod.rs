@@ -57,6 +57,9 @@ impl Runtime {
     /// the new chat state and the replies (as outbox rows). An error aborts the whole
     /// transaction, so the event stays unprocessed and is tried again.
     pub fn handle(&self, tx: &mut Tx<'_>, event: &Event, now: Now) -> Result<(), StoreError> {
+        if event.sender.private {
+            tx.fill_member_name(event.sender.user, &event.sender.name)?;
+        }
         let state = tx.chat_state(event.chat)?.unwrap_or_default();
         let (mut state, mut effects) = self.step(tx, state, event, event.input.clone(), now)?;
         let mut outcome = Outcome::default();

@@ -145,6 +145,35 @@ impl Tx<'_> {
         Ok(all)
     }
 
+    /// Records `name` for `user` wherever they are a member without a name yet (people
+    /// added from the command line are known only by id until they write to the bot).
+    pub fn fill_member_name(&mut self, user: UserId, name: &str) -> Result<(), StoreError> {
+        if name.trim().is_empty() {
+            return Ok(());
+        }
+        let centres: Vec<CentreId> = {
+            let index = self.txn.open_table(USER_CENTRES)?;
+            let mut centres = Vec::new();
+            for key in index.range((user, 0)..=(user, u64::MAX))? {
+                centres.push(key?.0.value().1);
+            }
+            centres
+        };
+        let mut members = self.txn.open_table(MEMBERS)?;
+        for centre in centres {
+            let record: Option<MemberRecord> = members
+                .get((centre, user))?
+                .map(|bytes| decode(bytes.value()))
+                .transpose()?;
+            if let Some(mut record) = record.filter(|r| r.name.is_empty()) {
+                record.name = name.trim().to_owned();
+                let bytes = encode(&record)?;
+                members.insert((centre, user), bytes.as_slice())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Makes `user` a supervisor. Returns false when they already were one.
     pub fn add_supervisor(
         &mut self,

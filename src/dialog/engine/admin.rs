@@ -363,6 +363,13 @@ impl Turn<'_> {
                 .map(|m| (m.centre, m.centre_name.clone()))
                 .collect()
         };
+        if candidates.is_empty() {
+            return if self.access.is_stranger() {
+                self.say_key("access.not_member")
+            } else {
+                self.say_key("access.directors_only")
+            };
+        }
         let chosen = if wanted.is_empty() && candidates.len() == 1 {
             candidates.first().cloned()
         } else {
@@ -380,11 +387,6 @@ impl Turn<'_> {
                     self.catalog
                         .render("link.done", self.lang, &[("centre", &escape_html(&name))]);
                 self.say(html);
-            }
-            None if self.access.is_stranger()
-                || self.access.centres.is_empty() && !self.access.supervisor =>
-            {
-                self.say_key("access.directors_only");
             }
             None => self.say_key("link.usage"),
         }
