@@ -26,6 +26,7 @@ pub mod dialog;
 pub mod domain;
 pub mod format;
 pub mod outgoing;
+pub mod reminders;
 pub mod report;
 pub mod roles;
 pub mod runtime;

@@ -1,0 +1,3 @@
+//! Reminders pushed to centres' group chats: their schedules, and when each fires.
+
+pub mod schedule;
