@@ -1,3 +1,4 @@
 //! Reminders pushed to centres' group chats: their schedules, and when each fires.
 
+pub mod parse;
 pub mod schedule;
