@@ -223,6 +223,19 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("link.done", &["centre"]),
     ("link.usage", &[]),
     ("link.group_only", &[]),
+    // Quick entry (`sk 45 30 Phòng chống sốt xuất huyết`) and "did you mean".
+    ("quick.understood", &["parts"]),
+    ("quick.not_understood", &["missing"]),
+    ("quick.part_group", &["group"]),
+    ("quick.part_total", &["total"]),
+    ("quick.part_female", &["female"]),
+    ("quick.part_date", &["date"]),
+    ("quick.part_class", &["class"]),
+    ("quick.format", &["codes"]),
+    ("quick.code_line", &["code", "group"]),
+    ("quick.did_you_mean", &["name"]),
+    ("quick.same_class_button", &[]),
+    ("quick.new_class_button", &[]),
 ];
 
 impl Catalog {

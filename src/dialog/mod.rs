@@ -10,6 +10,8 @@ pub mod engine;
 pub mod io;
 pub mod load;
 pub mod parse;
+pub mod quick;
+pub mod similar;
 pub mod state;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
