@@ -446,3 +446,58 @@ async fn in_a_group_the_bot_takes_no_data_and_registers_its_menu_in_both_languag
         assert!(names.contains(&command), "{command} in {names:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_entry_is_saved_once_and_a_near_duplicate_class_is_questioned() {
+    let mut env = TestEnv::new().await;
+    env.grant(1004, "director", Some("Tràng An"));
+    env.start_bot().await;
+    let lan = Organiser::new(&env.fake, 1004, Lang::Vi);
+
+    let summary = lan.say("sk 45 30 Phòng chống sốt xuất huyết").await;
+    assert_eq!(
+        summary.inline_buttons().len(),
+        3,
+        "Save / Edit / Cancel: {}",
+        summary.text
+    );
+    // A double tap on Save: Telegram delivers both presses; only one session is saved.
+    let save = summary.inline_buttons()[0].1.clone();
+    let before = env.fake.messages_to(lan.user.id).len();
+    env.fake.press(&lan.user, &summary, &save);
+    env.fake.press(&lan.user, &summary, &save);
+    let saved = env
+        .fake
+        .wait_for_message(lan.user.id, before, Duration::from_secs(10))
+        .await;
+    assert!(saved.text.contains("45"), "{}", saved.text);
+
+    // One letter off: the bot asks instead of creating a second class.
+    let asked = lan.say("sk 10 5 Phòng chống sốt xuất huyêt").await;
+    assert!(
+        asked.text.contains("Phòng chống sốt xuất huyết"),
+        "{}",
+        asked.text
+    );
+    assert_eq!(
+        asked.inline_buttons().len(),
+        2,
+        "same class / new class: {}",
+        asked.text
+    );
+    let summary = lan.tap(&asked, &lan.text("quick.same_class_button")).await;
+    lan.tap(&summary, &lan.text("dialog.save_button")).await;
+
+    let report = lan.say("/report 2026").await;
+    assert!(
+        report.text.contains("Lớp 1 · Tổng 55 · Nữ 35"),
+        "one class, two sessions: {}",
+        report.text
+    );
+    // Saved, did-you-mean, summary, saved, report: the second tap added nothing.
+    assert_eq!(
+        env.fake.messages_to(lan.user.id).len(),
+        before + 5,
+        "no extra message from the second tap"
+    );
+}

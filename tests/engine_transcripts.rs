@@ -1019,6 +1019,23 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < 
               < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, bạn có thể sửa bất kỳ câu trả lời nào.
               < 
+              < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
+              < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
+              < <i>nghe 30 12 hôm qua Trồng nấm rơm</i>
+              < <i>pl 60 35 26/11 Luật giao thông đường bộ</i>
+              < 
+              < Mã các nhóm:
+              < <b>xmc</b> – Xóa mù chữ
+              < <b>nghe</b> – Học nghề
+              < <b>pl</b> – Pháp luật
+              < <b>sk</b> – Sức khỏe
+              < <b>mt</b> – Môi trường
+              < <b>vh</b> – Văn hóa – xã hội
+              < <b>kt</b> – Kinh tế
+              < <b>kns</b> – Kỹ năng sống
+              < <b>khac</b> – Chương trình khác
+              < <b>vn</b> – Văn nghệ – TDTT
+              < 
               < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
@@ -1377,6 +1394,23 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < 
               < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, bạn có thể sửa bất kỳ câu trả lời nào.
               < 
+              < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
+              < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
+              < <i>nghe 30 12 hôm qua Trồng nấm rơm</i>
+              < <i>pl 60 35 26/11 Luật giao thông đường bộ</i>
+              < 
+              < Mã các nhóm:
+              < <b>xmc</b> – Xóa mù chữ
+              < <b>nghe</b> – Học nghề
+              < <b>pl</b> – Pháp luật
+              < <b>sk</b> – Sức khỏe
+              < <b>mt</b> – Môi trường
+              < <b>vh</b> – Văn hóa – xã hội
+              < <b>kt</b> – Kinh tế
+              < <b>kns</b> – Kỹ năng sống
+              < <b>khac</b> – Chương trình khác
+              < <b>vn</b> – Văn nghệ – TDTT
+              < 
               < <b>Dành cho ban giám đốc</b>
               < /invite organiser – tạo link mời người phụ trách lớp
               < /invite director – tạo link mời thêm giám đốc, phó giám đốc
@@ -1496,4 +1530,278 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
         * #999:cl.1
         ",
     ));
+}
+
+#[test]
+fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
+    check(
+        r"
+        > sk 45 30 Phòng chống sốt xuất huyết
+        * ✅ Lưu
+        > SK 20/12 hôm qua phòng  chống SỐT xuất huyết
+        * ✅ Lưu
+        > /log nghe 30 12 25/11 Trồng nấm rơm
+        ",
+        expect![[r#"
+            > sk 45 30 Phòng chống sốt xuất huyết
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 45
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
+              < ✅ Đã lưu buổi học số 1.
+              < 
+              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
+                keyboard: [["📝 Ghi buổi học"]]
+            > SK 20/12 hôm qua phòng  chống SỐT xuất huyết
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 20 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>phòng chống SỐT xuất huyết</b>.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Ngày học</b>: 25/11/2026
+              < <b>Số người tham gia</b>: 20
+              < <b>Số nữ</b>: 12
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (save: group=health class=Existing(1) date=2026-11-25 total=20 female=12 extra={} organiser=42)
+              < ✅ Đã lưu buổi học số 2.
+              < 
+              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 65 lượt người, 42 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 65 lượt người, 42 nữ
+                keyboard: [["📝 Ghi buổi học"]]
+            > /log nghe 30 12 25/11 Trồng nấm rơm
+              < Mình đã hiểu: nhóm <b>Học nghề</b>, 30 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>Trồng nấm rơm</b>.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Học nghề
+              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm
+              < <b>Ngày học</b>: 25/11/2026
+              < <b>Số người tham gia</b>: 30
+              < <b>Số nữ</b>: 12
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+        "#]],
+    );
+}
+
+#[test]
+fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
+    check(
+        r"
+        > sk 45 Phòng chống dịch
+        > 50
+        > 30
+        > sk
+        > /cancel
+        > Kinh tế hộ gia đình
+        > sk Phòng chống dịch
+        > sk
+        > /cancel
+        > /format
+        ",
+        expect![[r#"
+            > sk 45 Phòng chống dịch
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, lớp <b>Phòng chống dịch</b>.
+              < Mình chưa rõ: số nữ. Mình hỏi thêm nhé.
+              < 
+              < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
+            > 50
+              < Số nữ không thể lớn hơn tổng số (45).
+              < 
+              < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
+            > 30
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 45
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            > sk
+              < Hãy chọn bằng các nút bên dưới câu hỏi.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 45
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            > /cancel
+              (buttons closed)
+              < Đã hủy. Không có gì được lưu.
+                keyboard: [["📝 Ghi buổi học"]]
+            > Kinh tế hộ gia đình
+              < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
+              < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
+              < <i>nghe 30 12 hôm qua Trồng nấm rơm</i>
+              < <i>pl 60 35 26/11 Luật giao thông đường bộ</i>
+              < 
+              < Mã các nhóm:
+              < <b>xmc</b> – Xóa mù chữ
+              < <b>nghe</b> – Học nghề
+              < <b>pl</b> – Pháp luật
+              < <b>sk</b> – Sức khỏe
+              < <b>mt</b> – Môi trường
+              < <b>vh</b> – Văn hóa – xã hội
+              < <b>kt</b> – Kinh tế
+              < <b>kns</b> – Kỹ năng sống
+              < <b>khac</b> – Chương trình khác
+              < <b>vn</b> – Văn nghệ – TDTT
+            > sk Phòng chống dịch
+              < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
+              < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
+              < <i>nghe 30 12 hôm qua Trồng nấm rơm</i>
+              < <i>pl 60 35 26/11 Luật giao thông đường bộ</i>
+              < 
+              < Mã các nhóm:
+              < <b>xmc</b> – Xóa mù chữ
+              < <b>nghe</b> – Học nghề
+              < <b>pl</b> – Pháp luật
+              < <b>sk</b> – Sức khỏe
+              < <b>mt</b> – Môi trường
+              < <b>vh</b> – Văn hóa – xã hội
+              < <b>kt</b> – Kinh tế
+              < <b>kns</b> – Kỹ năng sống
+              < <b>khac</b> – Chương trình khác
+              < <b>vn</b> – Văn nghệ – TDTT
+            > sk
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>.
+              < Mình chưa rõ: lớp / chuyên đề, số người tham gia, số nữ. Mình hỏi thêm nhé.
+              < 
+              < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
+                [➕ Lớp mới]
+            > /cancel
+              (buttons closed)
+              < Đã hủy. Không có gì được lưu.
+                keyboard: [["📝 Ghi buổi học"]]
+            > /format
+              < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
+              < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
+              < <i>nghe 30 12 hôm qua Trồng nấm rơm</i>
+              < <i>pl 60 35 26/11 Luật giao thông đường bộ</i>
+              < 
+              < Mã các nhóm:
+              < <b>xmc</b> – Xóa mù chữ
+              < <b>nghe</b> – Học nghề
+              < <b>pl</b> – Pháp luật
+              < <b>sk</b> – Sức khỏe
+              < <b>mt</b> – Môi trường
+              < <b>vh</b> – Văn hóa – xã hội
+              < <b>kt</b> – Kinh tế
+              < <b>kns</b> – Kỹ năng sống
+              < <b>khac</b> – Chương trình khác
+              < <b>vn</b> – Văn nghệ – TDTT
+        "#]],
+    );
+}
+
+#[test]
+fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
+    check(
+        r"
+        > sk 45 30 Phòng chống sốt xuất huyết
+        * ✅ Lưu
+        > sk 10 5 Phòng chống sốt xuất huyêt
+        * ✅ Đúng, lớp đó
+        * ✅ Lưu
+        > /log
+        * Sức khỏe
+        * ➕ Lớp mới
+        > Phòng chong sốt xuất huyết
+        * ➕ Không, lớp mới
+        ",
+        expect![[r#"
+            > sk 45 30 Phòng chống sốt xuất huyết
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 45
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
+              < ✅ Đã lưu buổi học số 1.
+              < 
+              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
+                keyboard: [["📝 Ghi buổi học"]]
+            > sk 10 5 Phòng chống sốt xuất huyêt
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 10 người tham gia, 5 nữ, lớp <b>Phòng chống sốt xuất huyêt</b>.
+              < 
+              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải bạn muốn ghi cho lớp này không?
+                [✅ Đúng, lớp đó]
+                [➕ Không, lớp mới]
+            * ✅ Đúng, lớp đó
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 10
+              < <b>Số nữ</b>: 5
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (save: group=health class=Existing(1) date=2026-11-26 total=10 female=5 extra={} organiser=42)
+              < ✅ Đã lưu buổi học số 2.
+              < 
+              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 55 lượt người, 35 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 55 lượt người, 35 nữ
+                keyboard: [["📝 Ghi buổi học"]]
+            > /log
+              < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
+              < 
+              < Buổi học thuộc <b>nhóm hoạt động</b> nào?
+                [Xóa mù chữ] [Học nghề]
+                [Pháp luật] [Sức khỏe]
+                [Môi trường] [Văn hóa – xã hội]
+                [Kinh tế] [Kỹ năng sống]
+                [Chương trình khác] [Văn nghệ – TDTT]
+            * Sức khỏe
+              < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
+                [Phòng chống sốt xuất huyết]
+                [➕ Lớp mới]
+            * ➕ Lớp mới
+              < Gõ tên lớp hoặc chuyên đề, ví dụ: <i>Phòng chống sốt xuất huyết</i>.
+                [⬅️ Quay lại]
+            > Phòng chong sốt xuất huyết
+              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải bạn muốn ghi cho lớp này không?
+                [✅ Đúng, lớp đó]
+                [➕ Không, lớp mới]
+            * ➕ Không, lớp mới
+              < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
+                [Hôm nay] [Hôm qua]
+        "#]],
+    );
 }

@@ -4,6 +4,7 @@
 //! every text exists in every language, every required question exists with the
 //! right kind, and every reference between questions points at an earlier question.
 
+use super::quick::QuickParser;
 use crate::domain::Lang;
 use std::collections::BTreeMap;
 
@@ -110,6 +111,34 @@ pub struct Catalog {
     pub commands: Vec<CommandHelp>,
     /// Every other text, by key (see `REQUIRED_TEXTS`).
     pub texts: BTreeMap<String, LangText>,
+    /// The quick-entry parser for these groups and limits, built on first use.
+    pub quick: QuickCache,
+}
+
+/// The quick-entry parser of a catalog, built once on first use: its grammar is a regex
+/// made from the groups' codes, which is too costly to build for every message. It is
+/// not part of the catalog's value, so clones start empty and every cache compares equal.
+#[derive(Default)]
+pub struct QuickCache(std::sync::OnceLock<Option<QuickParser>>);
+
+impl Clone for QuickCache {
+    fn clone(&self) -> Self {
+        QuickCache::default()
+    }
+}
+
+impl PartialEq for QuickCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for QuickCache {}
+
+impl std::fmt::Debug for QuickCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("QuickCache")
+    }
 }
 
 /// The text keys the code uses, with the placeholders each may contain.
@@ -239,6 +268,15 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
 ];
 
 impl Catalog {
+    /// The quick-entry parser (`None` only if the groups' grammar could not be built,
+    /// which the shipped and checked dialog files never cause).
+    pub fn quick_parser(&self) -> Option<&QuickParser> {
+        self.quick
+            .0
+            .get_or_init(|| QuickParser::new(self).ok())
+            .as_ref()
+    }
+
     /// The text `key` in `lang`. Compile guarantees every `REQUIRED_TEXTS` key exists;
     /// an unknown key (a programming error) yields the key itself rather than a panic.
     pub fn text<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {

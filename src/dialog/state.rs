@@ -40,6 +40,16 @@ pub enum Step {
     Asking { question: String, editing: bool },
     /// The class question, after "new class" was pressed: waiting for the typed name.
     NewClassName { question: String, editing: bool },
+    /// A typed class name is one edit away from an existing class: "did you mean …?"
+    ConfirmClass {
+        question: String,
+        editing: bool,
+        /// The name as typed (the new class if the user says no).
+        typed: String,
+        /// The existing class suggested.
+        suggestion: ClassId,
+        suggestion_name: String,
+    },
     /// Showing the summary with Save / Edit / Cancel.
     Summary,
     /// Showing the list of answers to change.

@@ -22,7 +22,10 @@ pub enum Audience {
 /// A parsed `/remind` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemindCommand {
-    Set { schedule: Schedule, audience: Audience },
+    Set {
+        schedule: Schedule,
+        audience: Audience,
+    },
     Off,
 }
 
@@ -151,12 +154,27 @@ mod tests {
             ("20h", set(20, 0, &[], Audience::Group)),
             ("7h30", set(7, 30, &[], Audience::Group)),
             ("19.30 hằng ngày", set(19, 30, &[], Audience::Group)),
-            ("19:30 T2,T4,T6", set(19, 30, &[Mon, Wed, Fri], Audience::Group)),
-            ("19:30 t2, t4 , t6", set(19, 30, &[Mon, Wed, Fri], Audience::Group)),
-            ("19:30 mon,wed,fri", set(19, 30, &[Mon, Wed, Fri], Audience::Group)),
+            (
+                "19:30 T2,T4,T6",
+                set(19, 30, &[Mon, Wed, Fri], Audience::Group),
+            ),
+            (
+                "19:30 t2, t4 , t6",
+                set(19, 30, &[Mon, Wed, Fri], Audience::Group),
+            ),
+            (
+                "19:30 mon,wed,fri",
+                set(19, 30, &[Mon, Wed, Fri], Audience::Group),
+            ),
             ("0730 CN", set(7, 30, &[Sun], Audience::Group)),
-            ("20:00 missing", set(20, 0, &[], Audience::GroupNamingMissing)),
-            ("20:00 chưa báo", set(20, 0, &[], Audience::GroupNamingMissing)),
+            (
+                "20:00 missing",
+                set(20, 0, &[], Audience::GroupNamingMissing),
+            ),
+            (
+                "20:00 chưa báo",
+                set(20, 0, &[], Audience::GroupNamingMissing),
+            ),
             ("20:00 T2 riêng", set(20, 0, &[Mon], Audience::NudgeMissing)),
             ("off", Some(RemindCommand::Off)),
             ("Tắt", Some(RemindCommand::Off)),

@@ -4,7 +4,9 @@
 //! memory, so a restart changes nothing. A firing missed while the bot was down is sent
 //! once if it is less than an hour late, otherwise skipped: never a flood of old reminders.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -137,7 +139,9 @@ mod tests {
     use chrono_tz::{Asia::Ho_Chi_Minh, Europe::Berlin};
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
     }
 
     fn at(h: u32, m: u32, days: Weekdays) -> Schedule {
@@ -167,7 +171,10 @@ mod tests {
     #[test]
     fn weekdays_are_local_weekdays() {
         // Monday, Wednesday, Friday at 19:30. 26/11/2026 is a Thursday.
-        let mwf = Weekdays(0).with(Weekday::Mon).with(Weekday::Wed).with(Weekday::Fri);
+        let mwf = Weekdays(0)
+            .with(Weekday::Mon)
+            .with(Weekday::Wed)
+            .with(Weekday::Fri);
         let schedule = at(19, 30, mwf);
         assert_eq!(
             next_firing(schedule, Ho_Chi_Minh, utc(2026, 11, 26, 0, 0)),
@@ -180,7 +187,10 @@ mod tests {
             next_firing(monday, Ho_Chi_Minh, utc(2026, 11, 26, 0, 0)),
             Some(utc(2026, 11, 29, 23, 0))
         );
-        assert_eq!(next_firing(at(8, 0, Weekdays(0)), Ho_Chi_Minh, utc(2026, 1, 1, 0, 0)), None);
+        assert_eq!(
+            next_firing(at(8, 0, Weekdays(0)), Ho_Chi_Minh, utc(2026, 1, 1, 0, 0)),
+            None
+        );
     }
 
     #[test]

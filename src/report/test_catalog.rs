@@ -164,6 +164,7 @@ pub(crate) fn catalog() -> Catalog {
             .iter()
             .map(|(key, vi, en)| ((*key).to_owned(), text(vi, en)))
             .collect(),
+        quick: crate::dialog::catalog::QuickCache::default(),
     }
 }
 

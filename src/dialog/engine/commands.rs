@@ -24,7 +24,7 @@ impl Turn<'_> {
     pub(super) fn command(&mut self, name: &str, args: &str) {
         let needs = match name {
             "start" | "help" | "lang" | "cancel" => Needs::Anyone,
-            "log" | "totals" | "centre" => Needs::Member,
+            "log" | "totals" | "centre" | "format" => Needs::Member,
             _ => Needs::Manager,
         };
         if !self.sender.private {
@@ -49,13 +49,25 @@ impl Turn<'_> {
         }
         match name {
             "start" => self.start(args),
+            "log" if !args.is_empty() && self.state.draft.is_none() => {
+                if !self.quick_entry(args) {
+                    self.show_format();
+                }
+            }
             "log" => self.log_command(),
+            "format" => {
+                self.show_format();
+                self.remind_draft();
+            }
             "cancel" => self.cancel(),
             "help" => {
                 if self.access.is_stranger() {
                     self.say_key("access.stranger_welcome");
                 } else {
                     self.say_key("help");
+                    if !self.access.centres.is_empty() {
+                        self.show_format();
+                    }
                     if self.access.centres.iter().any(|m| m.role == Role::Director) {
                         self.say_key("guide.manage");
                     }

@@ -3,10 +3,11 @@
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `admin.rs` centres, invitations, people, the audit log and group links.
+//! dialog, `quick.rs` one-line quick entry, `admin.rs` centres, invitations, people, the audit log and group links.
 
 mod admin;
 mod commands;
+mod quick;
 mod session;
 
 use super::callback::{self, Action};
@@ -144,12 +145,17 @@ impl Turn<'_> {
             return;
         }
         let Some(draft) = &self.state.draft else {
-            self.idle();
+            if !self.quick_entry(trimmed) {
+                self.idle();
+            }
             return;
         };
         match draft.at.clone() {
             Step::Asking { question, editing } => self.answer_text(&question, editing, trimmed),
-            Step::NewClassName { question, editing } => {
+            Step::NewClassName { question, editing }
+            | Step::ConfirmClass {
+                question, editing, ..
+            } => {
                 self.answer_class_name(&question, editing, trimmed);
             }
             Step::Summary | Step::ChoosingEdit => {
@@ -206,6 +212,7 @@ impl Turn<'_> {
                 self.set_step(Step::Asking { question, editing });
                 self.ask_current();
             }
+            (Step::ConfirmClass { .. }, action) => self.confirm_class(action),
             (Step::Summary, Action::Save) => self.save(),
             (Step::Summary, Action::Edit) => {
                 self.set_step(Step::ChoosingEdit);

@@ -5,6 +5,7 @@ use super::super::callback::Action;
 use super::super::catalog::{Question, QuestionKind};
 use super::super::io::{Button, Effect, Keyboard, SavedInfo};
 use super::super::parse::{self, NumberError};
+use super::super::similar;
 use super::super::state::{Answer, Draft, Step};
 use super::Turn;
 use crate::domain::{CentreId, ClassChoice, Lang, NewSession};
@@ -203,18 +204,86 @@ impl Turn<'_> {
         let Some(Answer::Group(group)) = self.answer("group").cloned() else {
             return self.lost_question();
         };
-        let centre = self.draft_centre();
-        let answer = match self.facts.class_by_key(centre, &group, &key) {
-            Some(existing) => Answer::Class {
-                id: Some(existing.id),
-                name: existing.name,
-            },
-            None => Answer::Class {
-                id: None,
-                name: display,
-            },
+        let answer = match self.resolve_class(&group, display, &key) {
+            ClassMatch::Known(answer) => answer,
+            ClassMatch::Close {
+                typed,
+                suggestion,
+                suggestion_name,
+            } => {
+                self.state.stamp = self.state.stamp.wrapping_add(1);
+                self.set_step(Step::ConfirmClass {
+                    question: question_id.to_owned(),
+                    editing,
+                    typed,
+                    suggestion,
+                    suggestion_name,
+                });
+                return self.ask_current();
+            }
         };
         self.accept(&question, answer, editing);
+    }
+
+    /// A typed class name against the centre's classes of `group`: the same class (same
+    /// key), a new one, or one edit away from an existing one (to be confirmed).
+    pub(super) fn resolve_class(&self, group: &str, display: String, key: &str) -> ClassMatch {
+        let centre = self.draft_centre();
+        if let Some(existing) = self.facts.class_by_key(centre, group, key) {
+            return ClassMatch::Known(Answer::Class {
+                id: Some(existing.id),
+                name: existing.name,
+            });
+        }
+        let known = self
+            .facts
+            .recent_classes(centre, group, CLOSE_MATCH_CANDIDATES);
+        let keys: Vec<(u64, String)> = known
+            .iter()
+            .map(|c| (c.id, parse::class_name(&c.name).1))
+            .collect();
+        let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
+        match close.and_then(|id| known.into_iter().find(|c| c.id == id)) {
+            Some(class) => ClassMatch::Close {
+                typed: display,
+                suggestion: class.id,
+                suggestion_name: class.name,
+            },
+            None => ClassMatch::Known(Answer::Class {
+                id: None,
+                name: display,
+            }),
+        }
+    }
+
+    /// The answer to "did you mean …?": the suggested class, or the typed name as new.
+    pub(super) fn confirm_class(&mut self, action: Action) {
+        let Some(Step::ConfirmClass {
+            question,
+            editing,
+            typed,
+            suggestion,
+            suggestion_name,
+        }) = self.state.draft.as_ref().map(|d| d.at.clone())
+        else {
+            return self.stale();
+        };
+        let Some((_, q)) = self.catalog.question(&question) else {
+            return self.lost_question();
+        };
+        let q = q.clone();
+        let answer = match action {
+            Action::Class(id) if id == suggestion => Answer::Class {
+                id: Some(suggestion),
+                name: suggestion_name,
+            },
+            Action::NewClass => Answer::Class {
+                id: None,
+                name: typed,
+            },
+            _ => return self.stale(),
+        };
+        self.accept(&q, answer, editing);
     }
 
     pub(super) fn answer_button(&mut self, question_id: &str, editing: bool, action: Action) {
@@ -347,6 +416,23 @@ impl Turn<'_> {
                 let html = self.text("dialog.new_class_prompt");
                 let back = self.button(self.text("dialog.back_button"), &Action::Back);
                 self.say_with(html, Keyboard::Inline(vec![vec![back]]));
+            }
+            Step::ConfirmClass {
+                suggestion,
+                suggestion_name,
+                ..
+            } => {
+                let html = self.catalog.render(
+                    "quick.did_you_mean",
+                    self.lang,
+                    &[("name", &escape_html(&suggestion_name))],
+                );
+                let same = self.button(
+                    self.text("quick.same_class_button"),
+                    &Action::Class(suggestion),
+                );
+                let new = self.button(self.text("quick.new_class_button"), &Action::NewClass);
+                self.say_with(html, Keyboard::Inline(vec![vec![same], vec![new]]));
             }
             Step::Summary => self.show_summary(),
             Step::ChoosingEdit => {
@@ -602,6 +688,21 @@ impl Turn<'_> {
         let keyboard = self.main_keyboard();
         self.say_with(html, keyboard);
     }
+}
+
+/// How many of a group's classes a typed name is compared with for "did you mean".
+const CLOSE_MATCH_CANDIDATES: usize = 200;
+
+/// What a typed class name turned out to be.
+pub(super) enum ClassMatch {
+    /// An existing class (same key) or a plainly new one.
+    Known(Answer),
+    /// Close to an existing class: ask before creating a near-duplicate.
+    Close {
+        typed: String,
+        suggestion: u64,
+        suggestion_name: String,
+    },
 }
 
 /// The questions whose answers are session fields rather than extra answers.

@@ -9,6 +9,7 @@ use super::spec::{
     CommandsFile, GroupsFile, MessagesFile, OptionSpec, QuestionSpec, SessionFile, Texts,
 };
 use super::{DialogError, REQUIRED_COMMANDS};
+use crate::dialog::catalog::QuickCache;
 use crate::dialog::catalog::{
     self, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind,
     REQUIRED_TEXTS,
@@ -69,6 +70,7 @@ pub fn compile(sources: Sources, problems: &mut Problems) -> Option<Catalog> {
         questions: questions?,
         commands: commands?,
         texts: texts?,
+        quick: QuickCache::default(),
     })
 }
 
