@@ -137,6 +137,7 @@ fn open(settings: &Settings) -> anyhow::Result<(Store, Runtime)> {
         Runtime {
             catalog: Arc::new(catalog),
             bot_username: None,
+            zone: settings.zone,
         },
     ))
 }

@@ -97,6 +97,11 @@ pub fn run(
                             }
                             buttons = pressable.into_iter().map(|b| b.data).collect();
                         }
+                        Some(Keyboard::Links(rows)) => {
+                            for link in rows.iter().flatten() {
+                                writeln!(output, "  (link) {}: {}", link.label, link.url)?;
+                            }
+                        }
                         Some(Keyboard::Persistent(rows)) => {
                             for label in rows.iter().flatten() {
                                 writeln!(output, "  (keyboard) {label}")?;

@@ -20,6 +20,7 @@
 //! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod dialog;

@@ -154,6 +154,21 @@ impl Facts for MemoryFacts<'_> {
         Vec::new()
     }
 
+    fn group_centre(&self, chat: i64) -> Option<CentreId> {
+        // Group -100 is linked to centre 1 in these transcripts.
+        (chat == -100).then_some(1)
+    }
+
+    fn reminders(
+        &self,
+        _chat: i64,
+    ) -> Vec<(
+        rollcall::reminders::schedule::Schedule,
+        rollcall::reminders::parse::Audience,
+    )> {
+        Vec::new()
+    }
+
     fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
         self.0
             .borrow()
@@ -306,6 +321,10 @@ impl Chat {
                             }
                             self.buttons = rows.into_iter().flatten().collect();
                         }
+                        Some(Keyboard::Links(rows)) => {
+                            writeln!(self.log, "    links: {rows:?}").unwrap();
+                            self.buttons.clear();
+                        }
                         Some(Keyboard::Persistent(rows)) => {
                             writeln!(self.log, "    keyboard: {rows:?}").unwrap();
                             self.buttons.clear();
@@ -442,6 +461,23 @@ impl Chat {
                         .members
                         .retain(|m| !(m.0 == centre && m.1 == user));
                 }
+                Effect::SetReminder {
+                    chat,
+                    centre,
+                    schedule,
+                    audience,
+                } => {
+                    writeln!(
+                        self.log,
+                        "  (set reminder in {chat} for centre {centre}: {} {:?} {audience:?})",
+                        schedule.time, schedule.days
+                    )
+                    .unwrap();
+                }
+                Effect::RemoveReminders { chat } => {
+                    writeln!(self.log, "  (remove reminders of {chat})").unwrap();
+                }
+                Effect::SetMuted(muted) => writeln!(self.log, "  (muted: {muted})").unwrap(),
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
@@ -1802,6 +1838,81 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
             * ➕ Không, lớp mới
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
+        "#]],
+    );
+}
+
+#[test]
+fn a_director_sets_reminders_in_the_linked_group_only() {
+    let mut chat = Chat::as_role(None, Some(Role::Director));
+    chat.sender.private = false;
+    chat.sender.chat = -100;
+    expect![[r#"
+        > /remind 19:30 T2,T4,T6 chưa báo
+          (set reminder in -100 for centre 1: 19:30:00 Weekdays(21) GroupNamingMissing)
+          < Đã đặt nhắc nhở lúc <b>19:30 (T2, T4, T6)</b> cho nhóm này, kèm tên những người chưa ghi.
+        > /remind 20:00 riêng
+          (set reminder in -100 for centre 1: 20:00:00 Weekdays(127) NudgeMissing)
+          < Đã đặt nhắc nhở lúc <b>20:00</b> cho nhóm này, và nhắc riêng những người chưa ghi.
+        > /remind 25:00
+          < Cách đặt nhắc nhở (gõ trong nhóm):
+          < <i>/remind 20:00</i> – hằng ngày lúc 20:00
+          < <i>/remind 19:30 T2,T4,T6</i> – thứ hai, tư, sáu
+          < <i>/remind 20:00 chưa báo</i> – kèm tên người chưa ghi
+          < <i>/remind 20:00 riêng</i> – nhắc riêng người chưa ghi
+          < <i>/remind off</i> – tắt nhắc nhở
+        > /reminders
+          < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
+        > /remind off
+          (remove reminders of -100)
+          < Đã tắt các nhắc nhở của nhóm này.
+        > /log
+          < Mình không nhận số liệu trong nhóm chat. Hãy mở cuộc trò chuyện riêng với mình (bấm vào tên của mình, chọn <b>Nhắn tin</b>) rồi gõ /log.
+    "#]].assert_eq(chat.run_script(
+        r"
+        > /remind 19:30 T2,T4,T6 chưa báo
+        > /remind 20:00 riêng
+        > /remind 25:00
+        > /reminders
+        > /remind off
+        > /log
+        ",
+    ));
+    let mut elsewhere = Chat::as_role(None, Some(Role::Director));
+    elsewhere.sender.private = false;
+    elsewhere.sender.chat = -200;
+    expect![[r#"
+        > /remind 20:00
+          < Nhóm này chưa liên kết với trung tâm nào. Giám đốc hãy gõ /link trong nhóm trước.
+    "#]]
+    .assert_eq(elsewhere.run_script("> /remind 20:00"));
+    let mut organiser = Chat::new(None);
+    organiser.sender.private = false;
+    organiser.sender.chat = -100;
+    expect![[r#"
+        > /remind 20:00
+          < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+    "#]]
+    .assert_eq(organiser.run_script("> /remind 20:00"));
+}
+
+#[test]
+fn an_organiser_mutes_private_nudges() {
+    check(
+        r"
+        > /mute
+        > /unmute
+        > /remind 20:00
+        ",
+        expect![[r#"
+            > /mute
+              (muted: true)
+              < Đã tắt nhắc nhở riêng. Gõ /unmute để bật lại.
+            > /unmute
+              (muted: false)
+              < Đã bật lại nhắc nhở riêng.
+            > /remind 20:00
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
         "#]],
     );
 }

@@ -265,6 +265,21 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("quick.did_you_mean", &["name"]),
     ("quick.same_class_button", &[]),
     ("quick.new_class_button", &[]),
+    // Reminders.
+    ("reminder.group", &["centre"]),
+    ("reminder.missing", &["names"]),
+    ("reminder.all_reported", &[]),
+    ("reminder.nudge", &["centre"]),
+    ("remind.set", &["schedule", "audience"]),
+    ("remind.audience_missing", &[]),
+    ("remind.audience_nudge", &[]),
+    ("remind.off", &[]),
+    ("remind.list", &[]),
+    ("remind.none", &[]),
+    ("remind.usage", &[]),
+    ("remind.not_linked", &[]),
+    ("mute.on", &[]),
+    ("mute.off", &[]),
 ];
 
 impl Catalog {

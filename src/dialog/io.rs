@@ -1,6 +1,8 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
 use crate::domain::{CentreId, ChatId, ClassId, NewSession, Period, SessionId, Totals, UserId};
+use crate::reminders::parse::Audience;
+use crate::reminders::schedule::Schedule;
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +84,10 @@ pub trait Facts {
     fn audit(&self, centre: CentreId, limit: usize) -> Vec<AuditEntry>;
     /// An invitation by code: its role, centre and creator.
     fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)>;
+    /// The centre a group chat is linked to.
+    fn group_centre(&self, chat: ChatId) -> Option<CentreId>;
+    /// The reminders of a group chat.
+    fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)>;
 }
 
 /// One inline button: a label and its callback data (at most 64 bytes).
@@ -98,6 +104,15 @@ pub enum Keyboard {
     Inline(Vec<Vec<Button>>),
     /// The persistent keyboard under the text field, in rows of labels.
     Persistent(Vec<Vec<String>>),
+    /// Buttons under the message that open a link (a deep link into the private chat).
+    Links(Vec<Vec<LinkButton>>),
+}
+
+/// A button that opens a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkButton {
+    pub label: String,
+    pub url: String,
 }
 
 /// One message to send to the chat the input came from.
@@ -142,4 +157,15 @@ pub enum Effect {
     RemoveMember { centre: CentreId, user: UserId },
     /// Link a group chat to a centre (permission already checked).
     LinkGroup { chat: ChatId, centre: CentreId },
+    /// Add a reminder to a linked group chat (permission already checked).
+    SetReminder {
+        chat: ChatId,
+        centre: CentreId,
+        schedule: Schedule,
+        audience: Audience,
+    },
+    /// Remove every reminder of a group chat.
+    RemoveReminders { chat: ChatId },
+    /// Turn the sender's private nudges off (`true`) or on.
+    SetMuted(bool),
 }

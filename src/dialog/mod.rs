@@ -16,6 +16,8 @@ pub mod state;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
 pub use engine::step;
-pub use io::{Button, ClassRef, Effect, Facts, Input, Keyboard, Reply, SavedInfo, Sender};
+pub use io::{
+    Button, ClassRef, Effect, Facts, Input, Keyboard, LinkButton, Reply, SavedInfo, Sender,
+};
 pub use load::{load_dir, DialogError};
 pub use state::{Answer, ChatState, Draft, Step};

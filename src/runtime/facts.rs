@@ -1,7 +1,9 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
 use crate::dialog::{ClassRef, Facts};
-use crate::domain::{CentreId, ClassId, UserId};
+use crate::domain::{CentreId, ChatId, ClassId, UserId};
+use crate::reminders::parse::Audience;
+use crate::reminders::schedule::Schedule;
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
 use std::cell::RefCell;
@@ -70,5 +72,16 @@ impl Facts for TxFacts<'_, '_> {
     fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
         self.keep(self.tx.invite(code), None)
             .map(|invite| (invite.role, invite.centre, invite.created_by))
+    }
+
+    fn group_centre(&self, chat: ChatId) -> Option<CentreId> {
+        self.keep(self.tx.group_centre(chat), None)
+    }
+
+    fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)> {
+        self.keep(self.tx.reminders_of(chat), Vec::new())
+            .into_iter()
+            .map(|(_, r)| (r.schedule, r.audience))
+            .collect()
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{StoreError, Tx};
+use crate::store::{ReminderRecord, StoreError, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -43,6 +43,8 @@ pub struct Runtime {
     pub catalog: Arc<Catalog>,
     /// The bot's username, for `t.me/<bot>?start=<code>` links (unknown in the console).
     pub bot_username: Option<String>,
+    /// The zone new reminders keep their time of day in.
+    pub zone: chrono_tz::Tz,
 }
 
 /// What one event produces besides the stored state.
@@ -208,6 +210,29 @@ impl Runtime {
             Effect::LinkGroup { chat, centre } => {
                 tx.link_group(chat, centre, event.sender.user, now.at)?;
             }
+            Effect::SetReminder {
+                chat,
+                centre,
+                schedule,
+                audience,
+            } => {
+                tx.add_reminder(
+                    chat,
+                    &ReminderRecord {
+                        centre,
+                        schedule,
+                        audience,
+                        zone: self.zone.name().to_owned(),
+                        created_by: event.sender.user,
+                        created_at: now.at,
+                        last: now.at,
+                    },
+                )?;
+            }
+            Effect::RemoveReminders { chat } => {
+                tx.remove_reminders(chat, event.sender.user, now.at)?;
+            }
+            Effect::SetMuted(muted) => tx.set_muted(event.sender.user, muted)?,
         }
         Ok(None)
     }

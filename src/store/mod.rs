@@ -18,6 +18,8 @@ pub mod invites;
 mod members;
 mod meta;
 mod outbox;
+mod reminders;
+pub use reminders::ReminderRecord;
 mod schema;
 mod sessions;
 mod tables;

@@ -70,6 +70,12 @@ pub(crate) const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audi
 pub(crate) const AUDIT_BY_CENTRE: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("audit_by_centre");
 
+/// Reminders of group chats: (chat, reminder id) to a JSON `ReminderRecord`.
+pub(crate) const REMINDERS: TableDefinition<(i64, u64), &[u8]> = TableDefinition::new("reminders");
+
+/// Organisers who turned their private nudges off: user id to nothing.
+pub(crate) const MUTED: TableDefinition<i64, ()> = TableDefinition::new("muted");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -89,6 +95,8 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_OUTBOX: &str = "next_outbox_seq";
     /// The next audit sequence number to hand out.
     pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
+    /// The next reminder id to hand out.
+    pub(crate) const NEXT_REMINDER: &str = "next_reminder_id";
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
@@ -112,5 +120,7 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(GROUP_LINKS)?;
     txn.open_table(AUDIT)?;
     txn.open_table(AUDIT_BY_CENTRE)?;
+    txn.open_table(REMINDERS)?;
+    txn.open_table(MUTED)?;
     Ok(())
 }

@@ -187,6 +187,18 @@ fn markup(keyboard: &Keyboard) -> ReplyMarkup {
                     .collect::<Vec<_>>()
             })))
         }
+        Keyboard::Links(rows) => {
+            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(rows.iter().map(|row| {
+                row.iter()
+                    .filter_map(|b| {
+                        // A malformed URL would make Telegram refuse the whole message;
+                        // the button is dropped instead (the URLs are built by the bot).
+                        let url = b.url.parse().ok()?;
+                        Some(InlineKeyboardButton::url(b.label.clone(), url))
+                    })
+                    .collect::<Vec<_>>()
+            })))
+        }
         Keyboard::Persistent(rows) => ReplyMarkup::Keyboard(
             KeyboardMarkup::new(rows.iter().map(|row| {
                 row.iter()

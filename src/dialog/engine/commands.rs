@@ -24,7 +24,7 @@ impl Turn<'_> {
     pub(super) fn command(&mut self, name: &str, args: &str) {
         let needs = match name {
             "start" | "help" | "lang" | "cancel" => Needs::Anyone,
-            "log" | "totals" | "centre" | "format" => Needs::Member,
+            "log" | "totals" | "centre" | "format" | "mute" | "unmute" => Needs::Member,
             _ => Needs::Manager,
         };
         if !self.sender.private {
@@ -59,6 +59,9 @@ impl Turn<'_> {
                 self.show_format();
                 self.remind_draft();
             }
+            "mute" => self.mute(true),
+            "unmute" => self.mute(false),
+            "remind" | "reminders" => self.say_key("remind.usage"),
             "cancel" => self.cancel(),
             "help" => {
                 if self.access.is_stranger() {
@@ -102,6 +105,8 @@ impl Turn<'_> {
     fn group_command(&mut self, name: &str, args: &str) {
         match name {
             "link" => self.link_group(args),
+            "remind" => self.remind(args),
+            "reminders" => self.list_reminders(),
             "help" => self.say_key("help"),
             _ => self.say_key("dialog.not_in_group"),
         }

@@ -8,6 +8,7 @@
 mod admin;
 mod commands;
 mod quick;
+mod reminders;
 mod session;
 
 use super::callback::{self, Action};

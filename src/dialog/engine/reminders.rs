@@ -1,0 +1,81 @@
+//! Reminder commands: `/remind` and `/reminders` in a linked group chat (directors), and
+//! `/mute`, `/unmute` for an organiser's private nudges.
+
+use super::super::io::Effect;
+use super::Turn;
+use crate::domain::Lang;
+use crate::reminders::parse::{describe, remind_command, Audience, RemindCommand};
+
+impl Turn<'_> {
+    /// `/remind …` in a group: set or turn off the group's reminders.
+    pub(super) fn remind(&mut self, args: &str) {
+        let Some(centre) = self.facts.group_centre(self.sender.chat) else {
+            return self.say_key("remind.not_linked");
+        };
+        if !self.access.may_manage(centre) {
+            return self.say_key("access.directors_only");
+        }
+        match remind_command(args) {
+            None => self.say_key("remind.usage"),
+            Some(RemindCommand::Off) => {
+                self.effects.push(Effect::RemoveReminders {
+                    chat: self.sender.chat,
+                });
+                self.say_key("remind.off");
+            }
+            Some(RemindCommand::Set { schedule, audience }) => {
+                self.effects.push(Effect::SetReminder {
+                    chat: self.sender.chat,
+                    centre,
+                    schedule,
+                    audience,
+                });
+                let audience = match audience {
+                    Audience::Group => String::new(),
+                    Audience::GroupNamingMissing => self.text("remind.audience_missing"),
+                    Audience::NudgeMissing => self.text("remind.audience_nudge"),
+                };
+                let html = self.catalog.render(
+                    "remind.set",
+                    self.lang,
+                    &[
+                        ("schedule", &describe(schedule, self.lang == Lang::Vi)),
+                        ("audience", &audience),
+                    ],
+                );
+                self.say(html);
+            }
+        }
+    }
+
+    /// `/reminders` in a group: list them.
+    pub(super) fn list_reminders(&mut self) {
+        if self.facts.group_centre(self.sender.chat).is_none() {
+            return self.say_key("remind.not_linked");
+        }
+        let reminders = self.facts.reminders(self.sender.chat);
+        if reminders.is_empty() {
+            return self.say_key("remind.none");
+        }
+        let mut lines = vec![self.text("remind.list")];
+        for (schedule, audience) in reminders {
+            let extra = match audience {
+                Audience::Group => String::new(),
+                Audience::GroupNamingMissing => self.text("remind.audience_missing"),
+                Audience::NudgeMissing => self.text("remind.audience_nudge"),
+            };
+            lines.push(format!(
+                "• {}{extra}",
+                describe(schedule, self.lang == Lang::Vi)
+            ));
+        }
+        self.say(lines.join("\n"));
+    }
+
+    /// `/mute` and `/unmute` in the private chat.
+    pub(super) fn mute(&mut self, muted: bool) {
+        self.effects.push(Effect::SetMuted(muted));
+        self.say_key(if muted { "mute.on" } else { "mute.off" });
+        self.remind_draft();
+    }
+}

@@ -1,0 +1,143 @@
+//! Firing due reminders: inside one store transaction, queue the group message (and the
+//! private nudges) in the outbox and record the firing, so each firing is sent exactly
+//! once however often the scheduler ticks or the bot restarts.
+
+use super::parse::Audience;
+use super::schedule::{due, Due};
+use crate::dialog::{Catalog, Keyboard, LinkButton, Reply};
+use crate::domain::{ChatId, Lang};
+use crate::format::escape_html;
+use crate::outgoing::Outgoing;
+use crate::store::{StoreError, Tx};
+use chrono::{DateTime, Utc};
+
+/// What one tick did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tick {
+    /// Reminders sent.
+    pub fired: usize,
+    /// Reminders missed by more than the grace period and skipped.
+    pub skipped: usize,
+    /// Messages queued (group messages and nudges).
+    pub messages: usize,
+    /// The earliest future firing of any reminder, to sleep until.
+    pub next: Option<DateTime<Utc>>,
+}
+
+/// Handles every reminder due at `now`.
+pub fn fire_due(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    bot_username: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Tick, StoreError> {
+    let mut tick = Tick::default();
+    for (chat, id, reminder) in tx.all_reminders()? {
+        let Ok(zone) = reminder.zone.parse::<chrono_tz::Tz>() else {
+            tracing::warn!(chat, id, zone = %reminder.zone, "reminder with an unknown time zone");
+            continue;
+        };
+        match due(reminder.schedule, zone, reminder.last, now) {
+            Due::Wait { next } => {
+                tick.next = match (tick.next, next) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            Due::Skip { at } => {
+                tracing::info!(chat, id, %at, "reminder missed by more than an hour; skipped");
+                tx.set_reminder_last(chat, id, at)?;
+                tick.skipped += 1;
+            }
+            Due::Fire { at } => {
+                let since = reminder.last.with_timezone(&zone).date_naive();
+                tick.messages += send(tx, catalog, bot_username, chat, &reminder, since)?;
+                tx.set_reminder_last(chat, id, at)?;
+                tick.fired += 1;
+            }
+        }
+    }
+    Ok(tick)
+}
+
+/// Queues one firing's messages; returns how many.
+fn send(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    bot_username: Option<&str>,
+    chat: ChatId,
+    reminder: &crate::store::ReminderRecord,
+    since: chrono::NaiveDate,
+) -> Result<usize, StoreError> {
+    let centre = tx.centre_name(reminder.centre)?.unwrap_or_default();
+    let link = |lang: Lang| {
+        bot_username.map(|bot| {
+            Keyboard::Links(vec![vec![LinkButton {
+                label: catalog.text("button.log", lang).to_owned(),
+                url: format!("https://t.me/{bot}?start=log"),
+            }]])
+        })
+    };
+    // Group chats read the default language.
+    let lang = Lang::default();
+    let mut html = catalog.render("reminder.group", lang, &[("centre", &escape_html(&centre))]);
+    let missing = match reminder.audience {
+        Audience::Group => Vec::new(),
+        Audience::GroupNamingMissing | Audience::NudgeMissing => {
+            tx.members_without_sessions_since(reminder.centre, since)?
+        }
+    };
+    if reminder.audience == Audience::GroupNamingMissing {
+        html.push_str("\n\n");
+        if missing.is_empty() {
+            html.push_str(catalog.text("reminder.all_reported", lang));
+        } else {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|m| escape_html(&display_name(&m.name, m.user)))
+                .collect();
+            html.push_str(&catalog.render(
+                "reminder.missing",
+                lang,
+                &[("names", &names.join(", "))],
+            ));
+        }
+    }
+    tx.push_outgoing(&Outgoing::reply(
+        chat,
+        Reply {
+            html,
+            keyboard: link(lang),
+        },
+    ))?;
+    let mut messages = 1;
+    if reminder.audience == Audience::NudgeMissing {
+        for member in missing {
+            if tx.is_muted(member.user)? {
+                continue;
+            }
+            let lang = tx
+                .chat_state(member.user)?
+                .and_then(|state| state.lang)
+                .unwrap_or_default();
+            let html = catalog.render("reminder.nudge", lang, &[("centre", &escape_html(&centre))]);
+            tx.push_outgoing(&Outgoing::reply(
+                member.user,
+                Reply {
+                    html,
+                    keyboard: link(lang),
+                },
+            ))?;
+            messages += 1;
+        }
+    }
+    Ok(messages)
+}
+
+fn display_name(name: &str, user: i64) -> String {
+    if name.trim().is_empty() {
+        format!("#{user}")
+    } else {
+        name.trim().to_owned()
+    }
+}

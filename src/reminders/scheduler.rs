@@ -1,0 +1,56 @@
+//! The reminder task: every tick, fire what is due (see `fire.rs`) and wake the sender.
+//! It keeps no timers of its own: each tick recomputes from the stored schedules and the
+//! clock, so restarts and clock changes cannot make it fire twice or forget.
+
+use super::fire::fire_due;
+use crate::clock::Clock;
+use crate::dialog::Catalog;
+use crate::store::Store;
+use std::sync::Arc;
+use tokio::sync::{watch, Notify};
+
+/// Runs until `stop` turns true.
+pub async fn run(
+    store: Store,
+    catalog: Arc<Catalog>,
+    bot_username: Option<String>,
+    clock: Clock,
+    outbox_ready: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let now = clock.now();
+        let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
+        let tick = tokio::task::spawn_blocking(move || {
+            store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), now))
+        })
+        .await;
+        let mut pause = clock.poll_interval();
+        match tick {
+            Ok(Ok(tick)) => {
+                if tick.messages > 0 {
+                    tracing::info!(
+                        fired = tick.fired,
+                        messages = tick.messages,
+                        "reminders sent"
+                    );
+                    outbox_ready.notify_one();
+                }
+                if let Some(next) = tick.next {
+                    // Wake up in time for the next firing, never later than the interval.
+                    let until = (next - now).to_std().unwrap_or_default();
+                    pause = pause.min(until.max(std::time::Duration::from_millis(50)));
+                }
+            }
+            Ok(Err(error)) => tracing::error!(%error, "reminder tick failed"),
+            Err(error) => tracing::error!(%error, "reminder task failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

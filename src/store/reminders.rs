@@ -1,0 +1,163 @@
+//! Reminder schedules of group chats, organisers' mute switches, and who has not reported.
+
+use super::codec::{day_number, decode, encode};
+use super::tables::{meta_keys, MUTED, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
+use super::{meta, StoreError, Tx};
+use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
+use crate::reminders::parse::Audience;
+use crate::reminders::schedule::Schedule;
+use crate::roles::{Member, Role};
+use chrono::{DateTime, NaiveDate, Utc};
+use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A reminder as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderRecord {
+    pub centre: CentreId,
+    pub schedule: Schedule,
+    #[serde(default)]
+    pub audience: Audience,
+    /// The IANA time zone its time of day is in (for example `Asia/Ho_Chi_Minh`).
+    pub zone: String,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    /// The last scheduled instant handled (fired or skipped); starts at creation.
+    pub last: DateTime<Utc>,
+}
+
+impl Tx<'_> {
+    /// Adds a reminder to a group chat; returns its id.
+    pub fn add_reminder(
+        &mut self,
+        chat: ChatId,
+        record: &ReminderRecord,
+    ) -> Result<u64, StoreError> {
+        let id = meta::next_id(self.txn, meta_keys::NEXT_REMINDER)?;
+        let bytes = encode(record)?;
+        self.txn
+            .open_table(REMINDERS)?
+            .insert((chat, id), bytes.as_slice())?;
+        self.audit::<(), _>(
+            record.created_at,
+            record.created_by,
+            Some(record.centre),
+            "reminder_set",
+            None,
+            Some(&(chat, record.schedule, record.audience)),
+        )?;
+        Ok(id)
+    }
+
+    /// Removes every reminder of a group chat; returns how many there were.
+    pub fn remove_reminders(
+        &mut self,
+        chat: ChatId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let existing = self.reminders_of(chat)?;
+        let mut table = self.txn.open_table(REMINDERS)?;
+        for (id, _) in &existing {
+            table.remove((chat, *id))?;
+        }
+        drop(table);
+        if let Some((_, first)) = existing.first() {
+            self.audit::<_, ()>(
+                at,
+                by,
+                Some(first.centre),
+                "reminders_removed",
+                Some(&chat),
+                None,
+            )?;
+        }
+        Ok(existing.len())
+    }
+
+    /// The reminders of one group chat, by id.
+    pub fn reminders_of(&self, chat: ChatId) -> Result<Vec<(u64, ReminderRecord)>, StoreError> {
+        let table = self.txn.open_table(REMINDERS)?;
+        let mut all = Vec::new();
+        for entry in table.range((chat, 0)..=(chat, u64::MAX))? {
+            let (key, bytes) = entry?;
+            all.push((key.value().1, decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// Every reminder of every chat.
+    pub fn all_reminders(&self) -> Result<Vec<(ChatId, u64, ReminderRecord)>, StoreError> {
+        let table = self.txn.open_table(REMINDERS)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (key, bytes) = entry?;
+            let (chat, id) = key.value();
+            all.push((chat, id, decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// Records the last scheduled instant handled for a reminder.
+    pub fn set_reminder_last(
+        &mut self,
+        chat: ChatId,
+        id: u64,
+        last: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let record: Option<ReminderRecord> = self
+            .txn
+            .open_table(REMINDERS)?
+            .get((chat, id))?
+            .map(|bytes| decode(bytes.value()))
+            .transpose()?;
+        if let Some(mut record) = record {
+            record.last = last;
+            let bytes = encode(&record)?;
+            self.txn
+                .open_table(REMINDERS)?
+                .insert((chat, id), bytes.as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Turns a user's private nudges off (`true`) or on.
+    pub fn set_muted(&mut self, user: UserId, muted: bool) -> Result<(), StoreError> {
+        let mut table = self.txn.open_table(MUTED)?;
+        if muted {
+            table.insert(user, ())?;
+        } else {
+            table.remove(user)?;
+        }
+        Ok(())
+    }
+
+    /// Whether a user turned their private nudges off.
+    pub fn is_muted(&self, user: UserId) -> Result<bool, StoreError> {
+        Ok(self.txn.open_table(MUTED)?.get(user)?.is_some())
+    }
+
+    /// The organisers of `centre` who logged no session dated `since` or later.
+    pub fn members_without_sessions_since(
+        &self,
+        centre: CentreId,
+        since: NaiveDate,
+    ) -> Result<Vec<Member>, StoreError> {
+        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
+        let sessions = self.txn.open_table(SESSIONS)?;
+        let mut reported = BTreeSet::new();
+        for key in index.range((centre, day_number(since), 0)..=(centre, i32::MAX, u64::MAX))? {
+            let (key, _) = key?;
+            if let Some(bytes) = sessions.get(key.value().2)? {
+                let session: SessionRecord = decode(bytes.value())?;
+                reported.insert(session.organiser);
+            }
+        }
+        Ok(self
+            .members(centre)?
+            .into_iter()
+            .filter(|m| m.role == Role::Organiser && !reported.contains(&m.user))
+            .collect())
+    }
+}
