@@ -12,11 +12,14 @@ mod chats;
 mod classes;
 mod codec;
 mod inbox;
+mod maintenance;
 mod meta;
 mod outbox;
 mod schema;
 mod sessions;
 mod tables;
+
+pub use maintenance::{Counts, QueuedRow};
 
 use redb::{Database, WriteTransaction};
 use std::path::Path;
