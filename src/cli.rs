@@ -278,7 +278,8 @@ fn backup(db: &Path, out: &Path) -> anyhow::Result<()> {
         .backup_to(out)
         .with_context(|| format!("copying {} to {}", db.display(), out.display()))?;
     drop(store);
-    let mut copy = Store::open(out).with_context(|| format!("the copy {} does not open", out.display()))?;
+    let mut copy =
+        Store::open(out).with_context(|| format!("the copy {} does not open", out.display()))?;
     if !copy.check_integrity()? {
         bail!("the copy {} failed the integrity check", out.display());
     }
@@ -298,7 +299,14 @@ fn check(db: &Path) -> anyhow::Result<()> {
     let sound = store.check_integrity()?;
     let counts = store.read(|tx| tx.counts())?;
     println!("database: {}", db.display());
-    println!("integrity: {}", if sound { "OK" } else { "DAMAGED (repaired to the last good commit)" });
+    println!(
+        "integrity: {}",
+        if sound {
+            "OK"
+        } else {
+            "DAMAGED (repaired to the last good commit)"
+        }
+    );
     println!("schema version: {}", counts.schema_version);
     println!("centres: {}", counts.centres);
     println!("classes: {}", counts.classes);
@@ -307,7 +315,10 @@ fn check(db: &Path) -> anyhow::Result<()> {
     println!("pending updates (inbox): {}", counts.inbox);
     println!("queued messages (outbox): {}", counts.outbox);
     if !sound {
-        bail!("{} was damaged; redb repaired it to its last good commit", db.display());
+        bail!(
+            "{} was damaged; redb repaired it to its last good commit",
+            db.display()
+        );
     }
     Ok(())
 }

@@ -110,17 +110,16 @@ mod tests {
             caption: None,
             bytes: vec![],
         };
-        let back: OutOp =
-            serde_json::from_str(&serde_json::to_string(&photo).expect("encodes")).expect("decodes");
+        let back: OutOp = serde_json::from_str(&serde_json::to_string(&photo).expect("encodes"))
+            .expect("decodes");
         assert_eq!(back, photo);
         assert!(photo.is_message());
     }
 
     #[test]
     fn bad_base64_is_an_error_not_a_panic() {
-        let result: Result<OutOp, _> = serde_json::from_str(
-            r#"{"Photo":{"file_name":"a.png","caption":null,"bytes":"***"}}"#,
-        );
+        let result: Result<OutOp, _> =
+            serde_json::from_str(r#"{"Photo":{"file_name":"a.png","caption":null,"bytes":"***"}}"#);
         assert!(result.is_err());
     }
 }

@@ -33,7 +33,11 @@ pub type QueuedRow = (u64, Result<Outgoing, StoreError>);
 
 impl Tx<'_> {
     /// Up to `limit` queued messages with a sequence number above `after`, oldest first.
-    pub fn outbox_after(&self, after: Option<u64>, limit: usize) -> Result<Vec<QueuedRow>, StoreError> {
+    pub fn outbox_after(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<QueuedRow>, StoreError> {
         let outbox = self.txn.open_table(OUTBOX)?;
         let start = after.map_or(0, |seq| seq.saturating_add(1));
         let mut rows = Vec::new();
@@ -54,7 +58,13 @@ impl Tx<'_> {
             // Rows that do not decode are left for the sender to report.
             if let Ok(message) = decode::<Outgoing>(bytes.value()) {
                 if message.chat == from {
-                    moved.push((seq.value(), Outgoing { chat: to, ..message }));
+                    moved.push((
+                        seq.value(),
+                        Outgoing {
+                            chat: to,
+                            ..message
+                        },
+                    ));
                 }
             }
         }
@@ -124,13 +134,21 @@ impl Store {
         let mut partial = name.to_owned();
         partial.push(".partial");
         let temporary = out.with_file_name(partial);
-        let bytes = std::fs::copy(&self.path, &temporary)
-            .map_err(|e| io(&format!("copying {} to {}", self.path, temporary.display()), e))?;
+        let bytes = std::fs::copy(&self.path, &temporary).map_err(|e| {
+            io(
+                &format!("copying {} to {}", self.path, temporary.display()),
+                e,
+            )
+        })?;
         std::fs::File::open(&temporary)
             .and_then(|file| file.sync_all())
             .map_err(|e| io(&format!("syncing {}", temporary.display()), e))?;
-        std::fs::rename(&temporary, out)
-            .map_err(|e| io(&format!("renaming {} to {}", temporary.display(), out.display()), e))?;
+        std::fs::rename(&temporary, out).map_err(|e| {
+            io(
+                &format!("renaming {} to {}", temporary.display(), out.display()),
+                e,
+            )
+        })?;
         Ok(bytes)
     }
 }
@@ -167,9 +185,13 @@ mod tests {
         let rest = store.read(|tx| tx.outbox_after(Some(2), 10)).expect("read");
         assert_eq!(rest.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 4]);
 
-        let moved = store.write(|tx| tx.readdress_outbox(-1, -100)).expect("moved");
+        let moved = store
+            .write(|tx| tx.readdress_outbox(-1, -100))
+            .expect("moved");
         assert_eq!(moved, vec![1, 3]);
-        store.write(|tx| tx.remove_outgoing_all(&[2, 4, 99])).expect("removed");
+        store
+            .write(|tx| tx.remove_outgoing_all(&[2, 4, 99]))
+            .expect("removed");
         let left = store.read(|tx| tx.outbox_after(None, 10)).expect("read");
         let left: Vec<(u64, Outgoing)> = left
             .into_iter()

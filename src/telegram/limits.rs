@@ -190,7 +190,10 @@ mod tests {
         let start = Instant::now();
         let times = schedule(&mut limiter, -100, start, 22);
         assert_eq!(times[19], 17_000, "{times:?}");
-        assert_eq!(times[20], 60_000, "the 21st waits for the minute: {times:?}");
+        assert_eq!(
+            times[20], 60_000,
+            "the 21st waits for the minute: {times:?}"
+        );
         assert_eq!(times[21], 60_000, "{times:?}");
         // Any 60 s window holds at most 20.
         for (i, t) in times.iter().enumerate() {
@@ -215,6 +218,8 @@ mod tests {
     fn no_limits_means_always_now() {
         let mut limiter = RateLimiter::new(None);
         let start = Instant::now();
-        assert!(schedule(&mut limiter, -5, start, 100).iter().all(|t| *t == 0));
+        assert!(schedule(&mut limiter, -5, start, 100)
+            .iter()
+            .all(|t| *t == 0));
     }
 }

@@ -113,16 +113,18 @@ impl Processor {
         let handler = self.handler.clone();
         let batch = pending.clone();
         let result = if suspect {
-            Err(StoreError::Db("an update of this batch failed before".to_owned()))
+            Err(StoreError::Db(
+                "an update of this batch failed before".to_owned(),
+            ))
         } else {
             write(&self.store, move |tx| {
-            for (update_id, raw) in &batch {
-                handler(tx, *update_id, raw)?;
-                tx.finish_update(*update_id)?;
-            }
-            Ok(())
-        })
-        .await
+                for (update_id, raw) in &batch {
+                    handler(tx, *update_id, raw)?;
+                    tx.finish_update(*update_id)?;
+                }
+                Ok(())
+            })
+            .await
         };
         match result {
             Ok(()) => {
@@ -230,10 +232,15 @@ mod tests {
 
     /// A store with updates 1..=n in the inbox, and a handler that queues one outbox row
     /// per update (its id as text) and fails for the ids in `poison`.
-    fn setup(n: i64, poison: &'static [i64]) -> (tempfile::TempDir, Store, Arc<Handler>, Arc<Mutex<Vec<i64>>>) {
+    fn setup(
+        n: i64,
+        poison: &'static [i64],
+    ) -> (tempfile::TempDir, Store, Arc<Handler>, Arc<Mutex<Vec<i64>>>) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open(&dir.path().join("t.redb")).expect("opens");
-        let updates: Vec<(i64, String)> = (1..=n).map(|id| (id, format!("{{\"update_id\":{id}}}"))).collect();
+        let updates: Vec<(i64, String)> = (1..=n)
+            .map(|id| (id, format!("{{\"update_id\":{id}}}")))
+            .collect();
         store
             .write(move |tx| tx.enqueue_updates(&updates, n + 1).map(drop))
             .expect("stored");
@@ -290,7 +297,13 @@ mod tests {
         // The failed attempts left nothing behind; every other update took effect once, in order.
         assert_eq!(outbox_texts(&store), vec!["1", "2", "4", "5"]);
         let calls = calls.lock().expect("not poisoned").clone();
-        assert_eq!(calls.iter().filter(|id| **id == 3).count(), 1 + MAX_ATTEMPTS as usize);
-        assert_eq!(store.read(|tx| tx.pending_updates(10)).expect("read"), vec![]);
+        assert_eq!(
+            calls.iter().filter(|id| **id == 3).count(),
+            1 + MAX_ATTEMPTS as usize
+        );
+        assert_eq!(
+            store.read(|tx| tx.pending_updates(10)).expect("read"),
+            vec![]
+        );
     }
 }

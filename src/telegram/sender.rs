@@ -245,7 +245,11 @@ impl Scheduler {
         let mut earliest = |at: Instant| wake = Some(wake.map_or(at, |w: Instant| w.min(at)));
         if let Some(until) = self.paused_until {
             if now < until {
-                if self.queues.values().any(|q| !q.rows.is_empty() && !q.in_flight) {
+                if self
+                    .queues
+                    .values()
+                    .any(|q| !q.rows.is_empty() && !q.in_flight)
+                {
                     earliest(until);
                 }
                 return wake;
@@ -326,7 +330,11 @@ impl Scheduler {
                     let until = now + wait;
                     self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
                 } else {
-                    tracing::warn!(chat, wait_ms = wait.as_millis() as u64, "429: pausing the chat");
+                    tracing::warn!(
+                        chat,
+                        wait_ms = wait.as_millis() as u64,
+                        "429: pausing the chat"
+                    );
                 }
             }
             Delivery::Transient { reason, network } => {
@@ -376,7 +384,11 @@ impl Scheduler {
     /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
     /// not) is re-addressed in the store, then in memory, keeping the sequence order.
     async fn moved(&mut self, from: ChatId, to: ChatId) {
-        tracing::info!(chat = from, new_chat = to, "group moved to a supergroup; re-addressing its messages");
+        tracing::info!(
+            chat = from,
+            new_chat = to,
+            "group moved to a supergroup; re-addressing its messages"
+        );
         if let Err(error) = write(&self.store, move |tx| tx.readdress_outbox(from, to)).await {
             // The rows keep the old address in the store; this process still sends them to
             // the new one, and a restart would meet the same answer and move them again.
@@ -386,11 +398,17 @@ impl Scheduler {
             return;
         };
         let target = self.queues.entry(to).or_default();
-        target.rows.extend(
-            old.rows
-                .into_iter()
-                .map(|(seq, message)| (seq, Outgoing { chat: to, ..message })),
-        );
+        target
+            .rows
+            .extend(old.rows.into_iter().map(|(seq, message)| {
+                (
+                    seq,
+                    Outgoing {
+                        chat: to,
+                        ..message
+                    },
+                )
+            }));
         target.rows.make_contiguous().sort_by_key(|(seq, _)| *seq);
     }
 }
@@ -407,7 +425,10 @@ async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
             let seqs = batch.clone();
             match write(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
                 Ok(()) => {
-                    tracing::debug!(count = batch.len(), "delivered messages removed from the outbox");
+                    tracing::debug!(
+                        count = batch.len(),
+                        "delivered messages removed from the outbox"
+                    );
                     batch.clear();
                     break;
                 }
