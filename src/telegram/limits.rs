@@ -5,6 +5,13 @@
 //! Going over earns HTTP 429 with a `retry_after` that pauses the chat (or the bot) for
 //! seconds, so the sender stays under the limits rather than relying on 429s.
 //!
+//! Telegram counts a message when the request arrives, somewhere between the moment it is
+//! sent and the moment the answer comes back (a busy connection pool can delay it by
+//! hundreds of milliseconds). So a message occupies the global budget from the start of
+//! its request, and is dated by the end of it: a later request then always arrives after
+//! every message the limiter has stopped counting. Each chat has one request in flight at
+//! most, so dating its messages by their answers keeps the per-chat pace on arrival too.
+//!
 //! Every function takes `now` as an argument, so the rules are tested without sleeping.
 
 use crate::domain::ChatId;
@@ -46,8 +53,10 @@ pub struct RateLimiter {
     /// `None`: no limits (benchmarks only).
     limits: Option<Limits>,
     chats: HashMap<ChatId, ChatHistory>,
-    /// Send times within the global window, oldest first.
+    /// Answer times within the global window, oldest first.
     global: VecDeque<Instant>,
+    /// Messages whose request has started and not ended.
+    in_flight: usize,
 }
 
 #[derive(Debug, Default)]
@@ -67,6 +76,7 @@ impl RateLimiter {
             limits,
             chats: HashMap::new(),
             global: VecDeque::new(),
+            in_flight: 0,
         }
     }
 
@@ -88,19 +98,29 @@ impl RateLimiter {
                 }
             }
         }
-        if self.global.len() >= limits.global_max {
-            if let Some(oldest) = self.global.front() {
-                ready = ready.max(*oldest + limits.global_window);
-            }
+        if self.global.len() + self.in_flight >= limits.global_max {
+            // With every slot taken by requests in flight, the end of one of them is the
+            // next chance; the caller is woken by that end anyway.
+            let oldest = self.global.front().copied().unwrap_or(now);
+            ready = ready.max(oldest + limits.global_window);
         }
         ready
     }
 
-    /// Records that a message to `chat` is being sent at `now`.
-    pub fn record(&mut self, chat: ChatId, now: Instant) {
+    /// Records that a request carrying a message starts (it holds a global slot from now).
+    pub fn start(&mut self) {
+        if self.limits.is_some() {
+            self.in_flight += 1;
+        }
+    }
+
+    /// Records that the request carrying a message to `chat` ended at `now` (accepted or
+    /// not: a refused message may still have counted at Telegram).
+    pub fn finish(&mut self, chat: ChatId, now: Instant) {
         let Some(limits) = self.limits else {
             return;
         };
+        self.in_flight = self.in_flight.saturating_sub(1);
         let history = self.chats.entry(chat).or_default();
         let tat = history.tat.map_or(now, |tat| tat.max(now));
         history.tat = Some(tat + limits.chat_interval);
@@ -163,7 +183,8 @@ mod tests {
         (0..n)
             .map(|_| {
                 now = now.max(limiter.ready_at(chat, now));
-                limiter.record(chat, now);
+                limiter.start();
+                limiter.finish(chat, now);
                 now.duration_since(start).as_millis()
             })
             .collect()
@@ -212,6 +233,25 @@ mod tests {
         }
         assert_eq!(times.iter().filter(|t| **t == 0).count(), 30);
         assert!(times[30..].iter().all(|t| *t == 1000), "{times:?}");
+    }
+
+    #[test]
+    fn requests_in_flight_hold_their_slot_until_they_end() {
+        let mut limiter = RateLimiter::new(Some(Limits::TELEGRAM));
+        let start = Instant::now();
+        for chat in 1..=30 {
+            assert_eq!(limiter.ready_at(chat, start), start);
+            limiter.start();
+        }
+        // Thirty requests in flight: the thirty-first waits, however old they are.
+        let later = start + Duration::from_secs(5);
+        assert!(limiter.ready_at(31, later) > later);
+        // One ends: it counts for a second from its end, which frees nothing yet...
+        limiter.finish(1, later);
+        assert_eq!(limiter.ready_at(31, later), later + Duration::from_secs(1));
+        // ...and a second later its slot is free.
+        let after = later + Duration::from_secs(1);
+        assert_eq!(limiter.ready_at(31, after), after);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::dialog::Keyboard;
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
 use crate::store::Store;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::payloads::{
@@ -111,6 +111,8 @@ struct Scheduler {
     /// The chat after which the next dispatch round starts, so no chat is always last.
     cursor: ChatId,
     flights: JoinSet<(ChatId, u64, Delivery)>,
+    /// The chat of each delivery task, to free the chat should its task panic.
+    flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
     deletions: mpsc::UnboundedSender<u64>,
 }
 
@@ -136,6 +138,7 @@ pub async fn run(
         last_429: None,
         cursor: ChatId::MIN,
         flights: JoinSet::new(),
+        flight_chats: HashMap::new(),
         deletions,
     };
     let mut reload = true;
@@ -183,10 +186,22 @@ pub async fn run(
             .min()
             .unwrap_or(next_reload);
         tokio::select! {
-            Some(joined) = scheduler.flights.join_next(), if !scheduler.flights.is_empty() => {
+            Some(joined) = scheduler.flights.join_next_with_id(), if !scheduler.flights.is_empty() => {
                 match joined {
-                    Ok((chat, seq, delivery)) => scheduler.finish(chat, seq, delivery).await,
-                    Err(error) => tracing::error!(%error, "a delivery task failed"),
+                    Ok((id, (chat, seq, delivery))) => {
+                        scheduler.flight_chats.remove(&id);
+                        scheduler.finish(chat, seq, delivery).await;
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "a delivery task failed");
+                        if let Some((chat, seq)) = scheduler.flight_chats.remove(&error.id()) {
+                            let delivery = Delivery::Transient {
+                                reason: error.to_string(),
+                                network: false,
+                            };
+                            scheduler.finish(chat, seq, delivery).await;
+                        }
+                    }
                 }
             }
             () = outbox_ready.notified(), if drain_until.is_none() => reload = true,
@@ -284,15 +299,16 @@ impl Scheduler {
                     earliest(ready);
                     continue;
                 }
-                self.limiter.record(chat, now.into_std());
+                self.limiter.start();
             }
             queue.in_flight = true;
             self.cursor = chat;
             let bot = self.bot.clone();
-            self.flights.spawn(async move {
+            let task = self.flights.spawn(async move {
                 let delivery = deliver(&bot, &message).await;
                 (chat, seq, delivery)
             });
+            self.flight_chats.insert(task.id(), (chat, seq));
         }
         wake
     }
@@ -304,6 +320,9 @@ impl Scheduler {
             return;
         };
         queue.in_flight = false;
+        if queue.rows.front().is_some_and(|(_, m)| m.op.is_message()) {
+            self.limiter.finish(chat, now.into_std());
+        }
         match delivery {
             Delivery::Sent => {
                 crashpoint::hit("before_delete");
