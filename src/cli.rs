@@ -31,6 +31,9 @@ pub enum Command {
         /// Seconds one getUpdates long poll may wait.
         #[arg(long, default_value_t = 25)]
         poll_timeout: u32,
+        /// Send without Telegram's rate limits: for benchmarks against a fake Bot API only.
+        #[arg(long, env = "ROLLCALL_UNLIMITED_SEND", hide = true, value_parser = clap::builder::FalseyValueParser::new())]
+        unlimited_send: bool,
     },
     /// Try the dialogs in the terminal, against the same database.
     Console {
@@ -87,6 +90,21 @@ pub enum Command {
         centre: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: usize,
+    },
+    /// Copy the database consistently to OUT (stop the bot first); the copy is verified.
+    Backup {
+        /// The database file.
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+        /// Where to write the copy (replaced if it exists).
+        out: PathBuf,
+    },
+    /// Check the database's integrity and print its schema version and record counts
+    /// (stop the bot first); exits non-zero on a problem.
+    Check {
+        /// The database file.
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
@@ -148,7 +166,10 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
         Command::Run {
             settings,
             poll_timeout,
-        } => run_bot(&settings, poll_timeout),
+            unlimited_send,
+        } => run_bot(&settings, poll_timeout, unlimited_send),
+        Command::Backup { db, out } => backup(&db, &out),
+        Command::Check { db } => check(&db),
         Command::Console { settings, user } => {
             let (store, runtime) = open(&settings)?;
             let stdin = std::io::stdin();
@@ -198,7 +219,7 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
     }
 }
 
-fn run_bot(settings: &Settings, poll_timeout: u32) -> anyhow::Result<()> {
+fn run_bot(settings: &Settings, poll_timeout: u32, unlimited_send: bool) -> anyhow::Result<()> {
     if std::env::var_os("TELOXIDE_TOKEN").is_none() {
         bail!("TELOXIDE_TOKEN is not set: create a bot with @BotFather and export its token");
     }
@@ -223,7 +244,12 @@ fn run_bot(settings: &Settings, poll_timeout: u32) -> anyhow::Result<()> {
         let bot = teloxide::Bot::from_env();
         let options = crate::telegram::Options {
             zone: settings.zone,
+            clock: crate::clock::Clock::from_env(),
             poll_timeout_secs: poll_timeout,
+            send: crate::telegram::SenderOptions {
+                limits: (!unlimited_send).then_some(crate::telegram::limits::Limits::TELEGRAM),
+                ..crate::telegram::SenderOptions::default()
+            },
         };
         crate::telegram::run(bot, store, runtime, options, stop).await
     })
@@ -387,6 +413,70 @@ fn print_audit(db: &Path, centre: Option<&str>, limit: usize) -> anyhow::Result<
             entry.action,
             entry.before,
             entry.after
+        );
+    }
+    Ok(())
+}
+
+/// Opens an existing database (never creates one) for the maintenance subcommands.
+fn open_existing(db: &Path) -> anyhow::Result<Store> {
+    if !db.is_file() {
+        bail!("{} does not exist or is not a file", db.display());
+    }
+    Store::open(db).with_context(|| format!("opening the database {}", db.display()))
+}
+
+/// `rollcall backup`: copies the database while holding it open (so the bot cannot run
+/// meanwhile), then opens the copy and checks its integrity.
+fn backup(db: &Path, out: &Path) -> anyhow::Result<()> {
+    if out.exists() && out.canonicalize().ok() == db.canonicalize().ok() {
+        bail!("the backup must go to another file than the database");
+    }
+    let store = open_existing(db)?;
+    let bytes = store
+        .backup_to(out)
+        .with_context(|| format!("copying {} to {}", db.display(), out.display()))?;
+    drop(store);
+    let mut copy =
+        Store::open(out).with_context(|| format!("the copy {} does not open", out.display()))?;
+    if !copy.check_integrity()? {
+        bail!("the copy {} failed the integrity check", out.display());
+    }
+    let counts = copy.read(|tx| tx.counts())?;
+    println!(
+        "{} → {}: {bytes} bytes, {} sessions, verified",
+        db.display(),
+        out.display(),
+        counts.sessions
+    );
+    Ok(())
+}
+
+/// `rollcall check`: integrity, schema version and record counts.
+fn check(db: &Path) -> anyhow::Result<()> {
+    let mut store = open_existing(db)?;
+    let sound = store.check_integrity()?;
+    let counts = store.read(|tx| tx.counts())?;
+    println!("database: {}", db.display());
+    println!(
+        "integrity: {}",
+        if sound {
+            "OK"
+        } else {
+            "DAMAGED (repaired to the last good commit)"
+        }
+    );
+    println!("schema version: {}", counts.schema_version);
+    println!("centres: {}", counts.centres);
+    println!("classes: {}", counts.classes);
+    println!("sessions: {}", counts.sessions);
+    println!("chats: {}", counts.chats);
+    println!("pending updates (inbox): {}", counts.inbox);
+    println!("queued messages (outbox): {}", counts.outbox);
+    if !sound {
+        bail!(
+            "{} was damaged; redb repaired it to its last good commit",
+            db.display()
         );
     }
     Ok(())

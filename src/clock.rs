@@ -48,3 +48,17 @@ impl Clock {
         }
     }
 }
+
+/// A clock and the zone whose calendar decides what "today" is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalClock {
+    pub clock: Clock,
+    pub zone: chrono_tz::Tz,
+}
+
+impl LocalClock {
+    /// Now, with today's local date.
+    pub fn now(&self) -> crate::domain::Now {
+        crate::domain::Now::in_zone(self.clock.now(), self.zone)
+    }
+}

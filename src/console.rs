@@ -115,6 +115,12 @@ pub fn run(
                     ..
                 } => writeln!(output, "({notice})")?,
                 OutOp::AnswerButton { notice: None, .. } | OutOp::CloseButtons { .. } => {}
+                OutOp::Document {
+                    file_name, bytes, ..
+                }
+                | OutOp::Photo {
+                    file_name, bytes, ..
+                } => writeln!(output, "[{file_name}, {} bytes]", bytes.len())?,
             }
         }
     }

@@ -24,6 +24,8 @@ const STRANGER: i64 = 505;
 /// A supervisor, and two centres with a director and an organiser each.
 async fn district() -> TestEnv {
     let mut env = TestEnv::new().await;
+    // These tests are about access, not pacing: send without Telegram's rate limits.
+    env.extra_args.push("--unlimited-send".to_owned());
     env.grant(SUPERVISOR, "supervisor", None);
     env.grant(DIRECTOR_A, "director", Some("Tràng An"));
     env.grant(ORGANISER_A, "organiser", Some("Tràng An"));

@@ -9,6 +9,15 @@ use std::path::Path;
 use std::time::Duration;
 use support::{FakeTelegram, SentMessage, TestEnv, TestUser};
 
+/// A test environment whose bot sends without Telegram's rate limits: these tests are
+/// about the dialog, and their users answer instantly (the limits are tested in
+/// `e2e_reliability.rs`).
+async fn fast_env() -> TestEnv {
+    let mut env = TestEnv::new().await;
+    env.extra_args.push("--unlimited-send".to_owned());
+    env
+}
+
 fn catalog() -> Catalog {
     load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("dialogs load")
 }
@@ -90,7 +99,7 @@ impl Organiser {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organiser_logs_a_session_by_buttons_and_gets_running_totals() {
-    let mut env = TestEnv::new().await;
+    let mut env = fast_env().await;
     env.grant(1001, "organiser", Some("Tràng An"));
     env.start_bot().await;
     let lan = Organiser::new(&env.fake, 1001, Lang::Vi);
@@ -161,7 +170,7 @@ async fn an_organiser_logs_a_session_by_buttons_and_gets_running_totals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dialog_interrupted_by_restarts_and_a_crash_finishes_afterwards() {
-    let mut env = TestEnv::new().await;
+    let mut env = fast_env().await;
     env.grant(1002, "director", Some("Tràng An"));
     env.start_bot().await;
     let lan = Organiser::new(&env.fake, 1002, Lang::Vi);
@@ -284,7 +293,7 @@ fn plan(classes: u32, total: u32, female: u32) -> Vec<Planned> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
-    let mut env = TestEnv::new().await;
+    let mut env = fast_env().await;
     // The director logs too; two organisers of the same centre work at the same time.
     env.grant(2000, "director", Some("Tràng An"));
     env.grant(2001, "organiser", Some("Tràng An"));
@@ -389,7 +398,7 @@ async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_a_group_the_bot_takes_no_data_and_registers_its_menu_in_both_languages() {
-    let mut env = TestEnv::new().await;
+    let mut env = fast_env().await;
     env.grant(1003, "director", Some("Tràng An"));
     env.start_bot().await;
     let group = -100_123;
@@ -449,7 +458,7 @@ async fn in_a_group_the_bot_takes_no_data_and_registers_its_menu_in_both_languag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quick_entry_is_saved_once_and_a_near_duplicate_class_is_questioned() {
-    let mut env = TestEnv::new().await;
+    let mut env = fast_env().await;
     env.grant(1004, "director", Some("Tràng An"));
     env.start_bot().await;
     let lan = Organiser::new(&env.fake, 1004, Lang::Vi);

@@ -15,6 +15,7 @@ mod classes;
 mod codec;
 mod inbox;
 pub mod invites;
+mod maintenance;
 mod members;
 mod meta;
 mod outbox;
@@ -23,6 +24,8 @@ pub use reminders::ReminderRecord;
 mod schema;
 mod sessions;
 mod tables;
+
+pub use maintenance::{Counts, QueuedRow};
 
 use redb::{Database, WriteTransaction};
 use std::path::Path;

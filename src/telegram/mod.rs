@@ -15,11 +15,14 @@ mod api;
 mod blocking;
 mod commands;
 mod convert;
+pub mod crashpoint;
+pub mod limits;
 mod poller;
-mod processor;
+pub mod processor;
 mod sender;
 
 pub use convert::event_from_update;
+pub use sender::SenderOptions;
 
 use crate::runtime::Runtime;
 use crate::store::Store;
@@ -35,6 +38,10 @@ pub struct Options {
     pub zone: chrono_tz::Tz,
     /// Seconds a `getUpdates` long poll may wait.
     pub poll_timeout_secs: u32,
+    /// Rate limits and stopping behaviour of the sender.
+    pub send: SenderOptions,
+    /// Where "now" comes from (the system clock, or a test's clock file).
+    pub clock: crate::clock::Clock,
 }
 
 /// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
@@ -60,6 +67,22 @@ pub async fn run(
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "connected to the Bot API");
     runtime.bot_username = Some(username.clone()).filter(|name| !name.is_empty());
+    // redb recovers a file that was not closed to its last commit (quickly, since every
+    // commit records the allocator state, so its repair callback rarely runs); the running
+    // mark is what tells that the previous run ended without a clean stop.
+    match blocking::write(&store, |tx| tx.mark_running()).await {
+        Ok(true) => tracing::warn!(
+            path = store.path(),
+            "the previous run did not stop cleanly (crash, kill or power loss); \
+             continuing from the last commit: stored updates are processed and queued \
+             messages sent, some maybe a second time"
+        ),
+        Ok(false) => {}
+        Err(error) => tracing::warn!(%error, "cannot record that the bot runs"),
+    }
+    if options.send.limits.is_none() {
+        tracing::warn!("sending without rate limits (benchmark mode)");
+    }
     commands::register(&bot, &runtime.catalog).await;
 
     let inbox_ready = Arc::new(Notify::new());
@@ -76,16 +99,33 @@ pub async fn run(
         inbox_ready.clone(),
         shutdown.clone(),
     ));
+    let reminders = tokio::spawn(crate::reminders::scheduler::run(
+        store.clone(),
+        runtime.catalog.clone(),
+        runtime.bot_username.clone(),
+        options.clock.clone(),
+        outbox_ready.clone(),
+        processor_stop.clone(),
+    ));
     let processor = tokio::spawn(processor::run(
         store.clone(),
         Arc::new(runtime),
         username,
-        options.zone,
+        crate::clock::LocalClock {
+            clock: options.clock.clone(),
+            zone: options.zone,
+        },
         inbox_ready.clone(),
         outbox_ready.clone(),
         processor_stop,
     ));
-    let sender = tokio::spawn(sender::run(bot, store, outbox_ready.clone(), sender_stop));
+    let sender = tokio::spawn(sender::run(
+        bot,
+        store.clone(),
+        outbox_ready.clone(),
+        sender_stop,
+        options.send,
+    ));
 
     let _ = shutdown.wait_for(|stop| *stop).await;
     tracing::info!("stopping: no more fetching");
@@ -93,9 +133,13 @@ pub async fn run(
     let _ = processor_stop_tx.send(true);
     inbox_ready.notify_one();
     let _ = processor.await;
+    let _ = reminders.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;
+    if let Err(error) = blocking::write(&store, |tx| tx.mark_stopped()).await {
+        tracing::warn!(%error, "cannot record the clean stop");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::api;
 use super::blocking::{read, write};
+use super::crashpoint;
 use crate::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub async fn run(
         match fetched {
             Ok(updates) if updates.is_empty() => backoff = Duration::from_millis(500),
             Ok(updates) => {
+                crashpoint::hit("after_fetch");
                 let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
                 let stored = write(&store, move |tx| tx.enqueue_updates(&updates, next)).await;
                 match stored {
@@ -43,6 +45,7 @@ pub async fn run(
                         tracing::debug!(new, next, "stored a batch of updates");
                         offset = next.max(offset);
                         inbox_ready.notify_one();
+                        crashpoint::hit("after_store");
                         backoff = Duration::from_millis(500);
                     }
                     Err(error) => {

@@ -1,139 +1,474 @@
-//! The outbox sender: delivers queued Bot API calls in order and removes each one only
+//! The outbox sender: delivers queued Bot API calls in order *per chat*, chats
+//! independently of each other, within Telegram's rate limits, and removes each row only
 //! after Telegram accepted it (or refused it for good).
+//!
+//! One scheduler task keeps an in-memory queue per chat, loaded from the outbox in
+//! sequence order. A chat has at most one request in flight, which keeps its messages in
+//! order (the button's answer before the step's replies, since the runtime queues it
+//! first); different chats are served concurrently, so one chat waiting out a 429, a
+//! backoff or teloxide's 10 s pause after a 5xx does not hold back the others. Delivered
+//! rows are deleted by a second task that takes every finished row waiting for it in one
+//! transaction (one fsync for many messages).
+//!
+//! A crash between Telegram's acceptance and the deletion sends that message again after
+//! the restart: delivery is at least once, never "maybe not at all".
 
 use super::blocking::{read, write};
+use super::crashpoint;
+use super::limits::{Limits, RateLimiter};
 use crate::dialog::Keyboard;
+use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
 use crate::store::Store;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::payloads::{
-    AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, SendMessageSetters,
+    AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, SendDocumentSetters,
+    SendMessageSetters, SendPhotoSetters,
 };
 use teloxide::prelude::Requester;
 use teloxide::types::{
-    CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
-    KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
+    CallbackQueryId, ChatId as TgChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    KeyboardButton, KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
 };
 use teloxide::{ApiError, Bot, RequestError};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 
-/// How a delivery attempt ended.
-enum Delivery {
-    /// Accepted: remove the row.
-    Sent,
-    /// Refused for good (blocked by the user, chat gone): log and remove the row.
-    GaveUp(String),
-    /// Try again after this pause, keeping the row.
-    Retry(Duration, String),
-    /// The group became a supergroup: send to the new chat id instead.
-    Moved(i64),
+/// Settings of the sender.
+#[derive(Debug, Clone, Copy)]
+pub struct SenderOptions {
+    /// The limits to keep to; `None` switches them off (benchmarks only).
+    pub limits: Option<Limits>,
+    /// How long a stopping bot keeps sending what is queued before it exits; what is left
+    /// stays in the outbox and goes after the next start.
+    pub drain: Duration,
 }
 
-/// Attempts an unknown API error gets before the row is given up.
-const MAX_UNKNOWN_ATTEMPTS: u32 = 5;
-
-/// Sends until `stop`; then sends what is queued (until an error) and returns.
-pub async fn run(bot: Bot, store: Store, outbox_ready: Arc<Notify>, stop: watch::Receiver<bool>) {
-    let mut failures = 0u32;
-    loop {
-        let queued = match read(&store, |tx| tx.outbox(100)).await {
-            Ok(queued) => queued,
-            Err(error) => {
-                tracing::error!(%error, "cannot read the outbox");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        if queued.is_empty() {
-            if *stop.borrow() {
-                return;
-            }
-            let _ = tokio::time::timeout(Duration::from_secs(5), outbox_ready.notified()).await;
-            continue;
-        }
-        let mut done = Vec::new();
-        let mut pause = None;
-        for (seq, message) in queued {
-            match deliver(&bot, &message).await {
-                Delivery::Sent => {
-                    failures = 0;
-                    done.push((seq, None));
-                }
-                Delivery::GaveUp(reason) => {
-                    tracing::warn!(chat = message.chat, seq, reason, "message given up");
-                    failures = 0;
-                    done.push((seq, None));
-                }
-                Delivery::Moved(new_chat) => {
-                    tracing::info!(chat = message.chat, new_chat, "group moved to a supergroup");
-                    done.push((
-                        seq,
-                        Some(Outgoing {
-                            chat: new_chat,
-                            ..message
-                        }),
-                    ));
-                }
-                Delivery::Retry(after, reason) => {
-                    failures += 1;
-                    if failures >= MAX_UNKNOWN_ATTEMPTS && after.is_zero() {
-                        tracing::warn!(
-                            chat = message.chat,
-                            seq,
-                            reason,
-                            "message given up after retries"
-                        );
-                        failures = 0;
-                        done.push((seq, None));
-                    } else {
-                        tracing::warn!(
-                            chat = message.chat,
-                            seq,
-                            reason,
-                            "delivery failed; will retry"
-                        );
-                        pause = Some(if after.is_zero() {
-                            backoff(failures)
-                        } else {
-                            after
-                        });
-                    }
-                    break;
-                }
-            }
-        }
-        if !done.is_empty() {
-            let removed = write(&store, move |tx| {
-                for (seq, replacement) in &done {
-                    tx.remove_outgoing(*seq)?;
-                    if let Some(message) = replacement {
-                        tx.push_outgoing(message)?;
-                    }
-                }
-                Ok(())
-            })
-            .await;
-            if let Err(error) = removed {
-                tracing::error!(%error, "cannot remove sent messages from the outbox");
-            }
-        }
-        if let Some(pause) = pause {
-            if *stop.borrow() {
-                // Stopping: what is still queued is sent after the next start.
-                return;
-            }
-            tokio::time::sleep(pause).await;
+impl Default for SenderOptions {
+    fn default() -> SenderOptions {
+        SenderOptions {
+            limits: Some(Limits::TELEGRAM),
+            drain: Duration::from_secs(5),
         }
     }
 }
 
+/// How a delivery attempt ended.
+#[derive(Debug)]
+enum Delivery {
+    /// Accepted: remove the row.
+    Sent,
+    /// Refused for good (blocked by the user, chat gone, message not modified): log and remove.
+    GaveUp(String),
+    /// 429: this chat (or the whole bot) must wait this long.
+    RateLimited(Duration),
+    /// Worth another try after a backoff. `network` errors (Telegram unreachable) are
+    /// retried for as long as it takes; API errors only `MAX_API_ATTEMPTS` times.
+    Transient { reason: String, network: bool },
+    /// The group became a supergroup: the chat's rows go to the new chat id.
+    Moved(ChatId),
+}
+
+/// Attempts a row gets when Telegram answers with a server or unknown error.
+const MAX_API_ATTEMPTS: u32 = 10;
+/// Requests in flight at once (one per chat at most).
+const MAX_IN_FLIGHT: usize = 32;
+/// Rows held in memory at most; more are loaded as these are delivered.
+const MAX_LOADED: usize = 10_000;
+/// The longest backoff between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// Two chats receiving a 429 within this interval means the limit hit is the bot's own.
+const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
+/// How often the outbox is re-read even without a wake-up, as a safety net.
+const RELOAD_EVERY: Duration = Duration::from_secs(5);
+
+/// One chat's queued rows and its retry state.
+#[derive(Debug, Default)]
+struct ChatQueue {
+    rows: VecDeque<(u64, Outgoing)>,
+    in_flight: bool,
+    /// Not before this instant (backoff or 429).
+    not_before: Option<Instant>,
+    /// Consecutive failed attempts of the head row.
+    failures: u32,
+}
+
+/// The scheduler's state.
+struct Scheduler {
+    bot: Bot,
+    store: Store,
+    queues: BTreeMap<ChatId, ChatQueue>,
+    /// The highest sequence number loaded; rows are only ever appended above it.
+    loaded_up_to: Option<u64>,
+    loaded: usize,
+    limiter: RateLimiter,
+    /// Every chat waits until then (a 429 that looked global).
+    paused_until: Option<Instant>,
+    last_429: Option<(ChatId, Instant)>,
+    /// The chat after which the next dispatch round starts, so no chat is always last.
+    cursor: ChatId,
+    flights: JoinSet<(ChatId, u64, Delivery)>,
+    /// The chat of each delivery task, to free the chat should its task panic.
+    flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
+    deletions: mpsc::UnboundedSender<u64>,
+}
+
+/// Sends until `stop`; then, for up to `options.drain`, sends what is queued, and returns
+/// once every delivered row is deleted.
+pub async fn run(
+    bot: Bot,
+    store: Store,
+    outbox_ready: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+    options: SenderOptions,
+) {
+    let (deletions, deleted) = mpsc::unbounded_channel();
+    let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
+    let mut scheduler = Scheduler {
+        bot,
+        store,
+        queues: BTreeMap::new(),
+        loaded_up_to: None,
+        loaded: 0,
+        limiter: RateLimiter::new(options.limits),
+        paused_until: None,
+        last_429: None,
+        cursor: ChatId::MIN,
+        flights: JoinSet::new(),
+        flight_chats: HashMap::new(),
+        deletions,
+    };
+    let mut reload = true;
+    let mut next_reload = Instant::now();
+    let mut drain_until: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        if drain_until.is_none() && *stop.borrow() {
+            drain_until = Some(now + options.drain);
+            // The processor has stopped before the sender is told to: the outbox is final.
+            reload = true;
+        }
+        if reload || now >= next_reload {
+            scheduler.load().await;
+            reload = false;
+            next_reload = Instant::now() + RELOAD_EVERY;
+        }
+        let wake = scheduler.dispatch(Instant::now());
+        if let Some(deadline) = drain_until {
+            let idle = scheduler.flights.is_empty();
+            let nothing_left = scheduler.loaded == 0;
+            // Stop early when every remaining chat waits beyond the deadline anyway.
+            let all_waiting_too_long = idle && wake.is_none_or(|w| w >= deadline);
+            if (idle && nothing_left) || all_waiting_too_long || Instant::now() >= deadline {
+                if !scheduler.flights.is_empty() {
+                    // Their rows stay in the outbox: sent again after the next start.
+                    tracing::info!(
+                        in_flight = scheduler.flights.len(),
+                        "stop: abandoning requests in flight"
+                    );
+                    scheduler.flights.abort_all();
+                }
+                if scheduler.loaded > 0 {
+                    tracing::info!(
+                        queued = scheduler.loaded,
+                        "stop: messages left in the outbox for the next start"
+                    );
+                }
+                break;
+            }
+        }
+        let sleep_until = [wake, Some(next_reload), drain_until]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(next_reload);
+        tokio::select! {
+            Some(joined) = scheduler.flights.join_next_with_id(), if !scheduler.flights.is_empty() => {
+                match joined {
+                    Ok((id, (chat, seq, delivery))) => {
+                        scheduler.flight_chats.remove(&id);
+                        scheduler.finish(chat, seq, delivery).await;
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "a delivery task failed");
+                        if let Some((chat, seq)) = scheduler.flight_chats.remove(&error.id()) {
+                            let delivery = Delivery::Transient {
+                                reason: error.to_string(),
+                                network: false,
+                            };
+                            scheduler.finish(chat, seq, delivery).await;
+                        }
+                    }
+                }
+            }
+            () = outbox_ready.notified(), if drain_until.is_none() => reload = true,
+            changed = stop.changed(), if drain_until.is_none() => {
+                if changed.is_err() {
+                    // The stop signal's owner is gone: treat it as a stop.
+                    drain_until = Some(Instant::now() + options.drain);
+                }
+            }
+            () = tokio::time::sleep_until(sleep_until) => {}
+        }
+    }
+    // Closing the channel lets the deleter commit the last deletions and end.
+    drop(scheduler);
+    let _ = deleter.await;
+}
+
+impl Scheduler {
+    /// Loads rows queued after the last loaded one.
+    async fn load(&mut self) {
+        let room = MAX_LOADED.saturating_sub(self.loaded);
+        if room == 0 {
+            return;
+        }
+        let after = self.loaded_up_to;
+        let rows = match read(&self.store, move |tx| tx.outbox_after(after, room)).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the outbox");
+                return;
+            }
+        };
+        for (seq, row) in rows {
+            self.loaded_up_to = Some(seq);
+            match row {
+                Ok(message) => {
+                    self.loaded += 1;
+                    self.queues
+                        .entry(message.chat)
+                        .or_default()
+                        .rows
+                        .push_back((seq, message));
+                }
+                Err(error) => {
+                    // A row this version cannot read would block nothing but itself; drop it.
+                    tracing::warn!(seq, %error, "outbox row not understood; removed");
+                    let _ = self.deletions.send(seq);
+                }
+            }
+        }
+    }
+
+    /// Starts every delivery that may go now; returns when the next waiting one may go.
+    fn dispatch(&mut self, now: Instant) -> Option<Instant> {
+        let mut wake: Option<Instant> = None;
+        let mut earliest = |at: Instant| wake = Some(wake.map_or(at, |w: Instant| w.min(at)));
+        if let Some(until) = self.paused_until {
+            if now < until {
+                if self
+                    .queues
+                    .values()
+                    .any(|q| !q.rows.is_empty() && !q.in_flight)
+                {
+                    earliest(until);
+                }
+                return wake;
+            }
+            self.paused_until = None;
+        }
+        let chats: Vec<ChatId> = self
+            .queues
+            .range(self.cursor.saturating_add(1)..)
+            .chain(self.queues.range(..=self.cursor))
+            .filter(|(_, q)| !q.in_flight && !q.rows.is_empty())
+            .map(|(chat, _)| *chat)
+            .collect();
+        for chat in chats {
+            if self.flights.len() >= MAX_IN_FLIGHT {
+                // A completion wakes the loop again.
+                break;
+            }
+            let Some(queue) = self.queues.get_mut(&chat) else {
+                continue;
+            };
+            if let Some(at) = queue.not_before.filter(|at| *at > now) {
+                earliest(at);
+                continue;
+            }
+            let Some((seq, message)) = queue.rows.front().cloned() else {
+                continue;
+            };
+            if message.op.is_message() {
+                let ready = self.limiter.ready_at(chat, now.into_std()).into();
+                if ready > now {
+                    earliest(ready);
+                    continue;
+                }
+                self.limiter.start();
+            }
+            queue.in_flight = true;
+            self.cursor = chat;
+            let bot = self.bot.clone();
+            let task = self.flights.spawn(async move {
+                let delivery = deliver(&bot, &message).await;
+                (chat, seq, delivery)
+            });
+            self.flight_chats.insert(task.id(), (chat, seq));
+        }
+        wake
+    }
+
+    /// Acts on the end of one delivery attempt.
+    async fn finish(&mut self, chat: ChatId, seq: u64, delivery: Delivery) {
+        let now = Instant::now();
+        let Some(queue) = self.queues.get_mut(&chat) else {
+            return;
+        };
+        queue.in_flight = false;
+        if queue.rows.front().is_some_and(|(_, m)| m.op.is_message()) {
+            self.limiter.finish(chat, now.into_std());
+        }
+        match delivery {
+            Delivery::Sent => {
+                crashpoint::hit("before_delete");
+                queue.failures = 0;
+                self.done(chat, seq);
+            }
+            Delivery::GaveUp(reason) => {
+                tracing::warn!(chat, seq, reason, "message refused for good; given up");
+                queue.failures = 0;
+                self.done(chat, seq);
+            }
+            Delivery::RateLimited(wait) => {
+                queue.not_before = Some(now + wait);
+                let global = self
+                    .last_429
+                    .is_some_and(|(other, at)| other != chat && now - at < GLOBAL_429_WINDOW);
+                self.last_429 = Some((chat, now));
+                if global {
+                    tracing::warn!(
+                        chat,
+                        wait_ms = wait.as_millis() as u64,
+                        "429 in several chats: pausing every chat"
+                    );
+                    let until = now + wait;
+                    self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+                } else {
+                    tracing::warn!(
+                        chat,
+                        wait_ms = wait.as_millis() as u64,
+                        "429: pausing the chat"
+                    );
+                }
+            }
+            Delivery::Transient { reason, network } => {
+                queue.failures += 1;
+                if !network && queue.failures >= MAX_API_ATTEMPTS {
+                    tracing::warn!(
+                        chat,
+                        seq,
+                        reason,
+                        attempts = queue.failures,
+                        "message failed every attempt; given up"
+                    );
+                    queue.failures = 0;
+                    self.done(chat, seq);
+                } else {
+                    let pause = backoff(queue.failures);
+                    tracing::warn!(
+                        chat,
+                        seq,
+                        reason,
+                        attempt = queue.failures,
+                        retry_ms = pause.as_millis() as u64,
+                        "delivery failed; will retry"
+                    );
+                    queue.not_before = Some(now + pause);
+                }
+            }
+            Delivery::Moved(new_chat) => self.moved(chat, new_chat).await,
+        }
+    }
+
+    /// Removes a finished row from its queue and hands it to the deleter.
+    fn done(&mut self, chat: ChatId, seq: u64) {
+        if let Some(queue) = self.queues.get_mut(&chat) {
+            if queue.rows.front().is_some_and(|(s, _)| *s == seq) {
+                queue.rows.pop_front();
+                self.loaded -= 1;
+            }
+            if queue.rows.is_empty() && queue.not_before.is_none_or(|at| at <= Instant::now()) {
+                self.queues.remove(&chat);
+            }
+        }
+        // The deleter lives as long as the scheduler; a closed channel means it is stopping.
+        let _ = self.deletions.send(seq);
+    }
+
+    /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
+    /// not) is re-addressed in the store, then in memory, keeping the sequence order.
+    async fn moved(&mut self, from: ChatId, to: ChatId) {
+        tracing::info!(
+            chat = from,
+            new_chat = to,
+            "group moved to a supergroup; re-addressing its messages"
+        );
+        if let Err(error) = write(&self.store, move |tx| tx.readdress_outbox(from, to)).await {
+            // The rows keep the old address in the store; this process still sends them to
+            // the new one, and a restart would meet the same answer and move them again.
+            tracing::error!(%error, "cannot re-address queued messages");
+        }
+        let Some(old) = self.queues.remove(&from) else {
+            return;
+        };
+        let target = self.queues.entry(to).or_default();
+        target
+            .rows
+            .extend(old.rows.into_iter().map(|(seq, message)| {
+                (
+                    seq,
+                    Outgoing {
+                        chat: to,
+                        ..message
+                    },
+                )
+            }));
+        target.rows.make_contiguous().sort_by_key(|(seq, _)| *seq);
+    }
+}
+
+/// Deletes delivered rows: everything waiting in the channel goes in one transaction.
+async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
+    let mut batch = Vec::new();
+    while let Some(seq) = deleted.recv().await {
+        batch.push(seq);
+        while let Ok(seq) = deleted.try_recv() {
+            batch.push(seq);
+        }
+        loop {
+            let seqs = batch.clone();
+            match write(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
+                Ok(()) => {
+                    tracing::debug!(
+                        count = batch.len(),
+                        "delivered messages removed from the outbox"
+                    );
+                    batch.clear();
+                    break;
+                }
+                Err(error) => {
+                    // Not deleting only means sending again after a restart; keep trying.
+                    tracing::error!(%error, "cannot remove delivered messages from the outbox");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+}
+
+/// 0.5 s, 1 s, 2 s, ... up to a minute.
 fn backoff(failures: u32) -> Duration {
-    Duration::from_millis(500 * 2u64.pow(failures.min(6)))
+    let exponent = failures.saturating_sub(1).min(10);
+    (Duration::from_millis(500) * 2u32.pow(exponent)).min(MAX_BACKOFF)
 }
 
 async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
-    let chat = ChatId(message.chat);
+    let chat = TgChatId(message.chat);
     let result = match &message.op {
         OutOp::Message { html, keyboard } => {
             let mut request = bot
@@ -159,22 +494,76 @@ async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
             .reply_markup(InlineKeyboardMarkup::default())
             .await
             .map(drop),
+        OutOp::Document {
+            file_name,
+            caption,
+            bytes,
+        } => {
+            let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
+            let mut request = bot.send_document(chat, file);
+            if let Some(caption) = caption {
+                request = request.caption(caption.clone()).parse_mode(ParseMode::Html);
+            }
+            request.await.map(drop)
+        }
+        OutOp::Photo {
+            file_name,
+            caption,
+            bytes,
+        } => {
+            let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
+            let mut request = bot.send_photo(chat, file);
+            if let Some(caption) = caption {
+                request = request.caption(caption.clone()).parse_mode(ParseMode::Html);
+            }
+            request.await.map(drop)
+        }
     };
     match result {
         Ok(()) => Delivery::Sent,
-        Err(RequestError::RetryAfter(seconds)) => Delivery::Retry(
-            seconds.duration().max(Duration::from_millis(100)),
-            "429".to_owned(),
-        ),
-        Err(RequestError::MigrateToChatId(new_chat)) => Delivery::Moved(new_chat.0),
-        Err(RequestError::Network(error)) => Delivery::Retry(Duration::ZERO, error.to_string()),
-        Err(RequestError::Io(error)) => Delivery::Retry(Duration::ZERO, error.to_string()),
-        Err(RequestError::Api(ApiError::Unknown(description))) => {
-            // Server errors (5xx) and errors this teloxide does not name land here.
-            Delivery::Retry(Duration::ZERO, description)
+        Err(error) => classify(error),
+    }
+}
+
+/// What an error of the Bot API means for the row.
+fn classify(error: RequestError) -> Delivery {
+    match error {
+        RequestError::RetryAfter(seconds) => {
+            Delivery::RateLimited(seconds.duration().max(Duration::from_millis(100)))
         }
-        Err(RequestError::Api(error)) => Delivery::GaveUp(error.to_string()),
-        Err(error) => Delivery::Retry(Duration::ZERO, error.to_string()),
+        RequestError::MigrateToChatId(new_chat) => Delivery::Moved(new_chat.0),
+        RequestError::Network(error) => Delivery::Transient {
+            reason: error.to_string(),
+            network: true,
+        },
+        RequestError::Io(error) => Delivery::Transient {
+            reason: error.to_string(),
+            network: true,
+        },
+        // A proxy's HTML error page, or an answer this teloxide cannot read.
+        RequestError::InvalidJson { source, .. } => Delivery::Transient {
+            reason: source.to_string(),
+            network: false,
+        },
+        RequestError::Api(ApiError::Unknown(description)) => {
+            // teloxide names the errors it knows; an unnamed "Bad Request"/"Forbidden" is
+            // still the request's fault and will not improve, while server errors (5xx:
+            // "Internal Server Error", "Bad Gateway") usually pass.
+            let permanent = ["Bad Request", "Forbidden", "Unauthorized", "Not Found"]
+                .iter()
+                .any(|prefix| description.starts_with(prefix));
+            if permanent {
+                Delivery::GaveUp(description)
+            } else {
+                Delivery::Transient {
+                    reason: description,
+                    network: false,
+                }
+            }
+        }
+        // Every error teloxide names is a refusal of this request: blocked, chat not found,
+        // message not modified, message to edit not found, query too old, ...
+        RequestError::Api(error) => Delivery::GaveUp(error.to_string()),
     }
 }
 
@@ -208,5 +597,47 @@ fn markup(keyboard: &Keyboard) -> ReplyMarkup {
             .resize_keyboard()
             .persistent(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let waits: Vec<u128> = (1..=9).map(|n| backoff(n).as_millis()).collect();
+        assert_eq!(
+            waits,
+            vec![500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
+        );
+    }
+
+    #[test]
+    fn errors_are_classified_by_what_retrying_can_change() {
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::BotBlocked)),
+            Delivery::GaveUp(_)
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::MessageNotModified)),
+            Delivery::GaveUp(_)
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::Unknown(
+                "Internal Server Error".to_owned()
+            ))),
+            Delivery::Transient { network: false, .. }
+        ));
+        assert!(matches!(
+            classify(RequestError::Api(ApiError::Unknown(
+                "Bad Request: something new".to_owned()
+            ))),
+            Delivery::GaveUp(_)
+        ));
+        assert!(matches!(
+            classify(RequestError::MigrateToChatId(TgChatId(-100_123))),
+            Delivery::Moved(-100_123)
+        ));
     }
 }

@@ -39,12 +39,34 @@ impl BotProcess {
         Self::start_with_log(fake, db_path, &log_path, extra_args)
     }
 
+    /// Like `start`, with extra environment variables (e.g. `ROLLCALL_CRASH_AT`).
+    pub fn start_with_env(
+        fake: &FakeTelegram,
+        db_path: &Path,
+        extra_args: &[&str],
+        env: &[(String, String)],
+    ) -> BotProcess {
+        let dir = db_path.parent().unwrap_or_else(|| Path::new("."));
+        let log_path = unique_log_path(dir);
+        Self::start_full(fake, db_path, &log_path, extra_args, env)
+    }
+
     /// Like `start`, with the log file chosen by the caller.
     pub fn start_with_log(
         fake: &FakeTelegram,
         db_path: &Path,
         log_path: &Path,
         extra_args: &[&str],
+    ) -> BotProcess {
+        Self::start_full(fake, db_path, log_path, extra_args, &[])
+    }
+
+    fn start_full(
+        fake: &FakeTelegram,
+        db_path: &Path,
+        log_path: &Path,
+        extra_args: &[&str],
+        env: &[(String, String)],
     ) -> BotProcess {
         let dialogs = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
         let mut command = Command::new(env!("CARGO_BIN_EXE_rollcall"));
@@ -54,7 +76,8 @@ impl BotProcess {
             .arg(db_path)
             .arg("--dialogs")
             .arg(&dialogs)
-            .args(extra_args);
+            .args(extra_args)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         Self::spawn_command(fake, command, log_path)
     }
 
@@ -208,6 +231,8 @@ pub struct TestEnv {
     pub db_path: PathBuf,
     /// Extra arguments given to every bot start.
     pub extra_args: Vec<String>,
+    /// Extra environment variables given to every bot start.
+    pub extra_env: Vec<(String, String)>,
     pub bot: Option<BotProcess>,
     logs: Vec<PathBuf>,
 }
@@ -223,6 +248,7 @@ impl TestEnv {
             fake,
             db_path,
             extra_args: Vec::new(),
+            extra_env: Vec::new(),
             bot: None,
             logs: Vec::new(),
         }
@@ -232,7 +258,7 @@ impl TestEnv {
     pub async fn start_bot(&mut self) -> &mut BotProcess {
         assert!(self.bot.is_none(), "start_bot: the bot is already running");
         let args: Vec<&str> = self.extra_args.iter().map(String::as_str).collect();
-        let mut bot = BotProcess::start(&self.fake, &self.db_path, &args);
+        let mut bot = BotProcess::start_with_env(&self.fake, &self.db_path, &args, &self.extra_env);
         self.logs.push(bot.log_path().to_owned());
         bot.wait_until_polling().await;
         self.bot.insert(bot)
@@ -283,6 +309,41 @@ impl TestEnv {
             "rollcall grant failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+
+    /// Starts the bot without waiting for it to poll (for runs that may crash at once).
+    pub fn spawn_bot(&mut self) -> &mut BotProcess {
+        assert!(self.bot.is_none(), "spawn_bot: the bot is already running");
+        let args: Vec<&str> = self.extra_args.iter().map(String::as_str).collect();
+        let bot = BotProcess::start_with_env(&self.fake, &self.db_path, &args, &self.extra_env);
+        self.logs.push(bot.log_path().to_owned());
+        self.bot.insert(bot)
+    }
+
+    /// Runs `rollcall <args>` to completion (not the bot: `report`, `check`, `backup`, ...)
+    /// and returns its exit status, stdout and stderr.
+    pub fn rollcall(&self, args: &[&str]) -> (std::process::ExitStatus, String, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_rollcall"))
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .env(
+                "ROLLCALL_DIALOGS",
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs"),
+            )
+            .output()
+            .expect("run rollcall");
+        (
+            output.status,
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Makes each of `users` an organiser of one centre (the bot must be stopped).
+    pub fn grant_organisers(&self, users: impl IntoIterator<Item = i64>) {
+        for user in users {
+            self.grant(user, "organiser", Some("Tràng An"));
+        }
     }
 
     /// The logs of every bot process this environment started, oldest first.

@@ -39,6 +39,8 @@ pub enum Fault {
     DropConnection,
     /// HTTP 403 "Forbidden: bot was blocked by the user".
     Forbidden,
+    /// HTTP 400 with `parameters.migrate_to_chat_id`: the group became a supergroup.
+    MigrateTo { chat_id: i64 },
 }
 
 /// A user of the fake Telegram who can write to the bot.
@@ -181,6 +183,10 @@ struct FakeState {
     sent: Vec<SentMessage>,
     calls: Vec<Call>,
     faults: HashMap<String, VecDeque<Fault>>,
+    /// Faults for calls of a method addressed to one chat (`chat_id`), by (method, chat).
+    chat_faults: HashMap<(String, i64), VecDeque<Fault>>,
+    /// Every update ever injected, by id, so that a test can deliver one again.
+    history: HashMap<i64, Value>,
     callback_answers: Vec<(String, Option<String>)>,
     send_times: HashMap<i64, Vec<Instant>>,
     next_callback_id: u64,
@@ -335,6 +341,7 @@ impl FakeTelegram {
             s.next_update_id += 1;
             let mut update = json!({"update_id": id});
             update[kind] = payload;
+            s.history.insert(id, update.clone());
             s.updates.push_back((id, update));
             id
         })
@@ -543,6 +550,31 @@ impl FakeTelegram {
                 .entry(method)
                 .or_default()
                 .extend(std::iter::repeat_n(kind, times))
+        });
+    }
+
+    /// Makes the next `times` calls of `method` addressed to `chat_id` fail with `kind`; calls
+    /// to other chats are served normally.
+    pub fn fail_next_for_chat(&self, method: &str, chat_id: i64, times: usize, kind: Fault) {
+        let key = (method.to_ascii_lowercase(), chat_id);
+        self.mutate(|s| {
+            s.chat_faults
+                .entry(key)
+                .or_default()
+                .extend(std::iter::repeat_n(kind, times))
+        });
+    }
+
+    /// Delivers an update again with the same `update_id`, as Telegram does when it did not
+    /// see the acknowledgement (it is appended to the pending updates, whatever the offset).
+    pub fn redeliver(&self, update_id: i64) {
+        self.mutate(|s| {
+            let update = s
+                .history
+                .get(&update_id)
+                .cloned()
+                .expect("redeliver: no such update was injected");
+            s.updates.push_back((update_id, update));
         });
     }
 
@@ -974,7 +1006,16 @@ async fn handle(
 
     let fault = {
         let mut s = lock(&inner);
-        let fault = s.faults.get_mut(&method).and_then(VecDeque::pop_front);
+        let fault = s
+            .faults
+            .get_mut(&method)
+            .and_then(VecDeque::pop_front)
+            .or_else(|| {
+                let chat = params.i64("chat_id")?;
+                s.chat_faults
+                    .get_mut(&(method.clone(), chat))
+                    .and_then(VecDeque::pop_front)
+            });
         s.calls.push(Call {
             method: method.clone(),
             body: Value::Object(params.fields.clone()),
@@ -999,6 +1040,16 @@ async fn handle(
             )
                 .into_response(),
             Fault::Forbidden => error(403, "Forbidden: bot was blocked by the user"),
+            Fault::MigrateTo { chat_id } => (
+                StatusCode::BAD_REQUEST,
+                Json(json!({
+                    "ok": false,
+                    "error_code": 400,
+                    "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                    "parameters": {"migrate_to_chat_id": chat_id},
+                })),
+            )
+                .into_response(),
             Fault::DropConnection => {
                 // Unwinding out of the handler ends hyper's connection task, which closes the
                 // socket without writing a response. `resume_unwind` skips the panic hook, so

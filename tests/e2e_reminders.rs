@@ -1,0 +1,92 @@
+//! End-to-end test of reminders with a controllable clock: the real binary reads "now"
+//! from a file (`ROLLCALL_CLOCK_FILE`), so the test moves time instead of sleeping.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+use support::TestEnv;
+
+const DIRECTOR: i64 = 700;
+const REPORTED: i64 = 701;
+const SILENT: i64 = 702;
+const GROUP: i64 = -100_900;
+
+fn set_clock(path: &PathBuf, rfc3339: &str) {
+    std::fs::write(path, rfc3339).expect("write the clock file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_the_dialog() {
+    let mut env = TestEnv::new().await;
+    let clock = env.dir.path().join("clock");
+    // Thursday 26/11/2026, 19:00 in Hà Nội.
+    set_clock(&clock, "2026-11-26T12:00:00Z");
+    env.extra_env.push((
+        "ROLLCALL_CLOCK_FILE".to_owned(),
+        clock.display().to_string(),
+    ));
+    env.extra_args.push("--unlimited-send".to_owned());
+    env.grant(DIRECTOR, "director", Some("Tràng An"));
+    env.grant(REPORTED, "organiser", Some("Tràng An"));
+    env.grant(SILENT, "organiser", Some("Tràng An"));
+    env.start_bot().await;
+    let fake = env.fake.clone();
+    fake.group(GROUP, "TTHTCĐ Tràng An");
+    let director = fake.user(DIRECTOR, "Tuấn", Some("vi"));
+    let reported = fake.user(REPORTED, "Lan", Some("vi"));
+    let silent = fake.user(SILENT, "Hoa", Some("vi"));
+    // Both organisers have written to the bot once, so their names are known.
+    fake.send_and_wait(&reported, "/help").await;
+    fake.send_and_wait(&silent, "/help").await;
+
+    fake.send_text_in_group(&director, GROUP, "/link@rollcall_test_bot");
+    fake.wait_for_message(GROUP, 0, Duration::from_secs(10))
+        .await;
+    fake.send_text_in_group(&director, GROUP, "/remind@rollcall_test_bot 20:00 chưa báo");
+    let set = fake
+        .wait_for_message(GROUP, 1, Duration::from_secs(10))
+        .await;
+    assert!(set.text.contains("20:00"), "{}", set.text);
+
+    let summary = fake
+        .send_and_wait(&reported, "sk 12 7 Phòng chống dịch")
+        .await;
+    fake.press_and_wait(&reported, &summary, "✅ Lưu").await;
+
+    // 19:59:30 local: nothing yet.
+    set_clock(&clock, "2026-11-26T12:59:30Z");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(fake.messages_to(GROUP).len(), 2, "no reminder before 20:00");
+
+    // 20:00:10 local: the reminder arrives, naming Hoa only.
+    set_clock(&clock, "2026-11-26T13:00:10Z");
+    let reminder = fake
+        .wait_for_message(GROUP, 2, Duration::from_secs(10))
+        .await;
+    assert!(reminder.text.contains("Tràng An"), "{}", reminder.text);
+    assert!(reminder.text.contains("Hoa"), "{}", reminder.text);
+    assert!(!reminder.text.contains("Lan"), "{}", reminder.text);
+    let markup = reminder.reply_markup.clone().expect("a button");
+    assert_eq!(
+        markup["inline_keyboard"][0][0]["url"],
+        "https://t.me/rollcall_test_bot?start=log"
+    );
+
+    // The button's deep link sends /start log: the dialog opens.
+    let dialog = fake.send_and_wait(&silent, "/start log").await;
+    assert_eq!(dialog.inline_buttons().len(), 10, "{}", dialog.text);
+
+    // A restart a minute later does not send it again; the next evening it comes once more.
+    env.restart_bot().await;
+    set_clock(&clock, "2026-11-26T13:01:00Z");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(fake.messages_to(GROUP).len(), 3, "sent once");
+    set_clock(&clock, "2026-11-27T13:00:05Z");
+    let next = fake
+        .wait_for_message(GROUP, 3, Duration::from_secs(10))
+        .await;
+    assert!(next.text.contains("Tràng An"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.messages_to(GROUP).len(), 4, "exactly one per firing");
+}
