@@ -1,10 +1,11 @@
 //! The only code that knows teloxide and the Bot API: fetching updates into the inbox,
 //! turning stored updates into engine events, and delivering the outbox.
 //!
-//! Three tasks share the store and wake each other:
+//! Four tasks share the store and wake each other:
 //!
 //! ```text
 //! poller ──(inbox rows)──► processor ──(outbox rows)──► sender
+//!                      reminder scheduler ──(outbox rows)──┘
 //! ```
 //!
 //! The poller stores each fetched batch together with the next offset before it asks
