@@ -166,3 +166,39 @@ fn the_group_hears_who_has_not_reported_and_they_get_a_nudge_unless_muted() {
         "the group, and Hoa privately (Minh muted)"
     );
 }
+
+#[test]
+fn a_group_that_moved_keeps_its_reminders_and_one_the_bot_left_loses_them() {
+    let (_dir, store) = setup(Audience::Group);
+    let at = utc(25, 1, 0);
+    store
+        .write(|tx| tx.move_group(GROUP, -100_555, at))
+        .expect("move");
+    let (old, new, link) = store
+        .read(|tx| {
+            Ok((
+                tx.reminders_of(GROUP)?.len(),
+                tx.reminders_of(-100_555)?.len(),
+                tx.group_centre(-100_555)?,
+            ))
+        })
+        .expect("read");
+    assert_eq!((old, new), (0, 1));
+    assert!(link.is_some());
+    assert_eq!(tick(&store, utc(25, 13, 0)).fired, 1);
+    assert_eq!(drain(&store)[0].chat, -100_555, "sent to the supergroup");
+
+    let unlinked = store
+        .write(|tx| tx.unlink_group(-100_555, at))
+        .expect("unlink");
+    assert!(unlinked);
+    assert_eq!(
+        tick(&store, utc(26, 13, 0)).fired,
+        0,
+        "nothing fires for a group the bot left"
+    );
+    assert_eq!(
+        store.read(|tx| tx.group_centre(-100_555)).expect("read"),
+        None
+    );
+}

@@ -240,4 +240,38 @@ impl Tx<'_> {
         let value = links.get(chat)?;
         Ok(value.map(|v| v.value()))
     }
+
+    /// Forgets a group chat the bot can no longer write to (removed from the group, chat
+    /// deleted): its link and its reminders. Returns whether it was linked.
+    pub fn unlink_group(&mut self, chat: ChatId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let centre = self
+            .txn
+            .open_table(GROUP_LINKS)?
+            .remove(chat)?
+            .map(|v| v.value());
+        self.remove_reminders(chat, 0, at)?;
+        if let Some(centre) = centre {
+            self.audit::<_, ()>(at, 0, Some(centre), "group_unlinked", Some(&chat), None)?;
+        }
+        Ok(centre.is_some())
+    }
+
+    /// Follows a group that became a supergroup: its link and reminders move to the new id.
+    pub fn move_group(
+        &mut self,
+        from: ChatId,
+        to: ChatId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let centre = self
+            .txn
+            .open_table(GROUP_LINKS)?
+            .remove(from)?
+            .map(|v| v.value());
+        if let Some(centre) = centre {
+            self.txn.open_table(GROUP_LINKS)?.insert(to, centre)?;
+            self.audit(at, 0, Some(centre), "group_moved", Some(&from), Some(&to))?;
+        }
+        self.move_reminders(from, to)
+    }
 }

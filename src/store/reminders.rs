@@ -122,6 +122,18 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Re-keys every reminder of chat `from` to chat `to`, keeping ids and schedules.
+    pub(super) fn move_reminders(&mut self, from: ChatId, to: ChatId) -> Result<(), StoreError> {
+        let existing = self.reminders_of(from)?;
+        let mut table = self.txn.open_table(REMINDERS)?;
+        for (id, record) in existing {
+            table.remove((from, id))?;
+            let bytes = encode(&record)?;
+            table.insert((to, id), bytes.as_slice())?;
+        }
+        Ok(())
+    }
+
     /// Turns a user's private nudges off (`true`) or on.
     pub fn set_muted(&mut self, user: UserId, muted: bool) -> Result<(), StoreError> {
         let mut table = self.txn.open_table(MUTED)?;

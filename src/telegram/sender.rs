@@ -333,6 +333,9 @@ impl Scheduler {
                 tracing::warn!(chat, seq, reason, "message refused for good; given up");
                 queue.failures = 0;
                 self.done(chat, seq);
+                if chat < 0 && bot_left_the_group(&reason) {
+                    self.forget_group(chat).await;
+                }
             }
             Delivery::RateLimited(wait) => {
                 queue.not_before = Some(now + wait);
@@ -408,7 +411,12 @@ impl Scheduler {
             new_chat = to,
             "group moved to a supergroup; re-addressing its messages"
         );
-        if let Err(error) = write(&self.store, move |tx| tx.readdress_outbox(from, to)).await {
+        let at = chrono::Utc::now();
+        let moved = write(&self.store, move |tx| {
+            tx.move_group(from, to, at)?;
+            tx.readdress_outbox(from, to)
+        });
+        if let Err(error) = moved.await {
             // The rows keep the old address in the store; this process still sends them to
             // the new one, and a restart would meet the same answer and move them again.
             tracing::error!(%error, "cannot re-address queued messages");
@@ -430,6 +438,30 @@ impl Scheduler {
             }));
         target.rows.make_contiguous().sort_by_key(|(seq, _)| *seq);
     }
+}
+
+impl Scheduler {
+    /// The bot was removed from a group: unlink it and drop its reminders, so they stop
+    /// being queued for a chat that will refuse them.
+    async fn forget_group(&mut self, chat: ChatId) {
+        let at = chrono::Utc::now();
+        match write(&self.store, move |tx| tx.unlink_group(chat, at)).await {
+            Ok(true) => tracing::warn!(
+                chat,
+                "the bot is no longer in this group; unlinked it and removed its reminders"
+            ),
+            Ok(false) => {}
+            Err(error) => tracing::error!(chat, %error, "cannot unlink a group the bot left"),
+        }
+    }
+}
+
+/// Whether a refusal means the bot cannot write to the group any more.
+fn bot_left_the_group(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
+    reason.contains("kicked")
+        || reason.contains("chat not found")
+        || reason.contains("not a member")
 }
 
 /// Deletes delivered rows: everything waiting in the channel goes in one transaction.
