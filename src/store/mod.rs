@@ -4,13 +4,16 @@
 //! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
 //!
 //! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
-//! `centres.rs`, `classes.rs`, `sessions.rs` and `outbox.rs`. Table definitions live in
+//! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
+//! `counters.rs` (the report's counters) and `outbox.rs`. Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
 mod centres;
 mod chats;
 mod classes;
 mod codec;
+mod counters;
+mod edits;
 mod inbox;
 mod meta;
 mod outbox;
@@ -18,13 +21,15 @@ mod schema;
 mod sessions;
 mod tables;
 
+pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
+
 use redb::{Database, WriteTransaction};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]
