@@ -387,10 +387,24 @@ fn distinct_classes(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tables::{self, meta_keys, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY};
+    use super::super::{meta, SessionChanges, Store};
     use super::*;
+    use crate::domain::{ClassChoice, NewSession};
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+    use redb::ReadableTableMetadata;
+    use std::collections::BTreeSet;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2020, 6, 1, 12, 0, 0)
+            .single()
+            .expect("valid instant")
+            + Days::new(u64::from(day))
     }
 
     #[test]
@@ -407,5 +421,482 @@ mod tests {
             month_bounds(month_number(date(2021, 12, 5))),
             Some((date(2021, 12, 1), date(2021, 12, 31)))
         );
+    }
+
+    const GROUPS: [&str; 3] = ["law", "health", "arts_sports"];
+    const CLASSES: [&str; 4] = ["Một", "Hai", "Ba", "Bốn"];
+    /// Sessions fall from mid-January over four months, so periods cut months at both ends.
+    const FIRST_DAY: (i32, u32, u32) = (2020, 1, 15);
+    const DAYS: u32 = 120;
+
+    fn day(offset: u32) -> NaiveDate {
+        let (y, m, d) = FIRST_DAY;
+        date(y, m, d) + Days::new(u64::from(offset))
+    }
+
+    fn new_session(centre: u64, g: usize, k: usize, d: u32, total: u32, female: u32) -> NewSession {
+        NewSession {
+            centre,
+            organiser: 7,
+            group: GROUPS[g].to_owned(),
+            class: ClassChoice::New {
+                name: CLASSES[k].to_owned(),
+                key: CLASSES[k].to_lowercase(),
+            },
+            date: day(d),
+            total,
+            female,
+            extra: BTreeMap::new(),
+            created_at: at(0),
+        }
+    }
+
+    /// One step of the property test. Indices pick among the session ids handed out so
+    /// far (modulo their number), so edits and deletions hit live, deleted and unknown ids.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u64, usize, usize, u32, u32, u32),
+        Edit {
+            pick: usize,
+            group_class: Option<(usize, usize)>,
+            day: Option<u32>,
+            total: Option<u32>,
+            female: Option<u32>,
+        },
+        Delete(usize),
+        Restore(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let insert = (1u64..=3, 0usize..3, 0usize..4, 0..DAYS, 0u32..500)
+            .prop_flat_map(|(c, g, k, d, t)| (Just(c), Just(g), Just(k), Just(d), Just(t), 0..=t))
+            .prop_map(|(c, g, k, d, t, f)| Op::Insert(c, g, k, d, t, f));
+        let edit = (
+            any::<usize>(),
+            proptest::option::of((0usize..3, 0usize..4)),
+            proptest::option::of(0..DAYS),
+            proptest::option::of(0u32..500),
+            // Female counts above some totals make refused edits, which must change nothing.
+            proptest::option::of(0u32..300),
+        )
+            .prop_map(|(pick, group_class, day, total, female)| Op::Edit {
+                pick,
+                group_class,
+                day,
+                total,
+                female,
+            });
+        prop_oneof![
+            4 => insert,
+            2 => edit,
+            2 => any::<usize>().prop_map(Op::Delete),
+            1 => any::<usize>().prop_map(Op::Restore),
+        ]
+    }
+
+    fn apply(store: &Store, op: &Op, ids: &mut Vec<u64>, now: DateTime<Utc>) {
+        let pick = |i: usize| ids.get(i % ids.len().max(1)).copied().unwrap_or(999);
+        match op {
+            Op::Insert(c, g, k, d, t, f) => {
+                let saved = store
+                    .write(|tx| tx.save_session(&new_session(*c, *g, *k, *d, *t, *f)))
+                    .expect("a valid session saves");
+                ids.push(saved.id);
+            }
+            Op::Edit {
+                pick: i,
+                group_class,
+                day: d,
+                total,
+                female,
+            } => {
+                let changes = SessionChanges {
+                    group: group_class.map(|(g, _)| GROUPS[g].to_owned()),
+                    class: group_class.map(|(_, k)| ClassChoice::New {
+                        name: CLASSES[k].to_owned(),
+                        key: CLASSES[k].to_lowercase(),
+                    }),
+                    date: d.map(day),
+                    total: *total,
+                    female: *female,
+                    extra: None,
+                };
+                // A refused edit (too many women) rolls the whole transaction back.
+                let _ = store.write(|tx| tx.update_session(pick(*i), &changes));
+            }
+            Op::Delete(i) => {
+                store
+                    .write(|tx| tx.delete_session(pick(*i), now))
+                    .expect("deleting never fails");
+            }
+            Op::Restore(i) => {
+                store
+                    .write(|tx| tx.restore_session(pick(*i), now))
+                    .expect("restoring never fails");
+            }
+        }
+    }
+
+    type Recount = (
+        BTreeMap<(u64, String, i32), (u64, u64, u64)>,
+        BTreeMap<(u64, String, i32, u64), u64>,
+        BTreeMap<(u64, i32), u64>,
+    );
+
+    /// The counters as a full recount of the live sessions would make them.
+    fn recount(sessions: &[SessionRecord]) -> Recount {
+        let (mut counters, mut months, mut days): Recount = Default::default();
+        for s in sessions {
+            let c = counters
+                .entry((s.centre, s.group.clone(), day_number(s.date)))
+                .or_default();
+            c.0 += 1;
+            c.1 += u64::from(s.total);
+            c.2 += u64::from(s.female);
+            *months
+                .entry((s.centre, s.group.clone(), month_number(s.date), s.class))
+                .or_default() += 1;
+            *days.entry((s.class, day_number(s.date))).or_default() += 1;
+        }
+        (counters, months, days)
+    }
+
+    /// The counter tables as stored.
+    fn stored(tx: &Tx<'_>) -> Result<Recount, StoreError> {
+        let (mut counters, mut months, mut days): Recount = Default::default();
+        for entry in tx.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
+            let (k, v) = entry?;
+            let (c, g, d) = k.value();
+            counters.insert((c, g.to_owned(), d), v.value());
+        }
+        for entry in tx.txn.open_table(CLASS_MONTHS)?.iter()? {
+            let (k, v) = entry?;
+            let (c, g, m, class) = k.value();
+            months.insert((c, g.to_owned(), m, class), v.value());
+        }
+        for entry in tx.txn.open_table(CLASS_DAYS)?.iter()? {
+            let (k, v) = entry?;
+            days.insert(k.value(), v.value());
+        }
+        Ok((counters, months, days))
+    }
+
+    /// Every live session, straight from the `SESSIONS` table.
+    fn live(tx: &Tx<'_>) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut all = Vec::new();
+        for entry in tx.txn.open_table(SESSIONS)?.iter()? {
+            all.push(super::super::codec::decode(entry?.1.value())?);
+        }
+        Ok(all)
+    }
+
+    /// Per-group totals recounted from sessions, the way the report defines them.
+    fn totals_of(
+        sessions: &[SessionRecord],
+        centre: Option<u64>,
+        period: Period,
+    ) -> BTreeMap<String, Totals> {
+        let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+        let mut classes: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+        for s in sessions
+            .iter()
+            .filter(|s| period.contains(s.date) && centre.is_none_or(|c| c == s.centre))
+        {
+            let t = totals.entry(s.group.clone()).or_default();
+            t.sessions += 1;
+            t.attendance += u64::from(s.total);
+            t.female += u64::from(s.female);
+            classes.entry(s.group.clone()).or_default().insert(s.class);
+        }
+        for (group, ids) in classes {
+            if let Some(t) = totals.get_mut(&group) {
+                t.classes = ids.len() as u64;
+            }
+        }
+        totals
+    }
+
+    /// Checks every counter, every class's last session date and recency key, and
+    /// `group_totals` for `periods`, against a recount of the live sessions.
+    fn check_against_recount(store: &Store, periods: &[(Option<u64>, Period)]) {
+        store
+            .read(|tx| {
+                let sessions = live(tx)?;
+                assert_eq!(
+                    stored(tx)?,
+                    recount(&sessions),
+                    "counters differ from a recount"
+                );
+                for (centre, period) in periods {
+                    assert_eq!(
+                        tx.group_totals(*centre, *period)?,
+                        totals_of(&sessions, *centre, *period),
+                        "group_totals({centre:?}, {period:?})"
+                    );
+                }
+                let by_month =
+                    tx.month_totals(None, Period::new(day(0), day(DAYS)).expect("period"))?;
+                let attendance: u64 = by_month.values().map(|t| t.attendance).sum();
+                let expected: u64 = sessions.iter().map(|s| u64::from(s.total)).sum();
+                assert_eq!(attendance, expected, "month totals");
+
+                let mut last: BTreeMap<u64, NaiveDate> = BTreeMap::new();
+                for s in &sessions {
+                    let entry = last.entry(s.class).or_insert(s.date);
+                    *entry = (*entry).max(s.date);
+                }
+                let recency = tx.txn.open_table(CLASS_RECENCY)?;
+                let mut recency_keys = 0;
+                for entry in recency.iter()? {
+                    let (key, _) = entry?;
+                    let (centre, group, recency_day, id) = key.value();
+                    let class = tx.class(id)?.expect("indexed class exists");
+                    assert_eq!((class.centre, class.group.as_str()), (centre, group));
+                    assert_eq!(class.last_session, last.get(&id).copied(), "class {id}");
+                    let expected = class.last_session.map_or(NO_SESSION_DAY, day_number);
+                    assert_eq!(recency_day, expected, "recency key of class {id}");
+                    recency_keys += 1;
+                }
+                assert_eq!(recency_keys, tx.txn.open_table(tables::CLASSES)?.len()?);
+                // A session is live or deleted, never both.
+                for kept in tx.deleted_sessions(None)? {
+                    assert!(tx.session_record(kept.record.id)?.is_none());
+                }
+                Ok(())
+            })
+            .expect("reading the store");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn counters_and_group_totals_equal_a_recount_after_any_changes(
+            ops in proptest::collection::vec(op(), 0..40),
+            periods in proptest::collection::vec(
+                (proptest::option::of(1u64..=3), 0..DAYS, 0..DAYS), 1..6),
+        ) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = Store::open(&dir.path().join("p.redb")).expect("open");
+            let mut ids = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                // Time moves a day per step: restores stay within the 30 days kept.
+                let step = u32::try_from(i).unwrap_or(u32::MAX);
+                apply(&store, op, &mut ids, at(step));
+            }
+            let mut wanted: Vec<(Option<u64>, Period)> = periods
+                .iter()
+                .map(|(c, from, len)| {
+                    (*c, Period::new(day(*from), day(*from) + Days::new(u64::from(*len))).expect("ordered"))
+                })
+                .collect();
+            // Whole months too, which take the month-index path only.
+            wanted.push((None, Period::new(date(2020, 2, 1), date(2020, 3, 31)).expect("ordered")));
+            wanted.push((Some(1), Period::new(date(2020, 3, 1), date(2020, 3, 31)).expect("ordered")));
+            check_against_recount(&store, &wanted);
+        }
+    }
+
+    #[test]
+    fn a_deleted_session_leaves_the_report_and_comes_back_on_restore() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("d.redb")).expect("open");
+        let whole = Period::new(day(0), day(DAYS)).expect("period");
+        let (a, b) = store
+            .write(|tx| {
+                let a = tx.save_session(&new_session(1, 0, 0, 10, 40, 20))?;
+                let b = tx.save_session(&new_session(1, 0, 0, 30, 50, 25))?;
+                Ok((a, b))
+            })
+            .expect("save");
+        let deleted = store
+            .write(|tx| tx.delete_session(b.id, at(0)))
+            .expect("delete");
+        assert_eq!(deleted.as_ref().map(|s| s.id), Some(b.id));
+        // A second tap finds nothing to delete.
+        assert_eq!(
+            store
+                .write(|tx| tx.delete_session(b.id, at(0)))
+                .expect("delete"),
+            None
+        );
+        store
+            .read(|tx| {
+                let totals = tx.group_totals(Some(1), whole)?;
+                assert_eq!(totals["law"].attendance, 40);
+                assert_eq!(
+                    tx.class(a.class)?.and_then(|c| c.last_session),
+                    Some(day(10))
+                );
+                assert_eq!(tx.sessions(None, whole)?.len(), 1);
+                assert_eq!(tx.deleted_session(b.id)?.map(|d| d.deleted_at), Some(at(0)));
+                Ok(())
+            })
+            .expect("read");
+        let restored = store
+            .write(|tx| tx.restore_session(b.id, at(29)))
+            .expect("restore");
+        assert_eq!(restored, Some(b.clone()));
+        store
+            .read(|tx| {
+                assert_eq!(tx.group_totals(Some(1), whole)?["law"].attendance, 90);
+                assert_eq!(
+                    tx.class(a.class)?.and_then(|c| c.last_session),
+                    Some(day(30))
+                );
+                assert!(tx.deleted_sessions(None)?.is_empty());
+                Ok(())
+            })
+            .expect("read");
+        check_against_recount(&store, &[(None, whole)]);
+    }
+
+    #[test]
+    fn deletions_older_than_thirty_days_cannot_be_restored_and_are_purged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("r.redb")).expect("open");
+        let (a, b) = store
+            .write(|tx| {
+                let a = tx.save_session(&new_session(1, 1, 1, 1, 10, 5))?;
+                let b = tx.save_session(&new_session(1, 1, 2, 2, 10, 5))?;
+                Ok((a, b))
+            })
+            .expect("save");
+        store
+            .write(|tx| tx.delete_session(a.id, at(0)))
+            .expect("delete");
+        assert_eq!(
+            store
+                .write(|tx| tx.restore_session(a.id, at(31)))
+                .expect("restore"),
+            None
+        );
+        // Deleting another session a month later purges the first deletion for good.
+        store
+            .write(|tx| tx.delete_session(b.id, at(31)))
+            .expect("delete");
+        store
+            .read(|tx| {
+                assert_eq!(tx.deleted_session(a.id)?, None);
+                assert!(tx.deleted_session(b.id)?.is_some());
+                assert_eq!(tx.txn.open_table(DELETED_SESSIONS)?.len()?, 1);
+                Ok(())
+            })
+            .expect("read");
+    }
+
+    #[test]
+    fn an_edit_moves_the_counters_and_can_be_undone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("e.redb")).expect("open");
+        let whole = Period::new(day(0), day(DAYS)).expect("period");
+        let s = store
+            .write(|tx| tx.save_session(&new_session(1, 0, 0, 5, 40, 20)))
+            .expect("save");
+        let moved = SessionChanges {
+            group: Some("health".to_owned()),
+            class: Some(ClassChoice::New {
+                name: "Phòng chống sốt xuất huyết".to_owned(),
+                key: "phong chong sot xuat huyet".to_owned(),
+            }),
+            date: Some(day(50)),
+            total: Some(60),
+            ..SessionChanges::default()
+        };
+        let edited = store
+            .write(|tx| tx.update_session(s.id, &moved))
+            .expect("edit")
+            .expect("live session");
+        assert_eq!(edited.before, s);
+        assert_eq!(
+            (edited.after.group.as_str(), edited.after.total),
+            ("health", 60)
+        );
+        store
+            .read(|tx| {
+                let totals = tx.group_totals(Some(1), whole)?;
+                assert!(!totals.contains_key("law"));
+                assert_eq!(totals["health"].attendance, 60);
+                // The old class has no session left.
+                assert_eq!(tx.class(s.class)?.and_then(|c| c.last_session), None);
+                Ok(())
+            })
+            .expect("read");
+        // Moving group without a class, or more women than people, is refused whole.
+        let bad = SessionChanges {
+            group: Some("law".to_owned()),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+        let bad = SessionChanges {
+            female: Some(61),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+        // A class of another group is refused.
+        let bad = SessionChanges {
+            class: Some(ClassChoice::Existing(s.class)),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+
+        let undo = SessionChanges::back_to(&edited.before);
+        let undone = store
+            .write(|tx| tx.update_session(s.id, &undo))
+            .expect("undo")
+            .expect("live session");
+        assert_eq!(undone.after, s);
+        assert_eq!(
+            store
+                .write(|tx| tx.update_session(999, &undo))
+                .expect("edit"),
+            None
+        );
+        check_against_recount(&store, &[(None, whole), (Some(1), whole)]);
+    }
+
+    #[test]
+    fn a_version_1_file_gets_its_counters_on_opening() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v1.redb");
+        let store = Store::open(&path).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..60u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    tx.save_session(&new_session(1 + u64::from(i % 2), g, k, i * 2, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        // Make it the file v1 wrote: the same tables without the v2 ones, version 1.
+        {
+            let txn = store.db.begin_write().expect("write");
+            txn.delete_table(GROUP_DAY_COUNTERS).expect("drop");
+            txn.delete_table(CLASS_MONTHS).expect("drop");
+            txn.delete_table(CLASS_DAYS).expect("drop");
+            txn.delete_table(DELETED_SESSIONS).expect("drop");
+            meta::put(&txn, meta_keys::SCHEMA_VERSION, &1u32).expect("version");
+            txn.commit().expect("commit");
+        }
+        drop(store);
+
+        let store = Store::open(&path).expect("reopen migrates");
+        let version = store
+            .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
+            .expect("read");
+        assert_eq!(version, Some(2));
+        let periods = [
+            (None, Period::new(day(0), day(DAYS)).expect("period")),
+            (
+                Some(2),
+                Period::new(date(2020, 2, 10), date(2020, 3, 31)).expect("period"),
+            ),
+        ];
+        check_against_recount(&store, &periods);
+        let totals = store
+            .read(|tx| tx.group_totals(None, periods[0].1))
+            .expect("read");
+        assert_eq!(totals.values().map(|t| t.sessions).sum::<u64>(), 60);
     }
 }
