@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::console;
 use crate::dialog::{load_dir, Catalog};
 use crate::domain::{Lang, Now, Period};
+use crate::format::format_count;
 use crate::report;
 use crate::runtime::Runtime;
 use crate::store::Store;
@@ -39,7 +40,11 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         user: i64,
     },
-    /// Print the period report from the database (the bot may be stopped).
+    /// Print or write the period report from the database (the bot may be stopped).
+    ///
+    /// One centre (--centre, default ROLLCALL_CENTRE) or, with --all, every centre: the
+    /// same table summed, plus one line per centre. Binary formats (xlsx, png) go to
+    /// --out, or to standard output when it is not a terminal.
     Report {
         #[command(flatten)]
         settings: Settings,
@@ -51,6 +56,12 @@ pub enum Command {
         /// Language of the report.
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Roll up every centre of the database instead of one (--centre is ignored).
+        #[arg(long)]
+        all: bool,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
@@ -63,8 +74,23 @@ pub enum Command {
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Table III.2 as plain text.
     Text,
+    /// Every session of the period (UTF-8 with a byte-order mark, for Excel).
     Csv,
+    /// A workbook: the table as on paper, the sessions, and the centres with --all.
+    Xlsx,
+    /// A stable machine-readable shape: period, centre, rows, total (and centres).
+    Json,
+    /// A chart of attendance by activity group and by month.
+    Png,
+}
+
+impl Format {
+    /// Whether the output is bytes that a terminal would show as garbage.
+    fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Png)
+    }
 }
 
 /// Loads the dialogs or fails with every problem listed.
@@ -118,7 +144,18 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             period,
             format,
             lang,
-        } => print_report(&settings, period.as_deref(), format, &lang),
+            all,
+            out,
+        } => print_report(
+            &settings,
+            &ReportArgs {
+                period: period.as_deref(),
+                format,
+                lang: &lang,
+                all,
+                out: out.as_deref(),
+            },
+        ),
         Command::CheckDialogs { dir } => {
             let catalog = load_catalog(&dir)?;
             println!(
@@ -182,54 +219,167 @@ async fn wait_for_signal() {
     }
 }
 
-fn print_report(
-    settings: &Settings,
-    period: Option<&str>,
+/// The `report` options other than the shared settings.
+struct ReportArgs<'a> {
+    period: Option<&'a str>,
     format: Format,
-    lang: &str,
-) -> anyhow::Result<()> {
-    let lang = Lang::from_code(lang).context("--lang must be vi or en")?;
-    let (store, runtime) = open(settings)?;
+    lang: &'a str,
+    all: bool,
+    out: Option<&'a Path>,
+}
+
+/// What `report` reads from the store for any format.
+struct ReportData {
+    /// The centre's name, or "all centres" for the roll-up.
+    name: String,
+    per_group: std::collections::BTreeMap<String, crate::domain::Totals>,
+    /// One line per centre (every centre of the file, zeros included) for `--all`.
+    centres: Option<Vec<report::CentreTotals>>,
+}
+
+fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+
+    let lang = Lang::from_code(args.lang).context("--lang must be vi or en")?;
+    if args.format.is_binary() && args.out.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "--format {:?} writes a binary file: add --out FILE (or redirect standard output)",
+            args.format
+        );
+    }
+    let catalog = load_catalog(&settings.dialogs)?;
+    let store = Store::open(&settings.db)
+        .with_context(|| format!("opening the database {}", settings.db.display()))?;
     let today = Now::in_zone(chrono::Utc::now(), settings.zone).today;
-    let period = match period {
+    let period = match args.period {
         Some(text) => crate::dialog::parse::period(text)
             .with_context(|| format!("cannot understand the period {text:?}; try 2020, 1-10/2020, 01/2020-10/2020 or 2020-01-01..2020-10-31"))?,
         None => Period::year_to_date(today),
     };
-    let centre = runtime.default_centre;
-    match format {
+    // `None` is the roll-up of every centre.
+    let centre = if args.all {
+        None
+    } else {
+        let found = store.read(|tx| tx.centre_by_name(&settings.centre))?;
+        match found {
+            Some(id) => Some(id),
+            None => {
+                let known = store.read(|tx| tx.centres())?;
+                let names: Vec<String> = known.into_iter().map(|(_, n)| format!("{n:?}")).collect();
+                bail!(
+                    "no centre called {:?} in {}; its centres: {} (or use --all)",
+                    settings.centre,
+                    settings.db.display(),
+                    if names.is_empty() {
+                        "none yet".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
+                );
+            }
+        }
+    };
+
+    let data = store.read(|tx| {
+        let per_group = tx.group_totals(centre, period)?;
+        Ok(match centre {
+            Some(id) => ReportData {
+                name: tx.centre_name(id)?.unwrap_or_default(),
+                per_group,
+                centres: None,
+            },
+            None => {
+                let by_centre = tx.group_totals_by_centre(period)?;
+                let lines = tx
+                    .centres()?
+                    .into_iter()
+                    .map(|(id, name)| report::CentreTotals {
+                        centre: id,
+                        name,
+                        totals: by_centre.get(&id).map_or_else(Default::default, |groups| {
+                            groups.values().fold(Default::default(), |sum, t| sum + *t)
+                        }),
+                    })
+                    .collect();
+                ReportData {
+                    name: report::labels::ALL_CENTRES.get(lang).to_owned(),
+                    per_group,
+                    centres: Some(lines),
+                }
+            }
+        })
+    })?;
+    let table = report::build(&catalog, &data.per_group, lang);
+
+    let bytes: Vec<u8> = match args.format {
         Format::Text => {
-            let (per_group, name) = store.read(|tx| {
-                Ok((
-                    tx.group_totals(Some(centre), period)?,
-                    tx.centre_name(centre)?,
-                ))
-            })?;
-            let table = report::build(&runtime.catalog, &per_group, lang);
-            let html = report::render_chat(
-                &runtime.catalog,
-                &table,
-                &name.unwrap_or_default(),
-                period,
-                lang,
-            );
-            println!("{}", console::plain_text(&html));
+            let html = report::render_chat(&catalog, &table, &data.name, period, lang);
+            let mut text = console::plain_text(&html);
+            for line in data.centres.iter().flatten() {
+                text.push_str(&format!(
+                    "\n{}: {}",
+                    line.name,
+                    catalog.render(
+                        "report.row_numbers",
+                        lang,
+                        &[
+                            ("classes", &format_count(line.totals.classes, lang)),
+                            ("attendance", &format_count(line.totals.attendance, lang)),
+                            ("female", &format_count(line.totals.female, lang)),
+                        ],
+                    )
+                ));
+            }
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Json => {
+            let mut json =
+                report::report_json(&table, &data.name, period, lang, data.centres.as_deref());
+            json.push('\n');
+            json.into_bytes()
         }
         Format::Csv => {
             let (sessions, classes) = store.read(|tx| {
-                let sessions = tx.sessions(Some(centre), period)?;
-                let mut classes = std::collections::BTreeMap::new();
-                for session in &sessions {
-                    if let Some(class) = tx.class(session.class)? {
-                        classes.insert(class.id, class);
-                    }
-                }
+                let sessions = tx.sessions(centre, period)?;
+                let classes = tx.classes_of(&sessions)?;
                 Ok((sessions, classes))
             })?;
-            let csv = report::sessions_csv(&runtime.catalog, &sessions, &classes, lang);
-            use std::io::Write;
-            std::io::stdout().write_all(&csv)?;
+            report::sessions_csv(&catalog, &sessions, &classes, lang)
         }
+        Format::Xlsx => {
+            let (sessions, classes) = store.read(|tx| {
+                let sessions = tx.sessions(centre, period)?;
+                let classes = tx.classes_of(&sessions)?;
+                Ok((sessions, classes))
+            })?;
+            report::xlsx(&report::XlsxReport {
+                catalog: &catalog,
+                table: &table,
+                centre_name: &data.name,
+                period,
+                lang,
+                sessions: &sessions,
+                classes: &classes,
+                centres: data.centres.as_deref(),
+            })?
+        }
+        Format::Png => {
+            let months = store.read(|tx| tx.month_totals(centre, period))?;
+            report::chart(&report::ChartReport {
+                catalog: &catalog,
+                table: &table,
+                months: &months,
+                centre_name: &data.name,
+                period,
+                lang,
+            })?
+        }
+    };
+    match args.out {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("writing the report to {}", path.display()))?,
+        None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(())
 }

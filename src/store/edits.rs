@@ -229,7 +229,7 @@ impl Tx<'_> {
                 all.push(kept);
             }
         }
-        all.sort_by(|a, b| (b.deleted_at, b.record.id).cmp(&(a.deleted_at, a.record.id)));
+        all.sort_by_key(|kept| std::cmp::Reverse((kept.deleted_at, kept.record.id)));
         Ok(all)
     }
 

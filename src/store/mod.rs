@@ -15,6 +15,7 @@ mod codec;
 mod counters;
 mod edits;
 mod inbox;
+mod lookup;
 mod meta;
 mod outbox;
 mod schema;
