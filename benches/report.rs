@@ -184,16 +184,20 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("rollup_all_centres_year", |b| {
         b.iter(|| {
-            let (per_group, by_centre) = store
-                .read(|tx| {
-                    Ok((
-                        tx.group_totals(None, period)?,
-                        tx.group_totals_by_centre(period)?,
-                    ))
-                })
+            // What `rollcall report --all` does: per-centre totals once, summed into the
+            // table, plus the centre names for the per-centre lines.
+            let (by_centre, names) = store
+                .read(|tx| Ok((tx.group_totals_by_centre(period)?, tx.centres()?)))
                 .expect("read");
+            let mut per_group: BTreeMap<String, rollcall::domain::Totals> = BTreeMap::new();
+            for groups in by_centre.values() {
+                for (g, t) in groups {
+                    let sum = per_group.entry(g.clone()).or_default();
+                    *sum = *sum + *t;
+                }
+            }
             let table = report::build(&catalog, &per_group, lang);
-            black_box((table, by_centre))
+            black_box((table, by_centre, names))
         })
     });
     group.bench_function("xlsx_one_centre_year", |b| {
@@ -218,6 +222,60 @@ fn benches(c: &mut Criterion) {
             })
             .expect("xlsx");
             black_box(bytes)
+        })
+    });
+    group.finish();
+
+    // The same chat report on a file with only 100 sessions: the counters make the cost
+    // depend on the period, not on the size of the file.
+    let small_dir = tempfile::tempdir().expect("temp dir");
+    let small = Store::open(&small_dir.path().join("small.redb")).expect("open");
+    let small_centre = small
+        .write(|tx| {
+            let centre = tx.ensure_centre("TTHTCĐ nhỏ")?;
+            let mut rng = Rng(7);
+            for i in 0..100u64 {
+                let name = format!("Lớp số {}", i % 20);
+                tx.save_session(&NewSession {
+                    centre,
+                    organiser: 1,
+                    group: catalog.groups[(i % 10) as usize].id.clone(),
+                    class: ClassChoice::New {
+                        key: name.to_lowercase(),
+                        name,
+                    },
+                    date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date")
+                        + Days::new(rng.below(365)),
+                    total: 30,
+                    female: 20,
+                    extra: BTreeMap::new(),
+                    created_at: Utc::now(),
+                })?;
+            }
+            Ok(centre)
+        })
+        .expect("small fill");
+    let mut group = c.benchmark_group("report_100_sessions");
+    group.sample_size(30);
+    group.measurement_time(Duration::from_secs(3));
+    group.bench_function("chat_one_centre_year", |b| {
+        b.iter(|| {
+            let (per_group, name) = small
+                .read(|tx| {
+                    Ok((
+                        tx.group_totals(Some(small_centre), period)?,
+                        tx.centre_name(small_centre)?,
+                    ))
+                })
+                .expect("read");
+            let table = report::build(&catalog, &per_group, lang);
+            black_box(report::render_chat(
+                &catalog,
+                &table,
+                &name.unwrap_or_default(),
+                period,
+                lang,
+            ))
         })
     });
     group.finish();

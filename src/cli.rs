@@ -281,15 +281,24 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
     };
 
     let data = store.read(|tx| {
-        let per_group = tx.group_totals(centre, period)?;
         Ok(match centre {
             Some(id) => ReportData {
                 name: tx.centre_name(id)?.unwrap_or_default(),
-                per_group,
+                per_group: tx.group_totals(Some(id), period)?,
                 centres: None,
             },
             None => {
+                // One pass per centre gives both the centre lines and, summed, the table
+                // (classes belong to one centre, so their counts add up).
                 let by_centre = tx.group_totals_by_centre(period)?;
+                let mut per_group: std::collections::BTreeMap<String, crate::domain::Totals> =
+                    std::collections::BTreeMap::new();
+                for groups in by_centre.values() {
+                    for (group, totals) in groups {
+                        let sum = per_group.entry(group.clone()).or_default();
+                        *sum = *sum + *totals;
+                    }
+                }
                 let lines = tx
                     .centres()?
                     .into_iter()
