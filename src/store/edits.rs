@@ -131,6 +131,8 @@ impl Tx<'_> {
                 after.class = self.class_in(*class, after.centre, &after.group)?.id;
             }
             Some(ClassChoice::New { name, key }) => {
+                // The store reads no clock: a class first named by an edit is stamped
+                // with the session's own creation time.
                 let at = before.created_at;
                 after.class = self
                     .ensure_class(after.centre, &after.group, name, key, at)?
