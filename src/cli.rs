@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::console;
 use crate::dialog::{load_dir, Catalog};
 use crate::domain::{Lang, Now, Period};
+use crate::format::format_count;
 use crate::report;
 use crate::roles::Role;
 use crate::runtime::Runtime;
@@ -43,7 +44,11 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         user: i64,
     },
-    /// Print the period report from the database (the bot may be stopped).
+    /// Print or write the period report from the database (the bot may be stopped).
+    ///
+    /// One centre (--centre NAME) or every centre (--all, or no --centre): the same
+    /// table summed, plus one line per centre. Binary formats (xlsx, png) go to
+    /// --out, or to standard output when it is not a terminal.
     Report {
         #[command(flatten)]
         settings: Settings,
@@ -55,6 +60,12 @@ pub enum Command {
         /// Language of the report.
         #[arg(long, default_value = "vi")]
         lang: String,
+        /// Roll up every centre of the database (also what happens without --centre).
+        #[arg(long)]
+        all: bool,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// The centre (default: the roll-up of every centre).
         #[arg(long)]
         centre: Option<String>,
@@ -125,8 +136,23 @@ pub enum GrantRole {
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Table III.2 as plain text.
     Text,
+    /// Every session of the period (UTF-8 with a byte-order mark, for Excel).
     Csv,
+    /// A workbook: the table as on paper, the sessions, and the centres with --all.
+    Xlsx,
+    /// A stable machine-readable shape: period, centre, rows, total (and centres).
+    Json,
+    /// A chart of attendance by activity group and by month.
+    Png,
+}
+
+impl Format {
+    /// Whether the output is bytes that a terminal would show as garbage.
+    fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Png)
+    }
 }
 
 /// Loads the dialogs or fails with every problem listed.
@@ -187,13 +213,19 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
             period,
             format,
             lang,
+            all,
+            out,
             centre,
         } => print_report(
             &settings,
-            period.as_deref(),
-            format,
-            &lang,
-            centre.as_deref(),
+            &ReportArgs {
+                period: period.as_deref(),
+                format,
+                lang: &lang,
+                all,
+                centre: centre.as_deref(),
+                out: out.as_deref(),
+            },
         ),
         Command::Grant {
             db,
@@ -278,53 +310,159 @@ async fn wait_for_signal() {
     }
 }
 
-fn print_report(
-    settings: &Settings,
-    period: Option<&str>,
+/// The `report` options other than the shared settings.
+struct ReportArgs<'a> {
+    period: Option<&'a str>,
     format: Format,
-    lang: &str,
-    centre: Option<&str>,
-) -> anyhow::Result<()> {
-    let lang = Lang::from_code(lang).context("--lang must be vi or en")?;
-    let (store, runtime) = open(settings)?;
+    lang: &'a str,
+    all: bool,
+    centre: Option<&'a str>,
+    out: Option<&'a Path>,
+}
+
+/// What `report` reads from the store for any format.
+struct ReportData {
+    /// The centre's name, or "all centres" for the roll-up.
+    name: String,
+    per_group: std::collections::BTreeMap<String, crate::domain::Totals>,
+    /// One line per centre (every centre of the file, zeros included) for `--all`.
+    centres: Option<Vec<report::CentreTotals>>,
+}
+
+fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+
+    let lang = Lang::from_code(args.lang).context("--lang must be vi or en")?;
+    if args.format.is_binary() && args.out.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "--format {:?} writes a binary file: add --out FILE (or redirect standard output)",
+            args.format
+        );
+    }
+    let catalog = load_catalog(&settings.dialogs)?;
+    let store = Store::open(&settings.db)
+        .with_context(|| format!("opening the database {}", settings.db.display()))?;
     let today = Now::in_zone(chrono::Utc::now(), settings.zone).today;
-    let period = match period {
+    let period = match args.period {
         Some(text) => crate::dialog::parse::period(text)
             .with_context(|| format!("cannot understand the period {text:?}; try 2020, 1-10/2020, 01/2020-10/2020 or 2020-01-01..2020-10-31"))?,
         None => Period::year_to_date(today),
     };
-    let centre = match centre {
-        Some(name) => Some(find_centre(&store, name)?),
-        None => None,
+    // `None` is the roll-up of every centre: with --all, or when no centre is named.
+    let centre = match (args.all, args.centre) {
+        (false, Some(name)) => Some(find_centre(&store, name)?),
+        _ => None,
     };
-    match format {
+
+    let data = store.read(|tx| {
+        Ok(match centre {
+            Some(id) => ReportData {
+                name: tx.centre_name(id)?.unwrap_or_default(),
+                per_group: tx.group_totals(Some(id), period)?,
+                centres: None,
+            },
+            None => {
+                // One pass per centre gives both the centre lines and, summed, the table
+                // (classes belong to one centre, so their counts add up).
+                let by_centre = tx.group_totals_by_centre(period)?;
+                let mut per_group: std::collections::BTreeMap<String, crate::domain::Totals> =
+                    std::collections::BTreeMap::new();
+                for groups in by_centre.values() {
+                    for (group, totals) in groups {
+                        let sum = per_group.entry(group.clone()).or_default();
+                        *sum = *sum + *totals;
+                    }
+                }
+                let lines = tx
+                    .centres()?
+                    .into_iter()
+                    .map(|(id, name)| report::CentreTotals {
+                        centre: id,
+                        name,
+                        totals: by_centre.get(&id).map_or_else(Default::default, |groups| {
+                            groups.values().fold(Default::default(), |sum, t| sum + *t)
+                        }),
+                    })
+                    .collect();
+                ReportData {
+                    name: report::labels::ALL_CENTRES.get(lang).to_owned(),
+                    per_group,
+                    centres: Some(lines),
+                }
+            }
+        })
+    })?;
+    let table = report::build(&catalog, &data.per_group, lang);
+
+    let bytes: Vec<u8> = match args.format {
         Format::Text => {
-            let (per_group, name) = store.read(|tx| {
-                let name = match centre {
-                    Some(centre) => tx.centre_name(centre)?.unwrap_or_default(),
-                    None => runtime.catalog.text("access.all_centres", lang).to_owned(),
-                };
-                Ok((tx.group_totals(centre, period)?, name))
-            })?;
-            let table = report::build(&runtime.catalog, &per_group, lang);
-            let html = report::render_chat(&runtime.catalog, &table, &name, period, lang);
-            println!("{}", console::plain_text(&html));
+            let html = report::render_chat(&catalog, &table, &data.name, period, lang);
+            let mut text = console::plain_text(&html);
+            for line in data.centres.iter().flatten() {
+                text.push_str(&format!(
+                    "\n{}: {}",
+                    line.name,
+                    catalog.render(
+                        "report.row_numbers",
+                        lang,
+                        &[
+                            ("classes", &format_count(line.totals.classes, lang)),
+                            ("attendance", &format_count(line.totals.attendance, lang)),
+                            ("female", &format_count(line.totals.female, lang)),
+                        ],
+                    )
+                ));
+            }
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Json => {
+            let mut json =
+                report::report_json(&table, &data.name, period, lang, data.centres.as_deref());
+            json.push('\n');
+            json.into_bytes()
         }
         Format::Csv => {
             let (sessions, classes) = store.read(|tx| {
                 let sessions = tx.sessions(centre, period)?;
-                let mut classes = std::collections::BTreeMap::new();
-                for session in &sessions {
-                    if let Some(class) = tx.class(session.class)? {
-                        classes.insert(class.id, class);
-                    }
-                }
+                let classes = tx.classes_of(&sessions)?;
                 Ok((sessions, classes))
             })?;
-            let csv = report::sessions_csv(&runtime.catalog, &sessions, &classes, lang);
-            use std::io::Write;
-            std::io::stdout().write_all(&csv)?;
+            report::sessions_csv(&catalog, &sessions, &classes, lang)
         }
+        Format::Xlsx => {
+            let (sessions, classes) = store.read(|tx| {
+                let sessions = tx.sessions(centre, period)?;
+                let classes = tx.classes_of(&sessions)?;
+                Ok((sessions, classes))
+            })?;
+            report::xlsx(&report::XlsxReport {
+                catalog: &catalog,
+                table: &table,
+                centre_name: &data.name,
+                period,
+                lang,
+                sessions: &sessions,
+                classes: &classes,
+                centres: data.centres.as_deref(),
+            })?
+        }
+        Format::Png => {
+            let months = store.read(|tx| tx.month_totals(centre, period))?;
+            report::chart(&report::ChartReport {
+                catalog: &catalog,
+                table: &table,
+                months: &months,
+                centre_name: &data.name,
+                period,
+                lang,
+            })?
+        }
+    };
+    match args.out {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("writing the report to {}", path.display()))?,
+        None => std::io::stdout().write_all(&bytes)?,
     }
     Ok(())
 }

@@ -1,17 +1,39 @@
-//! Aggregation and rendering of the period report (table III.2): chat text and CSV.
+//! Aggregation and rendering of the period report (table III.2): chat text, CSV, XLSX,
+//! JSON and a PNG chart.
 //!
 //! - `table.rs`: the rows of table III.2 from per-group totals.
 //! - `chat.rs`: the report and the running totals as Telegram HTML for a phone.
 //! - `csv.rs`: every session as a spreadsheet file.
+//! - `xlsx.rs`: the table laid out like the paper report, the sessions, the roll-up.
+//! - `chart.rs`: attendance by group and by month as a PNG, with an embedded font.
+//! - `json.rs`: a stable machine-readable shape.
+//! - `labels.rs`: the official column names (vi/en) the files use.
 
+mod chart;
 mod chat;
 mod csv;
+mod json;
+pub mod labels;
 mod table;
 #[cfg(test)]
 mod test_catalog;
+mod xlsx;
 
+pub use chart::{chart, ChartReport};
 pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
+pub use json::report_json;
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
+pub use xlsx::{xlsx, CentreTotals, XlsxReport};
 mod rollup;
+
+/// A report file that could not be made. Both come from libraries writing into memory,
+/// so they point at a bug (or an unreadable embedded font), not at the user's data.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot build the spreadsheet: {0}")]
+    Xlsx(String),
+    #[error("cannot draw the chart: {0}")]
+    Chart(String),
+}

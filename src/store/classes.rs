@@ -169,6 +169,37 @@ impl Tx<'_> {
         Ok(updated)
     }
 
+    /// Sets the last session date of class `id` to its latest live session (from
+    /// `CLASS_DAYS`), moving it back as well as forward, and keeps the recency index in
+    /// step. Edits and deletions call it for every class they touched, since removing a
+    /// class's latest session makes an older one (or none) the latest.
+    pub(super) fn refresh_class(&mut self, id: ClassId) -> Result<(), StoreError> {
+        let Some(class) = self.class(id)? else {
+            return Err(StoreError::Db(format!(
+                "invalid reference: class {id} does not exist"
+            )));
+        };
+        let last = self.class_last_day(id)?;
+        if class.last_session == last {
+            return Ok(());
+        }
+        let mut updated = class.clone();
+        updated.last_session = last;
+        self.put_class(&updated)?;
+        let mut recency = self.txn.open_table(CLASS_RECENCY)?;
+        recency.remove((
+            class.centre,
+            class.group.as_str(),
+            recency_day(class.last_session),
+            id,
+        ))?;
+        recency.insert(
+            (class.centre, class.group.as_str(), recency_day(last), id),
+            (),
+        )?;
+        Ok(())
+    }
+
     fn put_class(&mut self, record: &ClassRecord) -> Result<(), StoreError> {
         let bytes = encode(record)?;
         self.txn

@@ -4,8 +4,9 @@
 //! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
 //!
 //! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
-//! `centres.rs`, `classes.rs`, `sessions.rs`, `outbox.rs`, `members.rs` (people, supervisors,
-//! group links), `invites.rs` and `audit.rs`. Table definitions live in
+//! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
+//! `counters.rs` (the report's counters), `outbox.rs`, `members.rs` (people, supervisors,
+//! group links), `invites.rs`, `audit.rs` and `reminders.rs`. Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
 mod audit;
@@ -13,8 +14,11 @@ mod centres;
 mod chats;
 mod classes;
 mod codec;
+mod counters;
+mod edits;
 mod inbox;
 pub mod invites;
+mod lookup;
 mod maintenance;
 mod members;
 mod meta;
@@ -25,6 +29,7 @@ mod schema;
 mod sessions;
 mod tables;
 
+pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use maintenance::{Counts, QueuedRow};
 
 use redb::{Database, WriteTransaction};
@@ -33,7 +38,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 //! `SCHEMA_VERSION` directly.
 
 use super::tables::{self, meta_keys};
-use super::{meta, StoreError, SCHEMA_VERSION};
+use super::{meta, StoreError, Tx, SCHEMA_VERSION};
 use redb::WriteTransaction;
 
 /// One step from version `from` to version `from + 1`, run inside the opening transaction.
@@ -20,17 +20,31 @@ pub(crate) struct Migration {
 
 /// Every migration, in order; `migrations()[i].from == i`.
 pub(crate) fn migrations() -> &'static [Migration] {
-    &[Migration {
-        from: 0,
-        what: "record the schema version and create missing tables",
-        run: v0_to_v1,
-    }]
+    &[
+        Migration {
+            from: 0,
+            what: "record the schema version and create missing tables",
+            run: v0_to_v1,
+        },
+        Migration {
+            from: 1,
+            what: "build the report counters from the sessions",
+            run: v1_to_v2,
+        },
+    ]
 }
 
 /// Version 0 had the same tables but no version: creating what is missing is enough.
 fn v0_to_v1(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
     Ok(())
+}
+
+/// Version 2 adds the report counters (`counters.rs`) and the table of deleted sessions;
+/// version 1 files have every session but no counters, so they are counted once here.
+fn v1_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Tx { txn }.rebuild_counters()
 }
 
 /// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.

@@ -1,7 +1,10 @@
 //! Sessions: saving a confirmed session with its class, listing a period, and the
-//! per-group totals behind the report and the running totals.
+//! per-group totals behind the report and the running totals (read from the counters of
+//! `counters.rs`, which `save_session` keeps in step). Edits, deletions and restores are
+//! in `edits.rs`.
 
 use super::codec::{day_number, decode, encode};
+use super::counters::Change;
 use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE};
 use super::{meta, StoreError, Tx};
 use crate::domain::{
@@ -9,7 +12,7 @@ use crate::domain::{
     Totals,
 };
 use redb::ReadableTable;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 impl Tx<'_> {
     /// Saves a confirmed session (creating its class when it is new, or reusing the class
@@ -25,7 +28,7 @@ impl Tx<'_> {
             )));
         }
         let class: ClassRecord = match &session.class {
-            ClassChoice::Existing(id) => self.class_for_session(*id, session)?,
+            ClassChoice::Existing(id) => self.class_in(*id, session.centre, &session.group)?,
             ClassChoice::New { name, key } => self.ensure_class(
                 session.centre,
                 &session.group,
@@ -49,62 +52,81 @@ impl Tx<'_> {
             extra: session.extra.clone(),
             created_at: session.created_at,
         };
-        let bytes = encode(&record)?;
-        self.txn
-            .open_table(SESSIONS)?
-            .insert(id, bytes.as_slice())?;
-        self.txn
-            .open_table(SESSIONS_BY_DATE)?
-            .insert((record.centre, day_number(record.date), id), ())?;
+        self.put_live_session(&record)?;
         Ok(record)
     }
 
-    /// The existing class `id` for `session`, refused unless it belongs to the session's
-    /// centre and group (a button's class id is untrusted and may be stale).
-    fn class_for_session(
+    /// Writes `record` as a live session: the record, its date index entry and its share
+    /// of the counters. The caller has made sure no live session with this id exists.
+    pub(super) fn put_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
+        let bytes = encode(record)?;
+        self.txn
+            .open_table(SESSIONS)?
+            .insert(record.id, bytes.as_slice())?;
+        self.txn
+            .open_table(SESSIONS_BY_DATE)?
+            .insert((record.centre, day_number(record.date), record.id), ())?;
+        self.count_session(record, Change::Add)
+    }
+
+    /// Removes the live session `record` (as stored): the record, its date index entry and
+    /// its share of the counters.
+    pub(super) fn take_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
+        self.txn.open_table(SESSIONS)?.remove(record.id)?;
+        self.txn.open_table(SESSIONS_BY_DATE)?.remove((
+            record.centre,
+            day_number(record.date),
+            record.id,
+        ))?;
+        self.count_session(record, Change::Remove)
+    }
+
+    /// The existing class `id`, refused unless it belongs to `centre` and `group` (a
+    /// button's class id is untrusted and may be stale).
+    pub(super) fn class_in(
         &self,
         id: ClassId,
-        session: &NewSession,
+        centre: CentreId,
+        group: &str,
     ) -> Result<ClassRecord, StoreError> {
         let class = self.class(id)?.ok_or_else(|| {
             StoreError::Db(format!("invalid reference: class {id} does not exist"))
         })?;
-        if class.centre != session.centre || class.group != session.group {
+        if class.centre != centre || class.group != group {
             return Err(StoreError::Db(format!(
-                "invalid reference: class {id} belongs to centre {} group {:?}, not centre {} group {:?}",
-                class.centre, class.group, session.centre, session.group
+                "invalid reference: class {id} belongs to centre {} group {:?}, not centre {centre} group {group:?}",
+                class.centre, class.group
             )));
         }
         Ok(class)
     }
 
     /// Totals per activity group (by group id) of one centre, or of all centres when
-    /// `centre` is `None`, over `period`. Groups without sessions are absent.
+    /// `centre` is `None`, over `period`. Groups without sessions are absent; deleted
+    /// sessions are not counted.
+    ///
+    /// Read from the counters (`counters.rs`), so one centre's year costs about the same
+    /// with a hundred sessions in the file as with a million.
     pub fn group_totals(
         &self,
         centre: Option<CentreId>,
         period: Period,
     ) -> Result<BTreeMap<String, Totals>, StoreError> {
-        let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
-        // A class counts once per group however often it met ("Số lớp" is distinct classes).
-        let mut classes: BTreeMap<String, BTreeSet<ClassId>> = BTreeMap::new();
-        for id in self.session_ids(centre, period)? {
-            let session = self.session(id)?;
-            let entry = totals.entry(session.group.clone()).or_default();
-            entry.sessions += 1;
-            entry.attendance += u64::from(session.total);
-            entry.female += u64::from(session.female);
-            classes
-                .entry(session.group)
-                .or_default()
-                .insert(session.class);
-        }
-        for (group, ids) in classes {
-            if let Some(entry) = totals.get_mut(&group) {
-                entry.classes = ids.len() as u64;
+        match centre {
+            Some(c) => self.centre_group_totals(c, period),
+            None => {
+                // Classes belong to one centre, so the distinct classes of all centres are
+                // the sum of each centre's.
+                let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+                for per_group in self.group_totals_by_centre(period)?.into_values() {
+                    for (group, t) in per_group {
+                        let sum = totals.entry(group).or_default();
+                        *sum = *sum + t;
+                    }
+                }
+                Ok(totals)
             }
         }
-        Ok(totals)
     }
 
     /// All sessions of one centre (or all) in `period`, by date then id.
@@ -131,7 +153,7 @@ impl Tx<'_> {
     }
 
     /// A session the index names; its absence means the index and the table disagree.
-    fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
+    pub(super) fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
         self.session_record(id)?.ok_or_else(|| {
             StoreError::Db(format!(
                 "session index names session {id}, which does not exist"

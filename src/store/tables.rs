@@ -75,6 +75,27 @@ pub(crate) const REMINDERS: TableDefinition<(i64, u64), &[u8]> = TableDefinition
 
 /// Organisers who turned their private nudges off: user id to nothing.
 pub(crate) const MUTED: TableDefinition<i64, ()> = TableDefinition::new("muted");
+/// Counters of live sessions per (centre, group, day number): (sessions, attendance, female).
+/// Kept in step by every change of a session, in the same transaction, so that the
+/// report's sums read a few hundred counters instead of every session. A key whose
+/// session count drops to zero is removed.
+pub(crate) const GROUP_DAY_COUNTERS: TableDefinition<(u64, &str, i32), (u64, u64, u64)> =
+    TableDefinition::new("group_day_counters");
+
+/// Live sessions per (centre, group, month number, class): which classes met in a month
+/// (see `counters.rs` for why months). A key whose count drops to zero is removed.
+pub(crate) const CLASS_MONTHS: TableDefinition<(u64, &str, i32, u64), u64> =
+    TableDefinition::new("class_months");
+
+/// Live sessions per (class, day number): the days a class met, for the edges of a period
+/// cut inside a month and for a class's latest session after an edit or a deletion.
+pub(crate) const CLASS_DAYS: TableDefinition<(u64, i32), u64> = TableDefinition::new("class_days");
+
+/// Soft-deleted sessions: session id to a JSON `DeletedSession` (the record and when it
+/// was deleted). They are in no other table, so reports, listings and counters never see
+/// them; they are purged 30 days after deletion.
+pub(crate) const DELETED_SESSIONS: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("deleted_sessions");
 
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
@@ -122,5 +143,9 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(AUDIT_BY_CENTRE)?;
     txn.open_table(REMINDERS)?;
     txn.open_table(MUTED)?;
+    txn.open_table(GROUP_DAY_COUNTERS)?;
+    txn.open_table(CLASS_MONTHS)?;
+    txn.open_table(CLASS_DAYS)?;
+    txn.open_table(DELETED_SESSIONS)?;
     Ok(())
 }

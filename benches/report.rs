@@ -1,0 +1,285 @@
+//! Benchmarks of the period report on a big database: 1,000,000 sessions of 100 centres
+//! over 5 years (2020–2024). Measures the chat report of one centre for one year
+//! (`group_totals` + `build` + `render_chat`), the same for a year-to-date period that
+//! ends inside a month, the roll-up of all centres, and the XLSX of one centre's year.
+//!
+//! The filled file is cached under `target/bench-data/` (it takes a while to fill), so
+//! reruns only measure. Run with `cargo bench --bench report`.
+
+use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use rollcall::dialog::{load_dir, Catalog};
+use rollcall::domain::{ClassChoice, Lang, NewSession, Period};
+use rollcall::report;
+use rollcall::store::{Store, SCHEMA_VERSION};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const SESSIONS: u64 = 1_000_000;
+const CENTRES: u64 = 100;
+const YEARS: i32 = 5;
+const FIRST_YEAR: i32 = 2020;
+/// Classes per (centre, group, year): with 200 sessions each, a class meets ~10 times.
+const CLASSES_PER_GROUP_YEAR: u64 = 20;
+/// Sessions per write transaction while filling: big, so the fill is not fsync-bound.
+const BATCH: u64 = 50_000;
+/// Bump when the fill changes, so a stale cached file is not reused.
+const FILL_VERSION: u32 = 1;
+
+/// splitmix64: a small deterministic generator, so every run fills the same file.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn catalog() -> Catalog {
+    load_dir(&manifest_dir().join("dialogs")).expect("the shipped dialogs load")
+}
+
+fn centre_name(i: u64) -> String {
+    format!("TTHTCĐ số {i:03}")
+}
+
+/// The cached database, filled on first use.
+fn database(catalog: &Catalog) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| manifest_dir().join("target"), PathBuf::from);
+    let dir = target.join("bench-data");
+    std::fs::create_dir_all(&dir).expect("creating target/bench-data");
+    let path = dir.join(format!("report-1m-s{SCHEMA_VERSION}-f{FILL_VERSION}.redb"));
+    if path.exists() {
+        return path;
+    }
+    let partial = dir.join("report-1m.partial.redb");
+    let _ = std::fs::remove_file(&partial);
+    let started = Instant::now();
+    fill(&partial, catalog);
+    std::fs::rename(&partial, &path).expect("renaming the filled database");
+    eprintln!(
+        "filled {} with {SESSIONS} sessions in {:.1?}",
+        path.display(),
+        started.elapsed()
+    );
+    path
+}
+
+fn fill(path: &Path, catalog: &Catalog) {
+    let store = Store::open(path).expect("open");
+    let groups: Vec<String> = catalog.groups.iter().map(|g| g.id.clone()).collect();
+    let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).expect("date");
+    let last = NaiveDate::from_ymd_opt(FIRST_YEAR + YEARS - 1, 12, 31).expect("date");
+    let days = u64::try_from((last - first).num_days() + 1).expect("positive");
+    let created_at = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("instant");
+    let centres: Vec<u64> = store
+        .write(|tx| {
+            (1..=CENTRES)
+                .map(|i| tx.ensure_centre(&centre_name(i)))
+                .collect()
+        })
+        .expect("centres");
+    let mut rng = Rng(0x5EED_2020);
+    let mut saved = 0;
+    while saved < SESSIONS {
+        let batch = BATCH.min(SESSIONS - saved);
+        store
+            .write(|tx| {
+                for _ in 0..batch {
+                    let centre = centres[rng.below(CENTRES) as usize];
+                    let group = &groups[rng.below(groups.len() as u64) as usize];
+                    let date = first + Days::new(rng.below(days));
+                    let class = rng.below(CLASSES_PER_GROUP_YEAR);
+                    let total = 5 + rng.below(76) as u32;
+                    let female = rng.below(u64::from(total) + 1) as u32;
+                    let name = format!("Lớp {} số {class}", date.year());
+                    tx.save_session(&NewSession {
+                        centre,
+                        organiser: 1_000 + rng.below(500) as i64,
+                        group: group.clone(),
+                        class: ClassChoice::New {
+                            key: name.to_lowercase(),
+                            name,
+                        },
+                        date,
+                        total,
+                        female,
+                        extra: BTreeMap::new(),
+                        created_at,
+                    })?;
+                }
+                Ok(())
+            })
+            .expect("filling");
+        saved += batch;
+    }
+}
+
+fn year(y: i32) -> Period {
+    Period::new(
+        NaiveDate::from_ymd_opt(y, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(y, 12, 31).expect("date"),
+    )
+    .expect("period")
+}
+
+fn benches(c: &mut Criterion) {
+    let catalog = catalog();
+    let path = database(&catalog);
+    let store = Store::open(&path).expect("open the filled database");
+    let centre = store
+        .read(|tx| tx.centre_by_name(&centre_name(42)))
+        .expect("read")
+        .expect("centre 42 exists");
+    let lang = Lang::Vi;
+    let period = year(2023);
+    let year_to_date = Period::new(
+        NaiveDate::from_ymd_opt(2024, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2024, 6, 15).expect("date"),
+    )
+    .expect("period");
+
+    let chat = |period: Period| {
+        let (per_group, name) = store
+            .read(|tx| {
+                Ok((
+                    tx.group_totals(Some(centre), period)?,
+                    tx.centre_name(centre)?,
+                ))
+            })
+            .expect("read");
+        let table = report::build(&catalog, &per_group, lang);
+        report::render_chat(&catalog, &table, &name.unwrap_or_default(), period, lang)
+    };
+    // The numbers are the same as a recount would give (checked by the tests); here only
+    // check that the benchmark measures a real, non-empty report.
+    assert!(chat(period).contains("Số người tham gia"));
+
+    let mut group = c.benchmark_group("report");
+    group.sample_size(30);
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("chat_one_centre_year", |b| {
+        b.iter(|| black_box(chat(period)))
+    });
+    group.bench_function("chat_one_centre_year_to_date", |b| {
+        b.iter(|| black_box(chat(year_to_date)))
+    });
+    group.bench_function("rollup_all_centres_year", |b| {
+        b.iter(|| {
+            // What `rollcall report --all` does: per-centre totals once, summed into the
+            // table, plus the centre names for the per-centre lines.
+            let (by_centre, names) = store
+                .read(|tx| Ok((tx.group_totals_by_centre(period)?, tx.centres()?)))
+                .expect("read");
+            let mut per_group: BTreeMap<String, rollcall::domain::Totals> = BTreeMap::new();
+            for groups in by_centre.values() {
+                for (g, t) in groups {
+                    let sum = per_group.entry(g.clone()).or_default();
+                    *sum = *sum + *t;
+                }
+            }
+            let table = report::build(&catalog, &per_group, lang);
+            black_box((table, by_centre, names))
+        })
+    });
+    group.bench_function("xlsx_one_centre_year", |b| {
+        b.iter(|| {
+            let (per_group, sessions, classes) = store
+                .read(|tx| {
+                    let sessions = tx.sessions(Some(centre), period)?;
+                    let classes = tx.classes_of(&sessions)?;
+                    Ok((tx.group_totals(Some(centre), period)?, sessions, classes))
+                })
+                .expect("read");
+            let table = report::build(&catalog, &per_group, lang);
+            let bytes = report::xlsx(&report::XlsxReport {
+                catalog: &catalog,
+                table: &table,
+                centre_name: "TTHTCĐ số 042",
+                period,
+                lang,
+                sessions: &sessions,
+                classes: &classes,
+                centres: None,
+            })
+            .expect("xlsx");
+            black_box(bytes)
+        })
+    });
+    group.finish();
+
+    // The same chat report on a file with only 100 sessions: the counters make the cost
+    // depend on the period, not on the size of the file.
+    let small_dir = tempfile::tempdir().expect("temp dir");
+    let small = Store::open(&small_dir.path().join("small.redb")).expect("open");
+    let small_centre = small
+        .write(|tx| {
+            let centre = tx.ensure_centre("TTHTCĐ nhỏ")?;
+            let mut rng = Rng(7);
+            for i in 0..100u64 {
+                let name = format!("Lớp số {}", i % 20);
+                tx.save_session(&NewSession {
+                    centre,
+                    organiser: 1,
+                    group: catalog.groups[(i % 10) as usize].id.clone(),
+                    class: ClassChoice::New {
+                        key: name.to_lowercase(),
+                        name,
+                    },
+                    date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date")
+                        + Days::new(rng.below(365)),
+                    total: 30,
+                    female: 20,
+                    extra: BTreeMap::new(),
+                    created_at: Utc::now(),
+                })?;
+            }
+            Ok(centre)
+        })
+        .expect("small fill");
+    let mut group = c.benchmark_group("report_100_sessions");
+    group.sample_size(30);
+    group.measurement_time(Duration::from_secs(3));
+    group.bench_function("chat_one_centre_year", |b| {
+        b.iter(|| {
+            let (per_group, name) = small
+                .read(|tx| {
+                    Ok((
+                        tx.group_totals(Some(small_centre), period)?,
+                        tx.centre_name(small_centre)?,
+                    ))
+                })
+                .expect("read");
+            let table = report::build(&catalog, &per_group, lang);
+            black_box(report::render_chat(
+                &catalog,
+                &table,
+                &name.unwrap_or_default(),
+                period,
+                lang,
+            ))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(report_benches, benches);
+criterion_main!(report_benches);

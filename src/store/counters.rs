@@ -1,0 +1,902 @@
+//! Counters that keep the report's cost flat however many sessions a database holds.
+//!
+//! Three tables are kept in step with the live sessions, in the transaction that changes
+//! a session (`save_session`, `update_session`, `delete_session`, `restore_session`):
+//!
+//! - `GROUP_DAY_COUNTERS` (centre, group, day) → (sessions, attendance, female). The sums
+//!   of a period are one contiguous range per (centre, group): at most one entry per day.
+//! - `CLASS_MONTHS` (centre, group, month, class) → sessions, and
+//! - `CLASS_DAYS` (class, day) → sessions: together they give "Số lớp", the number of
+//!   distinct classes that met in the period.
+//!
+//! Why months plus days for the distinct classes: a plain (centre, group, day, class)
+//! index would cost one entry per class and *day* it met, which grows with the sessions
+//! of the period; per-class day sets alone would cost one seek per class the group *ever*
+//! had, which grows with the history. Reports are almost always whole months (a month,
+//! a quarter, 1-10/2020, a year), so the months inside the period are one sequential read
+//! of (class, month) pairs, bounded by the classes active in those months and never by
+//! how often they met; only a month cut by the period (year-to-date ends today) needs a
+//! per-class look at `CLASS_DAYS`, which also yields a class's latest session after an
+//! edit or a deletion (its last key).
+
+use super::codec::day_number;
+use super::tables::{CLASS_DAYS, CLASS_MONTHS, GROUP_DAY_COUNTERS, SESSIONS};
+use super::{StoreError, Tx};
+use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals};
+use chrono::{Datelike, Days, NaiveDate};
+use redb::{ReadableTable, Table};
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Bound;
+
+/// Whether a session's contribution is added to the counters or taken out of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Change {
+    Add,
+    Remove,
+}
+
+/// The month number of a date (months since January of year 0), ordering like dates.
+pub(crate) fn month_number(date: NaiveDate) -> i32 {
+    // `month0` is at most 11, so the cast cannot truncate.
+    date.year() * 12 + date.month0() as i32
+}
+
+/// The first and last day of month number `month`; `None` outside chrono's range.
+fn month_bounds(month: i32) -> Option<(NaiveDate, NaiveDate)> {
+    let year = month.div_euclid(12);
+    // `rem_euclid(12)` is in 0..12, so the cast cannot truncate or wrap.
+    let month0 = month.rem_euclid(12) as u32;
+    let first = NaiveDate::from_ymd_opt(year, month0 + 1, 1)?;
+    let last = first.checked_add_months(chrono::Months::new(1))? - Days::new(1);
+    Some((first, last))
+}
+
+/// The date of a day number, the inverse of `day_number`.
+pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day)
+}
+
+/// A count moved by one session, or an error when removing what was never added (the
+/// counters and the sessions disagree, which the caller must not commit).
+fn step(old: u64, by: u64, change: Change, what: &str) -> Result<u64, StoreError> {
+    match change {
+        Change::Add => old
+            .checked_add(by)
+            .ok_or_else(|| StoreError::Db(format!("counter {what} overflowed"))),
+        Change::Remove => old.checked_sub(by).ok_or_else(|| {
+            StoreError::Db(format!(
+                "counter {what} is out of step with the sessions ({old} < {by})"
+            ))
+        }),
+    }
+}
+
+/// Adds one to (or removes one from) a per-key session count, deleting keys that reach 0.
+fn bump_count<K: redb::Key + 'static>(
+    table: &mut Table<K, u64>,
+    key: &K::SelfType<'_>,
+    change: Change,
+    what: &str,
+) -> Result<(), StoreError> {
+    let old = table.get(key)?.map_or(0, |v| v.value());
+    let new = step(old, 1, change, what)?;
+    if new == 0 {
+        table.remove(key)?;
+    } else {
+        table.insert(key, new)?;
+    }
+    Ok(())
+}
+
+impl Tx<'_> {
+    /// Adds `session` to the counters, or takes it out of them. Every write path of a
+    /// session calls this in the transaction that writes the session, so the counters
+    /// always describe exactly the live (not deleted) sessions.
+    pub(super) fn count_session(
+        &mut self,
+        session: &SessionRecord,
+        change: Change,
+    ) -> Result<(), StoreError> {
+        let day = day_number(session.date);
+        let group = session.group.as_str();
+        {
+            let mut counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+            let key = (session.centre, group, day);
+            let old = counters.get(key)?.map_or((0, 0, 0), |v| v.value());
+            let new = (
+                step(old.0, 1, change, "sessions")?,
+                step(old.1, u64::from(session.total), change, "attendance")?,
+                step(old.2, u64::from(session.female), change, "female")?,
+            );
+            if new.0 == 0 {
+                // No session left that day: sums must be zero too, or they were wrong.
+                if new != (0, 0, 0) {
+                    return Err(StoreError::Db(format!(
+                        "counters of centre {} group {group:?} day {day} are out of step",
+                        session.centre
+                    )));
+                }
+                counters.remove(key)?;
+            } else {
+                counters.insert(key, new)?;
+            }
+        }
+        let mut months = self.txn.open_table(CLASS_MONTHS)?;
+        bump_count(
+            &mut months,
+            &(
+                session.centre,
+                group,
+                month_number(session.date),
+                session.class,
+            ),
+            change,
+            "class month",
+        )?;
+        let mut days = self.txn.open_table(CLASS_DAYS)?;
+        bump_count(&mut days, &(session.class, day), change, "class day")?;
+        Ok(())
+    }
+
+    /// The day of the latest live session of `class`, from `CLASS_DAYS`.
+    pub(super) fn class_last_day(&self, class: ClassId) -> Result<Option<NaiveDate>, StoreError> {
+        let days = self.txn.open_table(CLASS_DAYS)?;
+        let last = days
+            .range((class, i32::MIN)..=(class, i32::MAX))?
+            .next_back()
+            .transpose()?
+            .map(|(key, _)| key.value().1);
+        Ok(last.and_then(date_of_day))
+    }
+
+    /// Throws the counters away and counts every live session again (the v1 → v2
+    /// migration, and a repair tool should the counters ever be doubted).
+    ///
+    /// The counts are gathered in memory first, so a large file costs one pass over the
+    /// sessions and one ordered insert per counter rather than one read-modify-write per
+    /// session.
+    pub fn rebuild_counters(&mut self) -> Result<(), StoreError> {
+        let mut counters: BTreeMap<(u64, String, i32), (u64, u64, u64)> = BTreeMap::new();
+        let mut months: BTreeMap<(u64, String, i32, u64), u64> = BTreeMap::new();
+        let mut days: BTreeMap<(u64, i32), u64> = BTreeMap::new();
+        {
+            let sessions = self.txn.open_table(SESSIONS)?;
+            for entry in sessions.iter()? {
+                let (_, bytes) = entry?;
+                let s: SessionRecord = super::codec::decode(bytes.value())?;
+                let day = day_number(s.date);
+                let c = counters
+                    .entry((s.centre, s.group.clone(), day))
+                    .or_default();
+                c.0 += 1;
+                c.1 += u64::from(s.total);
+                c.2 += u64::from(s.female);
+                *months
+                    .entry((s.centre, s.group, month_number(s.date), s.class))
+                    .or_default() += 1;
+                *days.entry((s.class, day)).or_default() += 1;
+            }
+        }
+        let mut table = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+        table.retain(|_, _| false)?;
+        for ((centre, group, day), value) in &counters {
+            table.insert((*centre, group.as_str(), *day), *value)?;
+        }
+        let mut table = self.txn.open_table(CLASS_MONTHS)?;
+        table.retain(|_, _| false)?;
+        for ((centre, group, month, class), n) in &months {
+            table.insert((*centre, group.as_str(), *month, *class), *n)?;
+        }
+        let mut table = self.txn.open_table(CLASS_DAYS)?;
+        table.retain(|_, _| false)?;
+        for (key, n) in &days {
+            table.insert(*key, *n)?;
+        }
+        Ok(())
+    }
+
+    /// Totals per activity group of one centre over `period`, from the counters: the cost
+    /// depends on the days of the period and the classes active in it, not on how many
+    /// sessions the file holds. Groups without sessions in the period are absent.
+    pub(super) fn centre_group_totals(
+        &self,
+        centre: CentreId,
+        period: Period,
+    ) -> Result<BTreeMap<String, Totals>, StoreError> {
+        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+        let months = self.txn.open_table(CLASS_MONTHS)?;
+        let days = self.txn.open_table(CLASS_DAYS)?;
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let mut totals = BTreeMap::new();
+        for group in counter_groups(&counters, centre)? {
+            let mut sum = Totals::default();
+            for entry in
+                counters.range((centre, group.as_str(), from)..=(centre, group.as_str(), to))?
+            {
+                let (_, value) = entry?;
+                let (sessions, attendance, female) = value.value();
+                sum.sessions += sessions;
+                sum.attendance += attendance;
+                sum.female += female;
+            }
+            if sum.sessions > 0 {
+                sum.classes = distinct_classes(&months, &days, centre, &group, period)?;
+                totals.insert(group, sum);
+            }
+        }
+        Ok(totals)
+    }
+
+    /// Totals per activity group for every centre with sessions in `period`, by centre id
+    /// (the supervisor's roll-up). Centres without sessions in the period are absent.
+    pub fn group_totals_by_centre(
+        &self,
+        period: Period,
+    ) -> Result<BTreeMap<CentreId, BTreeMap<String, Totals>>, StoreError> {
+        let mut all = BTreeMap::new();
+        for centre in self.counted_centres()? {
+            let totals = self.centre_group_totals(centre, period)?;
+            if !totals.is_empty() {
+                all.insert(centre, totals);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Sessions, attendance and female attendance per calendar month of `period`, for one
+    /// centre or all, keyed by the first day of the month (for the chart). Months without
+    /// sessions are absent; `classes` is left at 0 because the chart does not show it.
+    pub fn month_totals(
+        &self,
+        centre: Option<CentreId>,
+        period: Period,
+    ) -> Result<BTreeMap<NaiveDate, Totals>, StoreError> {
+        let centres = match centre {
+            Some(c) => vec![c],
+            None => self.counted_centres()?,
+        };
+        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let mut by_month = BTreeMap::new();
+        for centre in centres {
+            for group in counter_groups(&counters, centre)? {
+                let range = (centre, group.as_str(), from)..=(centre, group.as_str(), to);
+                for entry in counters.range(range)? {
+                    let (key, value) = entry?;
+                    let Some(date) = date_of_day(key.value().2) else {
+                        continue;
+                    };
+                    let first = date.with_day(1).unwrap_or(date);
+                    let (sessions, attendance, female) = value.value();
+                    let t: &mut Totals = by_month.entry(first).or_default();
+                    t.sessions += sessions;
+                    t.attendance += attendance;
+                    t.female += female;
+                }
+            }
+        }
+        Ok(by_month)
+    }
+
+    /// The centres that have at least one counter (a live session at any date), by id,
+    /// found by hopping from one centre to the next so each costs one seek.
+    fn counted_centres(&self) -> Result<Vec<CentreId>, StoreError> {
+        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+        let mut centres = Vec::new();
+        let mut next = Some(CentreId::MIN);
+        while let Some(start) = next {
+            let found = match counters.range((start, "", i32::MIN)..)?.next() {
+                Some(entry) => entry?.0.value().0,
+                None => break,
+            };
+            centres.push(found);
+            next = found.checked_add(1);
+        }
+        Ok(centres)
+    }
+}
+
+/// The groups of `centre` that have counters, found by hopping from one group to the next
+/// (one seek each) rather than reading every day of every group.
+fn counter_groups(
+    counters: &impl ReadableTable<(u64, &'static str, i32), (u64, u64, u64)>,
+    centre: CentreId,
+) -> Result<Vec<String>, StoreError> {
+    let mut groups: Vec<String> = Vec::new();
+    loop {
+        let next = {
+            let lower = match groups.last() {
+                Some(g) => Bound::Excluded((centre, g.as_str(), i32::MAX)),
+                None => Bound::Included((centre, "", i32::MIN)),
+            };
+            let upper = Bound::Excluded((centre.saturating_add(1), "", i32::MIN));
+            let mut range = counters.range::<(u64, &str, i32)>((lower, upper))?;
+            match range.next() {
+                Some(entry) => Some(entry?.0.value().1.to_owned()),
+                None => None,
+            }
+        };
+        match next {
+            // The upper bound is open at the next centre, so the last centre id is the
+            // only one where `saturating_add` could end the range early; ids start at 1
+            // and never get there.
+            Some(group) => groups.push(group),
+            None => break,
+        }
+    }
+    Ok(groups)
+}
+
+/// The number of distinct classes of (centre, group) with a live session in `period`.
+///
+/// Months wholly inside the period are read as one range of `CLASS_MONTHS`; a month the
+/// period cuts (at most the first and the last) looks each class of that month up in
+/// `CLASS_DAYS` for a day inside the cut.
+fn distinct_classes(
+    months: &impl ReadableTable<(u64, &'static str, i32, u64), u64>,
+    days: &impl ReadableTable<(u64, i32), u64>,
+    centre: CentreId,
+    group: &str,
+    period: Period,
+) -> Result<u64, StoreError> {
+    let first_month = month_number(period.from);
+    let last_month = month_number(period.to);
+    let starts_on_first = period.from.day() == 1;
+    let ends_on_last = period.to.succ_opt().is_none_or(|next| next.day() == 1);
+    let first_full = if starts_on_first {
+        first_month
+    } else {
+        first_month + 1
+    };
+    let last_full = if ends_on_last {
+        last_month
+    } else {
+        last_month - 1
+    };
+    let mut seen: HashSet<ClassId> = HashSet::new();
+    if first_full <= last_full {
+        let range =
+            (centre, group, first_full, ClassId::MIN)..=(centre, group, last_full, ClassId::MAX);
+        for entry in months.range(range)? {
+            seen.insert(entry?.0.value().3);
+        }
+    }
+    let mut cut_months = vec![first_month];
+    if last_month != first_month {
+        cut_months.push(last_month);
+    }
+    for month in cut_months {
+        if (first_full..=last_full).contains(&month) {
+            continue;
+        }
+        let Some((month_first, month_last)) = month_bounds(month) else {
+            continue;
+        };
+        let lo = day_number(period.from.max(month_first));
+        let hi = day_number(period.to.min(month_last));
+        let range = (centre, group, month, ClassId::MIN)..=(centre, group, month, ClassId::MAX);
+        for entry in months.range(range)? {
+            let class = entry?.0.value().3;
+            if !seen.contains(&class) && days.range((class, lo)..=(class, hi))?.next().is_some() {
+                seen.insert(class);
+            }
+        }
+    }
+    Ok(seen.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tables::{self, meta_keys, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY};
+    use super::super::{meta, SessionChanges, Store};
+    use super::*;
+    use crate::domain::{ClassChoice, NewSession};
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+    use redb::ReadableTableMetadata;
+    use std::collections::BTreeSet;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2020, 6, 1, 12, 0, 0)
+            .single()
+            .expect("valid instant")
+            + Days::new(u64::from(day))
+    }
+
+    #[test]
+    fn month_numbers_order_like_dates_and_bound_their_month() {
+        assert_eq!(
+            month_number(date(2020, 12, 31)) + 1,
+            month_number(date(2021, 1, 1))
+        );
+        assert_eq!(
+            month_bounds(month_number(date(2020, 2, 10))),
+            Some((date(2020, 2, 1), date(2020, 2, 29)))
+        );
+        assert_eq!(
+            month_bounds(month_number(date(2021, 12, 5))),
+            Some((date(2021, 12, 1), date(2021, 12, 31)))
+        );
+    }
+
+    const GROUPS: [&str; 3] = ["law", "health", "arts_sports"];
+    const CLASSES: [&str; 4] = ["Một", "Hai", "Ba", "Bốn"];
+    /// Sessions fall from mid-January over four months, so periods cut months at both ends.
+    const FIRST_DAY: (i32, u32, u32) = (2020, 1, 15);
+    const DAYS: u32 = 120;
+
+    fn day(offset: u32) -> NaiveDate {
+        let (y, m, d) = FIRST_DAY;
+        date(y, m, d) + Days::new(u64::from(offset))
+    }
+
+    fn new_session(centre: u64, g: usize, k: usize, d: u32, total: u32, female: u32) -> NewSession {
+        NewSession {
+            centre,
+            organiser: 7,
+            group: GROUPS[g].to_owned(),
+            class: ClassChoice::New {
+                name: CLASSES[k].to_owned(),
+                key: CLASSES[k].to_lowercase(),
+            },
+            date: day(d),
+            total,
+            female,
+            extra: BTreeMap::new(),
+            created_at: at(0),
+        }
+    }
+
+    /// One step of the property test. Indices pick among the session ids handed out so
+    /// far (modulo their number), so edits and deletions hit live, deleted and unknown ids.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u64, usize, usize, u32, u32, u32),
+        Edit {
+            pick: usize,
+            group_class: Option<(usize, usize)>,
+            day: Option<u32>,
+            total: Option<u32>,
+            female: Option<u32>,
+        },
+        Delete(usize),
+        Restore(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let insert = (1u64..=3, 0usize..3, 0usize..4, 0..DAYS, 0u32..500)
+            .prop_flat_map(|(c, g, k, d, t)| (Just(c), Just(g), Just(k), Just(d), Just(t), 0..=t))
+            .prop_map(|(c, g, k, d, t, f)| Op::Insert(c, g, k, d, t, f));
+        let edit = (
+            any::<usize>(),
+            proptest::option::of((0usize..3, 0usize..4)),
+            proptest::option::of(0..DAYS),
+            proptest::option::of(0u32..500),
+            // Female counts above some totals make refused edits, which must change nothing.
+            proptest::option::of(0u32..300),
+        )
+            .prop_map(|(pick, group_class, day, total, female)| Op::Edit {
+                pick,
+                group_class,
+                day,
+                total,
+                female,
+            });
+        prop_oneof![
+            4 => insert,
+            2 => edit,
+            2 => any::<usize>().prop_map(Op::Delete),
+            1 => any::<usize>().prop_map(Op::Restore),
+        ]
+    }
+
+    fn apply(store: &Store, op: &Op, ids: &mut Vec<u64>, now: DateTime<Utc>) {
+        let pick = |i: usize| ids.get(i % ids.len().max(1)).copied().unwrap_or(999);
+        match op {
+            Op::Insert(c, g, k, d, t, f) => {
+                let saved = store
+                    .write(|tx| tx.save_session(&new_session(*c, *g, *k, *d, *t, *f)))
+                    .expect("a valid session saves");
+                ids.push(saved.id);
+            }
+            Op::Edit {
+                pick: i,
+                group_class,
+                day: d,
+                total,
+                female,
+            } => {
+                let changes = SessionChanges {
+                    group: group_class.map(|(g, _)| GROUPS[g].to_owned()),
+                    class: group_class.map(|(_, k)| ClassChoice::New {
+                        name: CLASSES[k].to_owned(),
+                        key: CLASSES[k].to_lowercase(),
+                    }),
+                    date: d.map(day),
+                    total: *total,
+                    female: *female,
+                    extra: None,
+                };
+                // A refused edit (too many women) rolls the whole transaction back.
+                let _ = store.write(|tx| tx.update_session(pick(*i), &changes));
+            }
+            Op::Delete(i) => {
+                store
+                    .write(|tx| tx.delete_session(pick(*i), now))
+                    .expect("deleting never fails");
+            }
+            Op::Restore(i) => {
+                store
+                    .write(|tx| tx.restore_session(pick(*i), now))
+                    .expect("restoring never fails");
+            }
+        }
+    }
+
+    type Recount = (
+        BTreeMap<(u64, String, i32), (u64, u64, u64)>,
+        BTreeMap<(u64, String, i32, u64), u64>,
+        BTreeMap<(u64, i32), u64>,
+    );
+
+    /// The counters as a full recount of the live sessions would make them.
+    fn recount(sessions: &[SessionRecord]) -> Recount {
+        let (mut counters, mut months, mut days): Recount = Default::default();
+        for s in sessions {
+            let c = counters
+                .entry((s.centre, s.group.clone(), day_number(s.date)))
+                .or_default();
+            c.0 += 1;
+            c.1 += u64::from(s.total);
+            c.2 += u64::from(s.female);
+            *months
+                .entry((s.centre, s.group.clone(), month_number(s.date), s.class))
+                .or_default() += 1;
+            *days.entry((s.class, day_number(s.date))).or_default() += 1;
+        }
+        (counters, months, days)
+    }
+
+    /// The counter tables as stored.
+    fn stored(tx: &Tx<'_>) -> Result<Recount, StoreError> {
+        let (mut counters, mut months, mut days): Recount = Default::default();
+        for entry in tx.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
+            let (k, v) = entry?;
+            let (c, g, d) = k.value();
+            counters.insert((c, g.to_owned(), d), v.value());
+        }
+        for entry in tx.txn.open_table(CLASS_MONTHS)?.iter()? {
+            let (k, v) = entry?;
+            let (c, g, m, class) = k.value();
+            months.insert((c, g.to_owned(), m, class), v.value());
+        }
+        for entry in tx.txn.open_table(CLASS_DAYS)?.iter()? {
+            let (k, v) = entry?;
+            days.insert(k.value(), v.value());
+        }
+        Ok((counters, months, days))
+    }
+
+    /// Every live session, straight from the `SESSIONS` table.
+    fn live(tx: &Tx<'_>) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut all = Vec::new();
+        for entry in tx.txn.open_table(SESSIONS)?.iter()? {
+            all.push(super::super::codec::decode(entry?.1.value())?);
+        }
+        Ok(all)
+    }
+
+    /// Per-group totals recounted from sessions, the way the report defines them.
+    fn totals_of(
+        sessions: &[SessionRecord],
+        centre: Option<u64>,
+        period: Period,
+    ) -> BTreeMap<String, Totals> {
+        let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+        let mut classes: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+        for s in sessions
+            .iter()
+            .filter(|s| period.contains(s.date) && centre.is_none_or(|c| c == s.centre))
+        {
+            let t = totals.entry(s.group.clone()).or_default();
+            t.sessions += 1;
+            t.attendance += u64::from(s.total);
+            t.female += u64::from(s.female);
+            classes.entry(s.group.clone()).or_default().insert(s.class);
+        }
+        for (group, ids) in classes {
+            if let Some(t) = totals.get_mut(&group) {
+                t.classes = ids.len() as u64;
+            }
+        }
+        totals
+    }
+
+    /// Checks every counter, every class's last session date and recency key, and
+    /// `group_totals` for `periods`, against a recount of the live sessions.
+    fn check_against_recount(store: &Store, periods: &[(Option<u64>, Period)]) {
+        store
+            .read(|tx| {
+                let sessions = live(tx)?;
+                assert_eq!(
+                    stored(tx)?,
+                    recount(&sessions),
+                    "counters differ from a recount"
+                );
+                for (centre, period) in periods {
+                    assert_eq!(
+                        tx.group_totals(*centre, *period)?,
+                        totals_of(&sessions, *centre, *period),
+                        "group_totals({centre:?}, {period:?})"
+                    );
+                }
+                let by_month =
+                    tx.month_totals(None, Period::new(day(0), day(DAYS)).expect("period"))?;
+                let attendance: u64 = by_month.values().map(|t| t.attendance).sum();
+                let expected: u64 = sessions.iter().map(|s| u64::from(s.total)).sum();
+                assert_eq!(attendance, expected, "month totals");
+
+                let mut last: BTreeMap<u64, NaiveDate> = BTreeMap::new();
+                for s in &sessions {
+                    let entry = last.entry(s.class).or_insert(s.date);
+                    *entry = (*entry).max(s.date);
+                }
+                let recency = tx.txn.open_table(CLASS_RECENCY)?;
+                let mut recency_keys = 0;
+                for entry in recency.iter()? {
+                    let (key, _) = entry?;
+                    let (centre, group, recency_day, id) = key.value();
+                    let class = tx.class(id)?.expect("indexed class exists");
+                    assert_eq!((class.centre, class.group.as_str()), (centre, group));
+                    assert_eq!(class.last_session, last.get(&id).copied(), "class {id}");
+                    let expected = class.last_session.map_or(NO_SESSION_DAY, day_number);
+                    assert_eq!(recency_day, expected, "recency key of class {id}");
+                    recency_keys += 1;
+                }
+                assert_eq!(recency_keys, tx.txn.open_table(tables::CLASSES)?.len()?);
+                // A session is live or deleted, never both.
+                for kept in tx.deleted_sessions(None)? {
+                    assert!(tx.session_record(kept.record.id)?.is_none());
+                }
+                Ok(())
+            })
+            .expect("reading the store");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn counters_and_group_totals_equal_a_recount_after_any_changes(
+            ops in proptest::collection::vec(op(), 0..40),
+            periods in proptest::collection::vec(
+                (proptest::option::of(1u64..=3), 0..DAYS, 0..DAYS), 1..6),
+        ) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = Store::open(&dir.path().join("p.redb")).expect("open");
+            let mut ids = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                // Time moves a day per step: restores stay within the 30 days kept.
+                let step = u32::try_from(i).unwrap_or(u32::MAX);
+                apply(&store, op, &mut ids, at(step));
+            }
+            let mut wanted: Vec<(Option<u64>, Period)> = periods
+                .iter()
+                .map(|(c, from, len)| {
+                    (*c, Period::new(day(*from), day(*from) + Days::new(u64::from(*len))).expect("ordered"))
+                })
+                .collect();
+            // Whole months too, which take the month-index path only.
+            wanted.push((None, Period::new(date(2020, 2, 1), date(2020, 3, 31)).expect("ordered")));
+            wanted.push((Some(1), Period::new(date(2020, 3, 1), date(2020, 3, 31)).expect("ordered")));
+            check_against_recount(&store, &wanted);
+        }
+    }
+
+    #[test]
+    fn a_deleted_session_leaves_the_report_and_comes_back_on_restore() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("d.redb")).expect("open");
+        let whole = Period::new(day(0), day(DAYS)).expect("period");
+        let (a, b) = store
+            .write(|tx| {
+                let a = tx.save_session(&new_session(1, 0, 0, 10, 40, 20))?;
+                let b = tx.save_session(&new_session(1, 0, 0, 30, 50, 25))?;
+                Ok((a, b))
+            })
+            .expect("save");
+        let deleted = store
+            .write(|tx| tx.delete_session(b.id, at(0)))
+            .expect("delete");
+        assert_eq!(deleted.as_ref().map(|s| s.id), Some(b.id));
+        // A second tap finds nothing to delete.
+        assert_eq!(
+            store
+                .write(|tx| tx.delete_session(b.id, at(0)))
+                .expect("delete"),
+            None
+        );
+        store
+            .read(|tx| {
+                let totals = tx.group_totals(Some(1), whole)?;
+                assert_eq!(totals["law"].attendance, 40);
+                assert_eq!(
+                    tx.class(a.class)?.and_then(|c| c.last_session),
+                    Some(day(10))
+                );
+                assert_eq!(tx.sessions(None, whole)?.len(), 1);
+                assert_eq!(tx.deleted_session(b.id)?.map(|d| d.deleted_at), Some(at(0)));
+                Ok(())
+            })
+            .expect("read");
+        let restored = store
+            .write(|tx| tx.restore_session(b.id, at(29)))
+            .expect("restore");
+        assert_eq!(restored, Some(b.clone()));
+        store
+            .read(|tx| {
+                assert_eq!(tx.group_totals(Some(1), whole)?["law"].attendance, 90);
+                assert_eq!(
+                    tx.class(a.class)?.and_then(|c| c.last_session),
+                    Some(day(30))
+                );
+                assert!(tx.deleted_sessions(None)?.is_empty());
+                Ok(())
+            })
+            .expect("read");
+        check_against_recount(&store, &[(None, whole)]);
+    }
+
+    #[test]
+    fn deletions_older_than_thirty_days_cannot_be_restored_and_are_purged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("r.redb")).expect("open");
+        let (a, b) = store
+            .write(|tx| {
+                let a = tx.save_session(&new_session(1, 1, 1, 1, 10, 5))?;
+                let b = tx.save_session(&new_session(1, 1, 2, 2, 10, 5))?;
+                Ok((a, b))
+            })
+            .expect("save");
+        store
+            .write(|tx| tx.delete_session(a.id, at(0)))
+            .expect("delete");
+        assert_eq!(
+            store
+                .write(|tx| tx.restore_session(a.id, at(31)))
+                .expect("restore"),
+            None
+        );
+        // Deleting another session a month later purges the first deletion for good.
+        store
+            .write(|tx| tx.delete_session(b.id, at(31)))
+            .expect("delete");
+        store
+            .read(|tx| {
+                assert_eq!(tx.deleted_session(a.id)?, None);
+                assert!(tx.deleted_session(b.id)?.is_some());
+                assert_eq!(tx.txn.open_table(DELETED_SESSIONS)?.len()?, 1);
+                Ok(())
+            })
+            .expect("read");
+    }
+
+    #[test]
+    fn an_edit_moves_the_counters_and_can_be_undone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("e.redb")).expect("open");
+        let whole = Period::new(day(0), day(DAYS)).expect("period");
+        let s = store
+            .write(|tx| tx.save_session(&new_session(1, 0, 0, 5, 40, 20)))
+            .expect("save");
+        let moved = SessionChanges {
+            group: Some("health".to_owned()),
+            class: Some(ClassChoice::New {
+                name: "Phòng chống sốt xuất huyết".to_owned(),
+                key: "phong chong sot xuat huyet".to_owned(),
+            }),
+            date: Some(day(50)),
+            total: Some(60),
+            ..SessionChanges::default()
+        };
+        let edited = store
+            .write(|tx| tx.update_session(s.id, &moved))
+            .expect("edit")
+            .expect("live session");
+        assert_eq!(edited.before, s);
+        assert_eq!(
+            (edited.after.group.as_str(), edited.after.total),
+            ("health", 60)
+        );
+        store
+            .read(|tx| {
+                let totals = tx.group_totals(Some(1), whole)?;
+                assert!(!totals.contains_key("law"));
+                assert_eq!(totals["health"].attendance, 60);
+                // The old class has no session left.
+                assert_eq!(tx.class(s.class)?.and_then(|c| c.last_session), None);
+                Ok(())
+            })
+            .expect("read");
+        // Moving group without a class, or more women than people, is refused whole.
+        let bad = SessionChanges {
+            group: Some("law".to_owned()),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+        let bad = SessionChanges {
+            female: Some(61),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+        // A class of another group is refused.
+        let bad = SessionChanges {
+            class: Some(ClassChoice::Existing(s.class)),
+            ..SessionChanges::default()
+        };
+        assert!(store.write(|tx| tx.update_session(s.id, &bad)).is_err());
+
+        let undo = SessionChanges::back_to(&edited.before);
+        let undone = store
+            .write(|tx| tx.update_session(s.id, &undo))
+            .expect("undo")
+            .expect("live session");
+        assert_eq!(undone.after, s);
+        assert_eq!(
+            store
+                .write(|tx| tx.update_session(999, &undo))
+                .expect("edit"),
+            None
+        );
+        check_against_recount(&store, &[(None, whole), (Some(1), whole)]);
+    }
+
+    #[test]
+    fn a_version_1_file_gets_its_counters_on_opening() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v1.redb");
+        let store = Store::open(&path).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..60u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    tx.save_session(&new_session(1 + u64::from(i % 2), g, k, i * 2, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        // Make it the file v1 wrote: the same tables without the v2 ones, version 1.
+        {
+            let txn = store.db.begin_write().expect("write");
+            txn.delete_table(GROUP_DAY_COUNTERS).expect("drop");
+            txn.delete_table(CLASS_MONTHS).expect("drop");
+            txn.delete_table(CLASS_DAYS).expect("drop");
+            txn.delete_table(DELETED_SESSIONS).expect("drop");
+            meta::put(&txn, meta_keys::SCHEMA_VERSION, &1u32).expect("version");
+            txn.commit().expect("commit");
+        }
+        drop(store);
+
+        let store = Store::open(&path).expect("reopen migrates");
+        let version = store
+            .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
+            .expect("read");
+        assert_eq!(version, Some(2));
+        let periods = [
+            (None, Period::new(day(0), day(DAYS)).expect("period")),
+            (
+                Some(2),
+                Period::new(date(2020, 2, 10), date(2020, 3, 31)).expect("period"),
+            ),
+        ];
+        check_against_recount(&store, &periods);
+        let totals = store
+            .read(|tx| tx.group_totals(None, periods[0].1))
+            .expect("read");
+        assert_eq!(totals.values().map(|t| t.sessions).sum::<u64>(), 60);
+    }
+}
