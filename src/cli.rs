@@ -320,15 +320,6 @@ struct ReportArgs<'a> {
     out: Option<&'a Path>,
 }
 
-/// What `report` reads from the store for any format.
-struct ReportData {
-    /// The centre's name, or "all centres" for the roll-up.
-    name: String,
-    per_group: std::collections::BTreeMap<String, crate::domain::Totals>,
-    /// One line per centre (every centre of the file, zeros included) for `--all`.
-    centres: Option<Vec<report::CentreTotals>>,
-}
-
 fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
 
@@ -354,44 +345,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
         _ => None,
     };
 
-    let data = store.read(|tx| {
-        Ok(match centre {
-            Some(id) => ReportData {
-                name: tx.centre_name(id)?.unwrap_or_default(),
-                per_group: tx.group_totals(Some(id), period)?,
-                centres: None,
-            },
-            None => {
-                // One pass per centre gives both the centre lines and, summed, the table
-                // (classes belong to one centre, so their counts add up).
-                let by_centre = tx.group_totals_by_centre(period)?;
-                let mut per_group: std::collections::BTreeMap<String, crate::domain::Totals> =
-                    std::collections::BTreeMap::new();
-                for groups in by_centre.values() {
-                    for (group, totals) in groups {
-                        let sum = per_group.entry(group.clone()).or_default();
-                        *sum = *sum + *totals;
-                    }
-                }
-                let lines = tx
-                    .centres()?
-                    .into_iter()
-                    .map(|(id, name)| report::CentreTotals {
-                        centre: id,
-                        name,
-                        totals: by_centre.get(&id).map_or_else(Default::default, |groups| {
-                            groups.values().fold(Default::default(), |sum, t| sum + *t)
-                        }),
-                    })
-                    .collect();
-                ReportData {
-                    name: report::labels::ALL_CENTRES.get(lang).to_owned(),
-                    per_group,
-                    centres: Some(lines),
-                }
-            }
-        })
-    })?;
+    let data = store.read(|tx| report::ReportData::gather(tx, &catalog, centre, period, lang))?;
     let table = report::build(&catalog, &data.per_group, lang);
 
     let bytes: Vec<u8> = match args.format {

@@ -104,9 +104,14 @@ async fn every_command_is_allowed_exactly_for_the_roles_that_may_use_it() {
                     reply.text
                 ));
             }
-            // A dialog started by /log must not leak into the next command's answer.
+            // A dialog started by /log must not leak into the next command's answer, nor
+            // the files that follow a report.
             if *command == "/log" && got == Outcome::Done {
                 env.fake.send_and_wait(&who, "/cancel").await;
+            }
+            if command.starts_with("/report") && got == Outcome::Done {
+                let before = env.fake.messages_to(*person).len() - 1;
+                env.fake.wait_for_file(*person, before, ".csv").await;
             }
         }
     }
@@ -186,6 +191,15 @@ async fn forged_buttons_and_codes_of_another_centre_are_refused() {
     );
 }
 
+/// Sends a `/report` command and returns the table, after its files have arrived too
+/// (so that the next command's answer is not mistaken for one of them).
+async fn report(env: &TestEnv, id: i64, command: &str) -> SentMessage {
+    let before = env.fake.messages_to(id).len();
+    let table = env.fake.send_and_wait(&user(env, id), command).await;
+    env.fake.wait_for_file(id, before, ".csv").await;
+    table
+}
+
 /// Logs one session through the dialog and returns the confirmation.
 async fn log(env: &TestEnv, who: &TestUser, class: &str, total: &str, female: &str) -> SentMessage {
     let catalog = catalog();
@@ -235,7 +249,7 @@ async fn reports_count_only_their_centre_and_the_roll_up_sums_every_centre() {
     log(&env, &user(&env, DIRECTOR_B), "Sơ cứu ban đầu", "4", "1").await;
 
     let year = "/report 2026";
-    let a = env.fake.send_and_wait(&user(&env, DIRECTOR_A), year).await;
+    let a = report(&env, DIRECTOR_A, year).await;
     assert!(
         a.text
             .contains("Số người tham gia học tại TTHTCĐ: 45 người"),
@@ -243,14 +257,14 @@ async fn reports_count_only_their_centre_and_the_roll_up_sums_every_centre() {
         a.text
     );
     assert!(a.text.contains("Tràng An"));
-    let b = env.fake.send_and_wait(&user(&env, DIRECTOR_B), year).await;
+    let b = report(&env, DIRECTOR_B, year).await;
     assert!(
         b.text
             .contains("Số người tham gia học tại TTHTCĐ: 35 người"),
         "{}",
         b.text
     );
-    let all = env.fake.send_and_wait(&user(&env, SUPERVISOR), year).await;
+    let all = report(&env, SUPERVISOR, year).await;
     assert!(
         all.text
             .contains("Số người tham gia học tại TTHTCĐ: 80 người"),
@@ -309,7 +323,7 @@ async fn reports_count_only_their_centre_and_the_roll_up_sums_every_centre() {
         .send_and_wait(&user(&env, ORGANISER_A), "/log")
         .await;
     assert_eq!(after.text, catalog().text("access.not_member", Lang::Vi));
-    let a = env.fake.send_and_wait(&user(&env, DIRECTOR_A), year).await;
+    let a = report(&env, DIRECTOR_A, year).await;
     assert!(
         a.text
             .contains("Số người tham gia học tại TTHTCĐ: 45 người"),

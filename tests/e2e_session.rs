@@ -50,6 +50,27 @@ impl Organiser {
         self.fake.send_and_wait(&self.user, text).await
     }
 
+    /// Sends a message and returns the first later message that satisfies `wanted`: after
+    /// a crash the bot may deliver an earlier reply a second time (delivery is at least
+    /// once), so the next message is not necessarily the answer.
+    async fn say_until(
+        &self,
+        text: &str,
+        wanted: impl Fn(&SentMessage) -> bool + Send + 'static,
+    ) -> SentMessage {
+        let chat = self.user.id;
+        let before = self.fake.messages_to(chat).len();
+        self.fake.send_text(&self.user, text);
+        self.fake
+            .wait_until("the answer", Duration::from_secs(10), move |fake| {
+                fake.messages_to(chat)
+                    .into_iter()
+                    .skip(before)
+                    .find(|m| wanted(m))
+            })
+            .await
+    }
+
     /// Taps the button with this label on `message` and returns the bot's answer.
     async fn tap(&self, message: &SentMessage, label: &str) -> SentMessage {
         self.fake.press_and_wait(&self.user, message, label).await
@@ -193,8 +214,20 @@ async fn a_dialog_interrupted_by_restarts_and_a_crash_finishes_afterwards() {
     // A hard crash (SIGKILL) while it waits for the attendance.
     lan.say("20/11/2026").await;
     env.crash_and_restart_bot().await;
-    lan.say("38").await;
-    let summary = lan.say("21").await;
+    let female_prompt = catalog()
+        .question("female")
+        .expect("a female question")
+        .1
+        .prompt
+        .vi
+        .clone();
+    lan.say_until("38", move |m| m.text == female_prompt).await;
+    let save = lan.text("dialog.save_button");
+    let summary = lan
+        .say_until("21", move |m| {
+            m.inline_buttons().iter().any(|(label, _)| *label == save)
+        })
+        .await;
     let saved = lan.tap(&summary, &lan.text("dialog.save_button")).await;
     assert!(saved.text.contains("38"), "{}", saved.text);
 
@@ -351,6 +384,7 @@ async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
         .log_session("health", "Ngoài kỳ báo cáo", false, "05/11/2020", 99, 9)
         .await;
 
+    let before = env.fake.messages_to(director.user.id).len();
     let report = director.say("/report 1-10/2020").await;
     let catalog = catalog();
     let mut from = 0;
@@ -394,6 +428,67 @@ async fn the_seed_report_is_reproduced_to_the_digit_through_the_bot() {
         report.text
     );
     assert!(report.text.chars().count() < 4096);
+
+    // The same report arrives as a spreadsheet (read back cell by cell), a CSV of every
+    // session and a chart.
+    let xlsx = env
+        .fake
+        .wait_for_file(director.user.id, before, ".xlsx")
+        .await;
+    let bytes = xlsx.file.expect("a file").bytes;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Báo cáo").expect("the report sheet");
+    let number = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(calamine::Data::Float(f)) => *f as u64,
+        Some(calamine::Data::Int(i)) => *i as u64,
+        other => panic!("cell ({r}, {c}) is {other:?}"),
+    };
+    for (i, (group, classes, total, female)) in SEED.iter().enumerate() {
+        let row = 6 + i as u32;
+        assert_eq!(
+            (number(row, 2), number(row, 3), number(row, 4)),
+            (u64::from(*classes), u64::from(*total), u64::from(*female)),
+            "row {row} ({group})"
+        );
+    }
+    assert_eq!(
+        (number(16, 2), number(16, 3), number(16, 4)),
+        (50, 20_868, 13_698)
+    );
+
+    let csv = env
+        .fake
+        .wait_for_file(director.user.id, before, ".csv")
+        .await;
+    let bytes = csv.file.expect("a file").bytes;
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 with BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("a header").clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column in {headers:?}"))
+    };
+    let (total_at, female_at) = (column("total"), column("female"));
+    let (mut rows, mut total, mut female) = (0, 0u64, 0u64);
+    for record in reader.records() {
+        let record = record.expect("a row");
+        rows += 1;
+        total += record[total_at].parse::<u64>().expect("a number");
+        female += record[female_at].parse::<u64>().expect("a number");
+    }
+    assert_eq!((total, female), (20_868, 13_698), "{rows} sessions");
+    let photo = env
+        .fake
+        .messages_to(director.user.id)
+        .into_iter()
+        .skip(before)
+        .find(|m| m.method.eq_ignore_ascii_case("sendPhoto"))
+        .expect("a chart");
+    assert_eq!(&photo.file.expect("a file").bytes[1..4], b"PNG");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -504,9 +599,13 @@ async fn a_quick_entry_is_saved_once_and_a_near_duplicate_class_is_questioned() 
         report.text
     );
     // Saved, did-you-mean, summary, saved, report: the second tap added nothing.
-    assert_eq!(
-        env.fake.messages_to(lan.user.id).len(),
-        before + 5,
-        "no extra message from the second tap"
-    );
+    env.fake.wait_for_file(lan.user.id, before, ".csv").await;
+    let answers: Vec<_> = env
+        .fake
+        .messages_to(lan.user.id)
+        .into_iter()
+        .skip(before)
+        .filter(|m| m.file.is_none())
+        .collect();
+    assert_eq!(answers.len(), 5, "no extra message from the second tap");
 }

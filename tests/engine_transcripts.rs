@@ -362,13 +362,25 @@ impl Chat {
                 Effect::ShowTotals { centre } => {
                     writeln!(self.log, "  (show totals of centre {centre:?})").unwrap();
                 }
-                Effect::ShowReport { centre, period } => {
+                Effect::ShowReport {
+                    centre,
+                    period,
+                    keyboard,
+                } => {
                     writeln!(
                         self.log,
                         "  (show report of centre {centre:?} for {}..{})",
                         period.from, period.to
                     )
                     .unwrap();
+                    if let Some(Keyboard::Inline(rows)) = keyboard {
+                        for row in &rows {
+                            let labels: Vec<String> =
+                                row.iter().map(|b| format!("[{}]", b.label)).collect();
+                            writeln!(self.log, "    {}", labels.join(" ")).unwrap();
+                        }
+                        self.buttons = rows.into_iter().flatten().collect();
+                    }
                 }
                 Effect::CreateInvite {
                     role,
@@ -1376,6 +1388,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
         * Xóa
         > /members
         > /report 1-10/2020
+        * Tháng trước
+        * Năm trước
         > /audit
         > /revoke TESTCODE00000000000001
         > /revoke NOPE
@@ -1411,6 +1425,16 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < • Lan – giám đốc (id 42)
             > /report 1-10/2020
               (show report of centre Some(1) for 2020-01-01..2020-10-31)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
+            * Tháng trước
+              (show report of centre Some(1) for 2026-10-01..2026-10-31)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
+            * Năm trước
+              (show report of centre Some(1) for 2025-01-01..2025-12-31)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
             > /audit
               < Chưa có thay đổi nào.
             > /revoke TESTCODE00000000000001
@@ -1481,6 +1505,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               < Tài khoản Phòng Giáo dục không ghi buổi học. Dùng /report để xem báo cáo, /centre để chọn trung tâm.
             > /report
               (show report of centre None for 2026-01-01..2026-11-26)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1490,6 +1516,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               < Đang làm việc với: <b>Hoành Bồ</b>. Gõ /centre để đổi.
             > /report 2020
               (show report of centre Some(2) for 2020-01-01..2020-12-31)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
             > /totals
               (show totals of centre Some(2))
             > /invite director Phường   Mới
@@ -1514,6 +1542,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               < Đang làm việc với: <b>Tất cả trung tâm</b>. Gõ /centre để đổi.
             > /report
               (show report of centre None for 2026-01-01..2026-11-26)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
         "#]],
     );
 }

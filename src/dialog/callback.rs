@@ -29,6 +29,36 @@ pub enum Action {
     RemoveMember(u64),
     /// Confirm removing a person.
     ConfirmRemove(u64),
+    /// A report for a common period.
+    Period(PeriodChoice),
+}
+
+/// The common report periods offered as buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodChoice {
+    ThisMonth,
+    LastMonth,
+    ThisYear,
+    LastYear,
+}
+
+impl PeriodChoice {
+    /// Every choice, in button order.
+    pub const ALL: [PeriodChoice; 4] = [
+        PeriodChoice::ThisMonth,
+        PeriodChoice::LastMonth,
+        PeriodChoice::ThisYear,
+        PeriodChoice::LastYear,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            PeriodChoice::ThisMonth => "tm",
+            PeriodChoice::LastMonth => "lm",
+            PeriodChoice::ThisYear => "ty",
+            PeriodChoice::LastYear => "ly",
+        }
+    }
 }
 
 /// Telegram's limit on callback data, in bytes.
@@ -56,6 +86,7 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::Centre { id, then_log: true } => format!("cl.{id}"),
         Action::RemoveMember(user) => format!("rm.{user}"),
         Action::ConfirmRemove(user) => format!("ry.{user}"),
+        Action::Period(choice) => format!("pr.{}", choice.code()),
     };
     format!("{stamp}:{action}")
 }
@@ -85,6 +116,9 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         },
         Some(("rm", user)) => Action::RemoveMember(number(user)?),
         Some(("ry", user)) => Action::ConfirmRemove(number(user)?),
+        Some(("pr", code)) => {
+            Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
+        }
         Some(_) => return None,
         None => match action {
             "cn" => Action::NewClass,
@@ -141,6 +175,7 @@ mod tests {
                 .prop_map(|(id, then_log)| Action::Centre { id, then_log }),
             any::<u64>().prop_map(Action::RemoveMember),
             any::<u64>().prop_map(Action::ConfirmRemove),
+            prop::sample::select(PeriodChoice::ALL.to_vec()).prop_map(Action::Period),
         ]
     }
 

@@ -280,6 +280,12 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("remind.not_linked", &[]),
     ("mute.on", &[]),
     ("mute.off", &[]),
+    // Report period buttons and files.
+    ("report.this_month", &[]),
+    ("report.last_month", &[]),
+    ("report.this_year", &[]),
+    ("report.last_year", &[]),
+    ("report.files_caption", &["period", "centre"]),
 ];
 
 impl Catalog {

@@ -137,10 +137,12 @@ pub enum Effect {
     SaveSession(NewSession),
     /// Send the running totals of the current period for a centre (`None`: every centre).
     ShowTotals { centre: Option<CentreId> },
-    /// Send the period report of a centre (`None`: the roll-up of every centre).
+    /// Send the period report of a centre (`None`: the roll-up of every centre), with its
+    /// files, and `keyboard` (buttons for other periods) under the table.
     ShowReport {
         centre: Option<CentreId>,
         period: Period,
+        keyboard: Option<Keyboard>,
     },
     /// Create an invitation (creating the centre `new_centre` first when given); the
     /// runtime then feeds back `Input::InviteCreated`.

@@ -12,8 +12,10 @@
 mod chart;
 mod chat;
 mod csv;
+mod data;
 mod json;
 pub mod labels;
+mod rollup;
 mod table;
 #[cfg(test)]
 mod test_catalog;
@@ -22,11 +24,11 @@ mod xlsx;
 pub use chart::{chart, ChartReport};
 pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
+pub use data::{report_files, ReportData, ReportFiles};
 pub use json::report_json;
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
 pub use xlsx::{xlsx, CentreTotals, XlsxReport};
-mod rollup;
 
 /// A report file that could not be made. Both come from libraries writing into memory,
 /// so they point at a bug (or an unreadable embedded font), not at the user's data.

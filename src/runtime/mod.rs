@@ -10,6 +10,7 @@ mod invite_code;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
 use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
+use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
@@ -149,9 +150,11 @@ impl Runtime {
                 let table = report::build(&self.catalog, &per_group, lang);
                 reply(report::render_totals(&self.catalog, &table, period, lang));
             }
-            Effect::ShowReport { centre, period } => {
-                reply(self.report_text(tx, centre, period, lang)?);
-            }
+            Effect::ShowReport {
+                centre,
+                period,
+                keyboard,
+            } => self.report(tx, event.chat, centre, period, keyboard, lang, outcome)?,
             Effect::CreateInvite {
                 role,
                 centre,
@@ -237,41 +240,76 @@ impl Runtime {
         Ok(None)
     }
 
-    /// The chat report of one centre, or the roll-up of every centre with a line per centre.
-    fn report_text(
+    /// The report in the chat (the table, and for the roll-up a line per centre) with
+    /// its spreadsheet, CSV and chart attached.
+    #[allow(clippy::too_many_arguments)]
+    fn report(
         &self,
         tx: &mut Tx<'_>,
+        chat: ChatId,
         centre: Option<CentreId>,
         period: Period,
+        keyboard: Option<crate::dialog::Keyboard>,
         lang: Lang,
-    ) -> Result<String, StoreError> {
-        let per_group = tx.group_totals(centre, period)?;
-        let table = report::build(&self.catalog, &per_group, lang);
-        let name = match centre {
-            Some(centre) => tx.centre_name(centre)?.unwrap_or_default(),
-            None => self.catalog.text("access.all_centres", lang).to_owned(),
-        };
-        let mut html = report::render_chat(&self.catalog, &table, &name, period, lang);
-        if centre.is_none() {
-            let mut lines = Vec::new();
-            for (id, centre_name) in tx.centres()? {
-                let totals = tx
-                    .group_totals(Some(id), period)?
-                    .values()
-                    .fold(Totals::default(), |sum, t| sum + *t);
-                lines.push(report::render_centre_line(
-                    &self.catalog,
-                    &centre_name,
-                    totals,
-                    lang,
-                ));
-            }
-            if !lines.is_empty() {
-                html.push_str("\n\n");
-                html.push_str(&lines.join("\n"));
-            }
+        outcome: &mut Outcome,
+    ) -> Result<(), StoreError> {
+        let data = report::ReportData::gather(tx, &self.catalog, centre, period, lang)?;
+        let table = data.table(&self.catalog, lang);
+        let mut html = report::render_chat(&self.catalog, &table, &data.name, period, lang);
+        let lines: Vec<String> = data
+            .centres
+            .iter()
+            .flatten()
+            .map(|c| report::render_centre_line(&self.catalog, &c.name, c.totals, lang))
+            .collect();
+        if !lines.is_empty() {
+            html.push_str("\n\n");
+            html.push_str(&lines.join("\n"));
         }
-        Ok(html)
+        outcome
+            .replies
+            .push(Outgoing::reply(chat, Reply { html, keyboard }));
+        match report::report_files(tx, &self.catalog, &data, centre, period, lang)? {
+            Ok(files) => {
+                let caption = self.catalog.render(
+                    "report.files_caption",
+                    lang,
+                    &[
+                        (
+                            "period",
+                            &format!("{} – {}", format_date(period.from), format_date(period.to)),
+                        ),
+                        ("centre", &escape_html(&data.name)),
+                    ],
+                );
+                if let Some(chart) = files.chart {
+                    outcome.replies.push(Outgoing {
+                        chat,
+                        op: OutOp::Photo {
+                            file_name: "bieu-do.png".to_owned(),
+                            caption: Some(caption.clone()),
+                            bytes: chart,
+                        },
+                    });
+                }
+                for (file_name, bytes) in
+                    [(files.xlsx_name, files.xlsx), (files.csv_name, files.csv)]
+                {
+                    outcome.replies.push(Outgoing {
+                        chat,
+                        op: OutOp::Document {
+                            file_name,
+                            caption: Some(caption.clone()),
+                            bytes,
+                        },
+                    });
+                }
+            }
+            // The table in the chat is what matters; a file that cannot be built is a bug
+            // to log, not a reason to lose the report.
+            Err(error) => tracing::error!(%error, "report files could not be built"),
+        }
+        Ok(())
     }
 
     /// One engine step with the transaction as the engine's source of facts.

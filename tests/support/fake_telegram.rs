@@ -671,6 +671,33 @@ impl FakeTelegram {
         .await
     }
 
+    /// Waits (10 s) for a file whose name ends with `suffix` sent to `chat_id` after the
+    /// first `after_count` messages, and returns it (reports send their files after the table).
+    pub async fn wait_for_file(
+        &self,
+        chat_id: i64,
+        after_count: usize,
+        suffix: &str,
+    ) -> SentMessage {
+        let suffix = suffix.to_owned();
+        self.wait_until(
+            &format!("a {suffix} file to chat {chat_id}"),
+            Duration::from_secs(10),
+            move |fake| {
+                fake.messages_to(chat_id)
+                    .into_iter()
+                    .skip(after_count)
+                    .find(|m| {
+                        m.file
+                            .as_ref()
+                            .and_then(|f| f.file_name.as_deref())
+                            .is_some_and(|name| name.ends_with(&suffix))
+                    })
+            },
+        )
+        .await
+    }
+
     /// Sends `text` as `user` in the private chat and waits (10 s) for the bot's next message there.
     pub async fn send_and_wait(&self, user: &TestUser, text: &str) -> SentMessage {
         let before = self.messages_to(user.id).len();

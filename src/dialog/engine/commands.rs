@@ -3,11 +3,14 @@
 //! Strangers learn what the bot is and how to get an invitation, and nothing else: no
 //! command tells them which centres exist.
 
+use super::super::callback::{Action, PeriodChoice};
+use super::super::io::Keyboard;
 use super::super::parse;
 use super::Turn;
 use crate::domain::{Lang, Period};
 use crate::format::escape_html;
 use crate::roles::Role;
+use chrono::{Datelike, NaiveDate};
 
 /// What a command needs from the sender, checked before it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,18 +200,76 @@ impl Turn<'_> {
             self.say(html);
             return self.remind_draft();
         };
-        // Supervisors see the chosen centre, or the roll-up of every centre.
+        self.report_for(period);
+        self.remind_draft();
+    }
+
+    /// The report of `period` for the centre the sender may see: supervisors the chosen
+    /// centre or the roll-up, directors their centre.
+    pub(super) fn report_for(&mut self, period: Period) {
         let centre = if self.access.supervisor {
             self.state.centre
         } else {
             match self.managed_centre() {
                 Some(centre) => Some(centre),
-                None => return self.choose_centre(false),
+                None if self.access.centres.iter().any(|m| m.role == Role::Director) => {
+                    return self.choose_centre(false)
+                }
+                None => return self.say_key("access.directors_only"),
             }
         };
-        self.effects
-            .push(super::Effect::ShowReport { centre, period });
-        self.remind_draft();
+        let buttons = PeriodChoice::ALL
+            .into_iter()
+            .map(|choice| {
+                let key = match choice {
+                    PeriodChoice::ThisMonth => "report.this_month",
+                    PeriodChoice::LastMonth => "report.last_month",
+                    PeriodChoice::ThisYear => "report.this_year",
+                    PeriodChoice::LastYear => "report.last_year",
+                };
+                self.button(self.text(key), &Action::Period(choice))
+            })
+            .collect::<Vec<_>>();
+        let keyboard = Keyboard::Inline(buttons.chunks(2).map(<[_]>::to_vec).collect());
+        self.effects.push(super::Effect::ShowReport {
+            centre,
+            period,
+            keyboard: Some(keyboard),
+        });
+    }
+
+    /// A period button under a report: read-only, so it works on older reports too.
+    pub(super) fn period_chosen(&mut self, choice: PeriodChoice) {
+        if !(self.access.supervisor || self.access.centres.iter().any(|m| m.role == Role::Director))
+        {
+            return self.stale();
+        }
+        self.report_for(period_of(choice, self.now.today));
+    }
+}
+
+/// The dates a period button stands for, seen from `today`.
+pub(super) fn period_of(choice: PeriodChoice, today: NaiveDate) -> Period {
+    let first_of_month =
+        |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(today);
+    let this_month = first_of_month(today.year(), today.month());
+    match choice {
+        PeriodChoice::ThisMonth => Period {
+            from: this_month,
+            to: today,
+        },
+        PeriodChoice::LastMonth => {
+            let to = this_month.pred_opt().unwrap_or(this_month);
+            Period {
+                from: first_of_month(to.year(), to.month()),
+                to,
+            }
+        }
+        PeriodChoice::ThisYear => Period::year_to_date(today),
+        PeriodChoice::LastYear => Period {
+            from: first_of_month(today.year() - 1, 1),
+            to: NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).unwrap_or(today),
+        },
     }
 }
 

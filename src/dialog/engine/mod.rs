@@ -191,6 +191,9 @@ impl Turn<'_> {
         let Some((stamp, action)) = callback::decode(data) else {
             return self.stale();
         };
+        if let Action::Period(choice) = action {
+            return self.period_chosen(choice);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
