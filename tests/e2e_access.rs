@@ -425,3 +425,124 @@ async fn a_director_links_the_group_chat_and_others_cannot() {
         .await;
     assert!(linked.text.contains("Tràng An"), "{}", linked.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_change_the_report_and_only_their_owner_or_director_may_make_them() {
+    let env = district().await;
+    let catalog = catalog();
+    let text = |key: &str| catalog.text(key, Lang::Vi).to_owned();
+    let lan = user(&env, ORGANISER_A);
+    let director = user(&env, DIRECTOR_A);
+    let other_centre = user(&env, DIRECTOR_B);
+    log(&env, &lan, "Phòng chống dịch", "45", "30").await;
+    log(&env, &user(&env, DIRECTOR_A), "Sơ cứu", "20", "10").await;
+
+    // Lan corrects her session: 45 → 50 people, through the dialog's own Edit.
+    let mine = env.fake.send_and_wait(&lan, "/mine").await;
+    assert_eq!(
+        mine.inline_buttons().len(),
+        1,
+        "only her own session: {:?}",
+        mine.inline_buttons()
+    );
+    let opened = env
+        .fake
+        .press_and_wait(&lan, &mine, &mine.inline_buttons()[0].0)
+        .await;
+    let menu = env
+        .fake
+        .press_and_wait(&lan, &opened, &text("dialog.edit_button"))
+        .await;
+    let total_label = catalog.question("total").expect("total").1.label.vi.clone();
+    env.fake.press_and_wait(&lan, &menu, &total_label).await;
+    let summary = env.fake.send_and_wait(&lan, "50").await;
+    let updated = env
+        .fake
+        .press_and_wait(&lan, &summary, &text("dialog.save_button"))
+        .await;
+    assert!(
+        updated.text.contains("70 lượt người"),
+        "50 + 20: {}",
+        updated.text
+    );
+
+    // Forged buttons: Lan opening the director's session, director B opening Lan's.
+    let director_session = env.fake.send_and_wait(&director, "/mine").await;
+    let their_data = director_session.inline_buttons()[0].1.clone();
+    let id = their_data.split('.').nth(1).expect("an id").to_owned();
+    let stamp_of = |m: &SentMessage| {
+        m.inline_buttons()[0]
+            .1
+            .split(':')
+            .next()
+            .expect("stamp")
+            .to_owned()
+    };
+    let lans_list = env.fake.send_and_wait(&lan, "/mine").await;
+    let answers = env.fake.callback_answers().len();
+    env.fake.press(
+        &lan,
+        &lans_list,
+        &format!("{}:sd.{id}", stamp_of(&lans_list)),
+    );
+    env.fake
+        .wait_until(
+            "the forged tap is answered",
+            std::time::Duration::from_secs(10),
+            |fake| (fake.callback_answers().len() > answers).then_some(()),
+        )
+        .await;
+    let refused = env.fake.callback_answers().pop().expect("an answer");
+    assert_eq!(
+        refused.1.as_deref(),
+        Some(text("dialog.stale_button").as_str())
+    );
+
+    // The director deletes Lan's session from /sessions, then restores it from /deleted.
+    let sessions = env.fake.send_and_wait(&director, "/sessions").await;
+    let lans = sessions
+        .inline_buttons()
+        .into_iter()
+        .find(|(label, _)| label.contains("Phòng chống dịch"))
+        .expect("Lan's session is listed for the director");
+    let opened = env.fake.press_and_wait(&director, &sessions, &lans.0).await;
+    let confirm = env
+        .fake
+        .press_and_wait(&director, &opened, &text("mine.delete_button"))
+        .await;
+    env.fake
+        .press_and_wait(&director, &confirm, &text("mine.delete_button"))
+        .await;
+    let after_delete = report(&env, DIRECTOR_A, "/report 2026").await;
+    assert!(
+        after_delete
+            .text
+            .contains("Số người tham gia học tại TTHTCĐ: 20 người"),
+        "{}",
+        after_delete.text
+    );
+    let deleted = env.fake.send_and_wait(&director, "/deleted").await;
+    env.fake
+        .press_and_wait(&director, &deleted, &deleted.inline_buttons()[0].0)
+        .await;
+    let restored = report(&env, DIRECTOR_A, "/report 2026").await;
+    assert!(
+        restored
+            .text
+            .contains("Số người tham gia học tại TTHTCĐ: 70 người"),
+        "{}",
+        restored.text
+    );
+    // Director B cannot see centre A's sessions.
+    let b_sessions = env.fake.send_and_wait(&other_centre, "/sessions").await;
+    assert!(!b_sessions.text.contains("Phòng chống dịch"));
+    assert!(b_sessions
+        .inline_buttons()
+        .iter()
+        .all(|(label, _)| !label.contains("Phòng chống dịch")));
+    // Every correction is in the centre's audit log.
+    let audit = env.fake.send_and_wait(&director, "/audit").await;
+    for action in ["session_edited", "session_deleted", "session_restored"] {
+        assert!(audit.text.contains(action), "{action}: {}", audit.text);
+    }
+}

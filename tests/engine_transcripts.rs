@@ -2,7 +2,7 @@
 //! what a user types and taps, and the exact conversation that follows.
 //!
 //! Script lines: `> text` sends a message (commands included), `* Label` taps the button
-//! with that label on the latest message, `* #data` sends raw callback data (forgeries),
+//! with that label on the latest message, `* data=…` sends raw callback data (forgeries),
 //! `! sticker` sends something without text. Run with `UPDATE_EXPECT=1` to refresh.
 
 // Writing to a `String` cannot fail, and a test may panic on its own setup.
@@ -14,7 +14,9 @@ use rollcall::dialog::{
     load_dir, step, Button, Catalog, ChatState, ClassRef, Effect, Facts, Input, Keyboard,
     SavedInfo, Sender,
 };
-use rollcall::domain::{CentreId, ClassChoice, ClassId, NewSession, Now, Period, Totals, UserId};
+use rollcall::domain::{
+    CentreId, ClassChoice, ClassId, NewSession, Now, Period, SessionRecord, Totals, UserId,
+};
 use rollcall::roles::{Access, AuditEntry, InviteProblem, Member, Membership, Role};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -33,6 +35,8 @@ struct Memory {
     supervisors: Vec<UserId>,
     /// (code, role, centre, creator, used)
     invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
+    /// Ids of deleted sessions.
+    deleted: Vec<u64>,
 }
 
 impl Memory {
@@ -169,6 +173,56 @@ impl Facts for MemoryFacts<'_> {
         Vec::new()
     }
 
+    fn session(&self, id: u64) -> Option<SessionRecord> {
+        let memory = self.0.borrow();
+        let index = usize::try_from(id).ok()?.checked_sub(1)?;
+        let (session, class) = memory.sessions.get(index)?;
+        (!memory.deleted.contains(&id)).then(|| SessionRecord {
+            id,
+            centre: session.centre,
+            organiser: session.organiser,
+            group: session.group.clone(),
+            class: *class,
+            date: session.date,
+            total: session.total,
+            female: session.female,
+            extra: session.extra.clone(),
+            created_at: session.created_at,
+        })
+    }
+
+    fn deleted_session(&self, _id: u64) -> Option<(SessionRecord, chrono::DateTime<Utc>)> {
+        None
+    }
+
+    fn recent_sessions(
+        &self,
+        centre: CentreId,
+        organiser: Option<UserId>,
+        limit: usize,
+    ) -> Vec<SessionRecord> {
+        let count = self.0.borrow().sessions.len() as u64;
+        (1..=count)
+            .rev()
+            .filter_map(|id| self.session(id))
+            .filter(|s| s.centre == centre && organiser.is_none_or(|o| o == s.organiser))
+            .take(limit)
+            .collect()
+    }
+
+    fn deleted_sessions(&self, _centre: CentreId) -> Vec<(SessionRecord, chrono::DateTime<Utc>)> {
+        Vec::new()
+    }
+
+    fn class_name(&self, id: ClassId) -> Option<String> {
+        self.0
+            .borrow()
+            .classes
+            .iter()
+            .find(|c| c.0 == id)
+            .map(|c| c.3.clone())
+    }
+
     fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
         self.0
             .borrow()
@@ -271,7 +325,7 @@ impl Chat {
                     }
                     None => Input::Text(text.to_owned()),
                 }
-            } else if let Some(data) = line.strip_prefix("* #") {
+            } else if let Some(data) = line.strip_prefix("* data=") {
                 Input::Button {
                     data: data.to_owned(),
                 }
@@ -351,6 +405,7 @@ impl Chat {
                     self.memory.borrow_mut().save(&session);
                     let number = self.memory.borrow().sessions.len() as u64;
                     let info = SavedInfo {
+                        edited: false,
                         session: number,
                         group_totals: self.memory.borrow().totals(Some(&group)),
                         centre_totals: self.memory.borrow().totals(None),
@@ -490,6 +545,21 @@ impl Chat {
                     writeln!(self.log, "  (remove reminders of {chat})").unwrap();
                 }
                 Effect::SetMuted(muted) => writeln!(self.log, "  (muted: {muted})").unwrap(),
+                Effect::UpdateSession { id, session } => {
+                    writeln!(
+                        self.log,
+                        "  (update session {id}: group={} class={:?} date={} total={} female={})",
+                        session.group, session.class, session.date, session.total, session.female
+                    )
+                    .unwrap();
+                }
+                Effect::DeleteSession { id } => {
+                    writeln!(self.log, "  (delete session {id})").unwrap();
+                    self.memory.borrow_mut().deleted.push(id);
+                }
+                Effect::RestoreSession { id } => {
+                    writeln!(self.log, "  (restore session {id})").unwrap();
+                }
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
@@ -1062,6 +1132,7 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < /totals – xem số liệu đã ghi
               < /report – bảng kết quả của trung tâm, ví dụ <i>/report 1-10/2020</i>
               < /cancel – hủy buổi học đang ghi dở
+              < /mine – xem, sửa hoặc xóa buổi học đã ghi; /undo – xóa buổi vừa ghi
               < /lang – đổi ngôn ngữ, ví dụ <i>/lang en</i>
               < /help – xem lại hướng dẫn này
               < 
@@ -1118,16 +1189,16 @@ fn stale_and_forged_buttons_do_nothing() {
     check(
         r"
         > /log
-        * #999:g.health
-        * #0:g.health
-        * #1:g.nonexistent
-        * #1:c.77
-        * #1:sv
-        * #garbage
+        * data=999:g.health
+        * data=0:g.health
+        * data=1:g.nonexistent
+        * data=1:c.77
+        * data=1:sv
+        * data=garbage
         * Kinh tế
-        * #2:c.12345
+        * data=2:c.12345
         > /cancel
-        * #2:cn
+        * data=2:cn
         ",
         expect![[r#"
             > /log
@@ -1139,28 +1210,28 @@ fn stale_and_forged_buttons_do_nothing() {
                 [Môi trường] [Văn hóa – xã hội]
                 [Kinh tế] [Kỹ năng sống]
                 [Chương trình khác] [Văn nghệ – TDTT]
-            * #999:g.health
+            * data=999:g.health
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #0:g.health
+            * data=0:g.health
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #1:g.nonexistent
+            * data=1:g.nonexistent
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #1:c.77
+            * data=1:c.77
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #1:sv
+            * data=1:sv
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #garbage
+            * data=garbage
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
             * Kinh tế
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
-            * #2:c.12345
+            * data=2:c.12345
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
             > /cancel
               (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
-            * #2:cn
+            * data=2:cn
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
         "#]],
     );
@@ -1269,7 +1340,7 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
         ! sticker
         > /help
         > /start AAAAAAAAAAAAAAAAAAAAAA
-        * #1:ct.1
+        * data=1:ct.1
         ",
         expect![[r#"
             > /start
@@ -1301,7 +1372,7 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
             > /start AAAAAAAAAAAAAAAAAAAAAA
               (redeem invite AAAAAAAAAAAAAAAAAAAAAA)
               < Mã mời này không đúng. Hãy kiểm tra lại đường link, hoặc xin một link mới.
-            * #1:ct.1
+            * data=1:ct.1
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
         "#]],
     );
@@ -1352,8 +1423,8 @@ fn an_organiser_cannot_run_the_centre() {
         > /invite organiser
         > /audit
         > /revoke TESTCODE00000000000001
-        * #0:rm.50
-        * #0:ry.50
+        * data=0:rm.50
+        * data=0:ry.50
         ",
         expect![[r#"
             > /report
@@ -1366,9 +1437,9 @@ fn an_organiser_cannot_run_the_centre() {
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
             > /revoke TESTCODE00000000000001
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
-            * #0:rm.50
+            * data=0:rm.50
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
-            * #0:ry.50
+            * data=0:ry.50
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
         "#]],
     );
@@ -1383,7 +1454,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
         > /invite
         > /invite supervisor
         > /members
-        * #1:rm.77
+        * data=1:rm.77
         * Xóa Hoa
         * Xóa
         > /members
@@ -1411,7 +1482,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < • Hoa – người phụ trách lớp (id 50)
               < • Lan – giám đốc (id 42)
                 [Xóa Hoa]
-            * #1:rm.77
+            * data=1:rm.77
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
             * Xóa Hoa
               < Xóa <b>Hoa</b> khỏi trung tâm? Các buổi học họ đã ghi vẫn được giữ trong báo cáo.
@@ -1449,6 +1520,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /totals – xem số liệu đã ghi
               < /report – bảng kết quả của trung tâm, ví dụ <i>/report 1-10/2020</i>
               < /cancel – hủy buổi học đang ghi dở
+              < /mine – xem, sửa hoặc xóa buổi học đã ghi; /undo – xóa buổi vừa ghi
               < /lang – đổi ngôn ngữ, ví dụ <i>/lang en</i>
               < /help – xem lại hướng dẫn này
               < 
@@ -1477,6 +1549,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /members – danh sách người của trung tâm
               < /revoke MÃ – hủy một lời mời
               < /audit – nhật ký thay đổi
+              < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
               < /centre – chọn trung tâm (nếu bạn phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
         "#]],
@@ -1584,7 +1657,7 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
             [Môi trường] [Văn hóa – xã hội]
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
-        * #999:cl.1
+        * data=999:cl.1
           (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
     "#]]
     .assert_eq(chat.run_script(
@@ -1593,7 +1666,7 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
         * Hoành Bồ
         > /cancel
         > /log
-        * #999:cl.1
+        * data=999:cl.1
         ",
     ));
 }
@@ -1943,6 +2016,94 @@ fn an_organiser_mutes_private_nudges() {
               < Đã bật lại nhắc nhở riêng.
             > /remind 20:00
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+        "#]],
+    );
+}
+
+#[test]
+fn an_organiser_corrects_and_deletes_their_own_sessions() {
+    check(
+        r"
+        > sk 45 30 Phòng chống dịch
+        * ✅ Lưu
+        > /mine
+        * #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+        * ✏️ Sửa
+        * Số người tham gia
+        > 50
+        * ✅ Lưu
+        > /undo
+        * 🗑 Xóa
+        > /mine
+        * data=0:so.1
+        ",
+        expect![[r#"
+            > sk 45 30 Phòng chống dịch
+              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống dịch</b>.
+              < 
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 45
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (save: group=health class=New { name: "Phòng chống dịch", key: "phòng chống dịch" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
+              < ✅ Đã lưu buổi học số 1.
+              < 
+              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
+                keyboard: [["📝 Ghi buổi học"]]
+            > /mine
+              < Các buổi học bạn ghi gần đây. Bấm vào một buổi để sửa hoặc xóa:
+                [#1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)]
+            * #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+                [✏️ Sửa] [🗑 Xóa]
+            * ✏️ Sửa
+              < Sửa buổi học số 1: chọn mục cần sửa, rồi bấm <b>Lưu</b>.
+              < 
+              < Bạn muốn sửa mục nào?
+                [Nhóm hoạt động]
+                [Lớp / chuyên đề]
+                [Ngày học]
+                [Số người tham gia]
+                [Số nữ]
+                [⬅️ Quay lại]
+            * Số người tham gia
+              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+                [⬅️ Quay lại]
+            > 50
+              < <b>Kiểm tra lại buổi học:</b>
+              < <b>Nhóm hoạt động</b>: Sức khỏe
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Ngày học</b>: 26/11/2026
+              < <b>Số người tham gia</b>: 50
+              < <b>Số nữ</b>: 30
+              < 
+              < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
+                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+            * ✅ Lưu
+              (buttons closed)
+              (update session 1: group=health class=Existing(1) date=2026-11-26 total=50 female=30)
+            > /undo
+              < Xóa buổi học này?
+              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+              < Ban giám đốc có thể khôi phục trong 30 ngày.
+                [🗑 Xóa]
+            * 🗑 Xóa
+              (buttons closed)
+              (delete session 1)
+              < Đã xóa buổi học số 1. Số liệu đã được cập nhật.
+            > /mine
+              < Chưa có buổi học nào để sửa.
+            * data=0:so.1
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
         "#]],
     );
 }

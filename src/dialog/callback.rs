@@ -31,6 +31,16 @@ pub enum Action {
     ConfirmRemove(u64),
     /// A report for a common period.
     Period(PeriodChoice),
+    /// Show a saved session with its Edit / Delete buttons.
+    OpenSession(u64),
+    /// Correct a saved session (back into the dialog's summary).
+    EditSession(u64),
+    /// Ask to delete a saved session.
+    DeleteSession(u64),
+    /// Confirm deleting it.
+    ConfirmDelete(u64),
+    /// Restore a deleted session.
+    RestoreSession(u64),
 }
 
 /// The common report periods offered as buttons.
@@ -87,6 +97,11 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::RemoveMember(user) => format!("rm.{user}"),
         Action::ConfirmRemove(user) => format!("ry.{user}"),
         Action::Period(choice) => format!("pr.{}", choice.code()),
+        Action::OpenSession(id) => format!("so.{id}"),
+        Action::EditSession(id) => format!("se.{id}"),
+        Action::DeleteSession(id) => format!("sd.{id}"),
+        Action::ConfirmDelete(id) => format!("sy.{id}"),
+        Action::RestoreSession(id) => format!("sr.{id}"),
     };
     format!("{stamp}:{action}")
 }
@@ -116,6 +131,11 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         },
         Some(("rm", user)) => Action::RemoveMember(number(user)?),
         Some(("ry", user)) => Action::ConfirmRemove(number(user)?),
+        Some(("so", id)) => Action::OpenSession(number(id)?),
+        Some(("se", id)) => Action::EditSession(number(id)?),
+        Some(("sd", id)) => Action::DeleteSession(number(id)?),
+        Some(("sy", id)) => Action::ConfirmDelete(number(id)?),
+        Some(("sr", id)) => Action::RestoreSession(number(id)?),
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -176,6 +196,11 @@ mod tests {
             any::<u64>().prop_map(Action::RemoveMember),
             any::<u64>().prop_map(Action::ConfirmRemove),
             prop::sample::select(PeriodChoice::ALL.to_vec()).prop_map(Action::Period),
+            any::<u64>().prop_map(Action::OpenSession),
+            any::<u64>().prop_map(Action::EditSession),
+            any::<u64>().prop_map(Action::DeleteSession),
+            any::<u64>().prop_map(Action::ConfirmDelete),
+            any::<u64>().prop_map(Action::RestoreSession),
         ]
     }
 

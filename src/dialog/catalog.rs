@@ -286,6 +286,38 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("report.this_year", &[]),
     ("report.last_year", &[]),
     ("report.files_caption", &["period", "centre"]),
+    // Fixing what was logged.
+    (
+        "dialog.updated",
+        &[
+            "number",
+            "group",
+            "group_classes",
+            "group_attendance",
+            "group_female",
+            "classes",
+            "attendance",
+            "female",
+            "period",
+        ],
+    ),
+    (
+        "mine.line",
+        &["number", "date", "group", "class", "total", "female"],
+    ),
+    ("mine.heading", &[]),
+    ("mine.centre_heading", &[]),
+    ("mine.empty", &[]),
+    ("mine.delete_button", &[]),
+    ("mine.finish_draft", &[]),
+    ("mine.editing", &["number"]),
+    ("mine.confirm_delete", &["session"]),
+    ("mine.deleted", &["number"]),
+    ("mine.too_late", &[]),
+    ("mine.none_deleted", &[]),
+    ("mine.deleted_heading", &[]),
+    ("mine.restore_button", &["number", "date"]),
+    ("mine.restored", &["number"]),
 ];
 
 impl Catalog {

@@ -1,9 +1,12 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
-use crate::domain::{CentreId, ChatId, ClassId, NewSession, Period, SessionId, Totals, UserId};
+use crate::domain::{
+    CentreId, ChatId, ClassId, NewSession, Period, SessionId, SessionRecord, Totals, UserId,
+};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::Schedule;
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who sent an input, and where.
@@ -50,6 +53,8 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedInfo {
     pub session: SessionId,
+    /// True when an existing session was changed rather than a new one saved.
+    pub edited: bool,
     pub group: String,
     pub period: Period,
     /// Running totals of the period for the session's group.
@@ -86,6 +91,21 @@ pub trait Facts {
     fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)>;
     /// The centre a group chat is linked to.
     fn group_centre(&self, chat: ChatId) -> Option<CentreId>;
+    /// A live session by id.
+    fn session(&self, id: SessionId) -> Option<SessionRecord>;
+    /// A deleted (restorable) session by id, with when it was deleted.
+    fn deleted_session(&self, id: SessionId) -> Option<(SessionRecord, DateTime<Utc>)>;
+    /// Recent live sessions of a centre, newest first; only one organiser's when given.
+    fn recent_sessions(
+        &self,
+        centre: CentreId,
+        organiser: Option<UserId>,
+        limit: usize,
+    ) -> Vec<SessionRecord>;
+    /// Deleted sessions of a centre that can still be restored, newest first.
+    fn deleted_sessions(&self, centre: CentreId) -> Vec<(SessionRecord, DateTime<Utc>)>;
+    /// A class's name by id.
+    fn class_name(&self, id: ClassId) -> Option<String>;
     /// The reminders of a group chat.
     fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)>;
 }
@@ -170,4 +190,11 @@ pub enum Effect {
     RemoveReminders { chat: ChatId },
     /// Turn the sender's private nudges off (`true`) or on.
     SetMuted(bool),
+    /// Change a saved session to these answers (permission already checked); the runtime
+    /// then feeds back `Input::SessionSaved` with `edited` set.
+    UpdateSession { id: SessionId, session: NewSession },
+    /// Delete a saved session (restorable for 30 days; permission already checked).
+    DeleteSession { id: SessionId },
+    /// Restore a deleted session (permission already checked).
+    RestoreSession { id: SessionId },
 }

@@ -1,6 +1,6 @@
 //! The per-chat dialog state the engine reads and returns; stored by the runtime between steps.
 
-use crate::domain::{CentreId, ClassId, Lang};
+use crate::domain::{CentreId, ClassId, Lang, SessionId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -27,6 +27,9 @@ pub struct ChatState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     pub centre: CentreId,
+    /// The saved session being corrected, when this draft edits one.
+    #[serde(default)]
+    pub session: Option<SessionId>,
     /// Answers so far, by question id.
     pub answers: BTreeMap<String, Answer>,
     /// Where the dialog stands.

@@ -1,11 +1,12 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
 use crate::dialog::{ClassRef, Facts};
-use crate::domain::{CentreId, ChatId, ClassId, UserId};
+use crate::domain::{CentreId, ChatId, ClassId, SessionId, SessionRecord, UserId};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::Schedule;
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
+use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 
 /// `Facts` over a transaction. The engine's trait cannot fail, so the first store error
@@ -83,5 +84,37 @@ impl Facts for TxFacts<'_, '_> {
             .into_iter()
             .map(|(_, r)| (r.schedule, r.audience))
             .collect()
+    }
+
+    fn session(&self, id: SessionId) -> Option<SessionRecord> {
+        self.keep(self.tx.session_record(id), None)
+    }
+
+    fn deleted_session(&self, id: SessionId) -> Option<(SessionRecord, DateTime<Utc>)> {
+        self.keep(self.tx.deleted_session(id), None)
+            .map(|d| (d.record, d.deleted_at))
+    }
+
+    fn recent_sessions(
+        &self,
+        centre: CentreId,
+        organiser: Option<UserId>,
+        limit: usize,
+    ) -> Vec<SessionRecord> {
+        self.keep(
+            self.tx.recent_sessions(centre, organiser, limit),
+            Vec::new(),
+        )
+    }
+
+    fn deleted_sessions(&self, centre: CentreId) -> Vec<(SessionRecord, DateTime<Utc>)> {
+        self.keep(self.tx.deleted_sessions(Some(centre)), Vec::new())
+            .into_iter()
+            .map(|d| (d.record, d.deleted_at))
+            .collect()
+    }
+
+    fn class_name(&self, id: ClassId) -> Option<String> {
+        self.keep(self.tx.class(id), None).map(|c| c.name)
     }
 }

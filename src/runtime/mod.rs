@@ -14,7 +14,7 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{ReminderRecord, StoreError, Tx};
+use crate::store::{ReminderRecord, SessionChanges, StoreError, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -131,18 +131,7 @@ impl Runtime {
             }
             Effect::SaveSession(session) => {
                 let record = tx.save_session(&session)?;
-                let period = Period::year_to_date(now.today);
-                let per_group = tx.group_totals(Some(record.centre), period)?;
-                let centre_totals = per_group
-                    .values()
-                    .fold(Totals::default(), |sum, t| sum + *t);
-                return Ok(Some(Input::SessionSaved(SavedInfo {
-                    session: record.id,
-                    group: record.group.clone(),
-                    period,
-                    group_totals: per_group.get(&record.group).copied().unwrap_or_default(),
-                    centre_totals,
-                })));
+                return self.saved_info(tx, &record, false, now).map(Some);
             }
             Effect::ShowTotals { centre } => {
                 let period = Period::year_to_date(now.today);
@@ -236,6 +225,52 @@ impl Runtime {
                 tx.remove_reminders(chat, event.sender.user, now.at)?;
             }
             Effect::SetMuted(muted) => tx.set_muted(event.sender.user, muted)?,
+            Effect::UpdateSession { id, session } => {
+                let changes = SessionChanges {
+                    group: Some(session.group.clone()),
+                    class: Some(session.class.clone()),
+                    date: Some(session.date),
+                    total: Some(session.total),
+                    female: Some(session.female),
+                    extra: Some(session.extra.clone()),
+                };
+                let Some(edited) = tx.update_session(id, &changes)? else {
+                    return Ok(None);
+                };
+                tx.audit(
+                    now.at,
+                    event.sender.user,
+                    Some(edited.after.centre),
+                    "session_edited",
+                    Some(&edited.before),
+                    Some(&edited.after),
+                )?;
+                return self.saved_info(tx, &edited.after, true, now).map(Some);
+            }
+            Effect::DeleteSession { id } => {
+                if let Some(record) = tx.delete_session(id, now.at)? {
+                    tx.audit::<_, ()>(
+                        now.at,
+                        event.sender.user,
+                        Some(record.centre),
+                        "session_deleted",
+                        Some(&record),
+                        None,
+                    )?;
+                }
+            }
+            Effect::RestoreSession { id } => {
+                if let Some(record) = tx.restore_session(id, now.at)? {
+                    tx.audit::<(), _>(
+                        now.at,
+                        event.sender.user,
+                        Some(record.centre),
+                        "session_restored",
+                        None,
+                        Some(&record),
+                    )?;
+                }
+            }
         }
         Ok(None)
     }
@@ -310,6 +345,29 @@ impl Runtime {
             Err(error) => tracing::error!(%error, "report files could not be built"),
         }
         Ok(())
+    }
+
+    /// The confirmation's running totals after a session was saved or changed.
+    fn saved_info(
+        &self,
+        tx: &mut Tx<'_>,
+        record: &crate::domain::SessionRecord,
+        edited: bool,
+        now: Now,
+    ) -> Result<Input, StoreError> {
+        let period = Period::year_to_date(now.today);
+        let per_group = tx.group_totals(Some(record.centre), period)?;
+        let centre_totals = per_group
+            .values()
+            .fold(Totals::default(), |sum, t| sum + *t);
+        Ok(Input::SessionSaved(SavedInfo {
+            session: record.id,
+            edited,
+            group: record.group.clone(),
+            period,
+            group_totals: per_group.get(&record.group).copied().unwrap_or_default(),
+            centre_totals,
+        }))
     }
 
     /// One engine step with the transaction as the engine's source of facts.

@@ -18,6 +18,7 @@ mod counters;
 mod edits;
 mod inbox;
 pub mod invites;
+mod listing;
 mod lookup;
 mod maintenance;
 mod members;

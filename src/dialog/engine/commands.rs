@@ -27,7 +27,9 @@ impl Turn<'_> {
     pub(super) fn command(&mut self, name: &str, args: &str) {
         let needs = match name {
             "start" | "help" | "lang" | "cancel" => Needs::Anyone,
-            "log" | "totals" | "centre" | "format" | "mute" | "unmute" => Needs::Member,
+            "log" | "totals" | "centre" | "format" | "mute" | "unmute" | "mine" | "undo" => {
+                Needs::Member
+            }
             _ => Needs::Manager,
         };
         if !self.sender.private {
@@ -62,6 +64,10 @@ impl Turn<'_> {
                 self.show_format();
                 self.remind_draft();
             }
+            "mine" => self.list_sessions(false),
+            "sessions" => self.list_sessions(true),
+            "undo" => self.undo(),
+            "deleted" => self.list_deleted(),
             "mute" => self.mute(true),
             "unmute" => self.mute(false),
             "remind" | "reminders" => self.say_key("remind.usage"),

@@ -3,10 +3,11 @@
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `quick.rs` one-line quick entry, `admin.rs` centres, invitations, people, the audit log and group links.
+//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links.
 
 mod admin;
 mod commands;
+mod corrections;
 mod quick;
 mod reminders;
 mod session;
@@ -199,6 +200,11 @@ impl Turn<'_> {
         }
         // Buttons outside the session dialog: centres and people.
         match action {
+            Action::OpenSession(id) => return self.open_session(id),
+            Action::EditSession(id) => return self.edit_session(id),
+            Action::DeleteSession(id) => return self.ask_delete_session(id),
+            Action::ConfirmDelete(id) => return self.delete_session(id),
+            Action::RestoreSession(id) => return self.restore_session(id),
             Action::Centre { id, then_log } => return self.centre_chosen(id, then_log),
             Action::RemoveMember(user) => return self.ask_remove_member(user),
             Action::ConfirmRemove(user) => return self.remove_member(user),

@@ -58,6 +58,7 @@ impl Turn<'_> {
         }
         self.state.draft = Some(Draft {
             centre,
+            session: None,
             answers,
             at: Step::Summary,
         });

@@ -23,6 +23,7 @@ impl Turn<'_> {
         }
         self.state.draft = Some(Draft {
             centre,
+            session: None,
             answers: BTreeMap::new(),
             at: Step::Summary,
         });
@@ -592,12 +593,23 @@ impl Turn<'_> {
         let Some(draft) = self.state.draft.take() else {
             return self.stale();
         };
-        match self.new_session(&draft) {
-            Some(session) => {
+        match (self.new_session(&draft), draft.session) {
+            (Some(session), Some(id)) => {
+                // A correction: the permission was checked when it was opened and is
+                // checked again here, since time (the edit window) may have passed.
+                match self.facts.session(id) {
+                    Some(saved) if self.may_correct_saved(&saved) => {
+                        self.effects.push(Effect::CloseButtons);
+                        self.effects.push(Effect::UpdateSession { id, session });
+                    }
+                    _ => self.say_key("mine.too_late"),
+                }
+            }
+            (Some(session), None) => {
                 self.effects.push(Effect::CloseButtons);
                 self.effects.push(Effect::SaveSession(session));
             }
-            None => {
+            (None, _) => {
                 // Some required answer is missing (the dialog files changed meanwhile): ask it.
                 self.state.draft = Some(draft);
                 self.advance(false);
@@ -671,7 +683,11 @@ impl Turn<'_> {
             format_date(info.period.to)
         );
         let html = self.catalog.render(
-            "dialog.saved",
+            if info.edited {
+                "dialog.updated"
+            } else {
+                "dialog.saved"
+            },
             lang,
             &[
                 ("number", &info.session.to_string()),
