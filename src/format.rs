@@ -52,6 +52,24 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Telegram HTML as plain text: tags dropped, the three entities decoded (for the
+/// terminal and the spreadsheet, which have no HTML).
+pub fn html_to_plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// A date as people write it in both languages here: `dd/mm/yyyy`.
 pub fn format_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

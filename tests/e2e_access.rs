@@ -169,19 +169,15 @@ async fn forged_buttons_and_codes_of_another_centre_are_refused() {
         "no other centre's people"
     );
     let stamp = buttons[0].1.split(':').next().expect("stamp");
-    let answers = env.fake.callback_answers().len();
-    env.fake
-        .press(&director_a, &members, &format!("{stamp}:ry.{ORGANISER_B}"));
-    env.fake
-        .wait_until(
-            "the forged tap is answered",
-            std::time::Duration::from_secs(10),
-            |fake| (fake.callback_answers().len() > answers).then_some(()),
-        )
-        .await;
-    let answer = env.fake.callback_answers().pop().expect("an answer");
+    let notice = forged_tap(
+        &env,
+        &director_a,
+        &members,
+        &format!("{stamp}:ry.{ORGANISER_B}"),
+    )
+    .await;
     assert_eq!(
-        answer.1.as_deref(),
+        notice.as_deref(),
         Some(catalog.text("dialog.stale_button", Lang::Vi))
     );
     let members_b = env.fake.send_and_wait(&director_b, "/members").await;
@@ -189,6 +185,26 @@ async fn forged_buttons_and_codes_of_another_centre_are_refused() {
         members_b.text.contains(&ORGANISER_B.to_string()),
         "B's organiser is still there"
     );
+}
+
+/// Presses forged callback `data` under `message` as `who` and returns the notice the
+/// bot answered the tap with.
+async fn forged_tap(
+    env: &TestEnv,
+    who: &TestUser,
+    message: &SentMessage,
+    data: &str,
+) -> Option<String> {
+    let answers = env.fake.callback_answers().len();
+    env.fake.press(who, message, data);
+    env.fake
+        .wait_until(
+            "the forged tap is answered",
+            std::time::Duration::from_secs(10),
+            |fake| (fake.callback_answers().len() > answers).then_some(()),
+        )
+        .await;
+    env.fake.callback_answers().pop().expect("an answer").1
 }
 
 /// Sends a `/report` command and returns the table, after its files have arrived too
@@ -479,22 +495,10 @@ async fn corrections_change_the_report_and_only_their_owner_or_director_may_make
             .to_owned()
     };
     let lans_list = env.fake.send_and_wait(&lan, "/mine").await;
-    let answers = env.fake.callback_answers().len();
-    env.fake.press(
-        &lan,
-        &lans_list,
-        &format!("{}:sd.{id}", stamp_of(&lans_list)),
-    );
-    env.fake
-        .wait_until(
-            "the forged tap is answered",
-            std::time::Duration::from_secs(10),
-            |fake| (fake.callback_answers().len() > answers).then_some(()),
-        )
-        .await;
-    let refused = env.fake.callback_answers().pop().expect("an answer");
+    let data = format!("{}:sd.{id}", stamp_of(&lans_list));
+    let notice = forged_tap(&env, &lan, &lans_list, &data).await;
     assert_eq!(
-        refused.1.as_deref(),
+        notice.as_deref(),
         Some(text("dialog.stale_button").as_str())
     );
 

@@ -386,19 +386,7 @@ pub(crate) fn plain_text(
 /// spreadsheet has its own formatting, and the catalog asks its report texts to stay
 /// plain, but a centre may not have.
 pub(crate) fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    crate::format::html_to_plain(text)
 }
 
 #[cfg(test)]

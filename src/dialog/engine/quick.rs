@@ -76,15 +76,7 @@ impl Turn<'_> {
                     suggestion,
                     suggestion_name,
                 } => {
-                    self.state.stamp = self.state.stamp.wrapping_add(1);
-                    self.set_step(Step::ConfirmClass {
-                        question: "class".to_owned(),
-                        editing: false,
-                        typed,
-                        suggestion,
-                        suggestion_name,
-                    });
-                    self.ask_current();
+                    self.ask_did_you_mean("class", false, typed, suggestion, suggestion_name);
                     return true;
                 }
             }

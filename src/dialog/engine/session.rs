@@ -212,18 +212,36 @@ impl Turn<'_> {
                 suggestion,
                 suggestion_name,
             } => {
-                self.state.stamp = self.state.stamp.wrapping_add(1);
-                self.set_step(Step::ConfirmClass {
-                    question: question_id.to_owned(),
+                return self.ask_did_you_mean(
+                    question_id,
                     editing,
                     typed,
                     suggestion,
                     suggestion_name,
-                });
-                return self.ask_current();
+                )
             }
         };
         self.accept(&question, answer, editing);
+    }
+
+    /// Asks "did you mean …?" about a typed class name close to an existing one.
+    pub(super) fn ask_did_you_mean(
+        &mut self,
+        question: &str,
+        editing: bool,
+        typed: String,
+        suggestion: u64,
+        suggestion_name: String,
+    ) {
+        self.state.stamp = self.state.stamp.wrapping_add(1);
+        self.set_step(Step::ConfirmClass {
+            question: question.to_owned(),
+            editing,
+            typed,
+            suggestion,
+            suggestion_name,
+        });
+        self.ask_current();
     }
 
     /// A typed class name against the centre's classes of `group`: the same class (same
