@@ -1,0 +1,110 @@
+//! A centre adds an optional question to `dialogs/session.toml` without touching code:
+//! the dialog asks it, the answer is stored with the session, and the CSV and the
+//! spreadsheet export it. Driven through the console adapter on a real redb file.
+
+use rollcall::dialog::load_dir;
+use rollcall::domain::Period;
+use rollcall::roles::Role;
+use rollcall::runtime::Runtime;
+use rollcall::store::Store;
+use std::path::Path;
+use std::sync::Arc;
+
+#[test]
+fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dialogs = dir.path().join("dialogs");
+    std::fs::create_dir(&dialogs).expect("mkdir");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
+    for entry in std::fs::read_dir(&shipped).expect("dialogs") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dialogs.join(path.file_name().expect("name"))).expect("copy");
+    }
+    // Uncomment the example "zone" question shipped in session.toml, as a centre would.
+    let session = std::fs::read_to_string(dialogs.join("session.toml")).expect("read");
+    let example: String = session
+        .lines()
+        .skip_while(|l| !l.starts_with("# [[question]]"))
+        .take_while(|l| !l.starts_with("# A free-text question"))
+        .map(|l| {
+            l.strip_prefix("# ")
+                .or_else(|| l.strip_prefix('#'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(example.contains("id = \"zone\""), "{example}");
+    std::fs::write(
+        dialogs.join("session.toml"),
+        format!("{session}\n{example}\n"),
+    )
+    .expect("write");
+    let catalog = load_dir(&dialogs).expect("the extended dialogs load");
+    assert!(catalog.question("zone").is_some());
+
+    let store = Store::open(&dir.path().join("db.redb")).expect("open");
+    store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_member(centre, 7, Role::Organiser, "Lan", 0, chrono::Utc::now())
+                .map(drop)
+        })
+        .expect("grant");
+    let runtime = Runtime {
+        catalog: Arc::new(catalog),
+        bot_username: None,
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+    };
+    // Buttons by number: 4 = Sức khỏe, 1 = new class, 1 = today, then the new question:
+    // 2 = "Nhà văn hóa thôn", then 1 = Save.
+    let script = "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n2\n1\n";
+    let mut output = Vec::new();
+    rollcall::console::run(
+        &store,
+        &runtime,
+        7,
+        chrono_tz::Asia::Ho_Chi_Minh,
+        script.as_bytes(),
+        &mut output,
+    )
+    .expect("console");
+    let output = String::from_utf8(output).expect("utf-8");
+    assert!(
+        output.contains("Buổi học tổ chức ở đâu?"),
+        "the new question was asked:\n{output}"
+    );
+    assert!(
+        output.contains("Địa điểm: Nhà văn hóa thôn, tổ dân phố"),
+        "in the summary:\n{output}"
+    );
+    assert!(output.contains("Đã lưu buổi học số 1"), "{output}");
+
+    let today =
+        rollcall::domain::Now::in_zone(chrono::Utc::now(), chrono_tz::Asia::Ho_Chi_Minh).today;
+    let period = Period::year_to_date(today);
+    let (sessions, classes) = store
+        .read(|tx| {
+            let sessions = tx.sessions(None, period)?;
+            let classes = tx.classes_of(&sessions)?;
+            Ok((sessions, classes))
+        })
+        .expect("read");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        sessions[0].extra.get("zone").map(String::as_str),
+        Some("village")
+    );
+    let csv = rollcall::report::sessions_csv(
+        &runtime.catalog,
+        &sessions,
+        &classes,
+        rollcall::domain::Lang::Vi,
+    );
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let header = csv.lines().next().expect("a header");
+    assert!(header.contains("zone"), "{header}");
+    assert!(
+        csv.lines().nth(1).expect("a row").contains("village"),
+        "{csv}"
+    );
+}
