@@ -18,6 +18,19 @@ use std::sync::Arc;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub struct Cli {
+    /// The configuration file (rollcall.toml); its values are the defaults of the flags,
+    /// and ROLLCALL_* environment variables override them.
+    #[arg(long, global = true, env = "ROLLCALL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How log lines are written: human or json.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "ROLLCALL_LOG_FORMAT",
+        default_value = "human"
+    )]
+    pub log_format: crate::config::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -35,6 +48,8 @@ pub enum Command {
         /// Send without Telegram's rate limits: for benchmarks against a fake Bot API only.
         #[arg(long, env = "ROLLCALL_UNLIMITED_SEND", hide = true, value_parser = clap::builder::FalseyValueParser::new())]
         unlimited_send: bool,
+        #[command(flatten)]
+        ops: RunOps,
     },
     /// Try the dialogs in the terminal, against the same database.
     Console {
@@ -123,6 +138,71 @@ pub enum Command {
         #[arg(default_value = "dialogs")]
         dir: PathBuf,
     },
+    /// The configuration: `rollcall config check [--config FILE]`.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Export everything (centres, people, classes, sessions with their extra answers,
+    /// reminders, audit log) as JSON, for an archive or a move (stop the bot first).
+    Export {
+        /// The database file.
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Erase a person's personal data on request (stop the bot first): names, chat state,
+    /// mute flag, and their id in sessions, invitations and the audit log (replaced by 0).
+    /// Report numbers do not change.
+    Forget {
+        /// The database file.
+        #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
+        db: PathBuf,
+        /// The person's Telegram user id.
+        #[arg(long)]
+        user: i64,
+    },
+}
+
+/// The options of `run` added for operations (issue 9): webhook, health and metrics.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunOps {
+    /// Receive updates through a webhook at this public HTTPS URL instead of long polling
+    /// (also `webhook.url` in the configuration file).
+    #[arg(long, env = "ROLLCALL_WEBHOOK_URL", value_name = "URL")]
+    pub webhook: Option<String>,
+    /// The local address of the webhook server, behind a TLS reverse proxy.
+    #[arg(
+        long,
+        env = "ROLLCALL_WEBHOOK_LISTEN",
+        default_value = "127.0.0.1:8443"
+    )]
+    pub listen: std::net::SocketAddr,
+    /// Use long polling even when the configuration names a webhook.
+    #[arg(long, conflicts_with = "webhook")]
+    pub poll: bool,
+    /// Serve /healthz and /metrics on this local address (e.g. 127.0.0.1:9898).
+    #[arg(long, env = "ROLLCALL_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+}
+
+/// What `rollcall config` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective configuration (secrets masked) and check it: the file's keys,
+    /// the environment variables, the token and the dialog files. Exits non-zero on a problem.
+    Check,
+}
+
+/// Formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON document.
+    Json,
 }
 
 /// Roles `grant` can give.
@@ -186,14 +266,27 @@ fn open(settings: &Settings) -> anyhow::Result<(Store, Runtime)> {
     ))
 }
 
-/// Runs one subcommand to completion.
-pub fn execute(command: Command) -> anyhow::Result<()> {
+/// Runs one subcommand to completion with the configuration of the file and the
+/// environment (whose values the flags have as defaults already; see `config.rs`).
+pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Result<()> {
     match command {
         Command::Run {
             settings,
             poll_timeout,
             unlimited_send,
-        } => run_bot(&settings, poll_timeout, unlimited_send),
+            ops,
+        } => run_bot(
+            &settings,
+            poll_timeout,
+            unlimited_send,
+            &ops,
+            &loaded.config,
+        ),
+        Command::Config {
+            action: ConfigAction::Check,
+        } => config_check(loaded),
+        Command::Export { db, format, out } => export(&db, format, out.as_deref()),
+        Command::Forget { db, user } => forget(&db, user),
         Command::Backup { db, out } => backup(&db, &out),
         Command::Check { db } => check(&db),
         Command::Console { settings, user } => {
@@ -251,10 +344,24 @@ pub fn execute(command: Command) -> anyhow::Result<()> {
     }
 }
 
-fn run_bot(settings: &Settings, poll_timeout: u32, unlimited_send: bool) -> anyhow::Result<()> {
-    if std::env::var_os("TELOXIDE_TOKEN").is_none() {
-        bail!("TELOXIDE_TOKEN is not set: create a bot with @BotFather and export its token");
-    }
+fn run_bot(
+    settings: &Settings,
+    poll_timeout: u32,
+    unlimited_send: bool,
+    ops: &RunOps,
+    config: &crate::config::Config,
+) -> anyhow::Result<()> {
+    // The token: TELOXIDE_TOKEN, else the configuration's token or token_file.
+    let Some(token) = config.token()? else {
+        bail!("TELOXIDE_TOKEN is not set (nor token or token_file in the configuration file): create a bot with @BotFather and give its token");
+    };
+    let webhook_url = match (&ops.webhook, ops.poll) {
+        (Some(url), false) => {
+            crate::config::check_webhook_url(url)?;
+            Some(reqwest::Url::parse(url)?)
+        }
+        _ => None,
+    };
     let (store, runtime) = open(settings)?;
     if store.read(|tx| tx.supervisors())?.is_empty() {
         eprintln!(
@@ -273,8 +380,45 @@ fn run_bot(settings: &Settings, poll_timeout: u32, unlimited_send: bool) -> anyh
             tracing::info!("signal received");
             let _ = stop_tx.send(true);
         });
-        let bot = teloxide::Bot::from_env();
+        let bot = make_bot(token)?;
+        // Both servers bind before the bot connects, so a wrong or busy address stops
+        // the start at once instead of after setWebhook.
+        if let Some(addr) = ops.metrics_listen {
+            let listener = crate::ops::bind(addr).await?;
+            let limits = crate::ops::HealthLimits {
+                telegram_stale: std::time::Duration::from_secs(
+                    u64::from(config.metrics.telegram_stale_minutes) * 60,
+                ),
+                outbox_stuck: std::time::Duration::from_secs(
+                    u64::from(config.metrics.outbox_stuck_minutes) * 60,
+                ),
+            };
+            tokio::spawn(crate::ops::serve(
+                listener,
+                store.clone(),
+                limits,
+                stop.clone(),
+            ));
+        }
+        let webhook = match webhook_url {
+            Some(url) => {
+                let listener = tokio::net::TcpListener::bind(ops.listen)
+                    .await
+                    .with_context(|| format!("listening for the webhook on {}", ops.listen))?;
+                let secret = match &config.webhook.secret_token {
+                    Some(secret) => secret.clone(),
+                    None => crate::telegram::webhook::random_secret()?,
+                };
+                Some(crate::telegram::webhook::WebhookOptions {
+                    url,
+                    listener: Arc::new(std::sync::Mutex::new(Some(listener))),
+                    secret,
+                })
+            }
+            None => None,
+        };
         let options = crate::telegram::Options {
+            webhook,
             zone: settings.zone,
             clock: crate::clock::Clock::from_env(),
             poll_timeout_secs: poll_timeout,
@@ -285,6 +429,21 @@ fn run_bot(settings: &Settings, poll_timeout: u32, unlimited_send: bool) -> anyh
         };
         crate::telegram::run(bot, store, runtime, options, stop).await
     })
+}
+
+/// The Bot API client: `token` from the configuration, `TELOXIDE_API_URL` (another Bot
+/// API server, as the tests use) and `TELOXIDE_PROXY` from the environment, as teloxide's
+/// `Bot::from_env` would, which cannot take a token from a file.
+fn make_bot(token: String) -> anyhow::Result<teloxide::Bot> {
+    let bot = teloxide::Bot::with_client(token, teloxide::net::client_from_env());
+    match std::env::var("TELOXIDE_API_URL") {
+        Ok(url) => {
+            let url = reqwest::Url::parse(url.trim_end_matches('/'))
+                .with_context(|| format!("TELOXIDE_API_URL {url:?} is not a URL"))?;
+            Ok(bot.set_api_url(url))
+        }
+        Err(_) => Ok(bot),
+    }
 }
 
 /// Waits for SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).
@@ -571,5 +730,67 @@ fn check(db: &Path) -> anyhow::Result<()> {
             db.display()
         );
     }
+    Ok(())
+}
+
+/// `rollcall config check`: the effective configuration, secrets masked, and whether
+/// the bot could start with it.
+fn config_check(loaded: &crate::config::Loaded) -> anyhow::Result<()> {
+    print!("{}", loaded.describe());
+    println!();
+    let config = &loaded.config;
+    match config.token()? {
+        Some(_) => println!("# token: set"),
+        None => println!("# token: not set (run needs TELOXIDE_TOKEN, token or token_file)"),
+    }
+    let catalog = load_catalog(&config.dialogs)?;
+    println!(
+        "# dialogs: {} OK ({} activity groups)",
+        config.dialogs.display(),
+        catalog.groups.len()
+    );
+    println!("# configuration OK");
+    Ok(())
+}
+
+/// `rollcall export`: everything but the Telegram traffic, as JSON.
+fn export(db: &Path, format: ExportFormat, out: Option<&Path>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let ExportFormat::Json = format;
+    let store = open_existing(db)?;
+    let value = store.read(|tx| tx.export())?;
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    match out {
+        Some(path) => {
+            // Through a temporary file, so that an interrupted export never looks complete.
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, &text)
+                .with_context(|| format!("writing {}", partial.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
+            eprintln!("exported {} to {}", db.display(), path.display());
+        }
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// `rollcall forget`: erases one person's personal data, keeping the report numbers.
+fn forget(db: &Path, user: i64) -> anyhow::Result<()> {
+    if user == 0 {
+        bail!("--user 0 is the id that stands for forgotten people and the command line");
+    }
+    let store = open_existing(db)?;
+    let done = store.write(|tx| tx.forget_user(user, chrono::Utc::now()))?;
+    println!(
+        "forgot user {user}: {} name(s) erased, {} session(s) and {} other record(s) no longer name them, {} audit entr(y/ies) changed, chat state {}, mute flag {}",
+        done.names,
+        done.sessions,
+        done.other_records,
+        done.audit_entries,
+        if done.chat_state { "removed" } else { "none" },
+        if done.muted { "removed" } else { "none" },
+    );
     Ok(())
 }

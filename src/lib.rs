@@ -17,6 +17,7 @@
 //! - [`runtime`]: runs one engine step inside one store transaction.
 //! - [`telegram`]: the only code that knows teloxide (fetch loop, sender).
 //! - [`console`]: the same dialogs in a terminal.
+//! - [`config`]: flags, `rollcall.toml` and `ROLLCALL_*` variables; [`ops`]: health and metrics.
 //! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting.
 
 pub mod cli;
@@ -26,6 +27,7 @@ pub mod console;
 pub mod dialog;
 pub mod domain;
 pub mod format;
+pub mod ops;
 pub mod outgoing;
 pub mod reminders;
 pub mod report;

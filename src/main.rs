@@ -1,23 +1,45 @@
-//! The `rollcall` binary: parses the command line, sets up logging, runs the subcommand.
+//! The `rollcall` binary: reads the configuration, parses the command line, sets up
+//! logging, runs the subcommand.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rollcall::cli::{execute, Cli};
+use rollcall::config::{apply_to_command, config_path, Loaded, LogFormat};
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-    match execute(Cli::parse().command) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The file comes first: its values become the flags' defaults (see `config.rs`).
+    let loaded = match Loaded::from_env(config_path(&args).as_deref()) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("rollcall: {error:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let matches = apply_to_command(Cli::command(), &loaded.config).get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    init_logging(&loaded.config.log.level, cli.log_format);
+    match execute(cli.command, &loaded) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("rollcall: {error:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs to standard error: `RUST_LOG` when set, else the configured level; one readable
+/// line per event, or one JSON object per line for a log collector.
+fn init_logging(level: &str, format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().with_current_span(false).init(),
     }
 }

@@ -23,6 +23,9 @@ mod lookup;
 mod maintenance;
 mod members;
 mod meta;
+// Operations support (metrics samples, export, erasure); added with issue 9.
+mod ops;
+pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
 pub use reminders::ReminderRecord;

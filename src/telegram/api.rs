@@ -45,8 +45,10 @@ pub async fn get_updates(
         .json(&body)
         .timeout(Duration::from_secs(u64::from(timeout_secs) + 15))
         .send()
-        .await?;
-    let answer: Value = response.json().await?;
+        .await
+        // reqwest's message includes the URL, and the URL includes the token: never log it.
+        .map_err(reqwest::Error::without_url)?;
+    let answer: Value = response.json().await.map_err(reqwest::Error::without_url)?;
     if answer.get("ok") != Some(&Value::Bool(true)) {
         return Err(FetchError::Api {
             code: answer

@@ -18,9 +18,13 @@ mod commands;
 mod convert;
 pub mod crashpoint;
 pub mod limits;
+// Metrics hooks of the Telegram tasks (issue 9).
+mod observe;
 mod poller;
 pub mod processor;
 mod sender;
+// Webhook mode (issue 9).
+pub mod webhook;
 
 pub use convert::event_from_update;
 pub use sender::SenderOptions;
@@ -43,6 +47,8 @@ pub struct Options {
     pub send: SenderOptions,
     /// Where "now" comes from (the system clock, or a test's clock file).
     pub clock: crate::clock::Clock,
+    /// Receive updates through this webhook instead of long polling.
+    pub webhook: Option<webhook::WebhookOptions>,
 }
 
 /// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
@@ -55,8 +61,12 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let me = loop {
         match bot.get_me().await {
-            Ok(me) => break me,
+            Ok(me) => {
+                observe::ok();
+                break me;
+            }
             Err(error) => {
+                observe::request_error("getMe", &error);
                 tracing::warn!(%error, "getMe failed; retrying in 2 s");
                 tokio::select! {
                     () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
@@ -93,13 +103,31 @@ pub async fn run(
     let (processor_stop_tx, processor_stop) = watch::channel(false);
     let (sender_stop_tx, sender_stop) = watch::channel(false);
 
-    let poller = tokio::spawn(poller::run(
-        bot.clone(),
-        store.clone(),
-        options.poll_timeout_secs,
-        inbox_ready.clone(),
-        shutdown.clone(),
-    ));
+    // Webhook or long polling (issue 9): either task fills the inbox and stops at `shutdown`.
+    let poller = match options.webhook {
+        Some(webhook) => tokio::spawn(webhook::run(
+            bot.clone(),
+            store.clone(),
+            webhook,
+            inbox_ready.clone(),
+            shutdown.clone(),
+        )),
+        None => {
+            // getUpdates is refused while a webhook is set, which it still is after a run in
+            // webhook mode; deleting it keeps the updates Telegram holds (no drop_pending).
+            match bot.delete_webhook().await {
+                Ok(_) => tracing::debug!("no webhook set (deleted if there was one)"),
+                Err(error) => tracing::warn!(%error, "deleteWebhook failed; polling anyway"),
+            }
+            tokio::spawn(poller::run(
+                bot.clone(),
+                store.clone(),
+                options.poll_timeout_secs,
+                inbox_ready.clone(),
+                shutdown.clone(),
+            ))
+        }
+    };
     let reminders = tokio::spawn(crate::reminders::scheduler::run(
         store.clone(),
         runtime.catalog.clone(),

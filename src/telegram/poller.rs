@@ -34,6 +34,11 @@ pub async fn run(
             fetched = api::get_updates(&bot, offset, timeout_secs) => fetched,
             _ = shutdown.changed() => return,
         };
+        // Metrics (issue 9): a successful fetch proves Telegram reachable.
+        match &fetched {
+            Ok(_) => super::observe::ok(),
+            Err(error) => super::observe::fetch_error(error),
+        }
         match fetched {
             Ok(updates) if updates.is_empty() => backoff = Duration::from_millis(500),
             Ok(updates) => {
@@ -43,6 +48,9 @@ pub async fn run(
                 match stored {
                     Ok(new) => {
                         tracing::debug!(new, next, "stored a batch of updates");
+                        crate::ops::metrics::get()
+                            .updates_received
+                            .inc_by(new as u64);
                         offset = next.max(offset);
                         inbox_ready.notify_one();
                         crashpoint::hit("after_store");

@@ -206,22 +206,48 @@ fn process(
     now: Now,
 ) -> Result<(), StoreError> {
     let started = std::time::Instant::now();
-    match serde_json::from_str::<Update>(raw) {
+    // One info line per update (issue 9): chat, kind, outcome and duration, never the
+    // text the user sent (a command's name is the most it says about the content).
+    let (kind, outcome) = match serde_json::from_str::<Update>(raw) {
         Ok(update) => match event_from_update(&update, username) {
             Some(event) => {
                 runtime.handle(tx, &event, now)?;
+                let kind = input_kind(&event.input);
                 tracing::info!(
                     update_id,
                     chat = event.chat,
+                    kind,
+                    outcome = "handled",
                     micros = started.elapsed().as_micros() as u64,
                     "update handled"
                 );
+                (kind, "handled")
             }
-            None => tracing::debug!(update_id, "update ignored"),
+            None => {
+                tracing::info!(update_id, outcome = "ignored", "update ignored");
+                ("other", "ignored")
+            }
         },
-        Err(error) => tracing::warn!(update_id, %error, "update not understood; skipped"),
-    }
+        Err(error) => {
+            tracing::warn!(update_id, outcome = "not_understood", %error, "update not understood; skipped");
+            ("other", "not_understood")
+        }
+    };
+    crate::ops::metrics::get().update_processed(kind, outcome, started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The kind of an update for the log and the metrics: a few fixed words, so that the
+/// metric's labels stay few whatever users send.
+fn input_kind(input: &crate::dialog::Input) -> &'static str {
+    use crate::dialog::Input;
+    match input {
+        Input::Text(_) => "text",
+        Input::Command { .. } => "command",
+        Input::Button { .. } => "button",
+        Input::NotText => "not_text",
+        _ => "other",
+    }
 }
 
 #[cfg(test)]

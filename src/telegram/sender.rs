@@ -551,9 +551,27 @@ async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
             request.await.map(drop)
         }
     };
+    // Metrics (issue 9): Telegram reachable, or which error it answered.
     match result {
-        Ok(()) => Delivery::Sent,
-        Err(error) => classify(error),
+        Ok(()) => {
+            super::observe::ok();
+            Delivery::Sent
+        }
+        Err(error) => {
+            super::observe::request_error(method_name(&message.op), &error);
+            classify(error)
+        }
+    }
+}
+
+/// The Bot API method that delivers `op`, for the metrics.
+fn method_name(op: &OutOp) -> &'static str {
+    match op {
+        OutOp::Message { .. } => "sendMessage",
+        OutOp::AnswerButton { .. } => "answerCallbackQuery",
+        OutOp::CloseButtons { .. } => "editMessageReplyMarkup",
+        OutOp::Document { .. } => "sendDocument",
+        OutOp::Photo { .. } => "sendPhoto",
     }
 }
 

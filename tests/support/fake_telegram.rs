@@ -578,6 +578,13 @@ impl FakeTelegram {
         });
     }
 
+    /// Takes every pending update out of the queue, oldest first, as Telegram does when it
+    /// pushes updates to a webhook instead of holding them for getUpdates; the webhook
+    /// tests post them to the bot themselves.
+    pub fn take_updates(&self) -> Vec<(i64, Value)> {
+        self.mutate(|s| s.updates.drain(..).collect())
+    }
+
     /// Marks every getUpdates currently held as belonging to a dead process, so that the next
     /// poller pre-empting it is not counted as a conflict. The harness calls it after a kill.
     pub fn abandon_polls(&self) {
@@ -815,6 +822,7 @@ const KNOWN_METHODS: &[&str] = &[
     "deletemycommands",
     "deletewebhook",
     "getwebhookinfo",
+    "setwebhook",
     "senddocument",
     "sendphoto",
 ];
@@ -1097,7 +1105,7 @@ async fn handle(
             lock(&inner).callback_answers.push((id, text));
             ok(json!(true))
         }
-        "setmycommands" | "deletemycommands" | "deletewebhook" => ok(json!(true)),
+        "setmycommands" | "deletemycommands" | "deletewebhook" | "setwebhook" => ok(json!(true)),
         "getwebhookinfo" => ok(json!({
             "url": "",
             "has_custom_certificate": false,
