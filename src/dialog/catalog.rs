@@ -280,6 +280,13 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("remind.not_linked", &[]),
     ("mute.on", &[]),
     ("mute.off", &[]),
+    // The directors' deadline reminder (`/deadline`).
+    ("deadline.reminder", &["centre", "due"]),
+    ("deadline.hint", &[]),
+    ("button.report", &[]),
+    ("deadline.set", &["day", "days", "time"]),
+    ("deadline.off", &[]),
+    ("deadline.usage", &[]),
 ];
 
 impl Catalog {

@@ -2,7 +2,7 @@
 
 use crate::domain::{CentreId, ChatId, ClassId, NewSession, Period, SessionId, Totals, UserId};
 use crate::reminders::parse::Audience;
-use crate::reminders::schedule::Schedule;
+use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
 use serde::{Deserialize, Serialize};
 
@@ -168,4 +168,10 @@ pub enum Effect {
     RemoveReminders { chat: ChatId },
     /// Turn the sender's private nudges off (`true`) or on.
     SetMuted(bool),
+    /// Set (`Some`) or turn off (`None`) a centre's deadline reminder to its directors
+    /// (permission already checked).
+    SetDeadline {
+        centre: CentreId,
+        timing: Option<Monthly>,
+    },
 }

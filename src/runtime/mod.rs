@@ -13,7 +13,7 @@ use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{ReminderRecord, StoreError, Tx};
+use crate::store::{DeadlineRecord, ReminderRecord, StoreError, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -233,6 +233,21 @@ impl Runtime {
                 tx.remove_reminders(chat, event.sender.user, now.at)?;
             }
             Effect::SetMuted(muted) => tx.set_muted(event.sender.user, muted)?,
+            Effect::SetDeadline { centre, timing } => match timing {
+                Some(timing) => tx.set_deadline(
+                    centre,
+                    &DeadlineRecord {
+                        timing,
+                        zone: self.zone.name().to_owned(),
+                        set_by: event.sender.user,
+                        set_at: now.at,
+                        last: now.at,
+                    },
+                )?,
+                None => {
+                    tx.remove_deadline(centre, event.sender.user, now.at)?;
+                }
+            },
         }
         Ok(None)
     }

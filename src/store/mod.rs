@@ -24,7 +24,7 @@ mod members;
 mod meta;
 mod outbox;
 mod reminders;
-pub use reminders::ReminderRecord;
+pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;
 mod tables;
