@@ -341,7 +341,9 @@ fn the_deadline_reminder_reaches_every_director_once_with_the_totals_and_a_repor
     );
     // An organiser with the same link gets no report.
     let organiser = command(&store, 10, "/start report", utc(22, 2, 0));
-    assert!(organiser.iter().all(|m| !html(m).contains("Kết quả thực hiện")));
+    assert!(organiser
+        .iter()
+        .all(|m| !html(m).contains("Kết quả thực hiện")));
 }
 
 #[test]
