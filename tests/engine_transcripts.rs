@@ -478,6 +478,9 @@ impl Chat {
                     writeln!(self.log, "  (remove reminders of {chat})").unwrap();
                 }
                 Effect::SetMuted(muted) => writeln!(self.log, "  (muted: {muted})").unwrap(),
+                Effect::SetDeadline { centre, timing } => {
+                    writeln!(self.log, "  (deadline of centre {centre}: {timing:?})").unwrap();
+                }
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
