@@ -310,8 +310,8 @@ fn the_deadline_reminder_reaches_every_director_once_with_the_totals_and_a_repor
     let vi = html(&sent[0]);
     assert!(vi.contains("25/11/2026"), "the due date: {vi}");
     assert!(vi.contains("Tràng An"), "{vi}");
-    // The session of 25 November is not in the totals yet on the 22nd... but it is dated
-    // the 25th: only sessions up to today count, as in `/totals`.
+    // The only session is dated the 25th, after the 22nd: the totals count sessions up to
+    // today, as `/totals` does, so there is none yet.
     assert!(vi.contains("Chưa có buổi học nào"), "{vi}");
     assert!(vi.contains("/report"), "{vi}");
     let en = html(&sent[1]);

@@ -62,13 +62,22 @@ pub fn fire_due(
     }
     for (centre, deadline) in tx.all_deadlines()? {
         let Ok(zone) = deadline.zone.parse::<chrono_tz::Tz>() else {
-            tracing::warn!(centre, zone = %deadline.zone, "deadline reminder with an unknown time zone");
+            tracing::warn!(
+                centre,
+                zone = %deadline.zone,
+                "deadline reminder with an unknown time zone"
+            );
             continue;
         };
         match due(deadline.timing, zone, deadline.last, now) {
             Due::Wait { next } => tick.wait_for(next),
             Due::Skip { at } => {
-                tracing::info!(centre, %at, grace_h = deadline.timing.grace().num_hours(), "deadline reminder missed by more than its grace; skipped");
+                tracing::info!(
+                    centre,
+                    %at,
+                    grace_h = deadline.timing.grace().num_hours(),
+                    "deadline reminder missed by more than its grace; skipped"
+                );
                 tx.set_deadline_last(centre, at)?;
                 tick.skipped += 1;
             }
