@@ -1,5 +1,5 @@
-//! End-to-end test of reminders with a controllable clock: the real binary reads "now"
-//! from a file (`ROLLCALL_CLOCK_FILE`), so the test moves time instead of sleeping.
+//! End-to-end tests of reminders with a controllable clock: the real binary reads "now"
+//! from a file (`ROLLCALL_CLOCK_FILE`), so the tests move time instead of sleeping.
 
 mod support;
 
@@ -89,4 +89,62 @@ async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_t
     assert!(next.text.contains("Tràng An"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.messages_to(GROUP).len(), 4, "exactly one per firing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report_button() {
+    let mut env = TestEnv::new().await;
+    let clock = env.dir.path().join("clock");
+    // Sunday 1/11/2026, 10:00 in Hà Nội.
+    set_clock(&clock, "2026-11-01T03:00:00Z");
+    env.extra_env.push((
+        "ROLLCALL_CLOCK_FILE".to_owned(),
+        clock.display().to_string(),
+    ));
+    env.extra_args.push("--unlimited-send".to_owned());
+    env.grant(DIRECTOR, "director", Some("Tràng An"));
+    env.grant(REPORTED, "organiser", Some("Tràng An"));
+    env.start_bot().await;
+    let fake = env.fake.clone();
+    let director = fake.user(DIRECTOR, "Tuấn", Some("vi"));
+    let organiser = fake.user(REPORTED, "Lan", Some("vi"));
+
+    let set = fake.send_and_wait(&director, "/deadline 25 3").await;
+    assert!(set.text.contains("25"), "{}", set.text);
+    let summary = fake
+        .send_and_wait(&organiser, "sk 12 7 Phòng chống dịch")
+        .await;
+    fake.press_and_wait(&organiser, &summary, "✅ Lưu").await;
+    let before = fake.messages_to(DIRECTOR).len();
+
+    // 22/11 07:59:30 local: nothing yet; 08:00:10: the reminder with the totals.
+    set_clock(&clock, "2026-11-22T00:59:30Z");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(fake.messages_to(DIRECTOR).len(), before, "not before 08:00");
+    set_clock(&clock, "2026-11-22T01:00:10Z");
+    let reminder = fake
+        .wait_for_message(DIRECTOR, before, Duration::from_secs(10))
+        .await;
+    assert!(reminder.text.contains("25/11/2026"), "{}", reminder.text);
+    assert!(reminder.text.contains("12 lượt"), "{}", reminder.text);
+    let markup = reminder.reply_markup.clone().expect("a button");
+    assert_eq!(
+        markup["inline_keyboard"][0][0]["url"],
+        "https://t.me/rollcall_test_bot?start=report"
+    );
+    assert!(
+        fake.messages_to(REPORTED)
+            .iter()
+            .all(|m| !m.text.contains("25/11/2026")),
+        "organisers do not get it"
+    );
+
+    // A restart does not send it again.
+    env.restart_bot().await;
+    set_clock(&clock, "2026-11-22T01:01:00Z");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(fake.messages_to(DIRECTOR).len(), before + 1, "sent once");
+    // The button's deep link opens the report.
+    let report = fake.send_and_wait(&director, "/start report").await;
+    assert!(report.text.contains("Kết quả thực hiện"), "{}", report.text);
 }

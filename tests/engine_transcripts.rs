@@ -560,6 +560,9 @@ impl Chat {
                 Effect::RestoreSession { id } => {
                     writeln!(self.log, "  (restore session {id})").unwrap();
                 }
+                Effect::SetDeadline { centre, timing } => {
+                    writeln!(self.log, "  (deadline of centre {centre}: {timing:?})").unwrap();
+                }
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }

@@ -1,16 +1,19 @@
 //! Firing reminders on a real redb file with an injected clock: on time, exactly once,
-//! the one-hour grace after downtime, who has not reported, nudges and mutes.
+//! the one-hour grace after downtime, who has not reported, nudges and mutes; and the
+//! directors' monthly deadline reminder, set with `/deadline` through the real runtime.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use rollcall::dialog::{load_dir, Catalog, Keyboard};
-use rollcall::domain::{ClassChoice, NewSession};
+use rollcall::dialog::{load_dir, Catalog, Input, Keyboard, Sender};
+use rollcall::domain::{ClassChoice, Lang, NewSession, Now};
 use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::reminders::fire::fire_due;
 use rollcall::reminders::parse::Audience;
-use rollcall::reminders::schedule::{Schedule, Weekdays};
+use rollcall::reminders::schedule::{Monthly, Schedule, Weekdays};
 use rollcall::roles::Role;
-use rollcall::store::{ReminderRecord, Store};
+use rollcall::runtime::{Event, Runtime};
+use rollcall::store::{DeadlineRecord, ReminderRecord, Store};
 use std::path::Path;
+use std::sync::Arc;
 
 fn catalog() -> Catalog {
     load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("dialogs")
@@ -201,4 +204,264 @@ fn a_group_that_moved_keeps_its_reminders_and_one_the_bot_left_loses_them() {
         store.read(|tx| tx.group_centre(-100_555)).expect("read"),
         None
     );
+}
+
+const DIRECTOR: i64 = 13;
+const SECOND_DIRECTOR: i64 = 14;
+
+/// The group reminder's centre, with a second director who reads English, and no group
+/// reminder (so only the deadline reminder fires).
+fn deadline_setup() -> (tempfile::TempDir, Store) {
+    let (dir, store) = setup(Audience::Group);
+    store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_member(
+                centre,
+                SECOND_DIRECTOR,
+                Role::Director,
+                "Mai",
+                0,
+                utc(1, 0, 0),
+            )?;
+            let mut state = tx.chat_state(SECOND_DIRECTOR)?.unwrap_or_default();
+            state.lang = Some(Lang::En);
+            tx.set_chat_state(SECOND_DIRECTOR, &state)?;
+            tx.remove_reminders(GROUP, DIRECTOR, utc(1, 0, 0))?;
+            Ok(())
+        })
+        .expect("deadline setup");
+    (dir, store)
+}
+
+/// Runs one command typed by `user` in the private chat through the real runtime.
+fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgoing> {
+    let runtime = Runtime {
+        catalog: Arc::new(catalog()),
+        bot_username: Some("rollcall_bot".to_owned()),
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+    };
+    let (name, args) = text
+        .trim_start_matches('/')
+        .split_once(' ')
+        .unwrap_or((text.trim_start_matches('/'), ""));
+    let event = Event {
+        chat: user,
+        sender: Sender {
+            user,
+            chat: user,
+            name: "Tuấn".to_owned(),
+            language_hint: Some("vi".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: name.to_owned(),
+            args: args.to_owned(),
+        },
+        callback: None,
+    };
+    store
+        .write(|tx| runtime.handle(tx, &event, Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh)))
+        .expect("handled");
+    drain(store)
+}
+
+#[test]
+fn the_deadline_reminder_reaches_every_director_once_with_the_totals_and_a_report_button() {
+    let (_dir, store) = deadline_setup();
+    // Set on 1 November: due on the 25th, three days before, at 08:00 (01:00 UTC).
+    let reply = command(&store, DIRECTOR, "/deadline 25 3", utc(1, 3, 0));
+    assert_eq!(reply.len(), 1);
+    assert!(html(&reply[0]).contains("25"), "{}", html(&reply[0]));
+    let stored = store
+        .read(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.deadline(centre)
+        })
+        .expect("read")
+        .expect("a deadline");
+    assert_eq!(
+        (
+            stored.timing.day,
+            stored.timing.days_before,
+            stored.zone.as_str()
+        ),
+        (25, 3, "Asia/Ho_Chi_Minh")
+    );
+
+    // Nothing before 08:00 on the 22nd; the next wake-up is then.
+    let early = tick(&store, utc(22, 0, 59));
+    assert_eq!(early.fired, 0);
+    assert_eq!(early.next, Some(utc(22, 1, 0)));
+    assert!(drain(&store).is_empty());
+
+    let on_time = tick(&store, utc(22, 1, 0));
+    assert_eq!(
+        (on_time.fired, on_time.deadlines, on_time.messages),
+        (1, 1, 2)
+    );
+    let sent = drain(&store);
+    let chats: Vec<i64> = sent.iter().map(|m| m.chat).collect();
+    assert_eq!(
+        chats,
+        vec![DIRECTOR, SECOND_DIRECTOR],
+        "both directors, nobody else"
+    );
+    let vi = html(&sent[0]);
+    assert!(vi.contains("25/11/2026"), "the due date: {vi}");
+    assert!(vi.contains("Tràng An"), "{vi}");
+    // The only session is dated the 25th, after the 22nd: the totals count sessions up to
+    // today, as `/totals` does, so there is none yet.
+    assert!(vi.contains("Chưa có buổi học nào"), "{vi}");
+    assert!(vi.contains("/report"), "{vi}");
+    let en = html(&sent[1]);
+    assert!(
+        en.contains("is due on"),
+        "the English director reads English: {en}"
+    );
+    let OutOp::Message {
+        keyboard: Some(Keyboard::Links(rows)),
+        ..
+    } = &sent[0].op
+    else {
+        panic!("a link button: {:?}", sent[0].op);
+    };
+    assert_eq!(rows[0][0].url, "https://t.me/rollcall_bot?start=report");
+
+    // Ticking again, or restarting a minute later, sends nothing more this month.
+    assert_eq!(tick(&store, utc(22, 1, 0)).fired, 0);
+    assert_eq!(tick(&store, utc(22, 1, 1)).fired, 0);
+    assert!(drain(&store).is_empty());
+    // The button sends `/start report`: the director gets the year's report.
+    let report = command(&store, DIRECTOR, "/start report", utc(22, 2, 0));
+    assert!(
+        report.iter().any(|m| html(m).contains("Kết quả thực hiện")),
+        "{:?}",
+        report.iter().map(html).collect::<Vec<_>>()
+    );
+    // An organiser with the same link gets no report.
+    let organiser = command(&store, 10, "/start report", utc(22, 2, 0));
+    assert!(organiser
+        .iter()
+        .all(|m| !html(m).contains("Kết quả thực hiện")));
+}
+
+#[test]
+fn the_deadline_reminder_counts_the_year_so_far() {
+    let (_dir, store) = deadline_setup();
+    command(&store, DIRECTOR, "/deadline 28 0 7:00", utc(1, 3, 0));
+    // Due on the 28th itself, at 07:00 local (00:00 UTC): the session of the 25th counts.
+    tick(&store, utc(28, 0, 0));
+    let sent = drain(&store);
+    assert_eq!(sent.len(), 2);
+    let vi = html(&sent[0]);
+    assert!(vi.contains("28/11/2026"), "{vi}");
+    assert!(vi.contains("01/01/2026 – 28/11/2026"), "{vi}");
+    assert!(
+        vi.contains("30 lượt"),
+        "the 30 attendances of the 25th: {vi}"
+    );
+}
+
+#[test]
+fn a_deadline_reminder_missed_while_down_is_sent_late_the_same_day_or_skipped() {
+    let (_dir, store) = deadline_setup();
+    command(&store, DIRECTOR, "/deadline 25 3", utc(1, 3, 0));
+    // Down over 08:00 on the 22nd and back at 17:00 local: sent once, late.
+    assert_eq!(tick(&store, utc(22, 10, 0)).deadlines, 1);
+    assert_eq!(drain(&store).len(), 2);
+    // December's is missed entirely (back on the 23rd): skipped, never sent later, and no
+    // flood when the bot is down for months.
+    let back = store
+        .write(|tx| {
+            fire_due(
+                tx,
+                &catalog(),
+                None,
+                Utc.with_ymd_and_hms(2026, 12, 23, 3, 0, 0)
+                    .single()
+                    .expect("valid"),
+            )
+        })
+        .expect("tick");
+    assert_eq!((back.fired, back.skipped), (0, 1));
+    let months_later = store
+        .write(|tx| {
+            fire_due(
+                tx,
+                &catalog(),
+                None,
+                Utc.with_ymd_and_hms(2027, 4, 22, 1, 30, 0)
+                    .single()
+                    .expect("valid"),
+            )
+        })
+        .expect("tick");
+    assert_eq!(
+        (months_later.fired, months_later.messages),
+        (1, 2),
+        "April's only"
+    );
+    assert_eq!(drain(&store).len(), 2);
+}
+
+#[test]
+fn deadline_off_stops_it_and_only_directors_may_set_it() {
+    let (_dir, store) = deadline_setup();
+    // An organiser may not.
+    let refused = command(&store, 10, "/deadline 25 3", utc(1, 3, 0));
+    assert_eq!(refused.len(), 1);
+    let no_deadline = store
+        .read(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.deadline(centre)
+        })
+        .expect("read");
+    assert_eq!(no_deadline, None);
+    // Without arguments: the usage, nothing stored.
+    let usage = command(&store, DIRECTOR, "/deadline", utc(1, 3, 0));
+    assert!(
+        html(&usage[0]).contains("/deadline 25 3"),
+        "{}",
+        html(&usage[0])
+    );
+    command(&store, DIRECTOR, "/deadline on", utc(1, 3, 0));
+    command(&store, DIRECTOR, "/deadline off", utc(2, 3, 0));
+    assert_eq!(tick(&store, utc(22, 1, 0)).fired, 0);
+    assert!(drain(&store).is_empty());
+    let audit: Vec<String> = store
+        .read(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            Ok(tx
+                .audit_log(Some(centre), 10)?
+                .into_iter()
+                .map(|entry| entry.action)
+                .collect())
+        })
+        .expect("audit");
+    assert!(audit.contains(&"deadline_set".to_owned()), "{audit:?}");
+    assert!(audit.contains(&"deadline_removed".to_owned()), "{audit:?}");
+}
+
+#[test]
+fn a_deadline_record_round_trips() {
+    let (_dir, store) = deadline_setup();
+    let record = DeadlineRecord {
+        timing: Monthly {
+            day: 31,
+            days_before: 1,
+            time: NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+        },
+        zone: "Asia/Ho_Chi_Minh".to_owned(),
+        set_by: DIRECTOR,
+        set_at: utc(1, 0, 0),
+        last: utc(1, 0, 0),
+    };
+    let back = store
+        .write(|tx| {
+            tx.set_deadline(7, &record)?;
+            tx.all_deadlines()
+        })
+        .expect("write");
+    assert_eq!(back, vec![(7, record)]);
 }

@@ -318,6 +318,13 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("mine.deleted_heading", &[]),
     ("mine.restore_button", &["number", "date"]),
     ("mine.restored", &["number"]),
+    // The directors' deadline reminder (`/deadline`).
+    ("deadline.reminder", &["centre", "due"]),
+    ("deadline.hint", &[]),
+    ("button.report", &[]),
+    ("deadline.set", &["day", "days", "time"]),
+    ("deadline.off", &[]),
+    ("deadline.usage", &[]),
 ];
 
 impl Catalog {

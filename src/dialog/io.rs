@@ -4,7 +4,7 @@ use crate::domain::{
     CentreId, ChatId, ClassId, NewSession, Period, SessionId, SessionRecord, Totals, UserId,
 };
 use crate::reminders::parse::Audience;
-use crate::reminders::schedule::Schedule;
+use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -197,4 +197,10 @@ pub enum Effect {
     DeleteSession { id: SessionId },
     /// Restore a deleted session (permission already checked).
     RestoreSession { id: SessionId },
+    /// Set (`Some`) or turn off (`None`) a centre's deadline reminder to its directors
+    /// (permission already checked).
+    SetDeadline {
+        centre: CentreId,
+        timing: Option<Monthly>,
+    },
 }

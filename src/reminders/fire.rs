@@ -1,21 +1,29 @@
 //! Firing due reminders: inside one store transaction, queue the group message (and the
 //! private nudges) in the outbox and record the firing, so each firing is sent exactly
 //! once however often the scheduler ticks or the bot restarts.
+//!
+//! The directors' deadline reminders go the same way: when a centre's monthly reminder is
+//! due, each of its directors gets the running totals privately, queued in the same
+//! transaction that records the firing.
 
 use super::parse::Audience;
-use super::schedule::{due, Due};
+use super::schedule::{due, Due, Timing};
 use crate::dialog::{Catalog, Keyboard, LinkButton, Reply};
-use crate::domain::{ChatId, Lang};
-use crate::format::escape_html;
+use crate::domain::{CentreId, ChatId, Lang, Period};
+use crate::format::{escape_html, format_date};
 use crate::outgoing::Outgoing;
+use crate::report;
+use crate::roles::Role;
 use crate::store::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 
 /// What one tick did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tick {
-    /// Reminders sent.
+    /// Reminders sent (group reminders and deadline reminders).
     pub fired: usize,
+    /// Of those, deadline reminders.
+    pub deadlines: usize,
     /// Reminders missed by more than the grace period and skipped.
     pub skipped: usize,
     /// Messages queued (group messages and nudges).
@@ -38,12 +46,7 @@ pub fn fire_due(
             continue;
         };
         match due(reminder.schedule, zone, reminder.last, now) {
-            Due::Wait { next } => {
-                tick.next = match (tick.next, next) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-            }
+            Due::Wait { next } => tick.wait_for(next),
             Due::Skip { at } => {
                 tracing::info!(chat, id, %at, "reminder missed by more than an hour; skipped");
                 tx.set_reminder_last(chat, id, at)?;
@@ -57,7 +60,100 @@ pub fn fire_due(
             }
         }
     }
+    for (centre, deadline) in tx.all_deadlines()? {
+        let Ok(zone) = deadline.zone.parse::<chrono_tz::Tz>() else {
+            tracing::warn!(
+                centre,
+                zone = %deadline.zone,
+                "deadline reminder with an unknown time zone"
+            );
+            continue;
+        };
+        match due(deadline.timing, zone, deadline.last, now) {
+            Due::Wait { next } => tick.wait_for(next),
+            Due::Skip { at } => {
+                tracing::info!(
+                    centre,
+                    %at,
+                    grace_h = deadline.timing.grace().num_hours(),
+                    "deadline reminder missed by more than its grace; skipped"
+                );
+                tx.set_deadline_last(centre, at)?;
+                tick.skipped += 1;
+            }
+            Due::Fire { at } => {
+                let today = now.with_timezone(&zone).date_naive();
+                let due_date = deadline
+                    .timing
+                    .due_after(at.with_timezone(&zone).date_naive());
+                tick.messages += send_deadline(tx, catalog, bot_username, centre, today, due_date)?;
+                tx.set_deadline_last(centre, at)?;
+                tick.fired += 1;
+                tick.deadlines += 1;
+            }
+        }
+    }
     Ok(tick)
+}
+
+impl Tick {
+    /// Keeps the earliest of the next firings seen.
+    fn wait_for(&mut self, next: Option<DateTime<Utc>>) {
+        self.next = match (self.next, next) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Queues one deadline firing: to each director of `centre`, in their language, the due
+/// date, the totals of the year so far (what the report will show) and a button that
+/// opens `/report`. Returns how many messages.
+fn send_deadline(
+    tx: &mut Tx<'_>,
+    catalog: &Catalog,
+    bot_username: Option<&str>,
+    centre: CentreId,
+    today: chrono::NaiveDate,
+    due_date: chrono::NaiveDate,
+) -> Result<usize, StoreError> {
+    let name = tx.centre_name(centre)?.unwrap_or_default();
+    // The same period and figures as `/totals` and a bare `/report`: 1 January to today.
+    let period = Period::year_to_date(today);
+    let per_group = tx.group_totals(Some(centre), period)?;
+    let directors: Vec<_> = tx
+        .members(centre)?
+        .into_iter()
+        .filter(|m| m.role == Role::Director)
+        .collect();
+    for director in &directors {
+        let lang = tx
+            .chat_state(director.user)?
+            .and_then(|state| state.lang)
+            .unwrap_or_default();
+        let table = report::build(catalog, &per_group, lang);
+        let html = [
+            catalog.render(
+                "deadline.reminder",
+                lang,
+                &[
+                    ("centre", &escape_html(&name)),
+                    ("due", &format_date(due_date)),
+                ],
+            ),
+            report::render_totals(catalog, &table, period, lang),
+            catalog.text("deadline.hint", lang).to_owned(),
+        ]
+        .join("\n\n");
+        let keyboard = bot_username.map(|bot| {
+            Keyboard::Links(vec![vec![LinkButton {
+                label: catalog.text("button.report", lang).to_owned(),
+                url: format!("https://t.me/{bot}?start=report"),
+            }]])
+        });
+        tx.push_outgoing(&Outgoing::reply(director.user, Reply { html, keyboard }))?;
+    }
+    Ok(directors.len())
 }
 
 /// Queues one firing's messages; returns how many.

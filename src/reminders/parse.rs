@@ -1,7 +1,7 @@
 //! Parsing `/remind` arguments: `20:00`, `19:30 T2,T4,T6`, `7h30 mon,wed,fri missing`,
-//! `20:00 private`, `off`.
+//! `20:00 private`, `off`; and `/deadline` arguments: `25 3`, `25 3 7:30`, `on`, `off`.
 
-use super::schedule::{Schedule, Weekdays};
+use super::schedule::{Monthly, Schedule, Weekdays};
 use crate::dialog::parse::fold;
 use chrono::{NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,77 @@ pub fn remind_command(args: &str) -> Option<RemindCommand> {
         schedule: Schedule { time, days },
         audience,
     })
+}
+
+/// A parsed `/deadline` command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineCommand {
+    /// Remind the directors on this timing.
+    Set(Monthly),
+    Off,
+}
+
+/// The deadline reminder `/deadline on` sets: the report due on the 25th, the reminder
+/// three days before (the 22nd) at 08:00 local.
+pub const DEFAULT_DEADLINE: Monthly = Monthly {
+    day: 25,
+    days_before: 3,
+    time: match NaiveTime::from_hms_opt(8, 0, 0) {
+        Some(time) => time,
+        None => NaiveTime::MIN,
+    },
+};
+
+/// Parses `/deadline` arguments: `<day> [<days before>] [<time>]` (`25`, `25 3`,
+/// `25 3 7:30`), `on` for the defaults, `off`. `None` when not understood or empty (the
+/// caller shows the usage).
+pub fn deadline_command(args: &str) -> Option<DeadlineCommand> {
+    let folded = fold(args);
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        // Filler words: "ngày 25, trước 3 ngày, lúc 8h" / "day 25, 3 days before at 8:00".
+        .filter(|w| {
+            !matches!(
+                *w,
+                "ngay" | "truoc" | "luc" | "day" | "days" | "before" | "at"
+            )
+        })
+        .collect();
+    match words.as_slice() {
+        [] => None,
+        ["off" | "tat" | "huy" | "stop"] => Some(DeadlineCommand::Off),
+        ["on" | "bat"] => Some(DeadlineCommand::Set(DEFAULT_DEADLINE)),
+        [day, rest @ ..] => {
+            let day: u8 = small_number(day).filter(|d| (1..=31).contains(d))?;
+            let mut timing = Monthly {
+                day,
+                ..DEFAULT_DEADLINE
+            };
+            match rest {
+                [] => {}
+                [one] => match small_number(one) {
+                    Some(before) => timing.days_before = before,
+                    None => timing.time = time_of_day(one)?,
+                },
+                [before, time] => {
+                    timing.days_before = small_number(before)?;
+                    timing.time = time_of_day(time)?;
+                }
+                _ => return None,
+            }
+            (timing.days_before <= Monthly::MAX_DAYS_BEFORE).then_some(DeadlineCommand::Set(timing))
+        }
+    }
+}
+
+/// A number of one or two digits.
+fn small_number(word: &str) -> Option<u8> {
+    (1..=2).contains(&word.len()).then_some(())?;
+    if !word.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    word.parse().ok()
 }
 
 /// `20:00`, `20h`, `7h30`, `19.30`, `0730`.
@@ -201,10 +272,48 @@ mod tests {
         assert_eq!(describe(schedule, false), "19:30 (Mon, Fri)");
     }
 
+    #[test]
+    fn deadline_arguments_are_understood() {
+        let at = |day, days_before, h, m| {
+            Some(DeadlineCommand::Set(Monthly {
+                day,
+                days_before,
+                time: NaiveTime::from_hms_opt(h, m, 0).expect("valid"),
+            }))
+        };
+        let cases = [
+            ("25 3", at(25, 3, 8, 0)),
+            ("25", at(25, 3, 8, 0)),
+            ("on", at(25, 3, 8, 0)),
+            ("Bật", at(25, 3, 8, 0)),
+            ("31 0", at(31, 0, 8, 0)),
+            ("20 5 7:30", at(20, 5, 7, 30)),
+            ("20 7h30", at(20, 3, 7, 30)),
+            ("ngày 25, trước 2 ngày, lúc 9h", at(25, 2, 9, 0)),
+            ("day 25, 3 days before at 08:00", at(25, 3, 8, 0)),
+            ("off", Some(DeadlineCommand::Off)),
+            ("Tắt", Some(DeadlineCommand::Off)),
+            ("", None),
+            ("0 3", None),
+            ("32 3", None),
+            ("25 28", None),
+            ("25 -1", None),
+            ("25 3 25:00", None),
+            ("25 3 8:00 extra", None),
+            ("tomorrow", None),
+            ("off now", None),
+            ("100", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(deadline_command(input), expected, "{input:?}");
+        }
+    }
+
     proptest! {
         #[test]
         fn no_input_panics(input in ".*") {
             let _ = remind_command(&input);
+            let _ = deadline_command(&input);
         }
 
         #[test]

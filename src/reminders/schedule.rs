@@ -2,10 +2,16 @@
 //!
 //! Firings are computed from the schedule and the clock, never from a sleeping timer's
 //! memory, so a restart changes nothing. A firing missed while the bot was down is sent
-//! once if it is less than an hour late, otherwise skipped: never a flood of old reminders.
+//! once if it is less than an hour late (half a day for the monthly deadline reminder),
+//! otherwise skipped: never a flood of old reminders.
+//!
+//! Two timings share that logic through the `Timing` trait: `Schedule` (a time of day on
+//! some weekdays, the group reminders) and `Monthly` (some days before a monthly due date,
+//! the directors' deadline reminder).
 
 use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+    DateTime, Datelike, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
+    TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -70,14 +76,98 @@ pub enum Due {
     Wait { next: Option<DateTime<Utc>> },
 }
 
-/// The instant the schedule fires on local date `date`, if it does. A local time that does
-/// not exist that day (a daylight-saving gap) fires at the first instant after the gap; a
-/// local time that exists twice (the hour repeated in autumn) fires at the first of them.
-fn firing_on(schedule: Schedule, zone: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
-    if !schedule.days.contains(date.weekday()) {
-        return None;
+/// A recurring timing the firing logic below works on: weekly reminders (`Schedule`) and
+/// the monthly deadline reminder (`Monthly`) share `due`, so both get the same guarantees
+/// (computed from the clock, never a flood after downtime, one firing per occurrence).
+pub trait Timing: Copy {
+    /// The local date-time of the firing on local date `date`, if it fires that day.
+    fn local_firing(&self, date: NaiveDate) -> Option<NaiveDateTime>;
+
+    /// More than the longest gap between two firings, in days: how far `next_firing` looks
+    /// ahead and `latest_firing` looks back. A timing with no firing at all returns 0.
+    fn span_days(&self) -> i64;
+
+    /// How late a missed firing may still be sent.
+    fn grace(&self) -> Duration {
+        GRACE
     }
-    let local = date.and_time(schedule.time);
+}
+
+impl Timing for Schedule {
+    fn local_firing(&self, date: NaiveDate) -> Option<NaiveDateTime> {
+        self.days
+            .contains(date.weekday())
+            .then(|| date.and_time(self.time))
+    }
+
+    fn span_days(&self) -> i64 {
+        // Eight days after the day before any instant always include a matching weekday.
+        if self.days.is_empty() {
+            0
+        } else {
+            9
+        }
+    }
+}
+
+/// A monthly timing: `days_before` days before the due date, at `time` local. The due date
+/// is day `day` of each month, or the month's last day when it is shorter (a deadline on
+/// the 31st falls on 30 April and 28 or 29 February).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Monthly {
+    /// Day of the month the report is due, 1 to 31.
+    pub day: u8,
+    /// How many days before the due date the reminder goes, 0 (on the day) to `MAX_DAYS_BEFORE`.
+    pub days_before: u8,
+    pub time: NaiveTime,
+}
+
+impl Monthly {
+    /// The most days before a deadline a reminder may go: less than the shortest month, so
+    /// that every month has exactly one firing and firings stay in deadline order.
+    pub const MAX_DAYS_BEFORE: u8 = 27;
+
+    /// The due date of the month that `date` is in.
+    pub fn due_in_month_of(self, date: NaiveDate) -> NaiveDate {
+        let first = date.with_day(1).unwrap_or(date);
+        let last = (first + Months::new(1)).pred_opt().unwrap_or(date).day();
+        let day = u32::from(self.day.clamp(1, 31)).min(last);
+        first.with_day(day).unwrap_or(first)
+    }
+
+    /// The due date a firing on local date `date` announces (valid when it fires that day).
+    pub fn due_after(self, date: NaiveDate) -> NaiveDate {
+        date + Duration::days(i64::from(self.days_before.min(Self::MAX_DAYS_BEFORE)))
+    }
+}
+
+impl Timing for Monthly {
+    fn local_firing(&self, date: NaiveDate) -> Option<NaiveDateTime> {
+        // It fires on `date` when the day `days_before` later is its month's due date. Due
+        // dates are one per month, so the firing dates are too.
+        let due = self.due_after(date);
+        (due == self.due_in_month_of(due)).then(|| date.and_time(self.time))
+    }
+
+    fn span_days(&self) -> i64 {
+        // Two due dates are at most 31 days apart (28 February to 31 March).
+        40
+    }
+
+    fn grace(&self) -> Duration {
+        // A monthly message matters more than a daily one and is not repeated tomorrow:
+        // after downtime it is still sent (once) within half a day.
+        MONTHLY_GRACE
+    }
+}
+
+/// How late a missed monthly firing may still be sent.
+pub const MONTHLY_GRACE: Duration = Duration::hours(12);
+
+/// The instant a local date-time happens in `zone`. A local time that does not exist that
+/// day (a daylight-saving gap) fires at the first instant after the gap; a local time that
+/// exists twice (the hour repeated in autumn) fires at the first of them.
+fn instant(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     match zone.from_local_datetime(&local) {
         LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
@@ -93,42 +183,42 @@ fn firing_on(schedule: Schedule, zone: Tz, date: NaiveDate) -> Option<DateTime<U
     }
 }
 
+/// The instant `timing` fires on local date `date`, if it does.
+fn firing_on(timing: impl Timing, zone: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+    instant(zone, timing.local_firing(date)?)
+}
+
 /// The first firing strictly after `after`.
-pub fn next_firing(schedule: Schedule, zone: Tz, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if schedule.days.is_empty() {
-        return None;
-    }
+pub fn next_firing(timing: impl Timing, zone: Tz, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let start = after.with_timezone(&zone).date_naive() - Duration::days(1);
-    // Eight days after the day before `after` always include a matching weekday.
-    (0..9)
-        .filter_map(|offset| firing_on(schedule, zone, start + Duration::days(offset)))
+    (0..timing.span_days())
+        .filter_map(|offset| firing_on(timing, zone, start + Duration::days(offset)))
         .find(|at| *at > after)
 }
 
 /// The latest firing at or before `now`, strictly after `after`.
 fn latest_firing(
-    schedule: Schedule,
+    timing: impl Timing,
     zone: Tz,
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    if schedule.days.is_empty() || now <= after {
+    if now <= after {
         return None;
     }
     let today = now.with_timezone(&zone).date_naive();
-    // Looking back nine days is enough: a schedule fires at least once a week.
-    (0..9)
-        .filter_map(|back| firing_on(schedule, zone, today - Duration::days(back)))
+    (0..timing.span_days())
+        .filter_map(|back| firing_on(timing, zone, today - Duration::days(back)))
         .find(|at| *at <= now && *at > after)
 }
 
 /// What to do about a reminder that last fired (or was created) at `last`.
-pub fn due(schedule: Schedule, zone: Tz, last: DateTime<Utc>, now: DateTime<Utc>) -> Due {
-    match latest_firing(schedule, zone, last, now) {
-        Some(at) if now - at < GRACE => Due::Fire { at },
+pub fn due(timing: impl Timing, zone: Tz, last: DateTime<Utc>, now: DateTime<Utc>) -> Due {
+    match latest_firing(timing, zone, last, now) {
+        Some(at) if now - at < timing.grace() => Due::Fire { at },
         Some(at) => Due::Skip { at },
         None => Due::Wait {
-            next: next_firing(schedule, zone, last.max(now)),
+            next: next_firing(timing, zone, last.max(now)),
         },
     }
 }
@@ -285,5 +375,141 @@ mod tests {
             Some(utc(2026, 10, 26, 1, 30)),
             "the repeated 02:30 (01:30 UTC) does not fire again"
         );
+    }
+
+    fn monthly(day: u8, days_before: u8) -> Monthly {
+        Monthly {
+            day,
+            days_before,
+            time: NaiveTime::from_hms_opt(8, 0, 0).expect("valid"),
+        }
+    }
+
+    #[test]
+    fn a_deadline_on_the_25th_reminds_on_the_22nd_at_8_local() {
+        let timing = monthly(25, 3);
+        // 08:00 in Hà Nội is 01:00 UTC.
+        assert_eq!(
+            next_firing(timing, Ho_Chi_Minh, utc(2026, 11, 1, 0, 0)),
+            Some(utc(2026, 11, 22, 1, 0))
+        );
+        assert_eq!(
+            next_firing(timing, Ho_Chi_Minh, utc(2026, 11, 22, 1, 0)),
+            Some(utc(2026, 12, 22, 1, 0)),
+            "then a month later"
+        );
+        assert_eq!(
+            due(
+                timing,
+                Ho_Chi_Minh,
+                utc(2026, 11, 1, 0, 0),
+                utc(2026, 11, 22, 1, 0)
+            ),
+            Due::Fire {
+                at: utc(2026, 11, 22, 1, 0)
+            }
+        );
+        let due_date = timing.due_after(NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"));
+        assert_eq!(
+            due_date,
+            NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")
+        );
+    }
+
+    #[test]
+    fn a_deadline_past_the_end_of_a_short_month_falls_on_its_last_day() {
+        // Due on the 31st, one day before: 27 February 2026 (due 28 February), 30 March
+        // (due 31 March), 29 April (due 30 April).
+        let timing = monthly(31, 1);
+        let mut after = utc(2026, 2, 1, 0, 0);
+        let mut firings = Vec::new();
+        for _ in 0..3 {
+            after = next_firing(timing, Ho_Chi_Minh, after).expect("fires monthly");
+            firings.push(after);
+        }
+        assert_eq!(
+            firings,
+            vec![
+                utc(2026, 2, 27, 1, 0),
+                utc(2026, 3, 30, 1, 0),
+                utc(2026, 4, 29, 1, 0)
+            ]
+        );
+        // Reminding days before a deadline early in the month goes in the month before.
+        let early = monthly(2, 5);
+        assert_eq!(
+            next_firing(early, Ho_Chi_Minh, utc(2026, 2, 1, 0, 0)),
+            Some(utc(2026, 2, 25, 1, 0)),
+            "due 2 March, reminded 25 February"
+        );
+        // On the day itself.
+        assert_eq!(
+            next_firing(monthly(25, 0), Ho_Chi_Minh, utc(2026, 11, 1, 0, 0)),
+            Some(utc(2026, 11, 25, 1, 0))
+        );
+    }
+
+    #[test]
+    fn a_missed_deadline_reminder_is_sent_within_half_a_day_and_never_twice() {
+        let timing = monthly(25, 3);
+        let last = utc(2026, 10, 22, 1, 0);
+        // Down over the morning of the 22nd, back at 18:00 local: sent once, late.
+        assert_eq!(
+            due(timing, Ho_Chi_Minh, last, utc(2026, 11, 22, 11, 0)),
+            Due::Fire {
+                at: utc(2026, 11, 22, 1, 0)
+            }
+        );
+        // Back the next morning: skipped, and the next one is December's.
+        assert_eq!(
+            due(timing, Ho_Chi_Minh, last, utc(2026, 11, 23, 1, 0)),
+            Due::Skip {
+                at: utc(2026, 11, 22, 1, 0)
+            }
+        );
+        assert_eq!(
+            due(
+                timing,
+                Ho_Chi_Minh,
+                utc(2026, 11, 22, 1, 0),
+                utc(2026, 11, 23, 1, 0)
+            ),
+            Due::Wait {
+                next: Some(utc(2026, 12, 22, 1, 0))
+            }
+        );
+        // Down for three months: one skip of the latest, no flood.
+        assert_eq!(
+            due(timing, Ho_Chi_Minh, last, utc(2027, 2, 1, 0, 0)),
+            Due::Skip {
+                at: utc(2027, 1, 22, 1, 0)
+            }
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_month_has_exactly_one_deadline_firing(
+            day in 1u8..=31,
+            days_before in 0u8..=Monthly::MAX_DAYS_BEFORE,
+            start in 0i64..3650,
+        ) {
+            let timing = monthly(day, days_before);
+            let mut after = utc(2024, 1, 1, 0, 0) + Duration::days(start);
+            let mut due_months = Vec::new();
+            for _ in 0..14 {
+                let at = next_firing(timing, Ho_Chi_Minh, after).expect("fires");
+                proptest::prop_assert!(at > after);
+                proptest::prop_assert!(at - after <= Duration::days(32));
+                let date = at.with_timezone(&Ho_Chi_Minh).date_naive();
+                let due_date = timing.due_after(date);
+                proptest::prop_assert_eq!(due_date, timing.due_in_month_of(due_date));
+                due_months.push((due_date.year(), due_date.month()));
+                after = at;
+            }
+            let mut distinct = due_months.clone();
+            distinct.dedup();
+            proptest::prop_assert_eq!(distinct.len(), due_months.len(), "one firing per month");
+        }
     }
 }

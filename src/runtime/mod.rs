@@ -14,7 +14,7 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{ReminderRecord, SessionChanges, StoreError, Tx};
+use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -271,6 +271,21 @@ impl Runtime {
                     )?;
                 }
             }
+            Effect::SetDeadline { centre, timing } => match timing {
+                Some(timing) => tx.set_deadline(
+                    centre,
+                    &DeadlineRecord {
+                        timing,
+                        zone: self.zone.name().to_owned(),
+                        set_by: event.sender.user,
+                        set_at: now.at,
+                        last: now.at,
+                    },
+                )?,
+                None => {
+                    tx.remove_deadline(centre, event.sender.user, now.at)?;
+                }
+            },
         }
         Ok(None)
     }

@@ -28,7 +28,7 @@ mod ops;
 pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
-pub use reminders::ReminderRecord;
+pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;
 mod tables;

@@ -1,16 +1,38 @@
-//! Reminder schedules of group chats, organisers' mute switches, and who has not reported.
+//! Reminder schedules of group chats, the directors' deadline reminder of each centre,
+//! organisers' mute switches, and who has not reported.
 
 use super::codec::{day_number, decode, encode};
 use super::tables::{meta_keys, MUTED, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
 use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
 use crate::reminders::parse::Audience;
-use crate::reminders::schedule::Schedule;
+use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Member, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-use redb::ReadableTable;
+use redb::{ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The deadline reminder of each centre: centre id to a JSON `DeadlineRecord`.
+///
+/// Defined here rather than in `tables.rs` only because this file is where reminders live;
+/// it is a table of the file format like the others. Every `Tx` is a write transaction,
+/// which creates the table on first use, so files written before it existed need no
+/// migration, and an older binary simply ignores it.
+pub(crate) const DEADLINES: TableDefinition<u64, &[u8]> = TableDefinition::new("deadlines");
+
+/// A centre's deadline reminder as stored: its directors get the running totals privately
+/// some days before the monthly report is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineRecord {
+    pub timing: Monthly,
+    /// The IANA time zone its time of day is in.
+    pub zone: String,
+    pub set_by: UserId,
+    pub set_at: DateTime<Utc>,
+    /// The last scheduled instant handled (fired or skipped); starts when it is set.
+    pub last: DateTime<Utc>,
+}
 
 /// A reminder as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +152,86 @@ impl Tx<'_> {
             table.remove((from, id))?;
             let bytes = encode(&record)?;
             table.insert((to, id), bytes.as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Sets (replacing) the deadline reminder of a centre.
+    pub fn set_deadline(
+        &mut self,
+        centre: CentreId,
+        record: &DeadlineRecord,
+    ) -> Result<(), StoreError> {
+        let bytes = encode(record)?;
+        self.txn
+            .open_table(DEADLINES)?
+            .insert(centre, bytes.as_slice())?;
+        self.audit::<(), _>(
+            record.set_at,
+            record.set_by,
+            Some(centre),
+            "deadline_set",
+            None,
+            Some(&record.timing),
+        )
+    }
+
+    /// Turns a centre's deadline reminder off; returns whether it had one.
+    pub fn remove_deadline(
+        &mut self,
+        centre: CentreId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let removed: Option<DeadlineRecord> = self
+            .txn
+            .open_table(DEADLINES)?
+            .remove(centre)?
+            .map(|bytes| decode(bytes.value()))
+            .transpose()?;
+        if let Some(old) = &removed {
+            self.audit::<_, ()>(
+                at,
+                by,
+                Some(centre),
+                "deadline_removed",
+                Some(&old.timing),
+                None,
+            )?;
+        }
+        Ok(removed.is_some())
+    }
+
+    /// The deadline reminder of a centre, if it has one.
+    pub fn deadline(&self, centre: CentreId) -> Result<Option<DeadlineRecord>, StoreError> {
+        let table = self.txn.open_table(DEADLINES)?;
+        let value = table.get(centre)?;
+        value.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    /// Every centre's deadline reminder, by centre id.
+    pub fn all_deadlines(&self) -> Result<Vec<(CentreId, DeadlineRecord)>, StoreError> {
+        let table = self.txn.open_table(DEADLINES)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (centre, bytes) = entry?;
+            all.push((centre.value(), decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// Records the last scheduled instant handled for a centre's deadline reminder.
+    pub fn set_deadline_last(
+        &mut self,
+        centre: CentreId,
+        last: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if let Some(mut record) = self.deadline(centre)? {
+            record.last = last;
+            let bytes = encode(&record)?;
+            self.txn
+                .open_table(DEADLINES)?
+                .insert(centre, bytes.as_slice())?;
         }
         Ok(())
     }

@@ -57,6 +57,8 @@ pub struct RateLimiter {
     global: VecDeque<Instant>,
     /// Messages whose request has started and not ended.
     in_flight: usize,
+    /// Chat histories are pruned when there are more than this many.
+    prune_at: usize,
 }
 
 #[derive(Debug, Default)]
@@ -77,6 +79,7 @@ impl RateLimiter {
             chats: HashMap::new(),
             global: VecDeque::new(),
             in_flight: 0,
+            prune_at: 1024,
         }
     }
 
@@ -87,7 +90,14 @@ impl RateLimiter {
         };
         self.forget_old(now);
         let mut ready = now;
-        if let Some(history) = self.chats.get(&chat) {
+        if let Some(history) = self.chats.get_mut(&chat) {
+            while history
+                .group
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= limits.group_window)
+            {
+                history.group.pop_front();
+            }
             if let Some(tat) = history.tat {
                 let tolerance = limits.chat_interval * limits.chat_burst.saturating_sub(1);
                 ready = ready.max(tat.checked_sub(tolerance).unwrap_or(tat));
@@ -143,7 +153,7 @@ impl RateLimiter {
         {
             self.global.pop_front();
         }
-        if self.chats.len() > 1024 {
+        if self.chats.len() > self.prune_at {
             self.chats.retain(|_, history| {
                 while history
                     .group
@@ -154,16 +164,7 @@ impl RateLimiter {
                 }
                 history.tat.is_some_and(|tat| tat > now) || !history.group.is_empty()
             });
-        } else {
-            for history in self.chats.values_mut() {
-                while history
-                    .group
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= limits.group_window)
-                {
-                    history.group.pop_front();
-                }
-            }
+            self.prune_at = (self.chats.len() * 2).max(1024);
         }
     }
 }

@@ -71,6 +71,7 @@ impl Turn<'_> {
             "mute" => self.mute(true),
             "unmute" => self.mute(false),
             "remind" | "reminders" => self.say_key("remind.usage"),
+            "deadline" => self.deadline(args),
             "cancel" => self.cancel(),
             "help" => {
                 if self.access.is_stranger() {
@@ -124,6 +125,13 @@ impl Turn<'_> {
     fn start(&mut self, payload: &str) {
         if payload == "log" {
             return self.log_command();
+        }
+        // The button of the deadline reminder opens the report of the year so far; others
+        // get the ordinary welcome, so the payload reveals nothing.
+        let manager =
+            self.access.supervisor || self.access.centres.iter().any(|m| m.role == Role::Director);
+        if payload == "report" && manager {
+            return self.report("");
         }
         if is_invite_code(payload) {
             self.effects.push(super::Effect::RedeemInvite {

@@ -1,10 +1,13 @@
-//! Reminder commands: `/remind` and `/reminders` in a linked group chat (directors), and
-//! `/mute`, `/unmute` for an organiser's private nudges.
+//! Reminder commands: `/remind` and `/reminders` in a linked group chat (directors),
+//! `/mute`, `/unmute` for an organiser's private nudges, and `/deadline` in a director's
+//! private chat for the monthly reminder before the report is due.
 
 use super::super::io::Effect;
 use super::Turn;
 use crate::domain::Lang;
-use crate::reminders::parse::{describe, remind_command, Audience, RemindCommand};
+use crate::reminders::parse::{
+    deadline_command, describe, remind_command, Audience, DeadlineCommand, RemindCommand,
+};
 
 impl Turn<'_> {
     /// `/remind …` in a group: set or turn off the group's reminders.
@@ -76,6 +79,44 @@ impl Turn<'_> {
     pub(super) fn mute(&mut self, muted: bool) {
         self.effects.push(Effect::SetMuted(muted));
         self.say_key(if muted { "mute.on" } else { "mute.off" });
+        self.remind_draft();
+    }
+
+    /// `/deadline …` in the private chat: set or turn off the centre's deadline reminder.
+    pub(super) fn deadline(&mut self, args: &str) {
+        let Some(centre) = self.managed_centre() else {
+            // A director of several centres picks one first, then types the command again.
+            return self.choose_centre(false);
+        };
+        if !self.access.may_manage(centre) {
+            return self.say_key("access.directors_only");
+        }
+        match deadline_command(args) {
+            None => self.say_key("deadline.usage"),
+            Some(DeadlineCommand::Off) => {
+                self.effects.push(Effect::SetDeadline {
+                    centre,
+                    timing: None,
+                });
+                self.say_key("deadline.off");
+            }
+            Some(DeadlineCommand::Set(timing)) => {
+                self.effects.push(Effect::SetDeadline {
+                    centre,
+                    timing: Some(timing),
+                });
+                let html = self.catalog.render(
+                    "deadline.set",
+                    self.lang,
+                    &[
+                        ("day", &timing.day.to_string()),
+                        ("days", &timing.days_before.to_string()),
+                        ("time", &timing.time.format("%H:%M").to_string()),
+                    ],
+                );
+                self.say(html);
+            }
+        }
         self.remind_draft();
     }
 }
