@@ -30,7 +30,8 @@
 //! `--db empty|100k|1m`: the 100k and 1M files are filled once and cached under
 //! `target/bench-data/` (the 1M one is the same file `benches/report.rs` builds and uses);
 //! each run works on a temporary copy under `target/bench-tmp/`, deleted afterwards.
-//! `--repeat R` runs R times and adds a median row. Everything is bounded: every wait has a
+//! `LOAD_KEEP_LOG=FILE` keeps the bot's log of the last run (set `RUST_LOG` for it with
+//! `LOAD_BOT_LOG`, default `info`). `--repeat R` runs R times and adds a median row. Everything is bounded: every wait has a
 //! timeout, and a run that times out or loses a session fails.
 
 use axum::body::Bytes;
@@ -677,7 +678,10 @@ fn spawn_bot(api_url: &str, db: &Path, log: &Path, limits: bool) -> Child {
     command
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", api_url)
-        .env("RUST_LOG", "info")
+        .env(
+            "RUST_LOG",
+            std::env::var("LOAD_BOT_LOG").unwrap_or_else(|_| "info".to_owned()),
+        )
         .env_remove("TELOXIDE_PROXY")
         .env("NO_PROXY", "127.0.0.1,localhost")
         .stdin(Stdio::null())
@@ -970,6 +974,9 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
 
     let stopped_cleanly = stop_bot(&mut child);
     let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    if let Some(keep) = std::env::var_os("LOAD_KEEP_LOG") {
+        let _ = std::fs::write(keep, &log);
+    }
     let failures: Vec<&String> = outcomes.iter().filter_map(|(_, o)| o.failure.as_ref()).collect();
     if !failures.is_empty() {
         let tail: String = log.lines().rev().take(30).collect::<Vec<_>>().join("\n");
