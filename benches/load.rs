@@ -110,10 +110,7 @@ fn parse_args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .unwrap_or_else(|| panic!("{name} needs a value"))
-        };
+        let mut value = |name: &str| it.next().unwrap_or_else(|| panic!("{name} needs a value"));
         match arg.as_str() {
             "--organisers" => args.organisers = value("--organisers").parse().expect("a number"),
             "--sessions" => args.sessions = value("--sessions").parse().expect("a number"),
@@ -147,7 +144,8 @@ fn manifest_dir() -> &'static Path {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| manifest_dir().join("target"), PathBuf::from)
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| manifest_dir().join("target"), PathBuf::from)
 }
 
 fn bot_binary() -> PathBuf {
@@ -454,7 +452,12 @@ impl Fake {
             "text": text,
         });
         if text.starts_with('/') {
-            let len = text.split_whitespace().next().unwrap_or(text).encode_utf16().count();
+            let len = text
+                .split_whitespace()
+                .next()
+                .unwrap_or(text)
+                .encode_utf16()
+                .count();
             message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
         }
         self.push("message", message)
@@ -513,7 +516,8 @@ impl Fake {
                     q.updates.pop_front();
                 }
                 if !q.updates.is_empty() || tokio::time::Instant::now() >= deadline {
-                    let batch: Vec<Value> = q.updates.iter().take(100).map(|(_, u)| u.clone()).collect();
+                    let batch: Vec<Value> =
+                        q.updates.iter().take(100).map(|(_, u)| u.clone()).collect();
                     return ok(Value::Array(batch));
                 }
             }
@@ -529,7 +533,11 @@ impl Fake {
         if let Some(refused) = self.limited(chat, now) {
             return refused;
         }
-        let text = params.get("text").and_then(Value::as_str).unwrap_or("").to_owned();
+        let text = params
+            .get("text")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         let buttons = params
             .get("reply_markup")
             .and_then(|m| m.get("inline_keyboard"))
@@ -575,7 +583,10 @@ impl Fake {
         if let Some(refused) = self.limited(chat, now) {
             return refused;
         }
-        let message_id = params.get("message_id").and_then(Value::as_i64).unwrap_or(1);
+        let message_id = params
+            .get("message_id")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
         lock(&self.stats).messages.push(now);
         ok(json!({
             "message_id": message_id,
@@ -773,7 +784,12 @@ impl Organiser {
             .iter()
             .find(|(l, _)| l == label)
             .map(|(_, d)| d.clone())
-            .ok_or_else(|| format!("organiser {}: no button {label:?} under {:?}", self.id, on.text))?;
+            .ok_or_else(|| {
+                format!(
+                    "organiser {}: no button {label:?} under {:?}",
+                    self.id, on.text
+                )
+            })?;
         self.pause().await;
         let at = self.fake.press(self.id, on, &data);
         self.reply(at).await
@@ -806,7 +822,10 @@ impl Organiser {
         let summary = self.say(&female.to_string()).await?;
         let saved = self.tap(&summary, &labels.save).await?;
         if !saved.buttons.is_empty() {
-            return Err(format!("organiser {}: unexpected answer to Save: {}", self.id, saved.text));
+            return Err(format!(
+                "organiser {}: unexpected answer to Save: {}",
+                self.id, saved.text
+            ));
         }
         self.outcome.confirmed.push((total, female));
         Ok(())
@@ -875,7 +894,14 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
                 }
                 for (i, user) in users.iter().enumerate() {
                     let centre = ids[i / ORGANISERS_PER_CENTRE];
-                    tx.add_member(centre, *user, Role::Organiser, &format!("Organiser {user}"), 0, now)?;
+                    tx.add_member(
+                        centre,
+                        *user,
+                        Role::Organiser,
+                        &format!("Organiser {user}"),
+                        0,
+                        now,
+                    )?;
                 }
                 Ok(ids)
             })
@@ -977,16 +1003,30 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     if let Some(keep) = std::env::var_os("LOAD_KEEP_LOG") {
         let _ = std::fs::write(keep, &log);
     }
-    let failures: Vec<&String> = outcomes.iter().filter_map(|(_, o)| o.failure.as_ref()).collect();
+    let failures: Vec<&String> = outcomes
+        .iter()
+        .filter_map(|(_, o)| o.failure.as_ref())
+        .collect();
     if !failures.is_empty() {
         let tail: String = log.lines().rev().take(30).collect::<Vec<_>>().join("\n");
-        panic!("{} organiser(s) failed, first: {}\nbot log (last lines, reversed):\n{tail}", failures.len(), failures[0]);
+        panic!(
+            "{} organiser(s) failed, first: {}\nbot log (last lines, reversed):\n{tail}",
+            failures.len(),
+            failures[0]
+        );
     }
-    assert!(stopped_cleanly, "the bot did not stop cleanly after SIGTERM");
+    assert!(
+        stopped_cleanly,
+        "the bot did not stop cleanly after SIGTERM"
+    );
 
     // Nothing confirmed lost or stored twice.
     let confirmed: u64 = outcomes.iter().map(|(_, o)| o.confirmed.len() as u64).sum();
-    assert_eq!(confirmed, (n * args.sessions) as u64, "every session confirmed");
+    assert_eq!(
+        confirmed,
+        (n * args.sessions) as u64,
+        "every session confirmed"
+    );
     {
         let store = Store::open(&db).expect("reopen the database");
         let today = Utc::now().date_naive();
@@ -1008,9 +1048,16 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
             .iter()
             .flat_map(|(id, o)| o.confirmed.iter().map(move |(t, f)| (*id, *t, *f)))
             .collect();
-        assert_eq!(total_stored, confirmed as usize, "stored sessions = confirmed sessions");
+        assert_eq!(
+            total_stored, confirmed as usize,
+            "stored sessions = confirmed sessions"
+        );
         for key in &expected {
-            assert_eq!(stored.get(key), Some(&1), "session {key:?} stored exactly once");
+            assert_eq!(
+                stored.get(key),
+                Some(&1),
+                "session {key:?} stored exactly once"
+            );
         }
     }
 
@@ -1024,11 +1071,18 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     // Messages accepted per whole second of the load (first and last partial seconds left out).
     let mut per_second: BTreeMap<u64, usize> = BTreeMap::new();
     for at in stats.messages.iter().filter(|at| **at >= started) {
-        *per_second.entry(at.duration_since(started).as_secs()).or_default() += 1;
+        *per_second
+            .entry(at.duration_since(started).as_secs())
+            .or_default() += 1;
     }
     let busiest_second = per_second.values().copied().max().unwrap_or(0);
     let inner: Vec<usize> = if per_second.len() > 2 {
-        per_second.values().skip(1).take(per_second.len() - 2).copied().collect()
+        per_second
+            .values()
+            .skip(1)
+            .take(per_second.len() - 2)
+            .copied()
+            .collect()
     } else {
         per_second.values().copied().collect()
     };
@@ -1056,9 +1110,15 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
         busiest_second,
         too_many: stats.too_many,
         typed_existing: outcomes.iter().map(|(_, o)| o.typed_existing).sum(),
-        bot_warnings: log.lines().filter(|l| l.contains(" WARN ") || l.contains("ERROR")).count(),
+        bot_warnings: log
+            .lines()
+            .filter(|l| l.contains(" WARN ") || l.contains("ERROR"))
+            .count(),
     };
-    assert_eq!(stats.unknown, 0, "the bot called methods the fake does not know");
+    assert_eq!(
+        stats.unknown, 0,
+        "the bot called methods the fake does not know"
+    );
     drop(stats);
     drop(dir);
     figures
@@ -1068,7 +1128,9 @@ fn header() {
     println!(
         "| db | organisers × sessions | limits | think | steps | wall s | steps/s | sessions/s | p50 ms | p95 ms | p99 ms | max ms | bot CPU s/1k steps | bench CPU s/1k steps | peak RSS MiB | idle RSS MiB | start-up ms | msgs/s | busiest s | 429s | bot warnings |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
 }
 
 fn row(args: &Args, label: &str, f: &Figures) {
@@ -1147,6 +1209,10 @@ fn main() {
         runs.push(figures);
     }
     if runs.len() > 1 {
-        row(&args, &format!(" **median of {}**", runs.len()), &median(&runs));
+        row(
+            &args,
+            &format!(" **median of {}**", runs.len()),
+            &median(&runs),
+        );
     }
 }

@@ -32,7 +32,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn catalog() -> Catalog {
-    load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("the shipped dialogs load")
+    load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs"))
+        .expect("the shipped dialogs load")
 }
 
 fn now() -> Now {
@@ -154,10 +155,18 @@ fn engine(c: &mut Criterion) {
     let b = walk("log_command", log, &mut state);
     let b = walk("tap_group", press(&b, &group), &mut state);
     let b = walk("tap_class", press(&b, "Lớp số 2"), &mut state);
-    walk("tap_today", press(&b, &text("dialog.today_button")), &mut state);
+    walk(
+        "tap_today",
+        press(&b, &text("dialog.today_button")),
+        &mut state,
+    );
     walk("type_total", Input::Text("45 người".to_owned()), &mut state);
     let b = walk("type_female", Input::Text("30".to_owned()), &mut state);
-    walk("tap_save", press(&b, &text("dialog.save_button")), &mut state);
+    walk(
+        "tap_save",
+        press(&b, &text("dialog.save_button")),
+        &mut state,
+    );
 
     let mut g = c.benchmark_group("engine");
     g.measurement_time(Duration::from_secs(3));
@@ -181,9 +190,13 @@ fn quick(c: &mut Criterion) {
     assert!(parser.parse(line, today).is_some());
     let mut g = c.benchmark_group("quick");
     g.measurement_time(Duration::from_secs(3));
-    g.bench_function("parse", |b| b.iter(|| black_box(parser.parse(black_box(line), today))));
+    g.bench_function("parse", |b| {
+        b.iter(|| black_box(parser.parse(black_box(line), today)))
+    });
     g.bench_function("parse_dated_alias", |b| {
-        b.iter(|| black_box(parser.parse(black_box("suc khoe 45/30 hôm qua Phòng chống dịch"), today)))
+        b.iter(|| {
+            black_box(parser.parse(black_box("suc khoe 45/30 hôm qua Phòng chống dịch"), today))
+        })
     });
     g.bench_function("parse_not_quick", |b| {
         b.iter(|| black_box(parser.parse(black_box("Phòng chống sốt xuất huyết"), today)))
@@ -256,7 +269,10 @@ impl ChatDriver {
 
     fn event(&mut self, catalog: &Catalog) -> Event {
         let text = |key: &str| catalog.text(key, Lang::Vi).to_owned();
-        let group = catalog.groups[(self.user % 10) as usize].short.get(Lang::Vi).to_owned();
+        let group = catalog.groups[(self.user % 10) as usize]
+            .short
+            .get(Lang::Vi)
+            .to_owned();
         let input = match self.stage {
             0 => Input::Command {
                 name: "log".to_owned(),
@@ -264,7 +280,8 @@ impl ChatDriver {
             },
             1 => press(&self.buttons, &group),
             2 => press(&self.buttons, &text("dialog.new_class_button")),
-            3 => Input::Text(format!("Lớp {} số {}", self.user, self.session % 50)),
+            // Five classes per organiser, so a centre has about fifty.
+            3 => Input::Text(format!("Lớp {} số {}", self.user, self.session % 5)),
             4 => press(&self.buttons, &text("dialog.today_button")),
             5 => Input::Text("45".to_owned()),
             6 => Input::Text("30".to_owned()),
@@ -321,7 +338,8 @@ fn drive(
         timed += started.elapsed();
         // Untimed: find the buttons of the latest reply of every chat, empty the outbox.
         let rows = store.read(|tx| tx.outbox(100_000)).expect("outbox");
-        let by_user: HashMap<i64, usize> = chats.iter().enumerate().map(|(i, c)| (c.user, i)).collect();
+        let by_user: HashMap<i64, usize> =
+            chats.iter().enumerate().map(|(i, c)| (c.user, i)).collect();
         let mut seqs = Vec::new();
         for (seq, row) in rows {
             seqs.push(seq);
@@ -350,8 +368,9 @@ fn store(c: &mut Criterion) {
     let at = Utc::now();
     store
         .write(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
+            // Ten organisers per centre, as in a real district.
             for user in 1..=200 {
+                let centre = tx.ensure_centre(&format!("Centre {}", user / 10))?;
                 tx.add_member(centre, user, Role::Organiser, "Lan", 0, at)?;
             }
             Ok(())
