@@ -159,6 +159,35 @@ impl Store {
         }
     }
 
+    /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it
+    /// costs no fsync and becomes durable with the next durable commit (every `write`). A
+    /// crash before that loses it. Only for changes whose loss is harmless: the sender's
+    /// removal of delivered outbox rows (lost, they are sent again: delivery is at least
+    /// once anyway). It keeps an fsync per delivered batch off the single writer that the
+    /// poller and the processor wait for (see BENCHMARKS.md).
+    pub fn write_non_durable<T>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        txn.set_durability(redb::Durability::None)
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+        let result = f(&mut Tx { txn: &txn });
+        match result {
+            Ok(value) => {
+                txn.commit()?;
+                Ok(value)
+            }
+            Err(e) => {
+                if let Err(abort) = txn.abort() {
+                    tracing::warn!(error = %abort, "aborting a failed transaction failed");
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Runs `f` in a transaction that is never committed (for reports and listings).
     ///
     /// It takes redb's single write slot like `write` does, so it waits for a running

@@ -13,7 +13,7 @@
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
-use super::blocking::{read, write};
+use super::blocking::{read, write, write_non_durable};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
 use crate::dialog::Keyboard;
@@ -474,7 +474,11 @@ async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
         }
         loop {
             let seqs = batch.clone();
-            match write(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
+            // Not durable (no fsync): a removal lost in a crash only means that message is
+            // sent again, and the next durable commit (the processor's, or the clean stop's
+            // mark) makes it durable. This keeps an fsync per delivered batch from holding
+            // the single writer the poller and the processor wait for.
+            match write_non_durable(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
                 Ok(()) => {
                     tracing::debug!(
                         count = batch.len(),
