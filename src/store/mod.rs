@@ -138,25 +138,7 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut txn = self.db.begin_write()?;
-        // Quick repair saves the allocator state with each commit, so that reopening after
-        // a crash (a power cut on a Raspberry Pi) is almost instant instead of a full scan.
-        txn.set_quick_repair(true);
-        let result = f(&mut Tx { txn: &txn });
-        match result {
-            Ok(value) => {
-                txn.commit()?;
-                Ok(value)
-            }
-            Err(e) => {
-                // The error of `f` is the one worth reporting; a failing abort only means the
-                // changes are discarded anyway.
-                if let Err(abort) = txn.abort() {
-                    tracing::warn!(error = %abort, "aborting a failed transaction failed");
-                }
-                Err(e)
-            }
-        }
+        self.commit(redb::Durability::Immediate, f)
     }
 
     /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it
@@ -169,17 +151,29 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.commit(redb::Durability::None, f)
+    }
+
+    /// Runs `f` in one write transaction committed with `durability` if `f` returns `Ok`.
+    fn commit<T>(
+        &self,
+        durability: redb::Durability,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut txn = self.db.begin_write()?;
+        // Quick repair saves the allocator state with each commit, so that reopening after
+        // a crash (a power cut on a Raspberry Pi) is almost instant instead of a full scan.
         txn.set_quick_repair(true);
-        txn.set_durability(redb::Durability::None)
+        txn.set_durability(durability)
             .map_err(|e| StoreError::Db(e.to_string()))?;
-        let result = f(&mut Tx { txn: &txn });
-        match result {
+        match f(&mut Tx { txn: &txn }) {
             Ok(value) => {
                 txn.commit()?;
                 Ok(value)
             }
             Err(e) => {
+                // The error of `f` is the one worth reporting; a failing abort only means the
+                // changes are discarded anyway.
                 if let Err(abort) = txn.abort() {
                     tracing::warn!(error = %abort, "aborting a failed transaction failed");
                 }
