@@ -145,13 +145,7 @@ async fn forged_buttons_and_codes_of_another_centre_are_refused() {
         .fake
         .send_and_wait(&director_b, "/invite organiser")
         .await;
-    let code = invite
-        .text
-        .split("start=")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("a code in the link")
-        .to_owned();
+    let code = invite_code(&invite);
     let refused = env
         .fake
         .send_and_wait(&director_a, &format!("/revoke {code}"))
@@ -185,6 +179,17 @@ async fn forged_buttons_and_codes_of_another_centre_are_refused() {
         members_b.text.contains(&ORGANISER_B.to_string()),
         "B's organiser is still there"
     );
+}
+
+/// The invitation code in the bot's `t.me/<bot>?start=<code>` link.
+fn invite_code(invite: &SentMessage) -> String {
+    invite
+        .text
+        .split("start=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a code in the link")
+        .to_owned()
 }
 
 /// Presses forged callback `data` under `message` as `who` and returns the notice the
@@ -367,13 +372,7 @@ async fn an_invitation_link_brings_a_new_organiser_in_once() {
     let catalog = catalog();
     let director = user(&env, DIRECTOR_A);
     let invite = env.fake.send_and_wait(&director, "/invite organiser").await;
-    let code = invite
-        .text
-        .split("start=")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("a code in the link")
-        .to_owned();
+    let code = invite_code(&invite);
     assert!(code.len() >= 20, "long enough not to be guessed: {code}");
 
     // A stranger opens the link (Telegram sends /start <code>).
@@ -394,13 +393,7 @@ async fn an_invitation_link_brings_a_new_organiser_in_once() {
         .await;
     assert_eq!(used.text, catalog.text("invite.used", Lang::Vi));
     let another = env.fake.send_and_wait(&director, "/invite organiser").await;
-    let code = another
-        .text
-        .split("start=")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("a code")
-        .to_owned();
+    let code = invite_code(&another);
     env.fake
         .send_and_wait(&director, &format!("/revoke {code}"))
         .await;
