@@ -39,9 +39,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{Days, Utc};
 use rollcall::dialog::{load_dir, Catalog};
-use rollcall::domain::{ClassChoice, Lang, NewSession, Period};
+use rollcall::domain::{Lang, Period};
 use rollcall::roles::Role;
 use rollcall::store::{Store, SCHEMA_VERSION};
 use serde_json::{json, Value};
@@ -52,6 +52,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Notify};
+
+#[path = "common/fill.rs"]
+mod fill;
+
+use fill::{Rng, FILL_VERSION};
 
 const TOKEN: &str = "123456789:AAFakeTokenForRollcallLoadBenchmark";
 /// How long an organiser waits for one reply before the run is declared failed.
@@ -164,30 +169,6 @@ fn catalog() -> Catalog {
 
 // ===== Pre-filled databases (the same generator as benches/report.rs) =====
 
-/// Classes per (centre, group, year), as in benches/report.rs.
-const CLASSES_PER_GROUP_YEAR: u64 = 20;
-const FILL_CENTRES: u64 = 100;
-const FILL_BATCH: u64 = 50_000;
-/// Bump when the fill changes; the 1M file shares benches/report.rs's name and version.
-const FILL_VERSION: u32 = 1;
-
-/// splitmix64, as in benches/report.rs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// The cached pre-filled file for `size`, filled on first use.
 fn prefilled(size: DbSize, catalog: &Catalog) -> Option<PathBuf> {
     let dir = target_dir().join("bench-data");
@@ -204,7 +185,7 @@ fn prefilled(size: DbSize, catalog: &Catalog) -> Option<PathBuf> {
     let partial = dir.join(format!("load-{}.partial.redb", size.name()));
     let _ = std::fs::remove_file(&partial);
     let started = Instant::now();
-    fill(&partial, catalog, size.sessions());
+    fill::fill(&partial, catalog, size.sessions());
     std::fs::rename(&partial, &path).expect("renaming the filled database");
     eprintln!(
         "filled {} with {} sessions in {:.1?}",
@@ -213,59 +194,6 @@ fn prefilled(size: DbSize, catalog: &Catalog) -> Option<PathBuf> {
         started.elapsed()
     );
     Some(path)
-}
-
-fn fill(path: &Path, catalog: &Catalog, sessions: u64) {
-    let store = Store::open(path).expect("open");
-    let groups: Vec<String> = catalog.groups.iter().map(|g| g.id.clone()).collect();
-    let first = NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
-    let last = NaiveDate::from_ymd_opt(2024, 12, 31).expect("date");
-    let days = u64::try_from((last - first).num_days() + 1).expect("positive");
-    let created_at = Utc
-        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
-        .single()
-        .expect("instant");
-    let centres: Vec<u64> = store
-        .write(|tx| {
-            (1..=FILL_CENTRES)
-                .map(|i| tx.ensure_centre(&format!("TTHTCĐ số {i:03}")))
-                .collect()
-        })
-        .expect("centres");
-    let mut rng = Rng(0x5EED_2020);
-    let mut saved = 0;
-    while saved < sessions {
-        let batch = FILL_BATCH.min(sessions - saved);
-        store
-            .write(|tx| {
-                for _ in 0..batch {
-                    let centre = centres[rng.below(FILL_CENTRES) as usize];
-                    let group = &groups[rng.below(groups.len() as u64) as usize];
-                    let date = first + Days::new(rng.below(days));
-                    let class = rng.below(CLASSES_PER_GROUP_YEAR);
-                    let total = 5 + rng.below(76) as u32;
-                    let female = rng.below(u64::from(total) + 1) as u32;
-                    let name = format!("Lớp {} số {class}", date.year());
-                    tx.save_session(&NewSession {
-                        centre,
-                        organiser: 1_000 + rng.below(500) as i64,
-                        group: group.clone(),
-                        class: ClassChoice::New {
-                            key: name.to_lowercase(),
-                            name,
-                        },
-                        date,
-                        total,
-                        female,
-                        extra: BTreeMap::new(),
-                        created_at,
-                    })?;
-                }
-                Ok(())
-            })
-            .expect("filling");
-        saved += batch;
-    }
 }
 
 // ===== The fake Bot API =====

@@ -6,7 +6,7 @@
 //! The filled file is cached under `target/bench-data/` (it takes a while to fill), so
 //! reruns only measure. Run with `cargo bench --bench report`.
 
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{Days, NaiveDate, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rollcall::dialog::{load_dir, Catalog};
 use rollcall::domain::{ClassChoice, Lang, NewSession, Period};
@@ -17,33 +17,12 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[path = "common/fill.rs"]
+mod fill;
+
+use fill::{centre_name, Rng, FILL_VERSION};
+
 const SESSIONS: u64 = 1_000_000;
-const CENTRES: u64 = 100;
-const YEARS: i32 = 5;
-const FIRST_YEAR: i32 = 2020;
-/// Classes per (centre, group, year): with 200 sessions each, a class meets ~10 times.
-const CLASSES_PER_GROUP_YEAR: u64 = 20;
-/// Sessions per write transaction while filling: big, so the fill is not fsync-bound.
-const BATCH: u64 = 50_000;
-/// Bump when the fill changes, so a stale cached file is not reused.
-const FILL_VERSION: u32 = 1;
-
-/// splitmix64: a small deterministic generator, so every run fills the same file.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,10 +30,6 @@ fn manifest_dir() -> &'static Path {
 
 fn catalog() -> Catalog {
     load_dir(&manifest_dir().join("dialogs")).expect("the shipped dialogs load")
-}
-
-fn centre_name(i: u64) -> String {
-    format!("TTHTCĐ số {i:03}")
 }
 
 /// The cached database, filled on first use.
@@ -70,7 +45,7 @@ fn database(catalog: &Catalog) -> PathBuf {
     let partial = dir.join("report-1m.partial.redb");
     let _ = std::fs::remove_file(&partial);
     let started = Instant::now();
-    fill(&partial, catalog);
+    fill::fill(&partial, catalog, SESSIONS);
     std::fs::rename(&partial, &path).expect("renaming the filled database");
     eprintln!(
         "filled {} with {SESSIONS} sessions in {:.1?}",
@@ -78,59 +53,6 @@ fn database(catalog: &Catalog) -> PathBuf {
         started.elapsed()
     );
     path
-}
-
-fn fill(path: &Path, catalog: &Catalog) {
-    let store = Store::open(path).expect("open");
-    let groups: Vec<String> = catalog.groups.iter().map(|g| g.id.clone()).collect();
-    let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).expect("date");
-    let last = NaiveDate::from_ymd_opt(FIRST_YEAR + YEARS - 1, 12, 31).expect("date");
-    let days = u64::try_from((last - first).num_days() + 1).expect("positive");
-    let created_at = Utc
-        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
-        .single()
-        .expect("instant");
-    let centres: Vec<u64> = store
-        .write(|tx| {
-            (1..=CENTRES)
-                .map(|i| tx.ensure_centre(&centre_name(i)))
-                .collect()
-        })
-        .expect("centres");
-    let mut rng = Rng(0x5EED_2020);
-    let mut saved = 0;
-    while saved < SESSIONS {
-        let batch = BATCH.min(SESSIONS - saved);
-        store
-            .write(|tx| {
-                for _ in 0..batch {
-                    let centre = centres[rng.below(CENTRES) as usize];
-                    let group = &groups[rng.below(groups.len() as u64) as usize];
-                    let date = first + Days::new(rng.below(days));
-                    let class = rng.below(CLASSES_PER_GROUP_YEAR);
-                    let total = 5 + rng.below(76) as u32;
-                    let female = rng.below(u64::from(total) + 1) as u32;
-                    let name = format!("Lớp {} số {class}", date.year());
-                    tx.save_session(&NewSession {
-                        centre,
-                        organiser: 1_000 + rng.below(500) as i64,
-                        group: group.clone(),
-                        class: ClassChoice::New {
-                            key: name.to_lowercase(),
-                            name,
-                        },
-                        date,
-                        total,
-                        female,
-                        extra: BTreeMap::new(),
-                        created_at,
-                    })?;
-                }
-                Ok(())
-            })
-            .expect("filling");
-        saved += batch;
-    }
 }
 
 fn year(y: i32) -> Period {
