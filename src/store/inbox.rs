@@ -40,13 +40,7 @@ impl Tx<'_> {
 
     /// Up to `limit` unprocessed updates, oldest first.
     pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
-        let inbox = self.txn.open_table(INBOX)?;
-        let mut pending = Vec::new();
-        for entry in inbox.iter()?.take(limit) {
-            let (id, raw) = entry?;
-            pending.push((id.value(), raw.value().to_owned()));
-        }
-        Ok(pending)
+        pending_in(&self.txn.open_table(INBOX)?, limit)
     }
 
     /// Marks an update processed (removes it from the inbox).
@@ -55,4 +49,17 @@ impl Tx<'_> {
         inbox.remove(update_id)?;
         Ok(())
     }
+}
+
+/// Up to `limit` rows of an inbox table, oldest first (for `Tx` and `Snapshot` alike).
+pub(super) fn pending_in(
+    inbox: &impl ReadableTable<i64, &'static str>,
+    limit: usize,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut pending = Vec::new();
+    for entry in inbox.iter()?.take(limit) {
+        let (id, raw) = entry?;
+        pending.push((id.value(), raw.value().to_owned()));
+    }
+    Ok(pending)
 }

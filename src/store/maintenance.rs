@@ -38,14 +38,7 @@ impl Tx<'_> {
         after: Option<u64>,
         limit: usize,
     ) -> Result<Vec<QueuedRow>, StoreError> {
-        let outbox = self.txn.open_table(OUTBOX)?;
-        let start = after.map_or(0, |seq| seq.saturating_add(1));
-        let mut rows = Vec::new();
-        for entry in outbox.range(start..)?.take(limit) {
-            let (seq, bytes) = entry?;
-            rows.push((seq.value(), decode(bytes.value())));
-        }
-        Ok(rows)
+        outbox_after_in(&self.txn.open_table(OUTBOX)?, after, limit)
     }
 
     /// Re-addresses every queued row of chat `from` to chat `to` in place (same sequence
@@ -227,4 +220,19 @@ mod tests {
         assert!(copy.check_integrity().expect("checked"));
         assert_eq!(copy.read(|tx| tx.counts()).expect("counts").outbox, 1);
     }
+}
+
+/// Up to `limit` rows of an outbox table after `after` (for `Tx` and `Snapshot` alike).
+pub(super) fn outbox_after_in(
+    outbox: &impl ReadableTable<u64, &'static [u8]>,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<QueuedRow>, StoreError> {
+    let start = after.map_or(0, |seq| seq.saturating_add(1));
+    let mut rows = Vec::new();
+    for entry in outbox.range(start..)?.take(limit) {
+        let (seq, bytes) = entry?;
+        rows.push((seq.value(), decode(bytes.value())));
+    }
+    Ok(rows)
 }

@@ -31,15 +31,18 @@ mod reminders;
 pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;
+mod snapshot;
 mod tables;
 
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use maintenance::{Counts, QueuedRow};
+pub use snapshot::Snapshot;
 
-use redb::{Database, WriteTransaction};
+use redb::{Database, ReadableDatabase, WriteTransaction};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use tokio::sync::watch;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -68,6 +71,26 @@ pub struct Store {
     db: Arc<Database>,
     /// For error messages.
     path: String,
+    /// Which commits are on disk (see `write_unsynced`).
+    durability: Arc<DurabilityMark>,
+}
+
+/// The place of a commit in the order of this process's commits, to learn when it is
+/// durable (`Store::durable_commits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitNumber(pub u64);
+
+/// Counts commits and publishes the number of the last durable one.
+///
+/// A watch channel rather than a condition variable because the one waiting is async
+/// (the poller); sending on it needs no runtime, so the store stays usable without one.
+#[derive(Debug)]
+struct DurabilityMark {
+    /// The number of the last commit made (only ever changed under redb's write lock,
+    /// so numbers follow the order in which redb commits).
+    last: AtomicU64,
+    /// The number of the last durable commit: every commit up to it is on disk.
+    durable: watch::Sender<u64>,
 }
 
 impl Store {
@@ -125,6 +148,10 @@ impl Store {
         Ok(Store {
             db: Arc::new(db),
             path: shown,
+            durability: Arc::new(DurabilityMark {
+                last: AtomicU64::new(0),
+                durable: watch::Sender::new(0),
+            }),
         })
     }
 
@@ -139,6 +166,7 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.commit(redb::Durability::Immediate, f)
+            .map(|(value, _)| value)
     }
 
     /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it
@@ -152,6 +180,31 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.commit(redb::Durability::None, f)
+            .map(|(value, _)| value)
+    }
+
+    /// Like `write_non_durable`, and returns the commit's number so that the caller can
+    /// wait until it is durable (`durable_commits`) before it relies on it. The poller
+    /// stores fetched updates this way: the processor's durable commit of the same batch,
+    /// which follows at once, makes them durable, so a step costs one fsync instead of two;
+    /// the poller acknowledges the batch to Telegram only after that.
+    pub fn write_unsynced<T>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<(T, CommitNumber), StoreError> {
+        self.commit(redb::Durability::None, f)
+    }
+
+    /// The number of the last durable commit, updated as commits land: every commit whose
+    /// number is at most this is on disk.
+    pub fn durable_commits(&self) -> watch::Receiver<u64> {
+        self.durability.durable.subscribe()
+    }
+
+    /// Makes every earlier commit durable: an empty durable commit (redb writes the pending
+    /// non-durable commits out with it).
+    pub fn sync(&self) -> Result<(), StoreError> {
+        self.write(|_| Ok(()))
     }
 
     /// Runs `f` in one write transaction committed with `durability` if `f` returns `Ok`.
@@ -159,7 +212,7 @@ impl Store {
         &self,
         durability: redb::Durability,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    ) -> Result<(T, CommitNumber), StoreError> {
         let mut txn = self.db.begin_write()?;
         // Quick repair saves the allocator state with each commit, so that reopening after
         // a crash (a power cut on a Raspberry Pi) is almost instant instead of a full scan.
@@ -168,8 +221,19 @@ impl Store {
             .map_err(|e| StoreError::Db(e.to_string()))?;
         match f(&mut Tx { txn: &txn }) {
             Ok(value) => {
+                // Numbered while this transaction still holds redb's single write slot, so
+                // numbers follow redb's commit order (a number lost to a failed commit is
+                // only a gap).
+                let number = self.durability.last.fetch_add(1, Ordering::SeqCst) + 1;
                 txn.commit()?;
-                Ok(value)
+                if matches!(durability, redb::Durability::Immediate) {
+                    self.durability.durable.send_if_modified(|durable| {
+                        let moved = number > *durable;
+                        *durable = (*durable).max(number);
+                        moved
+                    });
+                }
+                Ok((value, CommitNumber(number)))
             }
             Err(e) => {
                 // The error of `f` is the one worth reporting; a failing abort only means the
@@ -180,6 +244,17 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// Runs `f` on a read-only snapshot (redb's MVCC read transaction): it sees every
+    /// commit made before it began, durable or not, and neither waits for nor blocks the
+    /// writer. For the hot reads of the loops (the inbox, the outbox); see `Snapshot`.
+    pub fn snapshot<T>(
+        &self,
+        f: impl FnOnce(&Snapshot) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let txn = self.db.begin_read()?;
+        f(&Snapshot { txn: &txn })
     }
 
     /// Runs `f` in a transaction that is never committed (for reports and listings).
@@ -221,5 +296,73 @@ mod tests {
     #[test]
     fn store_is_send_and_sync() {
         assert_send_sync::<Store>();
+    }
+
+    fn temporary() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = Store::open(&dir.path().join("t.redb")).expect("opens");
+        (dir, store)
+    }
+
+    #[test]
+    fn an_unsynced_commit_is_durable_only_after_a_later_durable_commit() {
+        let (_dir, store) = temporary();
+        let durable = store.durable_commits();
+        let before = *durable.borrow();
+        let ((), first) = store
+            .write_unsynced(|tx| tx.enqueue_updates(&[(7, "{}".to_owned())], 8).map(drop))
+            .expect("stored");
+        assert!(*durable.borrow() < first.0, "no durable commit came yet");
+        let ((), second) = store.write_unsynced(|_| Ok(())).expect("committed");
+        assert!(second > first, "numbers follow the commit order");
+        assert_eq!(*durable.borrow(), before);
+        store.sync().expect("synced");
+        assert!(*durable.borrow() >= second.0);
+    }
+
+    #[test]
+    fn a_failed_transaction_moves_no_durability_mark() {
+        let (_dir, store) = temporary();
+        store.sync().expect("synced");
+        let durable = *store.durable_commits().borrow();
+        let failed =
+            store.write(|_| -> Result<(), StoreError> { Err(StoreError::Db("no".into())) });
+        assert!(failed.is_err());
+        assert_eq!(*store.durable_commits().borrow(), durable);
+    }
+
+    #[test]
+    fn a_snapshot_sees_unsynced_commits_and_does_not_wait_for_the_writer() {
+        let (_dir, store) = temporary();
+        store
+            .write_unsynced(|tx| {
+                tx.enqueue_updates(&[(1, "{\"a\":1}".to_owned())], 2)
+                    .map(drop)
+            })
+            .expect("stored");
+        // A write transaction held open on another thread: `read` would wait for it, a
+        // snapshot does not.
+        let (held_tx, held) = std::sync::mpsc::channel();
+        let (release_tx, release) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|tx| {
+                        tx.enqueue_updates(&[(2, "{}".to_owned())], 3)?;
+                        held_tx.send(()).expect("test alive");
+                        release.recv().expect("test alive");
+                        Ok(())
+                    })
+                    .expect("written");
+            })
+        };
+        held.recv().expect("writer started");
+        let pending = store.snapshot(|s| s.pending_updates(10)).expect("snapshot");
+        assert_eq!(pending, vec![(1, "{\"a\":1}".to_owned())]);
+        release_tx.send(()).expect("writer alive");
+        writer.join().expect("writer");
+        let pending = store.snapshot(|s| s.pending_updates(10)).expect("snapshot");
+        assert_eq!(pending.len(), 2);
     }
 }

@@ -4,7 +4,8 @@
 //! Telegram's own JSON means the inbox holds exactly what arrived, and an update this
 //! version cannot parse is still stored, logged and skipped rather than lost in transit.
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::time::Duration;
 use teloxide::Bot;
 
@@ -48,31 +49,46 @@ pub async fn get_updates(
         .await
         // reqwest's message includes the URL, and the URL includes the token: never log it.
         .map_err(reqwest::Error::without_url)?;
-    let answer: Value = response.json().await.map_err(reqwest::Error::without_url)?;
-    if answer.get("ok") != Some(&Value::Bool(true)) {
+    // The updates are kept as the exact bytes Telegram sent (`RawValue`), not parsed into
+    // a tree and printed again: only their ids are read here.
+    let body = response.bytes().await.map_err(reqwest::Error::without_url)?;
+    let answer: Answer<'_> =
+        serde_json::from_slice(&body).map_err(|e| FetchError::Malformed(e.to_string()))?;
+    if !answer.ok {
         return Err(FetchError::Api {
-            code: answer
-                .get("error_code")
-                .and_then(Value::as_i64)
-                .unwrap_or(0),
+            code: answer.error_code.unwrap_or(0),
             description: answer
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or("no description")
-                .to_owned(),
+                .description
+                .unwrap_or_else(|| "no description".to_owned()),
         });
     }
-    let Some(Value::Array(updates)) = answer.get("result") else {
+    let Some(updates) = answer.result else {
         return Err(FetchError::Malformed("no result array".to_owned()));
     };
     updates
-        .iter()
+        .into_iter()
         .map(|update| {
-            let id = update
-                .get("update_id")
-                .and_then(Value::as_i64)
-                .ok_or_else(|| FetchError::Malformed("an update without update_id".to_owned()))?;
-            Ok((id, update.to_string()))
+            let UpdateId { update_id } = serde_json::from_str(update.get())
+                .map_err(|_| FetchError::Malformed("an update without update_id".to_owned()))?;
+            Ok((update_id, update.get().to_owned()))
         })
         .collect()
+}
+
+/// The envelope of a `getUpdates` answer, with the updates left unparsed.
+#[derive(Deserialize)]
+struct Answer<'a> {
+    ok: bool,
+    #[serde(borrow, default)]
+    result: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    error_code: Option<i64>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// The one field of an update read at fetch time.
+#[derive(Deserialize)]
+struct UpdateId {
+    update_id: i64,
 }

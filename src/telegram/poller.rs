@@ -1,13 +1,23 @@
 //! The fetch loop: `getUpdates` → inbox rows and the next offset, in one transaction.
+//!
+//! The batch is committed without an fsync, and the loop waits until it is durable before
+//! the next `getUpdates` (which acknowledges it to Telegram). The processor's durable
+//! commit of the same updates, which follows at once, is what makes it durable, so a step
+//! costs one fsync instead of two; if no durable commit comes within `SYNC_AFTER`, the
+//! poller makes one itself. A crash before then loses the batch from the file, and
+//! Telegram, never having been told, sends it again.
 
 use super::api;
-use super::blocking::{read, write};
+use super::blocking::{read, sync, write_unsynced};
 use super::crashpoint;
-use crate::store::Store;
+use crate::store::{CommitNumber, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::Bot;
 use tokio::sync::{watch, Notify};
+
+/// How long the poller waits for another durable commit before it syncs its batch itself.
+const SYNC_AFTER: Duration = Duration::from_millis(100);
 
 /// Fetches until `shutdown`; every batch is durable before the next call acknowledges it.
 pub async fn run(
@@ -44,9 +54,10 @@ pub async fn run(
             Ok(updates) => {
                 crashpoint::hit("after_fetch");
                 let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-                let stored = write(&store, move |tx| tx.enqueue_updates(&updates, next)).await;
+                let stored =
+                    write_unsynced(&store, move |tx| tx.enqueue_updates(&updates, next)).await;
                 match stored {
-                    Ok(new) => {
+                    Ok((new, commit)) => {
                         tracing::debug!(new, next, "stored a batch of updates");
                         crate::ops::metrics::get()
                             .updates_received
@@ -55,6 +66,9 @@ pub async fn run(
                         inbox_ready.notify_one();
                         crashpoint::hit("after_store");
                         backoff = Duration::from_millis(500);
+                        if !until_durable(&store, commit, &mut shutdown).await {
+                            return;
+                        }
                     }
                     Err(error) => {
                         // Not acknowledged: the same batch is fetched again after the pause.
@@ -71,6 +85,39 @@ pub async fn run(
     }
 }
 
+/// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,
+/// and after `SYNC_AFTER` without one the poller syncs it itself. Returns `false` on
+/// shutdown (the processor's last commits, or the clean stop, make the batch durable; if
+/// neither comes, Telegram still has it).
+async fn until_durable(
+    store: &Store,
+    commit: CommitNumber,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    let mut durable = store.durable_commits();
+    loop {
+        let waited = tokio::select! {
+            reached = durable.wait_for(|done| *done >= commit.0) => reached.is_ok(),
+            () = tokio::time::sleep(SYNC_AFTER) => false,
+            _ = shutdown.changed() => return false,
+        };
+        if waited {
+            return true;
+        }
+        match sync(store).await {
+            Ok(()) => return true,
+            Err(error) => {
+                // Not acknowledged yet: try again rather than tell Telegram too early.
+                tracing::error!(%error, "cannot make fetched updates durable");
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = shutdown.changed() => return false,
+                }
+            }
+        }
+    }
+}
+
 /// Sleeps for the current backoff (doubling it up to 30 s), or until shutdown.
 async fn pause(backoff: &mut Duration, shutdown: &mut watch::Receiver<bool>) {
     tokio::select! {
@@ -78,4 +125,51 @@ async fn pause(backoff: &mut Duration, shutdown: &mut watch::Receiver<bool>) {
         _ = shutdown.changed() => {}
     }
     *backoff = (*backoff * 2).min(Duration::from_secs(30));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temporary() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = Store::open(&dir.path().join("t.redb")).expect("opens");
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn a_batch_nobody_else_syncs_is_synced_by_the_poller() {
+        let (_dir, store) = temporary();
+        let (_stop_tx, mut stop) = watch::channel(false);
+        let ((), commit) = store
+            .write_unsynced(|tx| tx.enqueue_updates(&[(1, "{}".to_owned())], 2).map(drop))
+            .expect("stored");
+        assert!(*store.durable_commits().borrow() < commit.0);
+        assert!(until_durable(&store, commit, &mut stop).await);
+        assert!(*store.durable_commits().borrow() >= commit.0);
+    }
+
+    #[tokio::test]
+    async fn a_batch_waits_for_the_next_durable_commit_of_anyone() {
+        let (_dir, store) = temporary();
+        let (_stop_tx, mut stop) = watch::channel(false);
+        let ((), commit) = store
+            .write_unsynced(|tx| tx.enqueue_updates(&[(1, "{}".to_owned())], 2).map(drop))
+            .expect("stored");
+        let other = store.clone();
+        // The processor's commit, simulated: durable, and after the poller's.
+        let processor = tokio::task::spawn_blocking(move || other.write(|tx| tx.finish_update(1)));
+        assert!(until_durable(&store, commit, &mut stop).await);
+        processor.await.expect("joined").expect("committed");
+        assert!(*store.durable_commits().borrow() >= commit.0);
+    }
+
+    #[tokio::test]
+    async fn shutdown_ends_the_wait_without_acknowledging() {
+        let (_dir, store) = temporary();
+        let (stop_tx, mut stop) = watch::channel(false);
+        let ((), commit) = store.write_unsynced(|_| Ok(())).expect("committed");
+        stop_tx.send(true).expect("receiver alive");
+        assert!(!until_durable(&store, commit, &mut stop).await);
+    }
 }

@@ -13,7 +13,7 @@
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
-use super::blocking::{read, write, write_non_durable};
+use super::blocking::{snapshot, write, write_non_durable};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
 use crate::dialog::Keyboard;
@@ -227,7 +227,7 @@ impl Scheduler {
             return;
         }
         let after = self.loaded_up_to;
-        let rows = match read(&self.store, move |tx| tx.outbox_after(after, room)).await {
+        let rows = match snapshot(&self.store, move |s| s.outbox_after(after, room)).await {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(%error, "cannot read the outbox");
