@@ -146,6 +146,21 @@ impl Store {
     }
 }
 
+/// Up to `limit` rows of an outbox table after `after` (for `Tx` and `Snapshot` alike).
+pub(super) fn outbox_after_in(
+    outbox: &impl ReadableTable<u64, &'static [u8]>,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<QueuedRow>, StoreError> {
+    let start = after.map_or(0, |seq| seq.saturating_add(1));
+    let mut rows = Vec::new();
+    for entry in outbox.range(start..)?.take(limit) {
+        let (seq, bytes) = entry?;
+        rows.push((seq.value(), decode(bytes.value())));
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,19 +235,4 @@ mod tests {
         assert!(copy.check_integrity().expect("checked"));
         assert_eq!(copy.read(|tx| tx.counts()).expect("counts").outbox, 1);
     }
-}
-
-/// Up to `limit` rows of an outbox table after `after` (for `Tx` and `Snapshot` alike).
-pub(super) fn outbox_after_in(
-    outbox: &impl ReadableTable<u64, &'static [u8]>,
-    after: Option<u64>,
-    limit: usize,
-) -> Result<Vec<QueuedRow>, StoreError> {
-    let start = after.map_or(0, |seq| seq.saturating_add(1));
-    let mut rows = Vec::new();
-    for entry in outbox.range(start..)?.take(limit) {
-        let (seq, bytes) = entry?;
-        rows.push((seq.value(), decode(bytes.value())));
-    }
-    Ok(rows)
 }

@@ -51,7 +51,10 @@ pub async fn get_updates(
         .map_err(reqwest::Error::without_url)?;
     // The updates are kept as the exact bytes Telegram sent (`RawValue`), not parsed into
     // a tree and printed again: only their ids are read here.
-    let body = response.bytes().await.map_err(reqwest::Error::without_url)?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(reqwest::Error::without_url)?;
     let answer: Answer<'_> =
         serde_json::from_slice(&body).map_err(|e| FetchError::Malformed(e.to_string()))?;
     if !answer.ok {
