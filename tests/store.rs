@@ -608,7 +608,7 @@ fn a_file_with_a_newer_schema_is_refused() {
     let (_dir, path) = temp_db();
     drop(Store::open(&path).unwrap());
     {
-        // Written by hand, the way a future rollcall would: meta["schema_version"] = 2.
+        // Written by hand, the way a future rollcall would: one version above ours.
         let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
         let db = redb::Database::create(&path).unwrap();
         let txn = db.begin_write().unwrap();

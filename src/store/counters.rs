@@ -1,6 +1,6 @@
 //! Counters that keep the report's cost flat however many sessions a database holds.
 //!
-//! Three tables are kept in step with the live sessions, in the transaction that changes
+//! Five tables are kept in step with the live sessions, in the transaction that changes
 //! a session (`save_session`, `update_session`, `delete_session`, `restore_session`):
 //!
 //! - `GROUP_DAY_COUNTERS` (centre, group, day) → (sessions, attendance, female). The sums
@@ -8,6 +8,9 @@
 //! - `CLASS_MONTHS` (centre, group, month, class) → sessions, and
 //! - `CLASS_DAYS` (class, day) → sessions: together they give "Số lớp", the number of
 //!   distinct classes that met in the period.
+//! - `CLASS_YEARS` (class, year) → sessions, and
+//! - `GROUP_YEAR_CLASSES` (centre, group, year) → distinct classes that met that year:
+//!   "Số lớp" of a year-to-date or whole-year period in a couple of reads.
 //!
 //! Why months plus days for the distinct classes: a plain (centre, group, day, class)
 //! index would cost one entry per class and *day* it met, which grows with the sessions
@@ -18,9 +21,20 @@
 //! how often they met; only a month cut by the period (year-to-date ends today) needs a
 //! per-class look at `CLASS_DAYS`, which also yields a class's latest session after an
 //! edit or a deletion (its last key).
+//!
+//! Why a per-year count on top: the running totals shown after every Save are
+//! year-to-date, and that period ends inside the current month, so the general way reads
+//! every (class, month) of the year and looks up every class of the current month in
+//! `CLASS_DAYS`: its cost grows with the classes the centre had this year, at every Save.
+//! `CLASS_YEARS` tells, with one read, whether a session is the first (or the last) of
+//! its class in its year, which is exactly when `GROUP_YEAR_CLASSES` moves. That count is
+//! the period's own whenever the period starts on 1 January and the group has no session
+//! later in the year (see `year_classes`), which is the normal case for year-to-date.
 
 use super::codec::day_number;
-use super::tables::{CLASS_DAYS, CLASS_MONTHS, GROUP_DAY_COUNTERS, SESSIONS};
+use super::tables::{
+    CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
+};
 use super::{StoreError, Tx};
 use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals};
 use chrono::{Datelike, Days, NaiveDate};
@@ -71,13 +85,14 @@ fn step(old: u64, by: u64, change: Change, what: &str) -> Result<u64, StoreError
     }
 }
 
-/// Adds one to (or removes one from) a per-key session count, deleting keys that reach 0.
+/// Adds one to (or removes one from) a per-key count, deleting keys that reach 0, and
+/// returns the new count.
 fn bump_count<K: redb::Key + 'static>(
     table: &mut Table<K, u64>,
     key: &K::SelfType<'_>,
     change: Change,
     what: &str,
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     let old = table.get(key)?.map_or(0, |v| v.value());
     let new = step(old, 1, change, what)?;
     if new == 0 {
@@ -85,7 +100,7 @@ fn bump_count<K: redb::Key + 'static>(
     } else {
         table.insert(key, new)?;
     }
-    Ok(())
+    Ok(new)
 }
 
 impl Tx<'_> {
@@ -135,6 +150,26 @@ impl Tx<'_> {
         )?;
         let mut days = self.txn.open_table(CLASS_DAYS)?;
         bump_count(&mut days, &(session.class, day), change, "class day")?;
+        let year = session.date.year();
+        let mut years = self.txn.open_table(CLASS_YEARS)?;
+        let left = bump_count(&mut years, &(session.class, year), change, "class year")?;
+        // A class enters its group's count for the year with its first session of that
+        // year and leaves it with its last one; the sessions in between do not move it.
+        // The session's centre and group are its class's (`class_in` refuses any other),
+        // so a class is only ever counted in one (centre, group).
+        let first_or_last = match change {
+            Change::Add => left == 1,
+            Change::Remove => left == 0,
+        };
+        if first_or_last {
+            let mut group_years = self.txn.open_table(GROUP_YEAR_CLASSES)?;
+            bump_count(
+                &mut group_years,
+                &(session.centre, group, year),
+                change,
+                "group year classes",
+            )?;
+        }
         Ok(())
     }
 
@@ -149,8 +184,8 @@ impl Tx<'_> {
         Ok(last.and_then(date_of_day))
     }
 
-    /// Throws the counters away and counts every live session again (the v1 → v2
-    /// migration, and a repair tool should the counters ever be doubted).
+    /// Throws the counters away and counts every live session again (the v1 → v2 and
+    /// v2 → v3 migrations, and a repair tool should the counters ever be doubted).
     ///
     /// The counts are gathered in memory first, so a large file costs one pass over the
     /// sessions and one ordered insert per counter rather than one read-modify-write per
@@ -159,6 +194,8 @@ impl Tx<'_> {
         let mut counters: BTreeMap<(u64, String, i32), (u64, u64, u64)> = BTreeMap::new();
         let mut months: BTreeMap<(u64, String, i32, u64), u64> = BTreeMap::new();
         let mut days: BTreeMap<(u64, i32), u64> = BTreeMap::new();
+        let mut class_years: BTreeMap<(u64, i32), u64> = BTreeMap::new();
+        let mut group_years: BTreeMap<(u64, String, i32), u64> = BTreeMap::new();
         {
             let sessions = self.txn.open_table(SESSIONS)?;
             for entry in sessions.iter()? {
@@ -171,6 +208,15 @@ impl Tx<'_> {
                 c.0 += 1;
                 c.1 += u64::from(s.total);
                 c.2 += u64::from(s.female);
+                let year = s.date.year();
+                let class_year = class_years.entry((s.class, year)).or_default();
+                // As in `count_session`: the first session of a class in a year counts it.
+                if *class_year == 0 {
+                    *group_years
+                        .entry((s.centre, s.group.clone(), year))
+                        .or_default() += 1;
+                }
+                *class_year += 1;
                 *months
                     .entry((s.centre, s.group, month_number(s.date), s.class))
                     .or_default() += 1;
@@ -192,12 +238,23 @@ impl Tx<'_> {
         for (key, n) in &days {
             table.insert(*key, *n)?;
         }
+        let mut table = self.txn.open_table(CLASS_YEARS)?;
+        table.retain(|_, _| false)?;
+        for (key, n) in &class_years {
+            table.insert(*key, *n)?;
+        }
+        let mut table = self.txn.open_table(GROUP_YEAR_CLASSES)?;
+        table.retain(|_, _| false)?;
+        for ((centre, group, year), n) in &group_years {
+            table.insert((*centre, group.as_str(), *year), *n)?;
+        }
         Ok(())
     }
 
     /// Totals per activity group of one centre over `period`, from the counters: the cost
-    /// depends on the days of the period and the classes active in it, not on how many
-    /// sessions the file holds. Groups without sessions in the period are absent.
+    /// depends on the days of the period and, unless the year's class count answers
+    /// (`year_classes`), the classes active in it, not on how many sessions the file
+    /// holds. Groups without sessions in the period are absent.
     pub(super) fn centre_group_totals(
         &self,
         centre: CentreId,
@@ -206,6 +263,7 @@ impl Tx<'_> {
         let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
         let months = self.txn.open_table(CLASS_MONTHS)?;
         let days = self.txn.open_table(CLASS_DAYS)?;
+        let group_years = self.txn.open_table(GROUP_YEAR_CLASSES)?;
         let (from, to) = (day_number(period.from), day_number(period.to));
         let mut totals = BTreeMap::new();
         for group in counter_groups(&counters, centre)? {
@@ -220,7 +278,10 @@ impl Tx<'_> {
                 sum.female += female;
             }
             if sum.sessions > 0 {
-                sum.classes = distinct_classes(&months, &days, centre, &group, period)?;
+                sum.classes = match year_classes(&counters, &group_years, centre, &group, period)? {
+                    Some(n) => n,
+                    None => distinct_classes(&months, &days, centre, &group, period)?,
+                };
                 totals.insert(group, sum);
             }
         }
@@ -327,6 +388,46 @@ fn counter_groups(
     Ok(groups)
 }
 
+/// "Số lớp" of (centre, group) over `period` from `GROUP_YEAR_CLASSES`, or `None` when
+/// the year's count is not the period's.
+///
+/// The year's count holds every class of the group with a live session anywhere in that
+/// year. When the period starts on 1 January, ends in the same year and the group has no
+/// live session in the year after the period's end, every session of the group in that
+/// year lies inside the period, so the classes of the year are exactly the classes of the
+/// period. Checking that costs one short range read of `GROUP_DAY_COUNTERS` (empty in the
+/// normal case, since sessions are rarely entered for future dates), so a year-to-date or
+/// whole-year count costs two reads however many classes the year had. Any other period,
+/// or a year-to-date one with sessions dated later, is left to `distinct_classes`.
+fn year_classes(
+    counters: &impl ReadableTable<(u64, &'static str, i32), (u64, u64, u64)>,
+    group_years: &impl ReadableTable<(u64, &'static str, i32), u64>,
+    centre: CentreId,
+    group: &str,
+    period: Period,
+) -> Result<Option<u64>, StoreError> {
+    let year = period.from.year();
+    if period.from.ordinal() != 1 || period.to.year() != year {
+        return Ok(None);
+    }
+    let Some(last) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+        return Ok(None);
+    };
+    if period.to < last {
+        // `period.to` is before 31 December, so the day after it is still in the year.
+        let after = day_number(period.to) + 1;
+        let later = (centre, group, after)..=(centre, group, day_number(last));
+        if counters.range(later)?.next().is_some() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(
+        group_years
+            .get((centre, group, year))?
+            .map_or(0, |v| v.value()),
+    ))
+}
+
 /// The number of distinct classes of (centre, group) with a live session in `period`.
 ///
 /// Months wholly inside the period are read as one range of `CLASS_MONTHS`; a month the
@@ -388,7 +489,7 @@ fn distinct_classes(
 #[cfg(test)]
 mod tests {
     use super::super::tables::{self, meta_keys, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY};
-    use super::super::{meta, SessionChanges, Store};
+    use super::super::{meta, SessionChanges, Store, SCHEMA_VERSION};
     use super::*;
     use crate::domain::{ClassChoice, NewSession};
     use chrono::{DateTime, TimeZone, Utc};
@@ -425,13 +526,24 @@ mod tests {
 
     const GROUPS: [&str; 3] = ["law", "health", "arts_sports"];
     const CLASSES: [&str; 4] = ["Một", "Hai", "Ba", "Bốn"];
-    /// Sessions fall from mid-January over four months, so periods cut months at both ends.
+    /// Sessions fall from mid-January over four months (of 2020, and of 2021 for some
+    /// generated ones), so periods cut months at both ends.
     const FIRST_DAY: (i32, u32, u32) = (2020, 1, 15);
     const DAYS: u32 = 120;
+    /// The offset of the same day a year later (2020 is a leap year): 15 January 2021.
+    const NEXT_YEAR: u32 = 366;
+    /// One past the last offset a test session can have.
+    const SPAN: u32 = NEXT_YEAR + DAYS;
 
     fn day(offset: u32) -> NaiveDate {
         let (y, m, d) = FIRST_DAY;
         date(y, m, d) + Days::new(u64::from(offset))
+    }
+
+    /// The day offset of a generated session: mostly in the first year, some in the next,
+    /// so that classes meet in two years and year counts have more than one key.
+    fn session_day() -> impl Strategy<Value = u32> {
+        prop_oneof![3 => 0..DAYS, 1 => NEXT_YEAR..SPAN]
     }
 
     fn new_session(centre: u64, g: usize, k: usize, d: u32, total: u32, female: u32) -> NewSession {
@@ -468,13 +580,13 @@ mod tests {
     }
 
     fn op() -> impl Strategy<Value = Op> {
-        let insert = (1u64..=3, 0usize..3, 0usize..4, 0..DAYS, 0u32..500)
+        let insert = (1u64..=3, 0usize..3, 0usize..4, session_day(), 0u32..500)
             .prop_flat_map(|(c, g, k, d, t)| (Just(c), Just(g), Just(k), Just(d), Just(t), 0..=t))
             .prop_map(|(c, g, k, d, t, f)| Op::Insert(c, g, k, d, t, f));
         let edit = (
             any::<usize>(),
             proptest::option::of((0usize..3, 0usize..4)),
-            proptest::option::of(0..DAYS),
+            proptest::option::of(session_day()),
             proptest::option::of(0u32..500),
             // Female counts above some totals make refused edits, which must change nothing.
             proptest::option::of(0u32..300),
@@ -537,48 +649,76 @@ mod tests {
         }
     }
 
-    type Recount = (
-        BTreeMap<(u64, String, i32), (u64, u64, u64)>,
-        BTreeMap<(u64, String, i32, u64), u64>,
-        BTreeMap<(u64, i32), u64>,
-    );
+    /// The content of every counter table.
+    #[derive(Debug, Default, PartialEq, Eq)]
+    struct Recount {
+        group_days: BTreeMap<(u64, String, i32), (u64, u64, u64)>,
+        class_months: BTreeMap<(u64, String, i32, u64), u64>,
+        class_days: BTreeMap<(u64, i32), u64>,
+        class_years: BTreeMap<(u64, i32), u64>,
+        group_year_classes: BTreeMap<(u64, String, i32), u64>,
+    }
 
-    /// The counters as a full recount of the live sessions would make them.
+    /// The counters as a full recount of the live sessions would make them. The distinct
+    /// classes of a year are collected as sets, independently of how the store counts them.
     fn recount(sessions: &[SessionRecord]) -> Recount {
-        let (mut counters, mut months, mut days): Recount = Default::default();
+        let mut r = Recount::default();
+        let mut year_classes: BTreeMap<(u64, String, i32), BTreeSet<u64>> = BTreeMap::new();
         for s in sessions {
-            let c = counters
+            let c = r
+                .group_days
                 .entry((s.centre, s.group.clone(), day_number(s.date)))
                 .or_default();
             c.0 += 1;
             c.1 += u64::from(s.total);
             c.2 += u64::from(s.female);
-            *months
+            *r.class_months
                 .entry((s.centre, s.group.clone(), month_number(s.date), s.class))
                 .or_default() += 1;
-            *days.entry((s.class, day_number(s.date))).or_default() += 1;
+            *r.class_days
+                .entry((s.class, day_number(s.date)))
+                .or_default() += 1;
+            *r.class_years.entry((s.class, s.date.year())).or_default() += 1;
+            year_classes
+                .entry((s.centre, s.group.clone(), s.date.year()))
+                .or_default()
+                .insert(s.class);
         }
-        (counters, months, days)
+        r.group_year_classes = year_classes
+            .into_iter()
+            .map(|(key, classes)| (key, classes.len() as u64))
+            .collect();
+        r
     }
 
     /// The counter tables as stored.
     fn stored(tx: &Tx<'_>) -> Result<Recount, StoreError> {
-        let (mut counters, mut months, mut days): Recount = Default::default();
+        let mut r = Recount::default();
         for entry in tx.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
             let (k, v) = entry?;
             let (c, g, d) = k.value();
-            counters.insert((c, g.to_owned(), d), v.value());
+            r.group_days.insert((c, g.to_owned(), d), v.value());
         }
         for entry in tx.txn.open_table(CLASS_MONTHS)?.iter()? {
             let (k, v) = entry?;
             let (c, g, m, class) = k.value();
-            months.insert((c, g.to_owned(), m, class), v.value());
+            r.class_months
+                .insert((c, g.to_owned(), m, class), v.value());
         }
         for entry in tx.txn.open_table(CLASS_DAYS)?.iter()? {
             let (k, v) = entry?;
-            days.insert(k.value(), v.value());
+            r.class_days.insert(k.value(), v.value());
         }
-        Ok((counters, months, days))
+        for entry in tx.txn.open_table(CLASS_YEARS)?.iter()? {
+            let (k, v) = entry?;
+            r.class_years.insert(k.value(), v.value());
+        }
+        for entry in tx.txn.open_table(GROUP_YEAR_CLASSES)?.iter()? {
+            let (k, v) = entry?;
+            let (c, g, y) = k.value();
+            r.group_year_classes.insert((c, g.to_owned(), y), v.value());
+        }
+        Ok(r)
     }
 
     /// Every live session, straight from the `SESSIONS` table.
@@ -616,9 +756,59 @@ mod tests {
         totals
     }
 
+    /// Checks that the year's class count is used for exactly the periods it answers (from
+    /// 1 January, within one year, no session of the group later that year) and that it
+    /// then equals the recount, for every (centre, group) with sessions. Returns how many
+    /// times it answered, so callers can make sure the fast path was exercised.
+    fn check_year_classes(
+        tx: &Tx<'_>,
+        sessions: &[SessionRecord],
+        periods: &[(Option<u64>, Period)],
+    ) -> Result<usize, StoreError> {
+        let counters = tx.txn.open_table(GROUP_DAY_COUNTERS)?;
+        let group_years = tx.txn.open_table(GROUP_YEAR_CLASSES)?;
+        let groups: BTreeSet<(u64, &str)> = sessions
+            .iter()
+            .map(|s| (s.centre, s.group.as_str()))
+            .collect();
+        let mut answered = 0;
+        for (centre, period) in periods {
+            for &(c, group) in groups
+                .iter()
+                .filter(|(c, _)| centre.is_none_or(|x| x == *c))
+            {
+                let of_group = || {
+                    sessions
+                        .iter()
+                        .filter(|s| s.centre == c && s.group == group)
+                };
+                let year = period.from.year();
+                let later = of_group().any(|s| s.date > period.to && s.date.year() == year);
+                let applies = period.from == date(year, 1, 1) && period.to.year() == year && !later;
+                let found = year_classes(&counters, &group_years, c, group, *period)?;
+                if applies {
+                    let classes: BTreeSet<u64> = of_group()
+                        .filter(|s| period.contains(s.date))
+                        .map(|s| s.class)
+                        .collect();
+                    assert_eq!(
+                        found,
+                        Some(classes.len() as u64),
+                        "year classes of {c} {group:?} over {period:?}"
+                    );
+                    answered += 1;
+                } else {
+                    assert_eq!(found, None, "{c} {group:?} over {period:?}");
+                }
+            }
+        }
+        Ok(answered)
+    }
+
     /// Checks every counter, every class's last session date and recency key, and
-    /// `group_totals` for `periods`, against a recount of the live sessions.
-    fn check_against_recount(store: &Store, periods: &[(Option<u64>, Period)]) {
+    /// `group_totals` for `periods`, against a recount of the live sessions; returns how
+    /// often the year's class count answered (see `check_year_classes`).
+    fn check_against_recount(store: &Store, periods: &[(Option<u64>, Period)]) -> usize {
         store
             .read(|tx| {
                 let sessions = live(tx)?;
@@ -635,7 +825,7 @@ mod tests {
                     );
                 }
                 let by_month =
-                    tx.month_totals(None, Period::new(day(0), day(DAYS)).expect("period"))?;
+                    tx.month_totals(None, Period::new(day(0), day(SPAN)).expect("period"))?;
                 let attendance: u64 = by_month.values().map(|t| t.attendance).sum();
                 let expected: u64 = sessions.iter().map(|s| u64::from(s.total)).sum();
                 assert_eq!(attendance, expected, "month totals");
@@ -662,9 +852,9 @@ mod tests {
                 for kept in tx.deleted_sessions(None)? {
                     assert!(tx.session_record(kept.record.id)?.is_none());
                 }
-                Ok(())
+                check_year_classes(tx, &sessions, periods)
             })
-            .expect("reading the store");
+            .expect("reading the store")
     }
 
     proptest! {
@@ -674,7 +864,9 @@ mod tests {
         fn counters_and_group_totals_equal_a_recount_after_any_changes(
             ops in proptest::collection::vec(op(), 0..40),
             periods in proptest::collection::vec(
-                (proptest::option::of(1u64..=3), 0..DAYS, 0..DAYS), 1..6),
+                (proptest::option::of(1u64..=3), session_day(), 0..DAYS), 1..6),
+            year_to_date in proptest::collection::vec(
+                (proptest::option::of(1u64..=3), session_day()), 1..6),
         ) {
             let dir = tempfile::tempdir().expect("temp dir");
             let store = Store::open(&dir.path().join("p.redb")).expect("open");
@@ -693,6 +885,14 @@ mod tests {
             // Whole months too, which take the month-index path only.
             wanted.push((None, Period::new(date(2020, 2, 1), date(2020, 3, 31)).expect("ordered")));
             wanted.push((Some(1), Period::new(date(2020, 3, 1), date(2020, 3, 31)).expect("ordered")));
+            // Year-to-date periods (the running totals after a Save) end anywhere among the
+            // sessions of their year, so some leave sessions after them (the general path)
+            // and some none (the year's count); whole years always take the year's count,
+            // and a period over both years never does.
+            wanted.extend(year_to_date.iter().map(|(c, to)| (*c, Period::year_to_date(day(*to)))));
+            wanted.push((None, Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("ordered")));
+            wanted.push((Some(2), Period::new(date(2021, 1, 1), date(2021, 12, 31)).expect("ordered")));
+            wanted.push((None, Period::new(date(2020, 1, 1), date(2021, 6, 30)).expect("ordered")));
             check_against_recount(&store, &wanted);
         }
     }
@@ -869,12 +1069,14 @@ mod tests {
                 Ok(())
             })
             .expect("save");
-        // Make it the file v1 wrote: the same tables without the v2 ones, version 1.
+        // Make it the file v1 wrote: the same tables without the v2 and v3 ones, version 1.
         {
             let txn = store.db.begin_write().expect("write");
             txn.delete_table(GROUP_DAY_COUNTERS).expect("drop");
             txn.delete_table(CLASS_MONTHS).expect("drop");
             txn.delete_table(CLASS_DAYS).expect("drop");
+            txn.delete_table(CLASS_YEARS).expect("drop");
+            txn.delete_table(GROUP_YEAR_CLASSES).expect("drop");
             txn.delete_table(DELETED_SESSIONS).expect("drop");
             meta::put(&txn, meta_keys::SCHEMA_VERSION, &1u32).expect("version");
             txn.commit().expect("commit");
@@ -885,7 +1087,7 @@ mod tests {
         let version = store
             .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
             .expect("read");
-        assert_eq!(version, Some(2));
+        assert_eq!(version, Some(SCHEMA_VERSION));
         let periods = [
             (None, Period::new(day(0), day(DAYS)).expect("period")),
             (
@@ -898,5 +1100,66 @@ mod tests {
             .read(|tx| tx.group_totals(None, periods[0].1))
             .expect("read");
         assert_eq!(totals.values().map(|t| t.sessions).sum::<u64>(), 60);
+    }
+
+    #[test]
+    fn a_version_2_file_gets_its_year_class_counts_on_opening() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v2.redb");
+        let store = Store::open(&path).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..80u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    // Every fifth session falls in the next year, so classes meet in both.
+                    let d = if i % 5 == 0 { NEXT_YEAR + i } else { i };
+                    tx.save_session(&new_session(1 + u64::from(i % 2), g, k, d, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        let mut periods = Vec::new();
+        for centre in [None, Some(1), Some(2)] {
+            for to in [day(30), day(DAYS), day(NEXT_YEAR + 40), day(SPAN)] {
+                periods.push((centre, Period::year_to_date(to)));
+            }
+            periods.push((
+                centre,
+                Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("period"),
+            ));
+        }
+        let totals = |store: &Store| -> Vec<BTreeMap<String, Totals>> {
+            store
+                .read(|tx| {
+                    periods
+                        .iter()
+                        .map(|(c, p)| tx.group_totals(*c, *p))
+                        .collect()
+                })
+                .expect("read")
+        };
+        assert!(check_against_recount(&store, &periods) > 0);
+        let before = totals(&store);
+
+        // Make it the file v2 wrote: the same tables without the v3 ones, version 2.
+        {
+            let txn = store.db.begin_write().expect("write");
+            txn.delete_table(CLASS_YEARS).expect("drop");
+            txn.delete_table(GROUP_YEAR_CLASSES).expect("drop");
+            meta::put(&txn, meta_keys::SCHEMA_VERSION, &2u32).expect("version");
+            txn.commit().expect("commit");
+        }
+        drop(store);
+
+        let store = Store::open(&path).expect("reopen migrates");
+        let version = store
+            .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
+            .expect("read");
+        assert_eq!(version, Some(SCHEMA_VERSION));
+        // The new tables match a recount and answer the year-to-date periods they can.
+        assert!(check_against_recount(&store, &periods) > 0);
+        let after = totals(&store);
+        assert_eq!(after, before);
+        assert!(after.iter().flat_map(|t| t.values()).any(|t| t.classes > 1));
     }
 }

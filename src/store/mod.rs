@@ -45,7 +45,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]

@@ -31,6 +31,11 @@ pub(crate) fn migrations() -> &'static [Migration] {
             what: "build the report counters from the sessions",
             run: v1_to_v2,
         },
+        Migration {
+            from: 2,
+            what: "build the per-year class counts from the sessions",
+            run: v2_to_v3,
+        },
     ]
 }
 
@@ -43,6 +48,16 @@ fn v0_to_v1(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// Version 2 adds the report counters (`counters.rs`) and the table of deleted sessions;
 /// version 1 files have every session but no counters, so they are counted once here.
 fn v1_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Tx { txn }.rebuild_counters()
+}
+
+/// Version 3 adds the per-year class counts (`CLASS_YEARS`, `GROUP_YEAR_CLASSES`) that
+/// make a year-to-date "Số lớp" cheap. They are built by recounting every live session,
+/// like the other counters in `v1_to_v2`, rather than from the v2 counters, so that the
+/// new tables agree with the sessions even if the old ones had drifted; the recount
+/// rewrites the other counters too, which costs one pass over the sessions, once.
+fn v2_to_v3(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
     Tx { txn }.rebuild_counters()
 }

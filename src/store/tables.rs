@@ -91,6 +91,18 @@ pub(crate) const CLASS_MONTHS: TableDefinition<(u64, &str, i32, u64), u64> =
 /// cut inside a month and for a class's latest session after an edit or a deletion.
 pub(crate) const CLASS_DAYS: TableDefinition<(u64, i32), u64> = TableDefinition::new("class_days");
 
+/// Live sessions per (class, year): whether a class met in a year, so that the first
+/// session of a class in a year and the removal of its last one are known with one read.
+/// A key whose count drops to zero is removed.
+pub(crate) const CLASS_YEARS: TableDefinition<(u64, i32), u64> =
+    TableDefinition::new("class_years");
+
+/// Distinct classes with at least one live session per (centre, group, year): "Số lớp"
+/// of a year-to-date or whole-year report in one read (see `counters.rs` for when it
+/// applies). A key whose count drops to zero is removed.
+pub(crate) const GROUP_YEAR_CLASSES: TableDefinition<(u64, &str, i32), u64> =
+    TableDefinition::new("group_year_classes");
+
 /// Soft-deleted sessions: session id to a JSON `DeletedSession` (the record and when it
 /// was deleted). They are in no other table, so reports, listings and counters never see
 /// them; they are purged 30 days after deletion.
@@ -146,6 +158,8 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(GROUP_DAY_COUNTERS)?;
     txn.open_table(CLASS_MONTHS)?;
     txn.open_table(CLASS_DAYS)?;
+    txn.open_table(CLASS_YEARS)?;
+    txn.open_table(GROUP_YEAR_CLASSES)?;
     txn.open_table(DELETED_SESSIONS)?;
     Ok(())
 }
