@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rollcall::dialog::{
     load_dir, step, Button, Catalog, ChatState, ClassRef, Effect, Facts, Input, Keyboard, Sender,
 };
-use rollcall::domain::{CentreId, ClassId, Lang, Now, Period, Totals, UserId};
+use rollcall::domain::{CentreId, ClassId, Lang, Now, Period, Totals, UserId, YearStart};
 use rollcall::outgoing::OutOp;
 use rollcall::reminders::parse::Audience;
 use rollcall::reminders::schedule::Schedule;
@@ -412,6 +412,7 @@ fn store(c: &mut Criterion) {
         catalog,
         bot_username: Some("rollcall_bench_bot".to_owned()),
         zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
     };
     let now = Now::in_zone(Utc::now(), chrono_tz::Asia::Ho_Chi_Minh);
     let mut g = c.benchmark_group("store");

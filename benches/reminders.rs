@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use rollcall::dialog::load_dir;
-use rollcall::reminders::fire::fire_due;
+use rollcall::reminders::fire::{fire_due, FireOptions};
 use rollcall::reminders::parse::Audience;
 use rollcall::reminders::schedule::{Schedule, Weekdays};
 use rollcall::store::{ReminderRecord, Store};
@@ -143,11 +143,27 @@ fn in_process(db: &Path, copy: &Path, groups: usize, now: DateTime<Utc>) -> anyh
     let catalog = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs"))
         .map_err(|errors| anyhow::anyhow!("the dialogs do not load: {errors:?}"))?;
     let started = Instant::now();
-    let tick = store.write(|tx| fire_due(tx, &catalog, Some(BOT_USERNAME), now))?;
+    let tick = store.write(|tx| {
+        fire_due(
+            tx,
+            &catalog,
+            Some(BOT_USERNAME),
+            FireOptions::default(),
+            now,
+        )
+    })?;
     let fire = started.elapsed();
     assert_eq!(tick.fired, groups, "every reminder fires");
     let started = Instant::now();
-    let idle = store.read(|tx| fire_due(tx, &catalog, Some(BOT_USERNAME), now))?;
+    let idle = store.read(|tx| {
+        fire_due(
+            tx,
+            &catalog,
+            Some(BOT_USERNAME),
+            FireOptions::default(),
+            now,
+        )
+    })?;
     let idle_time = started.elapsed();
     assert_eq!(idle.fired, 0, "nothing fires twice");
     println!(

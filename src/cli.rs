@@ -3,7 +3,7 @@
 use crate::config::Settings;
 use crate::console;
 use crate::dialog::{load_dir, Catalog};
-use crate::domain::{Lang, Now, Period};
+use crate::domain::{Lang, Now, Period, YearStart};
 use crate::format::format_count;
 use crate::report;
 use crate::roles::Role;
@@ -67,7 +67,8 @@ pub enum Command {
     Report {
         #[command(flatten)]
         settings: Settings,
-        /// The period, e.g. 2020, 1-10/2020, 01/2020-10/2020, 2020-01-01..2020-10-31 (default: this year).
+        /// The period, e.g. 2020, 1-10/2020, 01/2020-10/2020, 2020-01-01..2020-10-31 (default:
+        /// the reporting year so far, from the configuration's period_start).
         #[arg(long)]
         period: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -252,8 +253,9 @@ fn open_store(db: &Path) -> anyhow::Result<Store> {
     Store::open(db).with_context(|| format!("opening the database {}", db.display()))
 }
 
-/// Loads the dialogs and opens the store.
-fn open(settings: &Settings) -> anyhow::Result<(Store, Runtime)> {
+/// Loads the dialogs and opens the store; the runtime's reporting year begins on
+/// `year_start`.
+fn open(settings: &Settings, year_start: YearStart) -> anyhow::Result<(Store, Runtime)> {
     let catalog = load_catalog(&settings.dialogs)?;
     let store = open_store(&settings.db)?;
     Ok((
@@ -262,6 +264,7 @@ fn open(settings: &Settings) -> anyhow::Result<(Store, Runtime)> {
             catalog: Arc::new(catalog),
             bot_username: None,
             zone: settings.zone,
+            year_start,
         },
     ))
 }
@@ -290,7 +293,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         Command::Backup { db, out } => backup(&db, &out),
         Command::Check { db } => check(&db),
         Command::Console { settings, user } => {
-            let (store, runtime) = open(&settings)?;
+            let (store, runtime) = open(&settings, loaded.config.period_start()?)?;
             let stdin = std::io::stdin();
             console::run(
                 &store,
@@ -318,6 +321,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
                 all,
                 centre: centre.as_deref(),
                 out: out.as_deref(),
+                year_start: loaded.config.period_start()?,
             },
         ),
         Command::Grant {
@@ -362,7 +366,7 @@ fn run_bot(
         }
         _ => None,
     };
-    let (store, runtime) = open(settings)?;
+    let (store, runtime) = open(settings, config.period_start()?)?;
     if store.read(|tx| tx.supervisors())?.is_empty() {
         eprintln!(
             "rollcall: nobody is a supervisor yet. Stop the bot and run\n  rollcall grant --db {} --user <your Telegram user id> --role supervisor\n(or --role director --centre NAME for a centre's first director).",
@@ -421,6 +425,7 @@ fn run_bot(
             webhook,
             zone: settings.zone,
             clock: crate::clock::Clock::from_env(),
+            reminder_grace: config.reminder_grace(),
             poll_timeout_secs: poll_timeout,
             send: crate::telegram::SenderOptions {
                 limits: (!unlimited_send).then_some(crate::telegram::limits::Limits::TELEGRAM),
@@ -477,6 +482,8 @@ struct ReportArgs<'a> {
     all: bool,
     centre: Option<&'a str>,
     out: Option<&'a Path>,
+    /// Where the default period (no `--period`) begins: `period_start`.
+    year_start: YearStart,
 }
 
 fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()> {
@@ -496,7 +503,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
     let period = match args.period {
         Some(text) => crate::dialog::parse::period(text)
             .with_context(|| format!("cannot understand the period {text:?}; try 2020, 1-10/2020, 01/2020-10/2020 or 2020-01-01..2020-10-31"))?,
-        None => Period::year_to_date(today),
+        None => Period::reporting_year_to_date(args.year_start, today),
     };
     // `None` is the roll-up of every centre: with --all, or when no centre is named.
     let centre = match (args.all, args.centre) {

@@ -9,6 +9,7 @@
 //! "flag, else environment, else default" completes the order without any subcommand
 //! having to know about the file.
 
+use crate::domain::YearStart;
 use anyhow::{bail, Context};
 use clap::Args;
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,8 @@ pub struct Config {
     pub dialogs: PathBuf,
     /// The IANA time zone that decides "today".
     pub zone: String,
-    /// The first day of the reporting year, `MM-DD` (the default period starts there).
+    /// The first day of the reporting year, `MM-DD`: "this year" and "last year" of the
+    /// report, the running totals and the deadline reminder start there.
     pub period_start: String,
     /// The bot's token. Prefer `token_file` or `TELOXIDE_TOKEN`: a file that holds
     /// settings is easily shared, a token should not be.
@@ -74,7 +76,8 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RemindersConfig {
-    /// A reminder missed while the bot was down is still sent if at most this late.
+    /// A group reminder missed while the bot was down is still sent if less than this
+    /// many minutes late (the monthly deadline reminder keeps its half a day).
     pub grace_minutes: u32,
 }
 
@@ -134,7 +137,9 @@ impl Default for Config {
 
 impl Default for RemindersConfig {
     fn default() -> RemindersConfig {
-        RemindersConfig { grace_minutes: 60 }
+        RemindersConfig {
+            grace_minutes: crate::reminders::schedule::DEFAULT_GRACE_MINUTES,
+        }
     }
 }
 
@@ -349,10 +354,16 @@ impl Loaded {
 }
 
 impl Config {
-    /// Checks what serde cannot: the zone, the period start, addresses and the URL.
+    /// Checks what serde cannot: the zone, the period start, the reminder grace, addresses
+    /// and the URL.
     pub fn validate(&self) -> anyhow::Result<()> {
         self.zone_tz()?;
         self.period_start()?;
+        // A reminder is never sent at its exact instant (the scheduler wakes a little
+        // after it), so no grace at all would silently turn every group reminder off.
+        if self.reminders.grace_minutes == 0 {
+            bail!("reminders.grace_minutes must be at least 1 (minutes a missed reminder may be late)");
+        }
         if self.poll_timeout > 50 {
             bail!(
                 "poll_timeout must be at most 50 seconds (Telegram's limit), not {}",
@@ -394,9 +405,9 @@ impl Config {
         })
     }
 
-    /// The first day of the reporting year as (month, day). 29 February is refused: a
-    /// period must start on a day every year has.
-    pub fn period_start(&self) -> anyhow::Result<(u32, u32)> {
+    /// The first day of the reporting year. 29 February is refused: a period must start on
+    /// a day every year has.
+    pub fn period_start(&self) -> anyhow::Result<YearStart> {
         let problem = || {
             anyhow::anyhow!(
                 "period_start {:?} must be a month and day MM-DD such as \"01-01\" or \"09-01\"",
@@ -406,9 +417,12 @@ impl Config {
         let (month, day) = self.period_start.split_once('-').ok_or_else(problem)?;
         let month: u32 = month.parse().map_err(|_| problem())?;
         let day: u32 = day.parse().map_err(|_| problem())?;
-        // 2023 is not a leap year, so 02-29 fails here as intended.
-        chrono::NaiveDate::from_ymd_opt(2023, month, day).ok_or_else(problem)?;
-        Ok((month, day))
+        YearStart::new(month, day).ok_or_else(problem)
+    }
+
+    /// How late a missed group reminder may still be sent.
+    pub fn reminder_grace(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.reminders.grace_minutes))
     }
 
     /// The bot's token from `token` or `token_file`, if either is set.
@@ -595,7 +609,34 @@ mod tests {
             assert!(format!("{error:#}").contains("period_start"), "{error:#}");
         }
         let loaded = load("period_start = \"09-01\"\n", &[]).expect("loads");
-        assert_eq!(loaded.config.period_start().expect("valid"), (9, 1));
+        assert_eq!(
+            loaded.config.period_start().expect("valid"),
+            YearStart::new(9, 1).expect("a day of every year")
+        );
+        let loaded = load("", &[("ROLLCALL_PERIOD_START", "09-01")]).expect("loads");
+        assert_eq!(
+            loaded.config.period_start().expect("valid"),
+            YearStart::new(9, 1).expect("a day of every year")
+        );
+        assert_eq!(
+            Config::default().period_start().expect("valid"),
+            YearStart::JANUARY_FIRST
+        );
+    }
+
+    #[test]
+    fn the_reminder_grace_is_a_positive_number_of_minutes() {
+        assert_eq!(
+            Config::default().reminder_grace(),
+            chrono::Duration::minutes(60)
+        );
+        let loaded = load("[reminders]\ngrace_minutes = 120\n", &[]).expect("loads");
+        assert_eq!(
+            loaded.config.reminder_grace(),
+            chrono::Duration::minutes(120)
+        );
+        let error = load("[reminders]\ngrace_minutes = 0\n", &[]).expect_err("refused");
+        assert!(format!("{error:#}").contains("grace_minutes"), "{error:#}");
     }
 
     #[test]

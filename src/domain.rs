@@ -76,6 +76,54 @@ impl Now {
     }
 }
 
+/// The first day of the reporting year (`period_start` in the configuration): a month and
+/// a day that every year has, so never 29 February. A school year may start on
+/// 1 September; the default, 1 January, makes the reporting year the calendar year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct YearStart {
+    month: u32,
+    day: u32,
+}
+
+impl YearStart {
+    /// 1 January: the reporting year is the calendar year.
+    pub const JANUARY_FIRST: YearStart = YearStart { month: 1, day: 1 };
+
+    /// The start day `day` of `month`; `None` unless every year has that day.
+    pub fn new(month: u32, day: u32) -> Option<YearStart> {
+        // 2023 is not a leap year, so 29 February is refused here as intended.
+        NaiveDate::from_ymd_opt(2023, month, day).map(|_| YearStart { month, day })
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub fn day(self) -> u32 {
+        self.day
+    }
+
+    /// The first day of the reporting year that `date` is in: this year's start day when
+    /// it is not after `date`, else last year's.
+    pub fn latest_on_or_before(self, date: NaiveDate) -> NaiveDate {
+        let in_year = |year: i32| NaiveDate::from_ymd_opt(year, self.month, self.day);
+        match in_year(date.year()) {
+            Some(start) if start <= date => start,
+            // Only at the very start of chrono's calendar is there no year before; `date`
+            // itself is then the best first day there is.
+            _ => in_year(date.year() - 1).unwrap_or(date),
+        }
+    }
+}
+
+impl Default for YearStart {
+    fn default() -> YearStart {
+        YearStart::JANUARY_FIRST
+    }
+}
+
 /// An inclusive range of local dates that a report or a running total covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
@@ -89,10 +137,23 @@ impl Period {
         (from <= to).then_some(Period { from, to })
     }
 
-    /// The default reporting period: 1 January of today's year up to today.
-    pub fn year_to_date(today: NaiveDate) -> Period {
-        let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        Period { from, to: today }
+    /// The reporting year to date, the default period of the report and of the running
+    /// totals: from the latest `start` day on or before `today`, to today.
+    pub fn reporting_year_to_date(start: YearStart, today: NaiveDate) -> Period {
+        Period {
+            from: start.latest_on_or_before(today),
+            to: today,
+        }
+    }
+
+    /// The whole reporting year before the one `today` is in ("last year" under a report).
+    pub fn previous_reporting_year(start: YearStart, today: NaiveDate) -> Period {
+        let this_year = start.latest_on_or_before(today);
+        let to = this_year.pred_opt().unwrap_or(this_year);
+        Period {
+            from: start.latest_on_or_before(to),
+            to,
+        }
     }
 
     /// Whether `date` lies inside the period.
@@ -185,4 +246,159 @@ pub struct ClassRecord {
     /// Date of the latest session, for "most recent first" buttons.
     pub last_session: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    fn year_start(month: u32, day: u32) -> YearStart {
+        YearStart::new(month, day).expect("a day of every year")
+    }
+
+    #[test]
+    fn a_year_starting_on_1_january_is_the_calendar_year() {
+        // The calendar year: 1 January of today's year to today, and the
+        // whole calendar year before for "last year".
+        for today in [
+            d(2026, 11, 26),
+            d(2026, 1, 1),
+            d(2026, 12, 31),
+            d(2024, 2, 29),
+        ] {
+            let year = today.year();
+            assert_eq!(
+                Period::reporting_year_to_date(YearStart::default(), today),
+                Period {
+                    from: d(year, 1, 1),
+                    to: today
+                },
+                "{today}"
+            );
+            assert_eq!(
+                Period::previous_reporting_year(YearStart::default(), today),
+                Period {
+                    from: d(year - 1, 1, 1),
+                    to: d(year - 1, 12, 31)
+                },
+                "{today}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_reporting_year_starts_on_the_latest_start_day_on_or_before_today() {
+        // (start, today, this year from, previous year from, previous year to)
+        let cases = [
+            (
+                (9, 1),
+                d(2026, 11, 26),
+                d(2026, 9, 1),
+                d(2025, 9, 1),
+                d(2026, 8, 31),
+            ),
+            (
+                (9, 1),
+                d(2026, 3, 5),
+                d(2025, 9, 1),
+                d(2024, 9, 1),
+                d(2025, 8, 31),
+            ),
+            // The start day itself begins a new year of one day.
+            (
+                (9, 1),
+                d(2026, 9, 1),
+                d(2026, 9, 1),
+                d(2025, 9, 1),
+                d(2026, 8, 31),
+            ),
+            (
+                (9, 1),
+                d(2026, 8, 31),
+                d(2025, 9, 1),
+                d(2024, 9, 1),
+                d(2025, 8, 31),
+            ),
+            (
+                (1, 1),
+                d(2026, 1, 1),
+                d(2026, 1, 1),
+                d(2025, 1, 1),
+                d(2025, 12, 31),
+            ),
+            // A year that starts on 1 March ends on 28 or 29 February.
+            (
+                (3, 1),
+                d(2024, 2, 29),
+                d(2023, 3, 1),
+                d(2022, 3, 1),
+                d(2023, 2, 28),
+            ),
+            (
+                (3, 1),
+                d(2025, 3, 1),
+                d(2025, 3, 1),
+                d(2024, 3, 1),
+                d(2025, 2, 28),
+            ),
+            (
+                (12, 31),
+                d(2026, 12, 30),
+                d(2025, 12, 31),
+                d(2024, 12, 31),
+                d(2025, 12, 30),
+            ),
+        ];
+        for ((month, day), today, from, previous_from, previous_to) in cases {
+            let start = year_start(month, day);
+            assert_eq!(
+                Period::reporting_year_to_date(start, today),
+                Period { from, to: today },
+                "start {month:02}-{day:02}, today {today}"
+            );
+            assert_eq!(
+                Period::previous_reporting_year(start, today),
+                Period {
+                    from: previous_from,
+                    to: previous_to
+                },
+                "start {month:02}-{day:02}, today {today}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_year_start_is_a_day_of_every_year() {
+        for (month, day) in [(2, 29), (2, 30), (4, 31), (13, 1), (0, 1), (1, 0), (1, 32)] {
+            assert_eq!(YearStart::new(month, day), None, "{month:02}-{day:02}");
+        }
+        let september = year_start(9, 1);
+        assert_eq!((september.month(), september.day()), (9, 1));
+        assert_eq!(YearStart::default(), year_start(1, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_previous_reporting_year_ends_the_day_before_this_one_begins(
+            day_of_2023 in 0i64..365,
+            today in 0i64..20_000,
+        ) {
+            let first = d(2023, 1, 1) + chrono::Duration::days(day_of_2023);
+            let start = year_start(first.month(), first.day());
+            let today = d(1990, 1, 1) + chrono::Duration::days(today);
+            let this = Period::reporting_year_to_date(start, today);
+            let previous = Period::previous_reporting_year(start, today);
+            proptest::prop_assert!(this.contains(today));
+            proptest::prop_assert_eq!((this.from.month(), this.from.day()), (start.month(), start.day()));
+            proptest::prop_assert!(today - this.from < chrono::Duration::days(366));
+            proptest::prop_assert_eq!(previous.to.succ_opt(), Some(this.from));
+            proptest::prop_assert_eq!((previous.from.month(), previous.from.day()), (start.month(), start.day()));
+            let length = (previous.to - previous.from).num_days() + 1;
+            proptest::prop_assert!(length == 365 || length == 366, "{} days", length);
+        }
+    }
 }

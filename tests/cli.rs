@@ -170,3 +170,56 @@ fn run_on_a_database_without_a_supervisor_says_how_to_bootstrap_one() {
     assert!(seen.contains("nobody is a supervisor yet"), "{seen}");
     assert!(seen.contains("rollcall grant --db"), "{seen}");
 }
+
+#[test]
+fn the_report_without_a_period_covers_the_reporting_year_from_period_start() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("report.redb");
+    let period_of = |period_start: Option<&str>| {
+        let mut command = rollcall();
+        command
+            .args(["report", "--db"])
+            .arg(&db)
+            .arg("--dialogs")
+            .arg(shipped_dialogs())
+            .args(["--format", "json"])
+            .env_remove("ROLLCALL_CONFIG")
+            .env_remove("ROLLCALL_PERIOD_START");
+        if let Some(start) = period_start {
+            command.env("ROLLCALL_PERIOD_START", start);
+        }
+        let output = command.output().expect("run");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let json: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("the report as JSON");
+        let date = |key: &str| {
+            json["period"][key]
+                .as_str()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_else(|| panic!("period.{key} in {json}"))
+        };
+        (date("from"), date("to"))
+    };
+    // (period_start, month and day the period starts on)
+    for (period_start, (month, day)) in [(None, (1, 1)), (Some("09-01"), (9, 1))] {
+        let (from, to) = period_of(period_start);
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .date_naive();
+        // The bot's day may have ended between its reading and this one.
+        assert!(
+            to == today || to.succ_opt() == Some(today),
+            "{period_start:?}: up to today, not {to}"
+        );
+        assert_eq!(
+            (from.month(), from.day()),
+            (month, day),
+            "{period_start:?}: {from}"
+        );
+        assert!(
+            from <= to && to - from < chrono::Duration::days(366),
+            "{period_start:?}: the latest start on or before today, not {from}..{to}"
+        );
+    }
+}

@@ -148,3 +148,44 @@ async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report
     let report = fake.send_and_wait(&director, "/start report").await;
     assert!(report.text.contains("Kết quả thực hiện"), "{}", report.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_missed_while_down_goes_within_the_configured_grace() {
+    let mut env = TestEnv::new().await;
+    let clock = env.dir.path().join("clock");
+    // Thursday 26/11/2026, 19:00 in Hà Nội.
+    set_clock(&clock, "2026-11-26T12:00:00Z");
+    env.extra_env.push((
+        "ROLLCALL_CLOCK_FILE".to_owned(),
+        clock.display().to_string(),
+    ));
+    // Two hours of grace instead of the default one.
+    env.extra_env.push((
+        "ROLLCALL_REMINDERS_GRACE_MINUTES".to_owned(),
+        "120".to_owned(),
+    ));
+    env.extra_args.push("--unlimited-send".to_owned());
+    env.grant(DIRECTOR, "director", Some("Tràng An"));
+    env.start_bot().await;
+    let fake = env.fake.clone();
+    fake.group(GROUP, "TTHTCĐ Tràng An");
+    let director = fake.user(DIRECTOR, "Tuấn", Some("vi"));
+    fake.send_text_in_group(&director, GROUP, "/link@rollcall_test_bot");
+    fake.wait_for_message(GROUP, 0, Duration::from_secs(10))
+        .await;
+    fake.send_text_in_group(&director, GROUP, "/remind@rollcall_test_bot 20:00");
+    fake.wait_for_message(GROUP, 1, Duration::from_secs(10))
+        .await;
+
+    // The bot is down over 20:00 and back at 21:30 local, 90 minutes late: with the
+    // default hour it would skip the reminder; with two hours it sends it, once.
+    env.stop_bot().await;
+    set_clock(&clock, "2026-11-26T14:30:00Z");
+    env.start_bot().await;
+    let reminder = fake
+        .wait_for_message(GROUP, 2, Duration::from_secs(10))
+        .await;
+    assert!(reminder.text.contains("Tràng An"), "{}", reminder.text);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(fake.messages_to(GROUP).len(), 3, "sent once");
+}

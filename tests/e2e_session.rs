@@ -609,3 +609,64 @@ async fn a_quick_entry_is_saved_once_and_a_near_duplicate_class_is_questioned() 
         .collect();
     assert_eq!(answers.len(), 5, "no extra message from the second tap");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_totals_count_the_reporting_year_from_the_configured_period_start() {
+    // A school year that starts on 1 September, and a fixed "now": Thursday 26/11/2026,
+    // 10:00 in Hà Nội.
+    let mut env = fast_env().await;
+    let clock = env.dir.path().join("clock");
+    std::fs::write(&clock, "2026-11-26T03:00:00Z").expect("write the clock file");
+    env.extra_env.push((
+        "ROLLCALL_CLOCK_FILE".to_owned(),
+        clock.display().to_string(),
+    ));
+    env.extra_env
+        .push(("ROLLCALL_PERIOD_START".to_owned(), "09-01".to_owned()));
+    env.grant(1005, "organiser", Some("Tràng An"));
+    env.start_bot().await;
+    let lan = Organiser::new(&env.fake, 1005, Lang::Vi);
+    let save = lan.text("dialog.save_button");
+
+    // August belongs to the previous school year: saved, but not in the running totals.
+    let summary = lan.say("sk 12 7 20-8-2026 Phòng chống dịch").await;
+    assert!(summary.text.contains("20/08/2026"), "{}", summary.text);
+    let saved = lan.tap(&summary, &save).await;
+    assert!(
+        saved.text.contains("01/09/2026 – 26/11/2026"),
+        "the school year so far: {}",
+        saved.text
+    );
+    assert!(
+        saved
+            .text
+            .contains("<b>Cả trung tâm</b>: 0 lớp, 0 lượt người, 0 nữ"),
+        "{}",
+        saved.text
+    );
+
+    // October does count, alone.
+    let summary = lan.say("sk 20 9 15-10-2026 Dinh dưỡng").await;
+    let saved = lan.tap(&summary, &save).await;
+    assert!(
+        saved
+            .text
+            .contains("<b>Cả trung tâm</b>: 1 lớp, 20 lượt người, 9 nữ"),
+        "only the October session: {}",
+        saved.text
+    );
+
+    let totals = lan.say("/totals").await;
+    assert!(
+        totals.text.contains("01/09/2026 – 26/11/2026"),
+        "{}",
+        totals.text
+    );
+    assert!(
+        totals
+            .text
+            .contains("<b>Cả trung tâm</b>: 1 lớp, 20 lượt người, 9 nữ"),
+        "{}",
+        totals.text
+    );
+}

@@ -16,6 +16,7 @@ use rollcall::dialog::{
 };
 use rollcall::domain::{
     CentreId, ClassChoice, ClassId, NewSession, Now, Period, SessionRecord, Totals, UserId,
+    YearStart,
 };
 use rollcall::roles::{Access, AuditEntry, InviteProblem, Member, Membership, Role};
 use std::cell::RefCell;
@@ -37,6 +38,8 @@ struct Memory {
     invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
     /// Ids of deleted sessions.
     deleted: Vec<u64>,
+    /// The configured first day of the reporting year (1 January unless a test says).
+    year_start: YearStart,
 }
 
 impl Memory {
@@ -156,6 +159,10 @@ impl Facts for MemoryFacts<'_> {
 
     fn audit(&self, _centre: CentreId, _limit: usize) -> Vec<AuditEntry> {
         Vec::new()
+    }
+
+    fn year_start(&self) -> YearStart {
+        self.0.borrow().year_start
     }
 
     fn group_centre(&self, chat: i64) -> Option<CentreId> {
@@ -410,7 +417,10 @@ impl Chat {
                         group_totals: self.memory.borrow().totals(Some(&group)),
                         centre_totals: self.memory.borrow().totals(None),
                         group,
-                        period: Period::year_to_date(self.now.today),
+                        period: Period::reporting_year_to_date(
+                            self.memory.borrow().year_start,
+                            self.now.today,
+                        ),
                     };
                     self.feed(Input::SessionSaved(info));
                 }
@@ -1622,6 +1632,63 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
                 [Năm nay] [Năm trước]
         "#]],
     );
+}
+
+#[test]
+fn the_report_years_begin_on_the_configured_year_start() {
+    // A school year from 1 September: a bare /report and "this year" cover 1 September to
+    // today, "last year" the whole school year before; months stay calendar months.
+    let mut chat = Chat::as_role(None, Some(Role::Director));
+    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
+    expect![[r#"
+        > /report
+          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+        * Năm trước
+          (show report of centre Some(1) for 2025-09-01..2026-08-31)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+        * Năm nay
+          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+        * Tháng này
+          (show report of centre Some(1) for 2026-11-01..2026-11-26)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+    "#]]
+    .assert_eq(chat.run_script(
+        r"
+        > /report
+        * Năm trước
+        * Năm nay
+        * Tháng này
+        ",
+    ));
+    // In March the school year began last September.
+    let mut chat = Chat::as_role(None, Some(Role::Director));
+    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
+    chat.now = Now::in_zone(
+        Utc.with_ymd_and_hms(2026, 3, 5, 3, 0, 0).unwrap(),
+        chrono_tz::Asia::Ho_Chi_Minh,
+    );
+    expect![[r#"
+        > /report
+          (show report of centre Some(1) for 2025-09-01..2026-03-05)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+        * Năm trước
+          (show report of centre Some(1) for 2024-09-01..2025-08-31)
+            [Tháng này] [Tháng trước]
+            [Năm nay] [Năm trước]
+    "#]]
+    .assert_eq(chat.run_script(
+        r"
+        > /report
+        * Năm trước
+        ",
+    ));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! spreadsheet export it. Driven through the console adapter on a real redb file.
 
 use rollcall::dialog::load_dir;
-use rollcall::domain::Period;
+use rollcall::domain::{Period, YearStart};
 use rollcall::roles::Role;
 use rollcall::runtime::Runtime;
 use rollcall::store::Store;
@@ -54,6 +54,7 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
         catalog: Arc::new(catalog),
         bot_username: None,
         zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
     };
     // Buttons by number: 4 = Sức khỏe, 1 = new class, 1 = today, then the new question:
     // 2 = "Nhà văn hóa thôn", then 1 = Save.
@@ -81,7 +82,7 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
 
     let today =
         rollcall::domain::Now::in_zone(chrono::Utc::now(), chrono_tz::Asia::Ho_Chi_Minh).today;
-    let period = Period::year_to_date(today);
+    let period = Period::reporting_year_to_date(YearStart::default(), today);
     let (sessions, classes) = store
         .read(|tx| {
             let sessions = tx.sessions(None, period)?;

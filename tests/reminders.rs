@@ -1,12 +1,13 @@
 //! Firing reminders on a real redb file with an injected clock: on time, exactly once,
-//! the one-hour grace after downtime, who has not reported, nudges and mutes; and the
-//! directors' monthly deadline reminder, set with `/deadline` through the real runtime.
+//! the grace after downtime (an hour by default, or as configured), who has not reported,
+//! nudges and mutes; and the directors' monthly deadline reminder, set with `/deadline`
+//! through the real runtime, with the totals of the configured reporting year.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Catalog, Input, Keyboard, Sender};
-use rollcall::domain::{ClassChoice, Lang, NewSession, Now};
+use rollcall::domain::{ClassChoice, Lang, NewSession, Now, YearStart};
 use rollcall::outgoing::{OutOp, Outgoing};
-use rollcall::reminders::fire::fire_due;
+use rollcall::reminders::fire::{fire_due, FireOptions};
 use rollcall::reminders::parse::Audience;
 use rollcall::reminders::schedule::{Monthly, Schedule, Weekdays};
 use rollcall::roles::Role;
@@ -78,9 +79,18 @@ fn setup(audience: Audience) -> (tempfile::TempDir, Store) {
 }
 
 fn tick(store: &Store, now: DateTime<Utc>) -> rollcall::reminders::fire::Tick {
+    tick_with(store, FireOptions::default(), now)
+}
+
+/// A tick with settings other than the defaults.
+fn tick_with(
+    store: &Store,
+    options: FireOptions,
+    now: DateTime<Utc>,
+) -> rollcall::reminders::fire::Tick {
     let catalog = catalog();
     store
-        .write(|tx| fire_due(tx, &catalog, Some("rollcall_bot"), now))
+        .write(|tx| fire_due(tx, &catalog, Some("rollcall_bot"), options, now))
         .expect("tick")
 }
 
@@ -146,6 +156,27 @@ fn after_downtime_a_reminder_is_sent_late_once_or_skipped() {
     assert_eq!((back.fired, back.skipped), (0, 1));
     assert!(drain(&store).is_empty());
     assert_eq!(tick(&store, utc(29, 13, 0)).fired, 1);
+}
+
+#[test]
+fn a_configured_grace_decides_how_late_a_missed_reminder_may_still_go() {
+    let grace = |minutes| FireOptions {
+        grace: chrono::Duration::minutes(minutes),
+        ..FireOptions::default()
+    };
+    // Down over 20:00 local on the 25th and back at 21:30: 90 minutes late. Two hours of
+    // grace send it; the default hour skips it, and it is not sent later either.
+    for (minutes, fired, skipped) in [(120, 1, 0), (60, 0, 1)] {
+        let (_dir, store) = setup(Audience::Group);
+        let back = tick_with(&store, grace(minutes), utc(25, 14, 30));
+        assert_eq!(
+            (back.fired, back.skipped),
+            (fired, skipped),
+            "grace {minutes} min"
+        );
+        assert_eq!(drain(&store).len(), fired, "grace {minutes} min");
+        assert_eq!(tick_with(&store, grace(minutes), utc(25, 14, 31)).fired, 0);
+    }
 }
 
 #[test]
@@ -240,6 +271,7 @@ fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgo
         catalog: Arc::new(catalog()),
         bot_username: Some("rollcall_bot".to_owned()),
         zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
     };
     let (name, args) = text
         .trim_start_matches('/')
@@ -364,6 +396,51 @@ fn the_deadline_reminder_counts_the_year_so_far() {
 }
 
 #[test]
+fn the_deadline_reminder_counts_the_reporting_year_from_the_configured_start() {
+    // (period_start, the period shown, the attendances counted)
+    let cases = [
+        ((9, 1), "01/09/2026 – 28/11/2026", "30 lượt"),
+        ((1, 1), "01/01/2026 – 28/11/2026", "70 lượt"),
+    ];
+    for ((month, day), period, attendance) in cases {
+        let (_dir, store) = deadline_setup();
+        // A session in August, before a school year that starts on 1 September; the one
+        // of 25 November comes with the setup.
+        store
+            .write(|tx| {
+                let centre = tx.ensure_centre("Tràng An")?;
+                tx.save_session(&NewSession {
+                    centre,
+                    organiser: 10,
+                    group: "health".to_owned(),
+                    class: ClassChoice::New {
+                        name: "Phòng chống dịch".to_owned(),
+                        key: "phòng chống dịch".to_owned(),
+                    },
+                    date: NaiveDate::from_ymd_opt(2026, 8, 20).expect("date"),
+                    total: 40,
+                    female: 25,
+                    extra: Default::default(),
+                    created_at: utc(1, 0, 0),
+                })
+                .map(drop)
+            })
+            .expect("save");
+        command(&store, DIRECTOR, "/deadline 28 0 7:00", utc(1, 3, 0));
+        let options = FireOptions {
+            year_start: YearStart::new(month, day).expect("a day of every year"),
+            ..FireOptions::default()
+        };
+        tick_with(&store, options, utc(28, 0, 0));
+        let sent = drain(&store);
+        assert_eq!(sent.len(), 2);
+        let vi = html(&sent[0]);
+        assert!(vi.contains(period), "{month:02}-{day:02}: {vi}");
+        assert!(vi.contains(attendance), "{month:02}-{day:02}: {vi}");
+    }
+}
+
+#[test]
 fn a_deadline_reminder_missed_while_down_is_sent_late_the_same_day_or_skipped() {
     let (_dir, store) = deadline_setup();
     command(&store, DIRECTOR, "/deadline 25 3", utc(1, 3, 0));
@@ -378,6 +455,7 @@ fn a_deadline_reminder_missed_while_down_is_sent_late_the_same_day_or_skipped() 
                 tx,
                 &catalog(),
                 None,
+                FireOptions::default(),
                 Utc.with_ymd_and_hms(2026, 12, 23, 3, 0, 0)
                     .single()
                     .expect("valid"),
@@ -391,6 +469,7 @@ fn a_deadline_reminder_missed_while_down_is_sent_late_the_same_day_or_skipped() 
                 tx,
                 &catalog(),
                 None,
+                FireOptions::default(),
                 Utc.with_ymd_and_hms(2027, 4, 22, 1, 30, 0)
                     .single()
                     .expect("valid"),

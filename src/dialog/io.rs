@@ -2,6 +2,7 @@
 
 use crate::domain::{
     CentreId, ChatId, ClassId, NewSession, Period, SessionId, SessionRecord, Totals, UserId,
+    YearStart,
 };
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
@@ -108,6 +109,12 @@ pub trait Facts {
     fn class_name(&self, id: ClassId) -> Option<String>;
     /// The reminders of a group chat.
     fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)>;
+    /// The first day of the reporting year (`period_start` in the configuration), where
+    /// "this year" of the report begins. A setting rather than a stored fact, passed in
+    /// here because the engine reads no configuration; 1 January unless overridden.
+    fn year_start(&self) -> YearStart {
+        YearStart::default()
+    }
 }
 
 /// One inline button: a label and its callback data (at most 64 bytes).

@@ -7,15 +7,35 @@
 //! transaction that records the firing.
 
 use super::parse::Audience;
-use super::schedule::{due, Due, Timing};
+use super::schedule::{due, Due, DEFAULT_GRACE_MINUTES, MONTHLY_GRACE};
 use crate::dialog::{Catalog, Keyboard, LinkButton, Reply};
-use crate::domain::{CentreId, ChatId, Lang, Period};
+use crate::domain::{CentreId, ChatId, Lang, Period, YearStart};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::Outgoing;
 use crate::report;
 use crate::roles::Role;
 use crate::store::{StoreError, Tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+/// What firing takes from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FireOptions {
+    /// How late a missed group reminder may still be sent (`reminders.grace_minutes`).
+    /// The monthly deadline reminder keeps its own `MONTHLY_GRACE`.
+    pub grace: Duration,
+    /// The first day of the reporting year (`period_start`), where the deadline
+    /// reminder's running totals begin, as `/totals` and a bare `/report` do.
+    pub year_start: YearStart,
+}
+
+impl Default for FireOptions {
+    fn default() -> FireOptions {
+        FireOptions {
+            grace: Duration::minutes(i64::from(DEFAULT_GRACE_MINUTES)),
+            year_start: YearStart::default(),
+        }
+    }
+}
 
 /// What one tick did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,6 +57,7 @@ pub fn fire_due(
     tx: &mut Tx<'_>,
     catalog: &Catalog,
     bot_username: Option<&str>,
+    options: FireOptions,
     now: DateTime<Utc>,
 ) -> Result<Tick, StoreError> {
     let mut tick = Tick::default();
@@ -45,10 +66,16 @@ pub fn fire_due(
             tracing::warn!(chat, id, zone = %reminder.zone, "reminder with an unknown time zone");
             continue;
         };
-        match due(reminder.schedule, zone, reminder.last, now) {
+        match due(reminder.schedule, zone, reminder.last, now, options.grace) {
             Due::Wait { next } => tick.wait_for(next),
             Due::Skip { at } => {
-                tracing::info!(chat, id, %at, "reminder missed by more than an hour; skipped");
+                tracing::info!(
+                    chat,
+                    id,
+                    %at,
+                    grace_min = options.grace.num_minutes(),
+                    "reminder missed by more than its grace; skipped"
+                );
                 tx.set_reminder_last(chat, id, at)?;
                 tick.skipped += 1;
             }
@@ -69,13 +96,13 @@ pub fn fire_due(
             );
             continue;
         };
-        match due(deadline.timing, zone, deadline.last, now) {
+        match due(deadline.timing, zone, deadline.last, now, MONTHLY_GRACE) {
             Due::Wait { next } => tick.wait_for(next),
             Due::Skip { at } => {
                 tracing::info!(
                     centre,
                     %at,
-                    grace_h = deadline.timing.grace().num_hours(),
+                    grace_h = MONTHLY_GRACE.num_hours(),
                     "deadline reminder missed by more than its grace; skipped"
                 );
                 tx.set_deadline_last(centre, at)?;
@@ -86,7 +113,14 @@ pub fn fire_due(
                 let due_date = deadline
                     .timing
                     .due_after(at.with_timezone(&zone).date_naive());
-                tick.messages += send_deadline(tx, catalog, bot_username, centre, today, due_date)?;
+                tick.messages += send_deadline(
+                    tx,
+                    catalog,
+                    bot_username,
+                    centre,
+                    Period::reporting_year_to_date(options.year_start, today),
+                    due_date,
+                )?;
                 tx.set_deadline_last(centre, at)?;
                 tick.fired += 1;
                 tick.deadlines += 1;
@@ -107,19 +141,18 @@ impl Tick {
 }
 
 /// Queues one deadline firing: to each director of `centre`, in their language, the due
-/// date, the totals of the year so far (what the report will show) and a button that
-/// opens `/report`. Returns how many messages.
+/// date, the totals of `period` (the reporting year so far: the same period and figures as
+/// `/totals` and a bare `/report`, so what the report will show) and a button that opens
+/// `/report`. Returns how many messages.
 fn send_deadline(
     tx: &mut Tx<'_>,
     catalog: &Catalog,
     bot_username: Option<&str>,
     centre: CentreId,
-    today: chrono::NaiveDate,
+    period: Period,
     due_date: chrono::NaiveDate,
 ) -> Result<usize, StoreError> {
     let name = tx.centre_name(centre)?.unwrap_or_default();
-    // The same period and figures as `/totals` and a bare `/report`: 1 January to today.
-    let period = Period::year_to_date(today);
     let per_group = tx.group_totals(Some(centre), period)?;
     let directors: Vec<_> = tx
         .members(centre)?

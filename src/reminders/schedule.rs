@@ -2,8 +2,9 @@
 //!
 //! Firings are computed from the schedule and the clock, never from a sleeping timer's
 //! memory, so a restart changes nothing. A firing missed while the bot was down is sent
-//! once if it is less than an hour late (half a day for the monthly deadline reminder),
-//! otherwise skipped: never a flood of old reminders.
+//! once if it is less late than the grace the caller gives (for group reminders
+//! `reminders.grace_minutes`, an hour by default; half a day for the monthly deadline
+//! reminder), otherwise skipped: never a flood of old reminders.
 //!
 //! Two timings share that logic through the `Timing` trait: `Schedule` (a time of day on
 //! some weekdays, the group reminders) and `Monthly` (some days before a monthly due date,
@@ -16,8 +17,9 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// How late a missed firing may still be sent.
-pub const GRACE: Duration = Duration::hours(1);
+/// How many minutes late a missed group reminder may still be sent when the configuration
+/// does not say (`reminders.grace_minutes`).
+pub const DEFAULT_GRACE_MINUTES: u32 = 60;
 
 /// Days of the week a reminder fires on, Monday first (bit 0) to Sunday (bit 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,11 +88,6 @@ pub trait Timing: Copy {
     /// More than the longest gap between two firings, in days: how far `next_firing` looks
     /// ahead and `latest_firing` looks back. A timing with no firing at all returns 0.
     fn span_days(&self) -> i64;
-
-    /// How late a missed firing may still be sent.
-    fn grace(&self) -> Duration {
-        GRACE
-    }
 }
 
 impl Timing for Schedule {
@@ -153,15 +150,11 @@ impl Timing for Monthly {
         // Two due dates are at most 31 days apart (28 February to 31 March).
         40
     }
-
-    fn grace(&self) -> Duration {
-        // A monthly message matters more than a daily one and is not repeated tomorrow:
-        // after downtime it is still sent (once) within half a day.
-        MONTHLY_GRACE
-    }
 }
 
-/// How late a missed monthly firing may still be sent.
+/// How late a missed monthly firing may still be sent. A monthly message matters more than
+/// a daily one and is not repeated tomorrow: after downtime it is still sent (once) within
+/// half a day, whatever grace the group reminders are given.
 pub const MONTHLY_GRACE: Duration = Duration::hours(12);
 
 /// The instant a local date-time happens in `zone`. A local time that does not exist that
@@ -212,10 +205,17 @@ fn latest_firing(
         .find(|at| *at <= now && *at > after)
 }
 
-/// What to do about a reminder that last fired (or was created) at `last`.
-pub fn due(timing: impl Timing, zone: Tz, last: DateTime<Utc>, now: DateTime<Utc>) -> Due {
+/// What to do about a reminder that last fired (or was created) at `last`: a missed firing
+/// is sent if it is less than `grace` late, else skipped.
+pub fn due(
+    timing: impl Timing,
+    zone: Tz,
+    last: DateTime<Utc>,
+    now: DateTime<Utc>,
+    grace: Duration,
+) -> Due {
     match latest_firing(timing, zone, last, now) {
-        Some(at) if now - at < timing.grace() => Due::Fire { at },
+        Some(at) if now - at < grace => Due::Fire { at },
         Some(at) => Due::Skip { at },
         None => Due::Wait {
             next: next_firing(timing, zone, last.max(now)),
@@ -242,6 +242,9 @@ mod tests {
     }
 
     const DAILY: Weekdays = Weekdays::EVERY_DAY;
+
+    /// The default grace of group reminders.
+    const HOUR: Duration = Duration::hours(1);
 
     #[test]
     fn daily_at_20_00_in_vietnam_is_13_00_utc() {
@@ -288,19 +291,31 @@ mod tests {
         let schedule = at(20, 0, DAILY);
         let created = utc(2026, 11, 26, 10, 0);
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, created, utc(2026, 11, 26, 12, 59)),
+            due(
+                schedule,
+                Ho_Chi_Minh,
+                created,
+                utc(2026, 11, 26, 12, 59),
+                HOUR
+            ),
             Due::Wait {
                 next: Some(utc(2026, 11, 26, 13, 0))
             }
         );
         let fired = utc(2026, 11, 26, 13, 0);
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, created, utc(2026, 11, 26, 13, 0)),
+            due(
+                schedule,
+                Ho_Chi_Minh,
+                created,
+                utc(2026, 11, 26, 13, 0),
+                HOUR
+            ),
             Due::Fire { at: fired }
         );
         // After recording the firing, asking again (a restart, a second tick) waits.
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, fired, utc(2026, 11, 26, 13, 0)),
+            due(schedule, Ho_Chi_Minh, fired, utc(2026, 11, 26, 13, 0), HOUR),
             Due::Wait {
                 next: Some(utc(2026, 11, 27, 13, 0))
             }
@@ -313,18 +328,48 @@ mod tests {
         let last = utc(2026, 11, 25, 13, 0);
         // The bot came back 59 minutes late: send once.
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, last, utc(2026, 11, 26, 13, 59)),
+            due(schedule, Ho_Chi_Minh, last, utc(2026, 11, 26, 13, 59), HOUR),
             Due::Fire {
                 at: utc(2026, 11, 26, 13, 0)
             }
         );
         // 61 minutes late: skip, recording the missed firing so it is not sent later.
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, last, utc(2026, 11, 26, 14, 1)),
+            due(schedule, Ho_Chi_Minh, last, utc(2026, 11, 26, 14, 1), HOUR),
             Due::Skip {
                 at: utc(2026, 11, 26, 13, 0)
             }
         );
+    }
+
+    #[test]
+    fn the_grace_given_decides_whether_a_late_firing_is_sent() {
+        let schedule = at(20, 0, DAILY);
+        let last = utc(2026, 11, 25, 13, 0);
+        let missed = utc(2026, 11, 26, 13, 0);
+        // (grace in minutes, minutes late, sent)
+        let cases = [
+            (120, 90, true),
+            (60, 90, false),
+            (120, 119, true),
+            (120, 120, false),
+            (1, 0, true),
+            (1, 1, false),
+            (24 * 60, 23 * 60, true),
+        ];
+        for (grace, late, sent) in cases {
+            let now = missed + Duration::minutes(late);
+            let expected = if sent {
+                Due::Fire { at: missed }
+            } else {
+                Due::Skip { at: missed }
+            };
+            assert_eq!(
+                due(schedule, Ho_Chi_Minh, last, now, Duration::minutes(grace)),
+                expected,
+                "{late} minutes late with a grace of {grace} minutes"
+            );
+        }
     }
 
     #[test]
@@ -334,19 +379,19 @@ mod tests {
         let now = utc(2026, 11, 26, 13, 30);
         // Only the latest firing counts: one reminder, 30 minutes late.
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, last, now),
+            due(schedule, Ho_Chi_Minh, last, now, HOUR),
             Due::Fire {
                 at: utc(2026, 11, 26, 13, 0)
             }
         );
         // Down for a month and back at noon: skip yesterday's, then wait for tonight.
         let noon = utc(2026, 11, 26, 5, 0);
-        let Due::Skip { at } = due(schedule, Ho_Chi_Minh, last, noon) else {
+        let Due::Skip { at } = due(schedule, Ho_Chi_Minh, last, noon, HOUR) else {
             panic!("expected a skip");
         };
         assert_eq!(at, utc(2026, 11, 25, 13, 0));
         assert_eq!(
-            due(schedule, Ho_Chi_Minh, at, noon),
+            due(schedule, Ho_Chi_Minh, at, noon, HOUR),
             Due::Wait {
                 next: Some(utc(2026, 11, 26, 13, 0))
             }
@@ -403,7 +448,8 @@ mod tests {
                 timing,
                 Ho_Chi_Minh,
                 utc(2026, 11, 1, 0, 0),
-                utc(2026, 11, 22, 1, 0)
+                utc(2026, 11, 22, 1, 0),
+                MONTHLY_GRACE
             ),
             Due::Fire {
                 at: utc(2026, 11, 22, 1, 0)
@@ -455,14 +501,26 @@ mod tests {
         let last = utc(2026, 10, 22, 1, 0);
         // Down over the morning of the 22nd, back at 18:00 local: sent once, late.
         assert_eq!(
-            due(timing, Ho_Chi_Minh, last, utc(2026, 11, 22, 11, 0)),
+            due(
+                timing,
+                Ho_Chi_Minh,
+                last,
+                utc(2026, 11, 22, 11, 0),
+                MONTHLY_GRACE
+            ),
             Due::Fire {
                 at: utc(2026, 11, 22, 1, 0)
             }
         );
         // Back the next morning: skipped, and the next one is December's.
         assert_eq!(
-            due(timing, Ho_Chi_Minh, last, utc(2026, 11, 23, 1, 0)),
+            due(
+                timing,
+                Ho_Chi_Minh,
+                last,
+                utc(2026, 11, 23, 1, 0),
+                MONTHLY_GRACE
+            ),
             Due::Skip {
                 at: utc(2026, 11, 22, 1, 0)
             }
@@ -472,7 +530,8 @@ mod tests {
                 timing,
                 Ho_Chi_Minh,
                 utc(2026, 11, 22, 1, 0),
-                utc(2026, 11, 23, 1, 0)
+                utc(2026, 11, 23, 1, 0),
+                MONTHLY_GRACE
             ),
             Due::Wait {
                 next: Some(utc(2026, 12, 22, 1, 0))
@@ -480,7 +539,13 @@ mod tests {
         );
         // Down for three months: one skip of the latest, no flood.
         assert_eq!(
-            due(timing, Ho_Chi_Minh, last, utc(2027, 2, 1, 0, 0)),
+            due(
+                timing,
+                Ho_Chi_Minh,
+                last,
+                utc(2027, 2, 1, 0, 0),
+                MONTHLY_GRACE
+            ),
             Due::Skip {
                 at: utc(2027, 1, 22, 1, 0)
             }

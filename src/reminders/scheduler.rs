@@ -6,7 +6,7 @@
 //! was due: most ticks find nothing to do, and a commit costs an fsync (on a Raspberry Pi's
 //! SD card, and against the sender's deletions, which share redb's single write slot).
 
-use super::fire::fire_due;
+use super::fire::{fire_due, FireOptions};
 use crate::clock::Clock;
 use crate::dialog::Catalog;
 use crate::store::Store;
@@ -18,6 +18,7 @@ pub async fn run(
     store: Store,
     catalog: Arc<Catalog>,
     bot_username: Option<String>,
+    options: FireOptions,
     clock: Clock,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
@@ -29,13 +30,13 @@ pub async fn run(
         let now = clock.now();
         let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
         let tick = tokio::task::spawn_blocking(move || {
-            let dry = store_.read(|tx| fire_due(tx, &catalog_, bot.as_deref(), now))?;
+            let dry = store_.read(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))?;
             if dry.fired == 0 && dry.skipped == 0 {
                 // Nothing was written, so discarding the transaction lost nothing.
                 return Ok(dry);
             }
             // The same clock reading again: the committed tick does what the dry run did.
-            store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), now))
+            store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
         })
         .await;
         let mut pause = clock.poll_interval();

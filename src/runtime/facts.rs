@@ -1,7 +1,7 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
 use crate::dialog::{ClassRef, Facts};
-use crate::domain::{CentreId, ChatId, ClassId, SessionId, SessionRecord, UserId};
+use crate::domain::{CentreId, ChatId, ClassId, SessionId, SessionRecord, UserId, YearStart};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::Schedule;
 use crate::roles::{Access, AuditEntry, Member, Role};
@@ -14,13 +14,17 @@ use std::cell::RefCell;
 /// instead of committing a step that saw incomplete facts.
 pub(super) struct TxFacts<'t, 'a> {
     tx: &'t Tx<'a>,
+    /// The configured first day of the reporting year, which the engine may not read
+    /// from the configuration itself.
+    year_start: YearStart,
     error: RefCell<Option<StoreError>>,
 }
 
 impl<'t, 'a> TxFacts<'t, 'a> {
-    pub(super) fn new(tx: &'t Tx<'a>) -> Self {
+    pub(super) fn new(tx: &'t Tx<'a>, year_start: YearStart) -> Self {
         TxFacts {
             tx,
+            year_start,
             error: RefCell::new(None),
         }
     }
@@ -116,5 +120,9 @@ impl Facts for TxFacts<'_, '_> {
 
     fn class_name(&self, id: ClassId) -> Option<String> {
         self.keep(self.tx.class(id), None).map(|c| c.name)
+    }
+
+    fn year_start(&self) -> YearStart {
+        self.year_start
     }
 }

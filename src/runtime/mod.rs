@@ -9,7 +9,7 @@ mod facts;
 mod invite_code;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
-use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals};
+use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals, YearStart};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
@@ -38,7 +38,8 @@ pub struct Callback {
     pub message_id: Option<i32>,
 }
 
-/// What the runtime needs besides the store: the dialogs and the bot's identity.
+/// What the runtime needs besides the store: the dialogs, the bot's identity and the
+/// settings that shape its answers.
 #[derive(Debug, Clone)]
 pub struct Runtime {
     pub catalog: Arc<Catalog>,
@@ -46,6 +47,9 @@ pub struct Runtime {
     pub bot_username: Option<String>,
     /// The zone new reminders keep their time of day in.
     pub zone: chrono_tz::Tz,
+    /// The first day of the reporting year (`period_start`): the running totals and the
+    /// report's default period start there. The engine learns it through `Facts`.
+    pub year_start: YearStart,
 }
 
 /// What one event produces besides the stored state.
@@ -134,7 +138,7 @@ impl Runtime {
                 return self.saved_info(tx, &record, false, now).map(Some);
             }
             Effect::ShowTotals { centre } => {
-                let period = Period::year_to_date(now.today);
+                let period = Period::reporting_year_to_date(self.year_start, now.today);
                 let per_group = tx.group_totals(centre, period)?;
                 let table = report::build(&self.catalog, &per_group, lang);
                 reply(report::render_totals(&self.catalog, &table, period, lang));
@@ -370,7 +374,7 @@ impl Runtime {
         edited: bool,
         now: Now,
     ) -> Result<Input, StoreError> {
-        let period = Period::year_to_date(now.today);
+        let period = Period::reporting_year_to_date(self.year_start, now.today);
         let per_group = tx.group_totals(Some(record.centre), period)?;
         let centre_totals = per_group
             .values()
@@ -394,7 +398,7 @@ impl Runtime {
         input: Input,
         now: Now,
     ) -> Result<(ChatState, Vec<Effect>), StoreError> {
-        let facts = TxFacts::new(tx);
+        let facts = TxFacts::new(tx, self.year_start);
         let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }

@@ -491,7 +491,7 @@ mod tests {
     use super::super::tables::{self, meta_keys, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY};
     use super::super::{meta, SessionChanges, Store, SCHEMA_VERSION};
     use super::*;
-    use crate::domain::{ClassChoice, NewSession};
+    use crate::domain::{ClassChoice, NewSession, YearStart};
     use chrono::{DateTime, TimeZone, Utc};
     use proptest::prelude::*;
     use redb::ReadableTableMetadata;
@@ -888,8 +888,14 @@ mod tests {
             // Year-to-date periods (the running totals after a Save) end anywhere among the
             // sessions of their year, so some leave sessions after them (the general path)
             // and some none (the year's count); whole years always take the year's count,
-            // and a period over both years never does.
-            wanted.extend(year_to_date.iter().map(|(c, to)| (*c, Period::year_to_date(day(*to)))));
+            // and a period over both years never does. Reporting years that start on
+            // 1 September never take the year's count.
+            let september = YearStart::new(9, 1).expect("a day of every year");
+            for start in [YearStart::JANUARY_FIRST, september] {
+                wanted.extend(year_to_date.iter().map(|(c, to)| {
+                    (*c, Period::reporting_year_to_date(start, day(*to)))
+                }));
+            }
             wanted.push((None, Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("ordered")));
             wanted.push((Some(2), Period::new(date(2021, 1, 1), date(2021, 12, 31)).expect("ordered")));
             wanted.push((None, Period::new(date(2020, 1, 1), date(2021, 6, 30)).expect("ordered")));
@@ -1121,7 +1127,10 @@ mod tests {
         let mut periods = Vec::new();
         for centre in [None, Some(1), Some(2)] {
             for to in [day(30), day(DAYS), day(NEXT_YEAR + 40), day(SPAN)] {
-                periods.push((centre, Period::year_to_date(to)));
+                periods.push((
+                    centre,
+                    Period::reporting_year_to_date(YearStart::JANUARY_FIRST, to),
+                ));
             }
             periods.push((
                 centre,

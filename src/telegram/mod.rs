@@ -49,6 +49,8 @@ pub struct Options {
     pub clock: crate::clock::Clock,
     /// Receive updates through this webhook instead of long polling.
     pub webhook: Option<webhook::WebhookOptions>,
+    /// How late a missed group reminder may still be sent (`reminders.grace_minutes`).
+    pub reminder_grace: chrono::Duration,
 }
 
 /// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
@@ -132,6 +134,12 @@ pub async fn run(
         store.clone(),
         runtime.catalog.clone(),
         runtime.bot_username.clone(),
+        // The reporting year comes from the runtime, so the deadline reminder's totals
+        // cover the same period as the bot's `/totals`.
+        crate::reminders::fire::FireOptions {
+            grace: options.reminder_grace,
+            year_start: runtime.year_start,
+        },
         options.clock.clone(),
         outbox_ready.clone(),
         processor_stop.clone(),

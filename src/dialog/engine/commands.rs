@@ -7,7 +7,7 @@ use super::super::callback::{Action, PeriodChoice};
 use super::super::io::Keyboard;
 use super::super::parse;
 use super::Turn;
-use crate::domain::{Lang, Period};
+use crate::domain::{Lang, Period, YearStart};
 use crate::format::escape_html;
 use crate::roles::Role;
 use chrono::{Datelike, NaiveDate};
@@ -201,7 +201,10 @@ impl Turn<'_> {
 
     fn report(&mut self, args: &str) {
         let period = if args.is_empty() {
-            Some(Period::year_to_date(self.now.today))
+            Some(Period::reporting_year_to_date(
+                self.facts.year_start(),
+                self.now.today,
+            ))
         } else {
             parse::period(args)
         };
@@ -258,12 +261,13 @@ impl Turn<'_> {
         {
             return self.stale();
         }
-        self.report_for(period_of(choice, self.now.today));
+        self.report_for(period_of(choice, self.facts.year_start(), self.now.today));
     }
 }
 
-/// The dates a period button stands for, seen from `today`.
-pub(super) fn period_of(choice: PeriodChoice, today: NaiveDate) -> Period {
+/// The dates a period button stands for, seen from `today`; "this year" and "last year"
+/// are reporting years beginning on `year_start`.
+pub(super) fn period_of(choice: PeriodChoice, year_start: YearStart, today: NaiveDate) -> Period {
     let first_of_month =
         |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(today);
     let this_month = first_of_month(today.year(), today.month());
@@ -279,11 +283,8 @@ pub(super) fn period_of(choice: PeriodChoice, today: NaiveDate) -> Period {
                 to,
             }
         }
-        PeriodChoice::ThisYear => Period::year_to_date(today),
-        PeriodChoice::LastYear => Period {
-            from: first_of_month(today.year() - 1, 1),
-            to: NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).unwrap_or(today),
-        },
+        PeriodChoice::ThisYear => Period::reporting_year_to_date(year_start, today),
+        PeriodChoice::LastYear => Period::previous_reporting_year(year_start, today),
     }
 }
 
