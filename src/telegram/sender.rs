@@ -84,6 +84,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
 const RELOAD_EVERY: Duration = Duration::from_secs(5);
+/// How long requests already in flight at the end of the drain may still finish.
+const IN_FLIGHT_GRACE: Duration = Duration::from_secs(2);
 
 /// One chat's queued rows and its retry state.
 #[derive(Debug, Default)]
@@ -156,13 +158,22 @@ pub async fn run(
             reload = false;
             next_reload = Instant::now() + RELOAD_EVERY;
         }
-        let wake = scheduler.dispatch(Instant::now());
+        // Past the drain deadline nothing new starts; requests already in flight get
+        // `IN_FLIGHT_GRACE` more to finish, so that a message Telegram already has is
+        // recorded as sent rather than sent again after the next start.
+        let closing = drain_until.is_some_and(|deadline| Instant::now() >= deadline);
+        let wake = if closing {
+            None
+        } else {
+            scheduler.dispatch(Instant::now())
+        };
         if let Some(deadline) = drain_until {
             let idle = scheduler.flights.is_empty();
             let nothing_left = scheduler.loaded == 0;
             // Stop early when every remaining chat waits beyond the deadline anyway.
             let all_waiting_too_long = idle && wake.is_none_or(|w| w >= deadline);
-            if (idle && nothing_left) || all_waiting_too_long || Instant::now() >= deadline {
+            let given_up = Instant::now() >= deadline + IN_FLIGHT_GRACE;
+            if (idle && nothing_left) || all_waiting_too_long || given_up {
                 if !scheduler.flights.is_empty() {
                     // Their rows stay in the outbox: sent again after the next start.
                     tracing::info!(
@@ -180,11 +191,21 @@ pub async fn run(
                 break;
             }
         }
-        let sleep_until = [wake, Some(next_reload), drain_until]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(next_reload);
+        let sleep_until = [
+            wake,
+            Some(next_reload),
+            drain_until.map(|deadline| {
+                if closing {
+                    deadline + IN_FLIGHT_GRACE
+                } else {
+                    deadline
+                }
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(next_reload);
         tokio::select! {
             Some(joined) = scheduler.flights.join_next_with_id(), if !scheduler.flights.is_empty() => {
                 match joined {
