@@ -92,6 +92,10 @@ impl Facts for Fixed {
     fn group_centre(&self, _chat: i64) -> Option<CentreId> {
         None
     }
+    fn deadline(&self, _centre: CentreId) -> Option<rollcall::reminders::schedule::Monthly> {
+        None
+    }
+
     fn reminders(&self, _chat: i64) -> Vec<(Schedule, Audience)> {
         Vec::new()
     }

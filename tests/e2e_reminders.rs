@@ -111,6 +111,16 @@ async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report
 
     let set = fake.send_and_wait(&director, "/deadline 25 3").await;
     assert!(set.text.contains("25"), "{}", set.text);
+    // Without arguments it says what is set now, read back from the database.
+    let shown = fake.send_and_wait(&director, "/deadline").await;
+    assert!(
+        shown
+            .text
+            .starts_with("Hiện tại: hạn báo cáo ngày 25 hằng tháng")
+            && shown.text.contains("3 ngày trước, lúc 08:00"),
+        "{}",
+        shown.text
+    );
     let summary = fake
         .send_and_wait(&organiser, "sk 12 7 Phòng chống dịch")
         .await;

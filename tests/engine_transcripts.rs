@@ -38,6 +38,8 @@ struct Memory {
     invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
     /// Ids of deleted sessions.
     deleted: Vec<u64>,
+    /// Deadline reminders by centre.
+    deadlines: Vec<(CentreId, rollcall::reminders::schedule::Monthly)>,
     /// The configured first day of the reporting year (1 January unless a test says).
     year_start: YearStart,
 }
@@ -168,6 +170,15 @@ impl Facts for MemoryFacts<'_> {
     fn group_centre(&self, chat: i64) -> Option<CentreId> {
         // Group -100 is linked to centre 1 in these transcripts.
         (chat == -100).then_some(1)
+    }
+
+    fn deadline(&self, centre: CentreId) -> Option<rollcall::reminders::schedule::Monthly> {
+        let memory = self.0.borrow();
+        memory
+            .deadlines
+            .iter()
+            .find(|(c, _)| *c == centre)
+            .map(|(_, t)| *t)
     }
 
     fn reminders(
@@ -572,6 +583,9 @@ impl Chat {
                 }
                 Effect::SetDeadline { centre, timing } => {
                     writeln!(self.log, "  (deadline of centre {centre}: {timing:?})").unwrap();
+                    let mut memory = self.memory.borrow_mut();
+                    memory.deadlines.retain(|(c, _)| *c != centre);
+                    memory.deadlines.extend(timing.map(|t| (centre, t)));
                 }
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
@@ -2174,6 +2188,52 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
               < Chưa có buổi học nào để sửa.
             * data=0:so.1
               (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+        "#]],
+    );
+}
+
+#[test]
+fn deadline_without_arguments_shows_what_is_set_now() {
+    check_as(
+        Some(Role::Director),
+        r"
+        > /deadline
+        > /deadline 25 3 7:30
+        > /deadline
+        > /deadline off
+        > /deadline
+        ",
+        expect![[r#"
+            > /deadline
+              < Hiện tại: chưa bật nhắc hạn báo cáo.
+              < 
+              < Nhắc hạn báo cáo (gửi riêng cho giám đốc, kèm số liệu):
+              < <i>/deadline 25 3</i> – hạn ngày 25 hằng tháng, nhắc trước 3 ngày lúc 08:00
+              < <i>/deadline 25 3 7:30</i> – nhắc lúc 7:30
+              < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
+              < <i>/deadline off</i> – tắt
+            > /deadline 25 3 7:30
+              (deadline of centre 1: Some(Monthly { day: 25, days_before: 3, time: 07:30:00 }))
+              < Đã đặt: báo cáo đến hạn ngày 25 hằng tháng; giám đốc nhận tin nhắc kèm số liệu 3 ngày trước, lúc 07:30.
+            > /deadline
+              < Hiện tại: hạn báo cáo ngày 25 hằng tháng; giám đốc nhận tin nhắc 3 ngày trước, lúc 07:30.
+              < 
+              < Nhắc hạn báo cáo (gửi riêng cho giám đốc, kèm số liệu):
+              < <i>/deadline 25 3</i> – hạn ngày 25 hằng tháng, nhắc trước 3 ngày lúc 08:00
+              < <i>/deadline 25 3 7:30</i> – nhắc lúc 7:30
+              < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
+              < <i>/deadline off</i> – tắt
+            > /deadline off
+              (deadline of centre 1: None)
+              < Đã tắt tin nhắc hạn báo cáo.
+            > /deadline
+              < Hiện tại: chưa bật nhắc hạn báo cáo.
+              < 
+              < Nhắc hạn báo cáo (gửi riêng cho giám đốc, kèm số liệu):
+              < <i>/deadline 25 3</i> – hạn ngày 25 hằng tháng, nhắc trước 3 ngày lúc 08:00
+              < <i>/deadline 25 3 7:30</i> – nhắc lúc 7:30
+              < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
+              < <i>/deadline off</i> – tắt
         "#]],
     );
 }

@@ -324,6 +324,8 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("button.report", &[]),
     ("deadline.set", &["day", "days", "time"]),
     ("deadline.off", &[]),
+    ("deadline.current", &["day", "days", "time"]),
+    ("deadline.none", &[]),
     ("deadline.usage", &[]),
 ];
 

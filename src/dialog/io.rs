@@ -109,6 +109,8 @@ pub trait Facts {
     fn class_name(&self, id: ClassId) -> Option<String>;
     /// The reminders of a group chat.
     fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)>;
+    /// The timing of a centre's deadline reminder, if it is on.
+    fn deadline(&self, centre: CentreId) -> Option<Monthly>;
     /// The first day of the reporting year (`period_start` in the configuration), where
     /// "this year" of the report begins. A setting rather than a stored fact, passed in
     /// here because the engine reads no configuration; 1 January unless overridden.

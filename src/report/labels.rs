@@ -49,9 +49,6 @@ pub const SESSIONS: Label = label("Số buổi học", "Sessions");
 /// A centre's name (roll-up and session list).
 pub const CENTRE: Label = label("Trung tâm", "Centre");
 
-/// What the roll-up of every centre is called where a centre's name would be.
-pub const ALL_CENTRES: Label = label("Tất cả các trung tâm", "All centres");
-
 /// Sheet names (at most 31 characters, none of `[]:*?/\`).
 pub const SHEET_REPORT: Label = label("Báo cáo", "Report");
 pub const SHEET_SESSIONS: Label = label("Buổi học", "Sessions");

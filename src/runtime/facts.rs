@@ -3,7 +3,7 @@
 use crate::dialog::{ClassRef, Facts};
 use crate::domain::{CentreId, ChatId, ClassId, SessionId, SessionRecord, UserId, YearStart};
 use crate::reminders::parse::Audience;
-use crate::reminders::schedule::Schedule;
+use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
 use chrono::{DateTime, Utc};
@@ -81,6 +81,11 @@ impl Facts for TxFacts<'_, '_> {
 
     fn group_centre(&self, chat: ChatId) -> Option<CentreId> {
         self.keep(self.tx.group_centre(chat), None)
+    }
+
+    fn deadline(&self, centre: CentreId) -> Option<Monthly> {
+        self.keep(self.tx.deadline(centre), None)
+            .map(|record| record.timing)
     }
 
     fn reminders(&self, chat: ChatId) -> Vec<(Schedule, Audience)> {

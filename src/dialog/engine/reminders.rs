@@ -8,6 +8,7 @@ use crate::domain::Lang;
 use crate::reminders::parse::{
     deadline_command, describe, remind_command, Audience, DeadlineCommand, RemindCommand,
 };
+use crate::reminders::schedule::Monthly;
 
 impl Turn<'_> {
     /// `/remind …` in a group: set or turn off the group's reminders.
@@ -92,7 +93,16 @@ impl Turn<'_> {
             return self.say_key("access.directors_only");
         }
         match deadline_command(args) {
-            None => self.say_key("deadline.usage"),
+            None => {
+                // The usage, preceded by what is set now, so that a director can check the
+                // reminder without changing it.
+                let now = match self.facts.deadline(centre) {
+                    Some(timing) => self.deadline_text("deadline.current", timing),
+                    None => self.text("deadline.none"),
+                };
+                self.say(now);
+                self.say_key("deadline.usage");
+            }
             Some(DeadlineCommand::Off) => {
                 self.effects.push(Effect::SetDeadline {
                     centre,
@@ -105,18 +115,23 @@ impl Turn<'_> {
                     centre,
                     timing: Some(timing),
                 });
-                let html = self.catalog.render(
-                    "deadline.set",
-                    self.lang,
-                    &[
-                        ("day", &timing.day.to_string()),
-                        ("days", &timing.days_before.to_string()),
-                        ("time", &timing.time.format("%H:%M").to_string()),
-                    ],
-                );
+                let html = self.deadline_text("deadline.set", timing);
                 self.say(html);
             }
         }
         self.remind_draft();
+    }
+
+    /// Text `key` with a deadline reminder's day, days before and time filled in.
+    fn deadline_text(&self, key: &str, timing: Monthly) -> String {
+        self.catalog.render(
+            key,
+            self.lang,
+            &[
+                ("day", &timing.day.to_string()),
+                ("days", &timing.days_before.to_string()),
+                ("time", &timing.time.format("%H:%M").to_string()),
+            ],
+        )
     }
 }
