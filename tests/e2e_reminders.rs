@@ -16,16 +16,23 @@ fn set_clock(path: &PathBuf, rfc3339: &str) {
     std::fs::write(path, rfc3339).expect("write the clock file");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_the_dialog() {
+/// A test environment whose bot reads the time from a clock file set to `rfc3339`; the
+/// file's path is returned to move the clock.
+async fn env_with_clock(rfc3339: &str) -> (TestEnv, PathBuf) {
     let mut env = TestEnv::new().await;
     let clock = env.dir.path().join("clock");
-    // Thursday 26/11/2026, 19:00 in Hà Nội.
-    set_clock(&clock, "2026-11-26T12:00:00Z");
+    set_clock(&clock, rfc3339);
     env.extra_env.push((
         "ROLLCALL_CLOCK_FILE".to_owned(),
         clock.display().to_string(),
     ));
+    (env, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_the_dialog() {
+    // Thursday 26/11/2026, 19:00 in Hà Nội.
+    let (mut env, clock) = env_with_clock("2026-11-26T12:00:00Z").await;
     env.extra_args.push("--unlimited-send".to_owned());
     env.grant(DIRECTOR, "director", Some("Tràng An"));
     env.grant(REPORTED, "organiser", Some("Tràng An"));
@@ -93,14 +100,8 @@ async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_t
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report_button() {
-    let mut env = TestEnv::new().await;
-    let clock = env.dir.path().join("clock");
     // Sunday 1/11/2026, 10:00 in Hà Nội.
-    set_clock(&clock, "2026-11-01T03:00:00Z");
-    env.extra_env.push((
-        "ROLLCALL_CLOCK_FILE".to_owned(),
-        clock.display().to_string(),
-    ));
+    let (mut env, clock) = env_with_clock("2026-11-01T03:00:00Z").await;
     env.extra_args.push("--unlimited-send".to_owned());
     env.grant(DIRECTOR, "director", Some("Tràng An"));
     env.grant(REPORTED, "organiser", Some("Tràng An"));
@@ -161,14 +162,8 @@ async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reminder_missed_while_down_goes_within_the_configured_grace() {
-    let mut env = TestEnv::new().await;
-    let clock = env.dir.path().join("clock");
     // Thursday 26/11/2026, 19:00 in Hà Nội.
-    set_clock(&clock, "2026-11-26T12:00:00Z");
-    env.extra_env.push((
-        "ROLLCALL_CLOCK_FILE".to_owned(),
-        clock.display().to_string(),
-    ));
+    let (mut env, clock) = env_with_clock("2026-11-26T12:00:00Z").await;
     // Two hours of grace instead of the default one.
     env.extra_env.push((
         "ROLLCALL_REMINDERS_GRACE_MINUTES".to_owned(),
