@@ -423,3 +423,55 @@ async fn health_and_metrics_report_while_a_dialog_runs() {
     assert_eq!(body["failed"], serde_json::json!(["telegram"]), "{body}");
     assert_eq!(body["checks"]["database"]["ok"], true, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_ids_that_start_again_lower_after_a_quiet_week_are_answered() {
+    let mut env = TestEnv::new().await;
+    env.grant(2003, "organiser", Some("Tràng An"));
+    let hook = start_webhook_bot(&mut env).await;
+    let user = env.fake.user(2003, "Hà", Some("vi"));
+    let replies = |env: &TestEnv| env.fake.messages_to(user.id).len();
+
+    assert_eq!(
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(800_000_000, &user, "/help")
+        )
+        .await,
+        200
+    );
+    env.fake
+        .wait_for_message(user.id, 0, Duration::from_secs(10))
+        .await;
+    // Telegram starts the ids again from a random, lower number after a week without
+    // updates: the bot must answer them, not take them for replays.
+    assert_eq!(
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(4_242, &user, "/help")
+        )
+        .await,
+        200
+    );
+    env.fake
+        .wait_for_message(user.id, 1, Duration::from_secs(10))
+        .await;
+    // A replay in the new sequence is still recognised.
+    assert_eq!(
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(4_242, &user, "/help")
+        )
+        .await,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        replies(&env),
+        2,
+        "one answer per update, none for the replay"
+    );
+}

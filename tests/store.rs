@@ -746,3 +746,33 @@ proptest! {
         prop_assert!(listed.windows(2).all(|w| (w[0].date, w[0].id) < (w[1].date, w[1].id)));
     }
 }
+
+#[test]
+fn update_ids_that_start_again_lower_are_followed_not_dropped() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let raw = |id: i64| format!("{{\"update_id\":{id}}}");
+    let enqueue = |ids: &[i64]| {
+        let updates: Vec<(i64, String)> = ids.iter().map(|id| (*id, raw(*id))).collect();
+        let next = ids.iter().max().unwrap() + 1;
+        store
+            .write(move |tx| {
+                let added = tx.enqueue_updates(&updates, next)?;
+                // Handled at once, as the processor would: only the offset remembers them.
+                for (id, _) in &updates {
+                    tx.finish_update(*id)?;
+                }
+                Ok((added, tx.poll_offset()?))
+            })
+            .unwrap()
+    };
+    assert_eq!(enqueue(&[900_000_000, 900_000_001]), (2, 900_000_002));
+    // A replay of what was handled: ignored, the offset stays.
+    assert_eq!(enqueue(&[900_000_001]), (0, 900_000_002));
+    assert_eq!(enqueue(&[899_990_000]), (0, 900_000_002));
+    // A week later Telegram starts again from a random, lower id: followed.
+    assert_eq!(enqueue(&[12_345, 12_346]), (2, 12_347));
+    // And the new sequence is deduplicated like the old one.
+    assert_eq!(enqueue(&[12_346]), (0, 12_347));
+    assert_eq!(enqueue(&[12_347]), (1, 12_348));
+}

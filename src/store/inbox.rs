@@ -5,6 +5,11 @@ use super::tables::{meta_keys, INBOX};
 use super::{meta, StoreError, Tx};
 use redb::ReadableTable;
 
+/// How far below the stored offset an update id still counts as one handled before.
+/// Replays are of the last few updates; a new random sequence lands this close to the old
+/// offset with a chance of about one in 20,000.
+const REPLAY_WINDOW: i64 = 100_000;
+
 impl Tx<'_> {
     /// The `offset` to pass to the next `getUpdates` (0 on a new database).
     pub fn poll_offset(&self) -> Result<i64, StoreError> {
@@ -12,8 +17,15 @@ impl Tx<'_> {
     }
 
     /// Stores fetched updates (raw JSON by update id) not seen before and sets the next
-    /// offset. Updates with an id below the stored offset were seen already and are skipped.
-    /// Returns how many were new.
+    /// offset. Returns how many were new.
+    ///
+    /// An update is a duplicate if it is in the inbox, or if its id is less than
+    /// `REPLAY_WINDOW` below the stored offset (handled earlier: Telegram delivers again
+    /// only the few updates it was not told about). An id further below is not a replay:
+    /// after a week without updates Telegram starts the ids again from a random number,
+    /// which may be lower than the ids before. Such an update is stored and the offset
+    /// follows the new sequence down, instead of every update being ignored until the
+    /// new ids pass the old offset.
     pub fn enqueue_updates(
         &mut self,
         updates: &[(i64, String)],
@@ -21,20 +33,34 @@ impl Tx<'_> {
     ) -> Result<usize, StoreError> {
         let offset = self.poll_offset()?;
         let mut added = 0;
+        let mut restarted = false;
         {
             let mut inbox = self.txn.open_table(INBOX)?;
             for (id, raw) in updates {
-                // Below the offset means Telegram delivered it before and it was stored (and
-                // maybe already handled and removed): storing it again would count it twice.
-                if *id < offset || inbox.get(*id)?.is_some() {
+                let below = offset.saturating_sub(*id);
+                if inbox.get(*id)?.is_some() || (1..=REPLAY_WINDOW).contains(&below) {
                     continue;
+                }
+                if below > REPLAY_WINDOW {
+                    tracing::warn!(
+                        update_id = *id,
+                        offset,
+                        "update ids started again lower (Telegram does so after a week without updates); following them"
+                    );
+                    restarted = true;
                 }
                 inbox.insert(*id, raw.as_str())?;
                 added += 1;
             }
         }
-        // The offset never moves back, even if a caller passes a stale one.
-        meta::put(self.txn, meta_keys::POLL_OFFSET, &offset.max(next_offset))?;
+        // The offset never moves back, even if a caller passes a stale one, except to
+        // follow a restarted sequence.
+        let new_offset = if restarted {
+            next_offset
+        } else {
+            offset.max(next_offset)
+        };
+        meta::put(self.txn, meta_keys::POLL_OFFSET, &new_offset)?;
         Ok(added)
     }
 

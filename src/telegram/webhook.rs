@@ -9,8 +9,10 @@
 //! means no 200, so Telegram delivers the update again.
 //!
 //! Duplicates are recognised by update id, as in polling: an id already in the inbox,
-//! or below the stored offset (processed earlier), is answered 200 and ignored, and the
-//! offset becomes the largest id stored + 1. That needs the updates in order, which is
+//! or just below the stored offset (processed earlier), is answered 200 and ignored, and
+//! the offset becomes the largest id stored + 1. An id far below the offset is a new
+//! sequence (Telegram restarts ids from a random number after a week without updates)
+//! and is taken (see `Tx::enqueue_updates`). That needs the updates in order, which is
 //! why `setWebhook` asks for `max_connections = 1`: Telegram then sends one update at a
 //! time and the next only after the previous one's 200. The same offset carries over
 //! when switching back to polling (the poller deletes the webhook first).
