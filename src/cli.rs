@@ -126,12 +126,17 @@ pub enum Command {
         /// Where to write the copy (replaced if it exists).
         out: PathBuf,
     },
-    /// Check the database's integrity and print its schema version and record counts
-    /// (stop the bot first); exits non-zero on a problem.
+    /// Check the database's integrity and that the report counters match the sessions,
+    /// and print its schema version and record counts (stop the bot first); exits
+    /// non-zero on a problem.
     Check {
         /// The database file.
         #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
         db: PathBuf,
+        /// Count the report counters again from the sessions (when the check found them
+        /// different).
+        #[arg(long)]
+        rebuild_counters: bool,
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
@@ -291,7 +296,10 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         Command::Export { db, format, out } => export(&db, format, out.as_deref()),
         Command::Forget { db, user } => forget(&db, user),
         Command::Backup { db, out } => backup(&db, &out),
-        Command::Check { db } => check(&db),
+        Command::Check {
+            db,
+            rebuild_counters,
+        } => check(&db, rebuild_counters),
         Command::Console { settings, user } => {
             let (store, runtime) = open(&settings, loaded.config.period_start()?)?;
             let stdin = std::io::stdin();
@@ -711,10 +719,15 @@ fn backup(db: &Path, out: &Path) -> anyhow::Result<()> {
 }
 
 /// `rollcall check`: integrity, schema version and record counts.
-fn check(db: &Path) -> anyhow::Result<()> {
+fn check(db: &Path, rebuild_counters: bool) -> anyhow::Result<()> {
     let mut store = open_existing(db)?;
     let sound = store.check_integrity()?;
+    if rebuild_counters {
+        store.write(|tx| tx.rebuild_counters())?;
+        println!("counters: rebuilt from the sessions");
+    }
     let counts = store.read(|tx| tx.counts())?;
+    let counters_right = store.read(|tx| tx.counters_match_sessions())?;
     println!("database: {}", db.display());
     println!(
         "integrity: {}",
@@ -722,6 +735,14 @@ fn check(db: &Path) -> anyhow::Result<()> {
             "OK"
         } else {
             "DAMAGED (repaired to the last good commit)"
+        }
+    );
+    println!(
+        "report counters: {}",
+        if counters_right {
+            "OK (match the sessions)"
+        } else {
+            "DIFFERENT from the sessions (reports would be wrong): run `rollcall check --rebuild-counters`"
         }
     );
     println!("schema version: {}", counts.schema_version);
@@ -734,6 +755,12 @@ fn check(db: &Path) -> anyhow::Result<()> {
     if !sound {
         bail!(
             "{} was damaged; redb repaired it to its last good commit",
+            db.display()
+        );
+    }
+    if !counters_right {
+        bail!(
+            "the report counters of {} differ from its sessions",
             db.display()
         );
     }

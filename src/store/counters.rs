@@ -49,6 +49,22 @@ pub(super) enum Change {
     Remove,
 }
 
+/// The content of every counter table, in memory: what a recount of the sessions gives
+/// (to rebuild the tables) or what the tables hold (to compare the two).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct CounterContents {
+    /// `GROUP_DAY_COUNTERS`: (centre, group, day) → (sessions, attendance, female).
+    group_days: BTreeMap<(u64, String, i32), (u64, u64, u64)>,
+    /// `CLASS_MONTHS`: (centre, group, month, class) → sessions.
+    class_months: BTreeMap<(u64, String, i32, u64), u64>,
+    /// `CLASS_DAYS`: (class, day) → sessions.
+    class_days: BTreeMap<(u64, i32), u64>,
+    /// `CLASS_YEARS`: (class, year) → sessions.
+    class_years: BTreeMap<(u64, i32), u64>,
+    /// `GROUP_YEAR_CLASSES`: (centre, group, year) → classes.
+    group_years: BTreeMap<(u64, String, i32), u64>,
+}
+
 /// The month number of a date (months since January of year 0), ordering like dates.
 pub(crate) fn month_number(date: NaiveDate) -> i32 {
     // `month0` is at most 11, so the cast cannot truncate.
@@ -185,70 +201,111 @@ impl Tx<'_> {
     }
 
     /// Throws the counters away and counts every live session again (the v1 → v2 and
-    /// v2 → v3 migrations, and a repair tool should the counters ever be doubted).
+    /// v2 → v3 migrations, and `rollcall check --rebuild-counters` should the counters
+    /// ever be doubted).
     ///
     /// The counts are gathered in memory first, so a large file costs one pass over the
     /// sessions and one ordered insert per counter rather than one read-modify-write per
     /// session.
     pub fn rebuild_counters(&mut self) -> Result<(), StoreError> {
-        let mut counters: BTreeMap<(u64, String, i32), (u64, u64, u64)> = BTreeMap::new();
-        let mut months: BTreeMap<(u64, String, i32, u64), u64> = BTreeMap::new();
-        let mut days: BTreeMap<(u64, i32), u64> = BTreeMap::new();
-        let mut class_years: BTreeMap<(u64, i32), u64> = BTreeMap::new();
-        let mut group_years: BTreeMap<(u64, String, i32), u64> = BTreeMap::new();
-        {
-            let sessions = self.txn.open_table(SESSIONS)?;
-            for entry in sessions.iter()? {
-                let (_, bytes) = entry?;
-                let s: SessionRecord = super::codec::decode(bytes.value())?;
-                let day = day_number(s.date);
-                let c = counters
-                    .entry((s.centre, s.group.clone(), day))
-                    .or_default();
-                c.0 += 1;
-                c.1 += u64::from(s.total);
-                c.2 += u64::from(s.female);
-                let year = s.date.year();
-                let class_year = class_years.entry((s.class, year)).or_default();
-                // As in `count_session`: the first session of a class in a year counts it.
-                if *class_year == 0 {
-                    *group_years
-                        .entry((s.centre, s.group.clone(), year))
-                        .or_default() += 1;
-                }
-                *class_year += 1;
-                *months
-                    .entry((s.centre, s.group, month_number(s.date), s.class))
-                    .or_default() += 1;
-                *days.entry((s.class, day)).or_default() += 1;
-            }
-        }
+        let recount = self.recount()?;
         let mut table = self.txn.open_table(GROUP_DAY_COUNTERS)?;
         table.retain(|_, _| false)?;
-        for ((centre, group, day), value) in &counters {
+        for ((centre, group, day), value) in &recount.group_days {
             table.insert((*centre, group.as_str(), *day), *value)?;
         }
         let mut table = self.txn.open_table(CLASS_MONTHS)?;
         table.retain(|_, _| false)?;
-        for ((centre, group, month, class), n) in &months {
+        for ((centre, group, month, class), n) in &recount.class_months {
             table.insert((*centre, group.as_str(), *month, *class), *n)?;
         }
         let mut table = self.txn.open_table(CLASS_DAYS)?;
         table.retain(|_, _| false)?;
-        for (key, n) in &days {
+        for (key, n) in &recount.class_days {
             table.insert(*key, *n)?;
         }
         let mut table = self.txn.open_table(CLASS_YEARS)?;
         table.retain(|_, _| false)?;
-        for (key, n) in &class_years {
+        for (key, n) in &recount.class_years {
             table.insert(*key, *n)?;
         }
         let mut table = self.txn.open_table(GROUP_YEAR_CLASSES)?;
         table.retain(|_, _| false)?;
-        for ((centre, group, year), n) in &group_years {
+        for ((centre, group, year), n) in &recount.group_years {
             table.insert((*centre, group.as_str(), *year), *n)?;
         }
         Ok(())
+    }
+
+    /// Whether every counter table holds exactly what a recount of the live sessions gives
+    /// (`rollcall check`): counters kept in step by every change should never differ, and
+    /// if they ever did, reports would be wrong without any other sign.
+    pub fn counters_match_sessions(&self) -> Result<bool, StoreError> {
+        Ok(self.recount()? == self.stored_counters()?)
+    }
+
+    /// Every counter table's content as a recount of the live sessions gives it.
+    fn recount(&self) -> Result<CounterContents, StoreError> {
+        let mut all = CounterContents::default();
+        let sessions = self.txn.open_table(SESSIONS)?;
+        for entry in sessions.iter()? {
+            let (_, bytes) = entry?;
+            let s: SessionRecord = super::codec::decode(bytes.value())?;
+            let day = day_number(s.date);
+            let c = all
+                .group_days
+                .entry((s.centre, s.group.clone(), day))
+                .or_default();
+            c.0 += 1;
+            c.1 += u64::from(s.total);
+            c.2 += u64::from(s.female);
+            let year = s.date.year();
+            let class_year = all.class_years.entry((s.class, year)).or_default();
+            // As in `count_session`: the first session of a class in a year counts it.
+            if *class_year == 0 {
+                *all.group_years
+                    .entry((s.centre, s.group.clone(), year))
+                    .or_default() += 1;
+            }
+            *class_year += 1;
+            *all.class_months
+                .entry((s.centre, s.group, month_number(s.date), s.class))
+                .or_default() += 1;
+            *all.class_days.entry((s.class, day)).or_default() += 1;
+        }
+        Ok(all)
+    }
+
+    /// Every counter table's content as stored.
+    fn stored_counters(&self) -> Result<CounterContents, StoreError> {
+        let mut all = CounterContents::default();
+        for entry in self.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, day) = key.value();
+            all.group_days
+                .insert((centre, group.to_owned(), day), value.value());
+        }
+        for entry in self.txn.open_table(CLASS_MONTHS)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, month, class) = key.value();
+            all.class_months
+                .insert((centre, group.to_owned(), month, class), value.value());
+        }
+        for entry in self.txn.open_table(CLASS_DAYS)?.iter()? {
+            let (key, value) = entry?;
+            all.class_days.insert(key.value(), value.value());
+        }
+        for entry in self.txn.open_table(CLASS_YEARS)?.iter()? {
+            let (key, value) = entry?;
+            all.class_years.insert(key.value(), value.value());
+        }
+        for entry in self.txn.open_table(GROUP_YEAR_CLASSES)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, year) = key.value();
+            all.group_years
+                .insert((centre, group.to_owned(), year), value.value());
+        }
+        Ok(all)
     }
 
     /// Totals per activity group of one centre over `period`, from the counters: the cost
@@ -1106,6 +1163,41 @@ mod tests {
             .read(|tx| tx.group_totals(None, periods[0].1))
             .expect("read");
         assert_eq!(totals.values().map(|t| t.sessions).sum::<u64>(), 60);
+    }
+
+    #[test]
+    fn a_counter_out_of_step_is_found_and_rebuilt() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("drift.redb")).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..20u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    tx.save_session(&new_session(1, g, k, i, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        let right = |store: &Store| store.read(|tx| tx.counters_match_sessions()).expect("read");
+        assert!(right(&store), "counters kept in step by every save");
+        // Each table in turn loses one entry (as a bug or a bad edit by hand would do).
+        for table in 0..5 {
+            store
+                .write(|tx| {
+                    match table {
+                        0 => drop(tx.txn.open_table(GROUP_DAY_COUNTERS)?.pop_first()?),
+                        1 => drop(tx.txn.open_table(CLASS_MONTHS)?.pop_first()?),
+                        2 => drop(tx.txn.open_table(CLASS_DAYS)?.pop_first()?),
+                        3 => drop(tx.txn.open_table(CLASS_YEARS)?.pop_first()?),
+                        _ => drop(tx.txn.open_table(GROUP_YEAR_CLASSES)?.pop_first()?),
+                    }
+                    Ok(())
+                })
+                .expect("change");
+            assert!(!right(&store), "a missing entry of table {table} is found");
+            store.write(|tx| tx.rebuild_counters()).expect("rebuild");
+            assert!(right(&store), "rebuilt");
+        }
     }
 
     #[test]
