@@ -458,22 +458,27 @@ async fn crash_at(point: &str, n: u32) -> Outcome {
     settle(&env, &confirmed, &organisers, &label, outcome)
 }
 
+// The later crash points are reached in every run: 3 organisers answering one reply at a
+// time put at most 3 updates in a fetch or a batch, so the ~48 steps of a run take at
+// least 16 fetches and 16 processor commits. (Points near 29 were reached only when
+// batches were small, which depends on timing: a flake.)
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_after_fetch_loses_nothing() {
     crash_at("after_fetch", 1).await;
-    crash_at("after_fetch", 17).await;
+    crash_at("after_fetch", 13).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_after_store_loses_nothing() {
     crash_at("after_store", 2).await;
-    crash_at("after_store", 23).await;
+    crash_at("after_store", 14).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_after_commit_stores_nothing_twice() {
     crash_at("after_commit", 1).await;
-    crash_at("after_commit", 29).await;
+    crash_at("after_commit", 15).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
