@@ -706,15 +706,8 @@ mod tests {
         }
     }
 
-    /// The content of every counter table.
-    #[derive(Debug, Default, PartialEq, Eq)]
-    struct Recount {
-        group_days: BTreeMap<(u64, String, i32), (u64, u64, u64)>,
-        class_months: BTreeMap<(u64, String, i32, u64), u64>,
-        class_days: BTreeMap<(u64, i32), u64>,
-        class_years: BTreeMap<(u64, i32), u64>,
-        group_year_classes: BTreeMap<(u64, String, i32), u64>,
-    }
+    /// The content of every counter table: the oracle's recount has the store's own shape.
+    type Recount = CounterContents;
 
     /// The counters as a full recount of the live sessions would make them. The distinct
     /// classes of a year are collected as sets, independently of how the store counts them.
@@ -741,7 +734,7 @@ mod tests {
                 .or_default()
                 .insert(s.class);
         }
-        r.group_year_classes = year_classes
+        r.group_years = year_classes
             .into_iter()
             .map(|(key, classes)| (key, classes.len() as u64))
             .collect();
@@ -750,32 +743,7 @@ mod tests {
 
     /// The counter tables as stored.
     fn stored(tx: &Tx<'_>) -> Result<Recount, StoreError> {
-        let mut r = Recount::default();
-        for entry in tx.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
-            let (k, v) = entry?;
-            let (c, g, d) = k.value();
-            r.group_days.insert((c, g.to_owned(), d), v.value());
-        }
-        for entry in tx.txn.open_table(CLASS_MONTHS)?.iter()? {
-            let (k, v) = entry?;
-            let (c, g, m, class) = k.value();
-            r.class_months
-                .insert((c, g.to_owned(), m, class), v.value());
-        }
-        for entry in tx.txn.open_table(CLASS_DAYS)?.iter()? {
-            let (k, v) = entry?;
-            r.class_days.insert(k.value(), v.value());
-        }
-        for entry in tx.txn.open_table(CLASS_YEARS)?.iter()? {
-            let (k, v) = entry?;
-            r.class_years.insert(k.value(), v.value());
-        }
-        for entry in tx.txn.open_table(GROUP_YEAR_CLASSES)?.iter()? {
-            let (k, v) = entry?;
-            let (c, g, y) = k.value();
-            r.group_year_classes.insert((c, g.to_owned(), y), v.value());
-        }
-        Ok(r)
+        tx.stored_counters()
     }
 
     /// Every live session, straight from the `SESSIONS` table.
