@@ -179,23 +179,15 @@ impl Store {
 
     /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it
     /// costs no fsync and becomes durable with the next durable commit (every `write`). A
-    /// crash before that loses it. Only for changes whose loss is harmless: the sender's
-    /// removal of delivered outbox rows (lost, they are sent again: delivery is at least
-    /// once anyway). It keeps an fsync per delivered batch off the single writer that the
-    /// poller and the processor wait for (see BENCHMARKS.md).
-    pub fn write_non_durable<T>(
-        &self,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.commit(redb::Durability::None, f)
-            .map(|(value, _)| value)
-    }
-
-    /// Like `write_non_durable`, and returns the commit's number so that the caller can
-    /// wait until it is durable (`durable_commits`) before it relies on it. The poller
-    /// stores fetched updates this way: the processor's durable commit of the same batch,
-    /// which follows at once, makes them durable, so a step costs one fsync instead of two;
-    /// the poller acknowledges the batch to Telegram only after that.
+    /// crash before that loses it, so it is only for changes whose loss is harmless:
+    ///
+    /// - the sender's removal of delivered outbox rows (lost, they are sent again:
+    ///   delivery is at least once anyway), which keeps an fsync per delivered batch off
+    ///   the single writer;
+    /// - the poller's fetched batch, which Telegram keeps until the next `getUpdates`: the
+    ///   poller waits (with the returned number and `durable_commits`) until the
+    ///   processor's durable commit of the same updates has made it durable, so a step
+    ///   costs one fsync instead of two. See BENCHMARKS.md.
     pub fn write_unsynced<T>(
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,

@@ -24,18 +24,6 @@ pub async fn read<T: Send + 'static>(
         .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
 }
 
-/// Runs `f` in a committed but not yet durable write transaction (see
-/// `Store::write_non_durable`), off the async threads.
-pub async fn write_non_durable<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || store.write_non_durable(f))
-        .await
-        .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
-}
-
 /// Runs `f` in a non-durable commit and returns its number (see `Store::write_unsynced`),
 /// off the async threads.
 pub async fn write_unsynced<T: Send + 'static>(

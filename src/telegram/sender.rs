@@ -13,7 +13,7 @@
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
-use super::blocking::{snapshot, write, write_non_durable};
+use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
 use crate::dialog::Keyboard;
@@ -499,8 +499,8 @@ async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
             // sent again, and the next durable commit (the processor's, or the clean stop's
             // mark) makes it durable. This keeps an fsync per delivered batch from holding
             // the single writer the poller and the processor wait for.
-            match write_non_durable(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
-                Ok(()) => {
+            match write_unsynced(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
+                Ok(((), _)) => {
                     tracing::debug!(
                         count = batch.len(),
                         "delivered messages removed from the outbox"
