@@ -3,8 +3,8 @@
 //! before the same summary and Save button as the dialog.
 
 use super::super::parse;
-use super::super::quick::codes_list;
-use super::super::state::{Answer, Draft, Step};
+use super::super::quick::{codes_list, QuickProblem};
+use super::super::state::{Answer, Draft};
 use super::session::ClassMatch;
 use super::Turn;
 use std::collections::BTreeMap;
@@ -46,23 +46,49 @@ impl Turn<'_> {
             answers.insert("female".to_owned(), Answer::Number(female));
         }
         let date_problem = entry.problems.iter().any(|p| p.question() == "date");
+        let mut draft = Draft::new(centre, answers);
         match entry.date {
+            // A year guessed far back is shown in full and confirmed first.
+            Some(date) if entry.date_year_guessed && self.far_back(date) => {
+                draft.proposed_date = Some(date);
+            }
             Some(date) => {
-                answers.insert("date".to_owned(), Answer::Date(date));
+                draft.answers.insert("date".to_owned(), Answer::Date(date));
             }
             // No date typed means today, as the format explains.
             None if !date_problem => {
-                answers.insert("date".to_owned(), Answer::Date(self.now.today));
+                draft
+                    .answers
+                    .insert("date".to_owned(), Answer::Date(self.now.today));
             }
             None => {}
         }
-        self.state.draft = Some(Draft {
-            centre,
-            session: None,
-            answers,
-            at: Step::Summary,
-        });
-        self.say(entry.describe(self.catalog, self.lang));
+        for problem in &entry.problems {
+            if let (QuickProblem::FemaleAboveTotal(female), Some(total)) = (problem, entry.total) {
+                // `sk 30 45`: the two numbers were probably typed the other way round.
+                draft.proposed_swap = Some((*female, total));
+                draft.answers.remove("total");
+            }
+        }
+        self.state.draft = Some(draft);
+        let mut said = entry.describe(self.catalog, self.lang);
+        for problem in &entry.problems {
+            let named = matches!(
+                problem,
+                QuickProblem::TotalInvalid(..)
+                    | QuickProblem::FemaleInvalid(..)
+                    | QuickProblem::DateInvalid(_)
+                    | QuickProblem::DateInFuture(_)
+                    | QuickProblem::ClassTooShort
+                    | QuickProblem::ClassTooLong
+                    | QuickProblem::ClassNoLetters
+            );
+            if named {
+                said.push('\n');
+                said.push_str(&self.quick_problem_text(&entry, problem));
+            }
+        }
+        self.say(said);
         if let Some(name) = &entry.class {
             let (display, key) = parse::class_name(name);
             match self.resolve_class(&entry.group, display, &key) {
@@ -75,8 +101,14 @@ impl Turn<'_> {
                     typed,
                     suggestion,
                     suggestion_name,
+                    suggestion_group,
                 } => {
-                    self.ask_did_you_mean("class", false, typed, suggestion, suggestion_name);
+                    self.ask_did_you_mean(
+                        "class",
+                        false,
+                        typed,
+                        (suggestion, suggestion_name, suggestion_group),
+                    );
                     return true;
                 }
             }
