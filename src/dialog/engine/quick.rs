@@ -22,10 +22,12 @@ impl Turn<'_> {
         else {
             return false;
         };
-        // A quick entry has at least the attendance. Without it, text that merely starts
-        // like a group ("Kinh tế hộ gia đình") gets the format rather than a guess; a bare
-        // code ("sk") starts the dialog with the group filled in.
-        if entry.total.is_none() && !self.is_group_word(text) {
+        // A quick entry has at least an attendance typed. With no number at all, text that
+        // merely starts like a group ("Kinh tế hộ gia đình") gets the format rather than a
+        // guess; a bare code ("sk") starts the dialog with the group filled in. A number
+        // typed wrong (`sk 4.5 …`) is a quick entry whose refused part is named.
+        let nothing_typed = entry.problems.contains(&QuickProblem::TotalMissing);
+        if nothing_typed && !self.is_group_word(text) {
             self.show_format();
             return true;
         }
