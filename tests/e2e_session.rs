@@ -114,7 +114,25 @@ impl Organiser {
             "no summary after the female count: {}",
             summary.text
         );
-        self.tap(&summary, &self.text("dialog.save_button")).await
+        let mut reply = self.tap(&summary, &self.text("dialog.save_button")).await;
+        // Large events (over 500 people without history) and a session identical to one
+        // stored are asked about once before saving (issue 13): the seed has both, and
+        // they are meant.
+        for _ in 0..2 {
+            let buttons = reply.inline_buttons();
+            let confirm = buttons
+                .iter()
+                .find(|(label, _)| *label == self.text("entry.duplicate_yes"))
+                .or_else(|| buttons.iter().find(|(label, _)| label.starts_with('✅')));
+            match confirm {
+                Some((label, _)) => {
+                    let label = label.clone();
+                    reply = self.tap(&reply, &label).await;
+                }
+                _ => break,
+            }
+        }
+        reply
     }
 }
 

@@ -509,3 +509,86 @@ fn a_message_sent_before_midnight_and_handled_after_is_dated_the_day_it_was_sent
     bot.tap(ORGANISER, "✅ Lưu");
     assert_eq!(bot.sessions()[0].date, date(2026, 12, 7));
 }
+
+// ---- Property: one class whatever its spelling. ----
+
+/// Words class names are made of (no digits or units, so a line reads one way only).
+const WORDS: &[&str] = &[
+    "phòng",
+    "chống",
+    "dịch",
+    "bệnh",
+    "sốt",
+    "xuất",
+    "huyết",
+    "trồng",
+    "nấm",
+    "rơm",
+    "luật",
+    "giao",
+    "thông",
+    "đường",
+    "kỹ",
+    "năng",
+    "sống",
+    "văn",
+    "nghệ",
+    "múa",
+    "bóng",
+    "chuyền",
+    "vệ",
+    "sinh",
+    "môi",
+    "trường",
+    "đọc",
+    "sách",
+];
+
+/// A spelling of `name` a person might type: upper case, extra spaces, decomposed
+/// (NFD) or without diacritics, alone or together.
+fn variant(name: &str, kind: u8) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = name.to_owned();
+    if kind & 1 != 0 {
+        out = out.to_uppercase();
+    }
+    if kind & 2 != 0 {
+        out = format!("  {}  ", out.replace(' ', "   "));
+    }
+    if kind & 4 != 0 {
+        out = out.nfd().collect();
+    }
+    if kind & 8 != 0 {
+        out = rollcall::dialog::parse::fold(&out);
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn a_class_and_its_spellings_are_one_class_counted_once(
+        words in proptest::collection::vec(proptest::sample::select(WORDS), 2..4),
+        kind in 1u8..16,
+        other_group in proptest::bool::ANY,
+    ) {
+        let name = words.join(" ");
+        let mut bot = Bot::new();
+        bot.at("2026-12-07 20:00");
+        bot.send(ORGANISER, &format!("sk 45 30 {name}"));
+        bot.tap(ORGANISER, "✅ Lưu");
+        let code = if other_group { "mt" } else { "sk" };
+        let said = bot.send(ORGANISER, &format!("{code} 40 20 {}", variant(&name, kind)));
+        if !said.contains("[✅ Lưu]") {
+            // "Did you mean …?" (or "that class, under Sức khỏe"): yes, that one.
+            bot.tap_first(ORGANISER);
+        }
+        let said = bot.tap(ORGANISER, "✅ Lưu");
+        proptest::prop_assert!(said.contains("Đã lưu"), "{}", said);
+        let sessions = bot.sessions();
+        proptest::prop_assert_eq!(sessions.len(), 2);
+        proptest::prop_assert_eq!(sessions[0].class, sessions[1].class);
+        proptest::prop_assert_eq!(bot.class_count(), 1);
+    }
+}

@@ -7,6 +7,9 @@
 
 mod facts;
 mod invite_code;
+pub mod nudges;
+
+pub use nudges::fire_due_nudges;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
 use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, YearStart};
@@ -466,35 +469,6 @@ impl Runtime {
         let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }
-}
-
-/// Feeds every draft nudge due at `now` to its chat's dialog, inside `tx`, and removes it;
-/// returns how many were due. The engine decides whether the draft still waits at its
-/// summary: a nudge for a saved, changed or cancelled draft sends nothing.
-pub fn fire_due_nudges(
-    runtime: &Runtime,
-    tx: &mut Tx<'_>,
-    now: Now,
-    limit: usize,
-) -> Result<usize, StoreError> {
-    let due = tx.take_due_nudges(now.at, limit)?;
-    for (chat, language_hint) in &due {
-        let event = Event {
-            chat: *chat,
-            sender: Sender {
-                user: *chat,
-                chat: *chat,
-                name: String::new(),
-                language_hint: language_hint.clone(),
-                private: true,
-            },
-            input: Input::SaveNudge,
-            callback: None,
-            sent_at: None,
-        };
-        runtime.handle(tx, &event, now)?;
-    }
-    Ok(due.len())
 }
 
 fn lang_of(state: &ChatState, sender: &Sender) -> Lang {

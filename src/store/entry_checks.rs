@@ -151,8 +151,14 @@ impl Tx<'_> {
 
     /// The instant of the earliest nudge waiting, if any (for the scheduler's sleep).
     pub fn next_nudge(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let table = self.txn.open_table(DRAFT_NUDGES)?;
-        let first = table.first()?.map(|(key, _)| key.value().0);
-        Ok(first.and_then(DateTime::from_timestamp_millis))
+        next_nudge_in(&self.txn.open_table(DRAFT_NUDGES)?)
     }
+}
+
+/// The earliest nudge of a `DRAFT_NUDGES` table (shared by `Tx` and `Snapshot`).
+pub(super) fn next_nudge_in(
+    table: &impl ReadableTable<(i64, i64), &'static str>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let first = table.first()?.map(|(key, _)| key.value().0);
+    Ok(first.and_then(DateTime::from_timestamp_millis))
 }

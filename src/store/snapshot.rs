@@ -1,7 +1,7 @@
 //! Read-only snapshots for the hot reads of the bot's loops: they run beside the writer
 //! instead of queueing for its slot as `Store::read` does.
 
-use super::tables::{INBOX, OUTBOX};
+use super::tables::{DRAFT_NUDGES, INBOX, OUTBOX};
 use super::{QueuedRow, StoreError};
 use redb::ReadTransaction;
 
@@ -39,6 +39,15 @@ impl Snapshot<'_> {
         match self.txn.open_table(OUTBOX) {
             Ok(outbox) => super::maintenance::outbox_after_in(&outbox, after, limit),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The instant of the earliest draft nudge waiting (as `Tx::next_nudge`).
+    pub fn next_nudge(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        match self.txn.open_table(DRAFT_NUDGES) {
+            Ok(table) => super::entry_checks::next_nudge_in(&table),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }

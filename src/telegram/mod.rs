@@ -144,9 +144,17 @@ pub async fn run(
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
+    let runtime = Arc::new(runtime);
+    let nudges = tokio::spawn(crate::runtime::nudges::run(
+        store.clone(),
+        runtime.clone(),
+        options.clock.clone(),
+        outbox_ready.clone(),
+        processor_stop.clone(),
+    ));
     let processor = tokio::spawn(processor::run(
         store.clone(),
-        Arc::new(runtime),
+        runtime,
         username,
         crate::clock::LocalClock {
             clock: options.clock.clone(),
@@ -171,6 +179,7 @@ pub async fn run(
     inbox_ready.notify_one();
     let _ = processor.await;
     let _ = reminders.await;
+    let _ = nudges.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;

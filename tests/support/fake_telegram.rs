@@ -381,6 +381,14 @@ impl FakeTelegram {
         self.user_message(user, user.private_chat(), Self::text_content(text))
     }
 
+    /// Injects a text message from `user` in the private chat whose Telegram `date` (when
+    /// it was sent) is `sent_unix`, for updates handled long after they were sent.
+    pub fn send_text_sent_at(&self, user: &TestUser, text: &str, sent_unix: i64) -> i64 {
+        let mut content = Self::text_content(text);
+        content.insert("date".into(), json!(sent_unix));
+        self.user_message(user, user.private_chat(), content)
+    }
+
     /// Injects a text message from `user` in a group; returns the update id.
     pub fn send_text_in_group(&self, user: &TestUser, group_chat_id: i64, text: &str) -> i64 {
         let chat = self.state().chats.get(&group_chat_id).cloned().unwrap_or_else(

@@ -127,6 +127,16 @@ impl Bot {
         self.press_data(user, &format!("* {label}"), data)
     }
 
+    /// `user` presses the first button of the latest inline keyboard in the private chat.
+    pub fn tap_first(&mut self, user: UserId) -> String {
+        let (label, data) = self
+            .buttons
+            .get(&user)
+            .and_then(|b| b.first().cloned())
+            .expect("a button to press");
+        self.press_data(user, &format!("* {label}"), data)
+    }
+
     /// `user` sends raw callback data (a forged or stale button).
     pub fn press_raw(&mut self, user: UserId, data: &str) -> String {
         self.press_data(user, &format!("* data={data}"), data.to_owned())
@@ -237,6 +247,21 @@ impl Bot {
         self.store
             .read(|tx| tx.sessions(Some(centre), all))
             .unwrap()
+    }
+
+    /// "Số lớp" of the whole centre for all time, as the report counts it.
+    pub fn class_count(&self) -> u64 {
+        let all = Period {
+            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
+        };
+        let centre = self.centre;
+        self.store
+            .read(|tx| tx.group_totals(Some(centre), all))
+            .unwrap()
+            .values()
+            .map(|t| t.classes)
+            .sum()
     }
 
     /// The class names of the centre, as stored, with their group.
