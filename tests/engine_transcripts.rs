@@ -661,13 +661,14 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
             > 30
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
@@ -706,7 +707,8 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
               < <b>Số nữ</b>: 0
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=Existing(1) date=2026-11-25 total=45 female=0 extra={} organiser=42)
@@ -762,13 +764,14 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
             > 5
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Pháp luật
-              < <b>Lớp / chuyên đề</b>: Luật giao thông
+              < <b>Lớp / chuyên đề</b>: Luật giao thông <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 10
               < <b>Số nữ</b>: 5
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=law class=New { name: "Luật giao thông", key: "luật giao thông" } date=2026-11-26 total=10 female=5 extra={} organiser=42)
@@ -807,7 +810,8 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
               < <b>Số nữ</b>: 6
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=law class=Existing(1) date=2026-11-25 total=12 female=6 extra={} organiser=42)
@@ -929,35 +933,39 @@ fn every_validation_error_explains_and_asks_again() {
             > 40
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 41
-              < Số nữ không thể lớn hơn tổng số (40).
-              < 
-              < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
+              < Số nữ lớn hơn số người. Có phải là 41 người, 40 nữ?
+                [🔁 Đúng: 41 người, 40 nữ]
+                [✏️ Nhập lại hai số]
             ! sticker
               < Mình chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời hoặc bấm nút.
               < 
-              < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
+              < Số nữ lớn hơn số người. Có phải là 41 người, 40 nữ?
+                [🔁 Đúng: 41 người, 40 nữ]
+                [✏️ Nhập lại hai số]
             > 40
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Môi trường
-              < <b>Lớp / chuyên đề</b>: Trồng cây xanh
+              < <b>Lớp / chuyên đề</b>: Trồng cây xanh <i>(lớp mới)</i>
               < <b>Ngày học</b>: 20/11/2026
               < <b>Số người tham gia</b>: 40
               < <b>Số nữ</b>: 40
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             > lưu
               < Hãy chọn bằng các nút bên dưới câu hỏi.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Môi trường
-              < <b>Lớp / chuyên đề</b>: Trồng cây xanh
+              < <b>Lớp / chuyên đề</b>: Trồng cây xanh <i>(lớp mới)</i>
               < <b>Ngày học</b>: 20/11/2026
               < <b>Số người tham gia</b>: 40
               < <b>Số nữ</b>: 40
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
         "#]],
     );
 }
@@ -1012,13 +1020,14 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
             > 20
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Kinh tế
-              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm
+              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 30
               < <b>Số nữ</b>: 20
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
               < Bạn muốn sửa mục nào?
                 [Nhóm hoạt động]
@@ -1036,13 +1045,14 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
             > 10
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Kinh tế
-              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm
+              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 15
               < <b>Số nữ</b>: 10
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
               < Bạn muốn sửa mục nào?
                 [Nhóm hoạt động]
@@ -1066,13 +1076,14 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
             > Kỹ năng thoát hiểm
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Kỹ năng sống
-              < <b>Lớp / chuyên đề</b>: Kỹ năng thoát hiểm
+              < <b>Lớp / chuyên đề</b>: Kỹ năng thoát hiểm <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 15
               < <b>Số nữ</b>: 10
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
               < Bạn muốn sửa mục nào?
                 [Nhóm hoạt động]
@@ -1088,13 +1099,14 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
             * ⬅️ Quay lại
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Kỹ năng sống
-              < <b>Lớp / chuyên đề</b>: Kỹ năng thoát hiểm
+              < <b>Lớp / chuyên đề</b>: Kỹ năng thoát hiểm <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 15
               < <b>Số nữ</b>: 10
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=life_skills class=New { name: "Kỹ năng thoát hiểm", key: "kỹ năng thoát hiểm" } date=2026-11-26 total=15 female=10 extra={} organiser=42)
@@ -1776,13 +1788,14 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
@@ -1803,7 +1816,8 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
               < <b>Số nữ</b>: 12
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=Existing(1) date=2026-11-25 total=20 female=12 extra={} organiser=42)
@@ -1818,13 +1832,14 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Học nghề
-              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm
+              < <b>Lớp / chuyên đề</b>: Trồng nấm rơm <i>(lớp mới)</i>
               < <b>Ngày học</b>: 25/11/2026
               < <b>Số người tham gia</b>: 30
               < <b>Số nữ</b>: 12
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
         "#]],
     );
 }
@@ -1851,31 +1866,33 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
               < 
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 50
-              < Số nữ không thể lớn hơn tổng số (45).
-              < 
-              < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
+              < Số nữ lớn hơn số người. Có phải là 50 người, 45 nữ?
+                [🔁 Đúng: 50 người, 45 nữ]
+                [✏️ Nhập lại hai số]
             > 30
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             > sk
               < Hãy chọn bằng các nút bên dưới câu hỏi.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             > /cancel
               (buttons closed)
               < Đã hủy. Không có gì được lưu.
@@ -1966,13 +1983,14 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết
+              < <b>Lớp / chuyên đề</b>: Phòng chống sốt xuất huyết <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
@@ -1997,7 +2015,8 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
               < <b>Số nữ</b>: 5
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=Existing(1) date=2026-11-26 total=10 female=5 extra={} organiser=42)
@@ -2132,13 +2151,14 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
-              < <b>Lớp / chuyên đề</b>: Phòng chống dịch
+              < <b>Lớp / chuyên đề</b>: Phòng chống dịch <i>(lớp mới)</i>
               < <b>Ngày học</b>: 26/11/2026
               < <b>Số người tham gia</b>: 45
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (save: group=health class=New { name: "Phòng chống dịch", key: "phòng chống dịch" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
@@ -2176,7 +2196,8 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
               < <b>Số nữ</b>: 30
               < 
               < Bấm <b>Lưu</b> nếu đã đúng, hoặc <b>Sửa</b> để thay đổi.
-                [✅ Lưu] [✏️ Sửa] [✖️ Hủy]
+                [✅ Lưu]
+                [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
               (buttons closed)
               (update session 1: group=health class=Existing(1) date=2026-11-26 total=50 female=30)

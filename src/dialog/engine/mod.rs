@@ -184,10 +184,16 @@ impl Turn<'_> {
             } => {
                 self.answer_class_name(&question, editing, trimmed);
             }
+            // A number typed instead of tapping the swap: the women's count typed again.
+            Step::ConfirmSwap { editing } => {
+                if let Some(draft) = &mut self.state.draft {
+                    draft.proposed_swap = None;
+                }
+                self.answer_text("female", editing, trimmed);
+            }
             Step::Summary
             | Step::ChoosingEdit
             | Step::ConfirmDate { .. }
-            | Step::ConfirmSwap { .. }
             | Step::ConfirmLarge { .. }
             | Step::ConfirmDuplicate { .. }
             | Step::ConfirmCancel => {
