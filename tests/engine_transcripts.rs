@@ -397,6 +397,15 @@ impl Chat {
                             writeln!(self.log, "    links: {rows:?}").unwrap();
                             self.buttons.clear();
                         }
+                        Some(Keyboard::LinksAndButtons { links, buttons }) => {
+                            writeln!(self.log, "    links: {links:?}").unwrap();
+                            for row in &buttons {
+                                let labels: Vec<String> =
+                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
+                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
+                            }
+                            self.buttons = buttons.into_iter().flatten().collect();
+                        }
                         Some(Keyboard::Persistent(rows)) => {
                             writeln!(self.log, "    keyboard: {rows:?}").unwrap();
                             self.buttons.clear();
@@ -589,6 +598,10 @@ impl Chat {
                 }
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
+                }
+                Effect::NoSessionDay { centre, user, day } => {
+                    writeln!(self.log, "  (no session: centre {centre}, user {user}, {day})")
+                        .unwrap();
                 }
             }
         }

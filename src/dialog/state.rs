@@ -21,6 +21,9 @@ pub struct ChatState {
     /// to several; a supervisor's choice of centre for reports (`None`: all centres).
     #[serde(default)]
     pub centre: Option<CentreId>,
+    /// A question outside the session dialog waiting for a typed answer, if any.
+    #[serde(default)]
+    pub pending: Option<Pending>,
 }
 
 /// A session being entered.
@@ -76,4 +79,17 @@ pub enum Answer {
     Choice(String),
     /// An optional question the user skipped.
     Skipped,
+}
+
+/// A typed answer the bot waits for outside the session dialog. It is honoured only while
+/// `stamp` is still the chat's stamp, so buttons shown since then (another question)
+/// make it stale, and any command drops it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pending {
+    /// The name of a new centre whose first `role` is being invited (`/invite director`
+    /// by a supervisor, then "new centre").
+    NewCentreName {
+        role: crate::roles::Role,
+        stamp: u32,
+    },
 }
