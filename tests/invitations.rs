@@ -255,7 +255,7 @@ fn invite_director_without_a_centre_asks_which_centre() {
     let again = bot.press(SUPERVISOR, &asked, "Tràng An");
     assert_eq!(
         again.notice().as_deref(),
-        Some("Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.")
+        Some("Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.")
     );
     assert!(!again.text().contains("?start="), "{}", again.text());
 

@@ -354,7 +354,7 @@ fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_na
     let old = press_in_group(&store, 12, data, utc(28, 13, 0));
     assert_eq!(
         notice(&old).as_deref(),
-        Some("Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.")
+        Some("Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.")
     );
     assert!(!store
         .read(|tx| tx.had_no_session(centre, 12, day))
