@@ -359,6 +359,15 @@ fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_na
     assert!(!store
         .read(|tx| tx.had_no_session(centre, 12, day))
         .expect("read"));
+
+    // `rollcall forget` takes the person's days without a session with them.
+    let forgotten = store
+        .write(|tx| tx.forget_user(11, utc(28, 14, 0)))
+        .expect("forget");
+    assert_eq!(forgotten.no_session_days, 1);
+    assert!(!store
+        .read(|tx| tx.had_no_session(centre, 11, day))
+        .expect("read"));
 }
 
 #[test]
