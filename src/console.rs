@@ -102,7 +102,10 @@ pub fn run(
                                 writeln!(output, "  (link) {}: {}", link.label, link.url)?;
                             }
                         }
-                        Some(Keyboard::LinksAndButtons { links, buttons: rows }) => {
+                        Some(Keyboard::LinksAndButtons {
+                            links,
+                            buttons: rows,
+                        }) => {
                             for link in links.iter().flatten() {
                                 writeln!(output, "  (link) {}: {}", link.label, link.url)?;
                             }

@@ -31,8 +31,14 @@ impl Role {
     /// extra spaces: `giám đốc`, `Pho Giam Doc`, `người phụ trách lớp`, `supervisor`.
     pub fn from_word(word: &str) -> Option<Role> {
         match crate::dialog::parse::fold(word).as_str() {
-            "organiser" | "organizer" | "to chuc" | "nguoi to chuc" | "phu trach"
-            | "nguoi phu trach" | "phu trach lop" | "nguoi phu trach lop" => Some(Role::Organiser),
+            "organiser"
+            | "organizer"
+            | "to chuc"
+            | "nguoi to chuc"
+            | "phu trach"
+            | "nguoi phu trach"
+            | "phu trach lop"
+            | "nguoi phu trach lop" => Some(Role::Organiser),
             "director" | "giam doc" | "pho giam doc" => Some(Role::Director),
             "supervisor" | "phong gd" | "phong giao duc" | "giam sat" | "can bo phong giao duc" => {
                 Some(Role::Supervisor)
@@ -211,7 +217,10 @@ mod tests {
         assert_eq!(Role::from_word("organiser"), Some(Role::Organiser));
         assert_eq!(Role::from_word("SUPERVISOR"), Some(Role::Supervisor));
         assert_eq!(Role::from_word("admin"), None);
-        assert_eq!(Role::from_word("Người  phụ trách LỚP"), Some(Role::Organiser));
+        assert_eq!(
+            Role::from_word("Người  phụ trách LỚP"),
+            Some(Role::Organiser)
+        );
         assert_eq!(Role::from_word("pho giam doc"), Some(Role::Director));
     }
 
@@ -221,10 +230,7 @@ mod tests {
             Role::split_word("giám đốc  Phường Mới "),
             Some((Role::Director, "Phường Mới"))
         );
-        assert_eq!(
-            Role::split_word("Phó Giám Đốc"),
-            Some((Role::Director, ""))
-        );
+        assert_eq!(Role::split_word("Phó Giám Đốc"), Some((Role::Director, "")));
         assert_eq!(
             Role::split_word("phụ trách lớp Tràng An"),
             Some((Role::Organiser, "Tràng An"))

@@ -174,7 +174,11 @@ async fn an_organiser_without_a_session_presses_the_group_button_and_is_not_name
         .await;
     assert!(!later.text.contains("Hoa"), "{}", later.text);
     assert!(later.text.contains("Đã nhận đủ báo cáo"), "{}", later.text);
-    assert_eq!(fake.messages_to(GROUP).len(), 5, "the presses said nothing in the group");
+    assert_eq!(
+        fake.messages_to(GROUP).len(),
+        5,
+        "the presses said nothing in the group"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

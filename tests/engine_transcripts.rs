@@ -600,8 +600,11 @@ impl Chat {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
                 Effect::NoSessionDay { centre, user, day } => {
-                    writeln!(self.log, "  (no session: centre {centre}, user {user}, {day})")
-                        .unwrap();
+                    writeln!(
+                        self.log,
+                        "  (no session: centre {centre}, user {user}, {day})"
+                    )
+                    .unwrap();
                 }
             }
         }

@@ -229,7 +229,9 @@ fn invite_director_without_a_centre_asks_which_centre() {
     let mut bot = Bot::new();
     let asked = bot.send(SUPERVISOR, "/invite director");
     assert!(
-        asked.text().contains("Mời <b>giám đốc</b> cho trung tâm nào?"),
+        asked
+            .text()
+            .contains("Mời <b>giám đốc</b> cho trung tâm nào?"),
         "{}",
         asked.text()
     );
@@ -270,7 +272,9 @@ fn invite_director_without_a_centre_asks_which_centre() {
     // A name without letters is refused and asked again; the question keeps waiting.
     let refused = bot.send(SUPERVISOR, "🎉");
     assert!(
-        refused.text().contains("Tên trung tâm cần có ít nhất 2 chữ"),
+        refused
+            .text()
+            .contains("Tên trung tâm cần có ít nhất 2 chữ"),
         "{}",
         refused.text()
     );

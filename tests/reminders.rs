@@ -263,8 +263,8 @@ fn callback_buttons(message: &Outgoing) -> Vec<(String, String)> {
 }
 
 #[test]
-fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_named_again_that_day(
-) {
+fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_named_again_that_day()
+{
     let (_dir, store) = setup(Audience::GroupNamingMissing);
     // A second reminder the same evening, at 21:30 local, that names who is missing too.
     store
@@ -318,7 +318,11 @@ fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_na
         notice(&pressed).as_deref(),
         Some("Đã ghi nhận: anh/chị không có buổi học ngày 25/11/2026."),
     );
-    assert_eq!(pressed.len(), 1, "only the answer to the button: {pressed:?}");
+    assert_eq!(
+        pressed.len(),
+        1,
+        "only the answer to the button: {pressed:?}"
+    );
     let day = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
     let centre = store
         .write(|tx| tx.ensure_centre("Tràng An"))

@@ -46,11 +46,17 @@ pub enum Action {
     /// `/invite` without a role: invite someone as this role.
     InviteRole(Role),
     /// The centre (by id) chosen for an invitation as `role`.
-    InviteCentre { role: Role, id: u64 },
+    InviteCentre {
+        role: Role,
+        id: u64,
+    },
     /// "New centre" for an invitation as `role`: its name is typed next.
     InviteNewCentre(Role),
     /// Another page of the centres offered for an invitation as `role`.
-    InvitePage { role: Role, page: u32 },
+    InvitePage {
+        role: Role,
+        page: u32,
+    },
     /// Under a group reminder: the person pressing held no session on this local day.
     NoSessionOn(NaiveDate),
 }
@@ -118,12 +124,9 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::InviteCentre { role, id } => format!("ic.{}.{id}", role_code(*role)),
         Action::InviteNewCentre(role) => format!("in.{}", role_code(*role)),
         Action::InvitePage { role, page } => format!("ip.{}.{page}", role_code(*role)),
-        Action::NoSessionOn(day) => format!(
-            "ns.{:04}{:02}{:02}",
-            day.year(),
-            day.month(),
-            day.day()
-        ),
+        Action::NoSessionOn(day) => {
+            format!("ns.{:04}{:02}{:02}", day.year(), day.month(), day.day())
+        }
     };
     format!("{stamp}:{action}")
 }

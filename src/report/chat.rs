@@ -55,8 +55,8 @@ pub fn render_chat(
 /// ("Từ tháng 01 đến tháng 10 năm 2020", "January to October 2020"); any other period
 /// by its first and last day.
 pub fn render_period(catalog: &Catalog, period: Period, lang: Lang) -> String {
-    let whole_months = period.from.day() == 1
-        && period.to.succ_opt().is_some_and(|next| next.day() == 1);
+    let whole_months =
+        period.from.day() == 1 && period.to.succ_opt().is_some_and(|next| next.day() == 1);
     if !whole_months {
         return catalog.render(
             "report.period",

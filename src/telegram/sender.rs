@@ -650,11 +650,9 @@ fn markup(keyboard: &Keyboard) -> ReplyMarkup {
         Keyboard::Links(rows) => {
             ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(link_rows(rows)))
         }
-        Keyboard::LinksAndButtons { links, buttons } => {
-            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(
-                link_rows(links).chain(callback_rows(buttons)),
-            ))
-        }
+        Keyboard::LinksAndButtons { links, buttons } => ReplyMarkup::InlineKeyboard(
+            InlineKeyboardMarkup::new(link_rows(links).chain(callback_rows(buttons))),
+        ),
         Keyboard::Persistent(rows) => ReplyMarkup::Keyboard(
             KeyboardMarkup::new(rows.iter().map(|row| {
                 row.iter()

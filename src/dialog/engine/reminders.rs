@@ -7,11 +7,11 @@ use super::super::io::Effect;
 use super::Turn;
 use crate::domain::Lang;
 use crate::format::format_date;
-use chrono::NaiveDate;
 use crate::reminders::parse::{
     deadline_command, describe, remind_command, Audience, DeadlineCommand, RemindCommand,
 };
 use crate::reminders::schedule::Monthly;
+use chrono::NaiveDate;
 
 impl Turn<'_> {
     /// "No session today" under a group reminder, pressed by someone in the group: a
@@ -26,7 +26,8 @@ impl Turn<'_> {
         };
         // The reminder's own day, or the day before for a late evening reminder pressed
         // after midnight; anything else is an old message (or forged data).
-        let recent = day <= self.now.today && self.now.today.signed_duration_since(day).num_days() <= 1;
+        let recent =
+            day <= self.now.today && self.now.today.signed_duration_since(day).num_days() <= 1;
         let Some(centre) = centre.filter(|_| recent) else {
             return self.stale();
         };
