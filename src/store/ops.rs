@@ -174,7 +174,8 @@ impl Tx<'_> {
     }
 
     /// Erases what identifies `user`: the names of their memberships and supervisor
-    /// record, the dialog state of their private chat, their mute flag, and their id
+    /// record, the dialog state of their private chat, their mute flag, the days they
+    /// said they held no session, and their id
     /// wherever a record names them (the organiser of sessions, the creator of
     /// invitations and reminders, who added a member, the actor and subject of audit
     /// entries), which becomes 0, the id the command line uses. Their roles stay
