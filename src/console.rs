@@ -103,6 +103,19 @@ pub fn run(
                                 writeln!(output, "  (link) {}: {}", link.label, link.url)?;
                             }
                         }
+                        Some(Keyboard::LinksAndButtons {
+                            links,
+                            buttons: rows,
+                        }) => {
+                            for link in links.iter().flatten() {
+                                writeln!(output, "  (link) {}: {}", link.label, link.url)?;
+                            }
+                            let pressable: Vec<_> = rows.into_iter().flatten().collect();
+                            for (number, button) in pressable.iter().enumerate() {
+                                writeln!(output, "  [{}] {}", number + 1, button.label)?;
+                            }
+                            buttons = pressable.into_iter().map(|b| b.data).collect();
+                        }
                         Some(Keyboard::Persistent(rows)) => {
                             for label in rows.iter().flatten() {
                                 writeln!(output, "  (keyboard) {label}")?;

@@ -27,18 +27,57 @@ impl Role {
         }
     }
 
-    /// Parses a role word in English or Vietnamese, with or without diacritics.
+    /// Parses a role word in English or Vietnamese, with or without diacritics, case or
+    /// extra spaces: `giám đốc`, `Pho Giam Doc`, `người phụ trách lớp`, `supervisor`.
     pub fn from_word(word: &str) -> Option<Role> {
         match crate::dialog::parse::fold(word).as_str() {
-            "organiser" | "organizer" | "to chuc" | "nguoi to chuc" | "phu trach" => {
-                Some(Role::Organiser)
-            }
+            "organiser"
+            | "organizer"
+            | "to chuc"
+            | "nguoi to chuc"
+            | "phu trach"
+            | "nguoi phu trach"
+            | "phu trach lop"
+            | "nguoi phu trach lop" => Some(Role::Organiser),
             "director" | "giam doc" | "pho giam doc" => Some(Role::Director),
-            "supervisor" | "phong gd" | "giam sat" => Some(Role::Supervisor),
+            "supervisor" | "phong gd" | "phong giao duc" | "giam sat" | "can bo phong giao duc" => {
+                Some(Role::Supervisor)
+            }
             _ => None,
         }
     }
+
+    /// Splits command arguments into a leading role word of up to `MAX_ROLE_WORDS` words
+    /// and the rest (a centre name, say): `giám đốc Phường Mới` is the director and
+    /// `Phường Mới`. The longest role word wins, so `phó giám đốc` is not read as an
+    /// unknown `phó` followed by a centre called `giám đốc`.
+    pub fn split_word(args: &str) -> Option<(Role, &str)> {
+        let args = args.trim();
+        // Where each word ends, in bytes of `args`, so the rest keeps its own spelling.
+        let mut ends = Vec::new();
+        let mut in_word = false;
+        for (at, c) in args.char_indices() {
+            if c.is_whitespace() {
+                if in_word {
+                    ends.push(at);
+                }
+                in_word = false;
+            } else {
+                in_word = true;
+            }
+        }
+        if in_word {
+            ends.push(args.len());
+        }
+        ends.iter()
+            .take(MAX_ROLE_WORDS)
+            .rev()
+            .find_map(|&end| Role::from_word(&args[..end]).map(|role| (role, args[end..].trim())))
+    }
 }
+
+/// The most words a role word has (`cán bộ phòng giáo dục`).
+const MAX_ROLE_WORDS: usize = 5;
 
 /// One centre a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,5 +217,30 @@ mod tests {
         assert_eq!(Role::from_word("organiser"), Some(Role::Organiser));
         assert_eq!(Role::from_word("SUPERVISOR"), Some(Role::Supervisor));
         assert_eq!(Role::from_word("admin"), None);
+        assert_eq!(
+            Role::from_word("Người  phụ trách LỚP"),
+            Some(Role::Organiser)
+        );
+        assert_eq!(Role::from_word("pho giam doc"), Some(Role::Director));
+    }
+
+    #[test]
+    fn a_role_word_of_several_words_is_split_from_the_centre_name() {
+        assert_eq!(
+            Role::split_word("giám đốc  Phường Mới "),
+            Some((Role::Director, "Phường Mới"))
+        );
+        assert_eq!(Role::split_word("Phó Giám Đốc"), Some((Role::Director, "")));
+        assert_eq!(
+            Role::split_word("phụ trách lớp Tràng An"),
+            Some((Role::Organiser, "Tràng An"))
+        );
+        assert_eq!(
+            Role::split_word("director Giám Sát"),
+            Some((Role::Director, "Giám Sát"))
+        );
+        assert_eq!(Role::split_word("giám sát"), Some((Role::Supervisor, "")));
+        assert_eq!(Role::split_word("ông Ba"), None);
+        assert_eq!(Role::split_word(""), None);
     }
 }

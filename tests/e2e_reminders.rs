@@ -1,5 +1,6 @@
 //! End-to-end tests of reminders with a controllable clock: the real binary reads "now"
-//! from a file (`ROLLCALL_CLOCK_FILE`), so the tests move time instead of sleeping.
+//! from a file (`ROLLCALL_CLOCK_FILE`), so the tests move time instead of sleeping. Group
+//! reminders, the "no session today" button under them, and the deadline reminder.
 
 mod support;
 
@@ -96,6 +97,88 @@ async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_t
     assert!(next.text.contains("Tràng An"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.messages_to(GROUP).len(), 4, "exactly one per firing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_without_a_session_presses_the_group_button_and_is_not_named_again_that_day() {
+    // Thursday 26/11/2026, 19:00 in Hà Nội.
+    let (mut env, clock) = env_with_clock("2026-11-26T12:00:00Z").await;
+    env.extra_args.push("--unlimited-send".to_owned());
+    env.grant(DIRECTOR, "director", Some("Tràng An"));
+    env.grant(SILENT, "organiser", Some("Tràng An"));
+    env.start_bot().await;
+    let fake = env.fake.clone();
+    fake.group(GROUP, "TTHTCĐ Tràng An");
+    let director = fake.user(DIRECTOR, "Tuấn", Some("vi"));
+    let silent = fake.user(SILENT, "Hoa", Some("vi"));
+    let stranger = fake.user(703, "Khách", Some("vi"));
+    fake.send_and_wait(&silent, "/help").await;
+    fake.send_text_in_group(&director, GROUP, "/link@rollcall_test_bot");
+    fake.wait_for_message(GROUP, 0, Duration::from_secs(10))
+        .await;
+    // Two reminders naming who has not reported: 20:00 and 21:00.
+    fake.send_text_in_group(&director, GROUP, "/remind@rollcall_test_bot 20:00 chưa báo");
+    fake.wait_for_message(GROUP, 1, Duration::from_secs(10))
+        .await;
+    fake.send_text_in_group(&director, GROUP, "/remind@rollcall_test_bot 21:00 chưa báo");
+    fake.wait_for_message(GROUP, 2, Duration::from_secs(10))
+        .await;
+
+    set_clock(&clock, "2026-11-26T13:00:10Z");
+    let reminder = fake
+        .wait_for_message(GROUP, 3, Duration::from_secs(10))
+        .await;
+    assert!(
+        reminder.text.contains("Chưa nhận báo cáo của Hoa"),
+        "{}",
+        reminder.text
+    );
+    // One keyboard: the link into the private chat, then the button.
+    let markup = reminder.reply_markup.clone().expect("buttons");
+    assert_eq!(
+        markup["inline_keyboard"][0][0]["url"],
+        "https://t.me/rollcall_test_bot?start=log"
+    );
+    assert_eq!(
+        markup["inline_keyboard"][1][0]["text"],
+        "Hôm nay không có buổi học"
+    );
+    let data = markup["inline_keyboard"][1][0]["callback_data"]
+        .as_str()
+        .expect("callback data")
+        .to_owned();
+
+    // Someone who is not a member is told so; Hoa is recorded, each with a short notice.
+    let answers = fake.calls("answerCallbackQuery").len();
+    fake.press(&stranger, &reminder, &data);
+    let refused = fake
+        .wait_for_call("answerCallbackQuery", answers, Duration::from_secs(10))
+        .await;
+    assert_eq!(
+        refused["text"],
+        "Nút này dành cho thành viên của trung tâm. Xin cảm ơn anh/chị!"
+    );
+    fake.press(&silent, &reminder, &data);
+    let noted = fake
+        .wait_for_call("answerCallbackQuery", answers + 1, Duration::from_secs(10))
+        .await;
+    assert_eq!(
+        noted["text"],
+        "Đã ghi nhận: anh/chị không có buổi học ngày 26/11/2026."
+    );
+
+    // At 21:00 nobody is missing any more.
+    set_clock(&clock, "2026-11-26T14:00:10Z");
+    let later = fake
+        .wait_for_message(GROUP, 4, Duration::from_secs(10))
+        .await;
+    assert!(!later.text.contains("Hoa"), "{}", later.text);
+    assert!(later.text.contains("Đã nhận đủ báo cáo"), "{}", later.text);
+    assert_eq!(
+        fake.messages_to(GROUP).len(),
+        5,
+        "the presses said nothing in the group"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -397,6 +397,15 @@ impl Chat {
                             writeln!(self.log, "    links: {rows:?}").unwrap();
                             self.buttons.clear();
                         }
+                        Some(Keyboard::LinksAndButtons { links, buttons }) => {
+                            writeln!(self.log, "    links: {links:?}").unwrap();
+                            for row in &buttons {
+                                let labels: Vec<String> =
+                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
+                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
+                            }
+                            self.buttons = buttons.into_iter().flatten().collect();
+                        }
                         Some(Keyboard::Persistent(rows)) => {
                             writeln!(self.log, "    keyboard: {rows:?}").unwrap();
                             self.buttons.clear();
@@ -595,6 +604,13 @@ impl Chat {
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
+                Effect::NoSessionDay { centre, user, day } => {
+                    writeln!(
+                        self.log,
+                        "  (no session: centre {centre}, user {user}, {day})"
+                    )
+                    .unwrap();
+                }
             }
         }
     }
@@ -655,7 +671,7 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             * Hôm nay
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 45 người
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 30
@@ -674,7 +690,7 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -695,7 +711,7 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             * Hôm qua
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > ４５
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 0
@@ -714,7 +730,7 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
               (save: group=health class=Existing(1) date=2026-11-25 total=45 female=0 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 90 lượt người, 30 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 90 lượt người, 30 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -758,7 +774,7 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             > hôm nay
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 10
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 5
@@ -777,7 +793,7 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
               (save: group=law class=New { name: "Luật giao thông", key: "luật giao thông" } date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Pháp luật</b>: 1 lớp, 10 lượt người, 5 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 10 lượt người, 5 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -798,7 +814,7 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             > 25/11
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 12
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 6
@@ -817,7 +833,7 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
               (save: group=law class=Existing(1) date=2026-11-25 total=12 female=6 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Pháp luật</b>: 1 lớp, 22 lượt người, 11 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 22 lượt người, 11 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -863,7 +879,7 @@ fn every_validation_error_explains_and_asks_again() {
                 [Kinh tế] [Kỹ năng sống]
                 [Chương trình khác] [Văn nghệ – TDTT]
             > không biết
-              < Hãy chọn bằng các nút bên dưới câu hỏi.
+              < Xin anh/chị chọn bằng các nút bên dưới câu hỏi.
               < 
               < Buổi học thuộc <b>nhóm hoạt động</b> nào?
                 [Xóa mù chữ] [Học nghề]
@@ -883,7 +899,7 @@ fn every_validation_error_explains_and_asks_again() {
               < Gõ tên lớp hoặc chuyên đề, ví dụ: <i>Phòng chống sốt xuất huyết</i>.
                 [⬅️ Quay lại]
             > 1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890
-              < Tên lớp quá dài (tối đa 200 ký tự). Hãy viết gọn lại.
+              < Tên lớp quá dài (tối đa 200 ký tự). Xin anh/chị viết gọn lại.
               < 
               < Gõ tên lớp hoặc chuyên đề, ví dụ: <i>Phòng chống sốt xuất huyết</i>.
                 [⬅️ Quay lại]
@@ -891,45 +907,45 @@ fn every_validation_error_explains_and_asks_again() {
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             > 31/02/2026
-              < Mình chưa hiểu ngày này. Hãy gõ ví dụ <i>26/11</i> hoặc <i>26/11/2026</i>, hoặc bấm <b>Hôm nay</b> / <b>Hôm qua</b>.
+              < Tôi chưa hiểu ngày này. Anh/chị gõ ví dụ <i>26/11</i> hoặc <i>26/11/2026</i>, hoặc bấm <b>Hôm nay</b> / <b>Hôm qua</b>.
               < 
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             > 27/11/2026
-              < Ngày này chưa đến (hôm nay là 26/11/2026). Hãy nhập ngày buổi học đã diễn ra.
+              < Ngày này chưa đến (hôm nay là 26/11/2026). Xin anh/chị nhập ngày buổi học đã diễn ra.
               < 
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             > 2026-11-20
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > bốn mươi
-              < Hãy gõ một số nguyên, ví dụ <i>45</i>.
+              < Chỉ gõ con số, ví dụ <i>45</i>.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 0
               < Buổi học cần có ít nhất 1 người tham gia.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > -5
               < Buổi học cần có ít nhất 1 người tham gia.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 1e9
-              < Hãy gõ một số nguyên, ví dụ <i>45</i>.
+              < Chỉ gõ con số, ví dụ <i>45</i>.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 4.5
-              < Hãy gõ một số nguyên, ví dụ <i>45</i>.
+              < Chỉ gõ con số, ví dụ <i>45</i>.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 100001
               < Số này quá lớn, tối đa là 100.000.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 99999999999999999999999999
               < Số này quá lớn, tối đa là 100.000.
               < 
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 40
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 41
@@ -937,7 +953,7 @@ fn every_validation_error_explains_and_asks_again() {
                 [🔁 Đúng: 41 người, 40 nữ]
                 [✏️ Nhập lại hai số]
             ! sticker
-              < Mình chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời hoặc bấm nút.
+              < Tôi chỉ đọc được tin nhắn chữ. Xin anh/chị gõ câu trả lời hoặc bấm nút.
               < 
               < Số nữ lớn hơn số người. Có phải là 41 người, 40 nữ?
                 [🔁 Đúng: 41 người, 40 nữ]
@@ -954,7 +970,7 @@ fn every_validation_error_explains_and_asks_again() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             > lưu
-              < Hãy chọn bằng các nút bên dưới câu hỏi.
+              < Xin anh/chị chọn bằng các nút bên dưới câu hỏi.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Môi trường
@@ -1014,7 +1030,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
               < Buổi học diễn ra <b>ngày nào</b>? Bấm nút, hoặc gõ ngày, ví dụ <i>26/11</i>.
                 [Hôm nay] [Hôm qua]
             * Hôm nay
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
             > 30
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 20
@@ -1029,7 +1045,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
-              < Bạn muốn sửa mục nào?
+              < Anh/chị muốn sửa mục nào?
                 [Nhóm hoạt động]
                 [Lớp / chuyên đề]
                 [Ngày học]
@@ -1037,7 +1053,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [Số nữ]
                 [⬅️ Quay lại]
             * Số người tham gia
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
                 [⬅️ Quay lại]
             > 15
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
@@ -1054,7 +1070,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
-              < Bạn muốn sửa mục nào?
+              < Anh/chị muốn sửa mục nào?
                 [Nhóm hoạt động]
                 [Lớp / chuyên đề]
                 [Ngày học]
@@ -1085,7 +1101,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✏️ Sửa
-              < Bạn muốn sửa mục nào?
+              < Anh/chị muốn sửa mục nào?
                 [Nhóm hoạt động]
                 [Lớp / chuyên đề]
                 [Ngày học]
@@ -1112,7 +1128,7 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
               (save: group=life_skills class=New { name: "Kỹ năng thoát hiểm", key: "kỹ năng thoát hiểm" } date=2026-11-26 total=15 female=10 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Kỹ năng sống</b>: 1 lớp, 15 lượt người, 10 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 15 lượt người, 10 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -1151,21 +1167,21 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
                 [➕ Lớp mới]
             > /totals
               (show totals of centre Some(1))
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /report 1-10/2020
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
               < 
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /report tháng mười ba
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
               < 
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
@@ -1173,14 +1189,14 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < <b>Hướng dẫn</b>
               < 
               < /log – ghi một buổi học vừa diễn ra
-              < /totals – xem số liệu đã ghi
+              < /totals – xem số liệu lũy kế
               < /report – bảng kết quả của trung tâm, ví dụ <i>/report 1-10/2020</i>
               < /cancel – hủy buổi học đang ghi dở
               < /mine – xem, sửa hoặc xóa buổi học đã ghi; /undo – xóa buổi vừa ghi
               < /lang – đổi ngôn ngữ, ví dụ <i>/lang en</i>
               < /help – xem lại hướng dẫn này
               < 
-              < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, bạn có thể sửa bất kỳ câu trả lời nào.
+              < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, anh/chị có thể sửa bất kỳ câu trả lời nào.
               < 
               < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
               < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
@@ -1199,19 +1215,19 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < <b>khac</b> – Chương trình khác
               < <b>vn</b> – Văn nghệ – TDTT
               < 
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /log
-              < Bạn đang ghi dở một buổi học, mình tiếp tục nhé.
+              < Anh/chị đang ghi dở một buổi học. Xin tiếp tục từ câu hỏi dưới đây.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /frobnicate
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
               < 
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
@@ -1222,7 +1238,7 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
             > /cancel
               < Không có buổi học nào đang ghi dở.
             > hello
-              < Muốn ghi một buổi học? Gõ /log hoặc bấm nút bên dưới. Gõ /help để xem hướng dẫn.
+              < Anh/chị muốn ghi một buổi học? Gõ /log hoặc bấm nút bên dưới. Gõ /help để xem hướng dẫn.
                 keyboard: [["📝 Ghi buổi học"]]
         "#]],
     );
@@ -1255,28 +1271,28 @@ fn stale_and_forged_buttons_do_nothing() {
                 [Kinh tế] [Kỹ năng sống]
                 [Chương trình khác] [Văn nghệ – TDTT]
             * data=999:g.health
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=0:g.health
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=1:g.nonexistent
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=1:c.77
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=1:sv
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=garbage
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * Kinh tế
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             * data=2:c.12345
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             > /cancel
               (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             * data=2:cn
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         "#]],
     );
 }
@@ -1315,14 +1331,14 @@ fn english_speakers_get_english_and_lang_switches() {
             > /lang vi
               < Đã chuyển sang tiếng Việt.
                 keyboard: [["📝 Ghi buổi học"]]
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /lang fr
               < Gõ <i>/lang vi</i> để dùng tiếng Việt, hoặc <i>/lang en</i> để dùng tiếng Anh.
               < 
-              < Bản nháp của bạn vẫn được giữ. Hãy trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
+              < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
@@ -1355,7 +1371,7 @@ fn start_with_the_log_deep_link_opens_the_dialog() {
                 [Kinh tế] [Kỹ năng sống]
                 [Chương trình khác] [Văn nghệ – TDTT]
             ! sticker
-              < Mình chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời hoặc bấm nút.
+              < Tôi chỉ đọc được tin nhắn chữ. Xin anh/chị gõ câu trả lời hoặc bấm nút.
               < 
               < Buổi học thuộc <b>nhóm hoạt động</b> nào?
                 [Xóa mù chữ] [Học nghề]
@@ -1390,34 +1406,34 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
             > /start
               < Xin chào! 👋 Đây là bot ghi buổi học của các <b>Trung tâm học tập cộng đồng</b>.
               < 
-              < Để dùng bot, bạn cần lời mời từ giám đốc trung tâm của mình (hoặc từ Phòng Giáo dục): mở đường link mời họ gửi cho bạn, rồi bạn có thể ghi buổi học ngay.
+              < Để dùng bot, anh/chị cần lời mời từ giám đốc trung tâm (hoặc từ Phòng Giáo dục): mở đường link mời được gửi cho anh/chị, rồi có thể ghi buổi học ngay.
             > /log
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > 📝 Ghi buổi học
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /totals
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /report 2020
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /members
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /invite organiser
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /centre
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > xin chào
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             ! sticker
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
             > /help
               < Xin chào! 👋 Đây là bot ghi buổi học của các <b>Trung tâm học tập cộng đồng</b>.
               < 
-              < Để dùng bot, bạn cần lời mời từ giám đốc trung tâm của mình (hoặc từ Phòng Giáo dục): mở đường link mời họ gửi cho bạn, rồi bạn có thể ghi buổi học ngay.
+              < Để dùng bot, anh/chị cần lời mời từ giám đốc trung tâm (hoặc từ Phòng Giáo dục): mở đường link mời được gửi cho anh/chị, rồi có thể ghi buổi học ngay.
             > /start AAAAAAAAAAAAAAAAAAAAAA
               (redeem invite AAAAAAAAAAAAAAAAAAAAAA)
-              < Mã mời này không đúng. Hãy kiểm tra lại đường link, hoặc xin một link mới.
+              < Mã mời này không đúng. Xin anh/chị kiểm tra lại đường link, hoặc đề nghị gửi một link mới.
             * data=1:ct.1
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         "#]],
     );
 }
@@ -1435,11 +1451,11 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
     expect![[r#"
         > /start TESTCODE00000000000001
           (redeem invite TESTCODE00000000000001)
-          < Chào mừng! Bạn đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
+          < Chào mừng anh/chị! Anh/chị đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
             keyboard: [["📝 Ghi buổi học"]]
         > /start TESTCODE00000000000001
           (redeem invite TESTCODE00000000000001)
-          < Lời mời này đã được dùng rồi. Hãy xin một link mời mới.
+          < Lời mời này đã được dùng rồi. Xin anh/chị đề nghị gửi một link mời mới.
         > /log
           < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
           < 
@@ -1482,9 +1498,9 @@ fn an_organiser_cannot_run_the_centre() {
             > /revoke TESTCODE00000000000001
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
             * data=0:rm.50
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=0:ry.50
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         "#]],
     );
 }
@@ -1518,7 +1534,9 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < 
               < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000001</i> (hủy bằng /revoke TESTCODE00000000000001).
             > /invite
-              < Gõ <i>/invite organiser</i> hoặc <i>/invite director</i>. Phòng Giáo dục: <i>/invite director Tên trung tâm</i> hoặc <i>/invite supervisor</i>.
+              < Anh/chị muốn mời ai? Chọn <b>vai trò</b>:
+                [Người phụ trách lớp]
+                [Giám đốc]
             > /invite supervisor
               < Chỉ Phòng Giáo dục mới dùng được lệnh này.
             > /members
@@ -1527,7 +1545,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < • Lan – giám đốc (id 42)
                 [Xóa Hoa]
             * data=1:rm.77
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * Xóa Hoa
               < Xóa <b>Hoa</b> khỏi trung tâm? Các buổi học họ đã ghi vẫn được giữ trong báo cáo.
                 [Xóa]
@@ -1561,14 +1579,14 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < <b>Hướng dẫn</b>
               < 
               < /log – ghi một buổi học vừa diễn ra
-              < /totals – xem số liệu đã ghi
+              < /totals – xem số liệu lũy kế
               < /report – bảng kết quả của trung tâm, ví dụ <i>/report 1-10/2020</i>
               < /cancel – hủy buổi học đang ghi dở
               < /mine – xem, sửa hoặc xóa buổi học đã ghi; /undo – xóa buổi vừa ghi
               < /lang – đổi ngôn ngữ, ví dụ <i>/lang en</i>
               < /help – xem lại hướng dẫn này
               < 
-              < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, bạn có thể sửa bất kỳ câu trả lời nào.
+              < <b>Cách ghi một buổi học:</b> chọn nhóm hoạt động, chọn lớp (hoặc bấm <b>Lớp mới</b> để gõ tên), chọn ngày, gõ tổng số người tham gia và số nữ, rồi bấm <b>Lưu</b>. Trước khi lưu, anh/chị có thể sửa bất kỳ câu trả lời nào.
               < 
               < <b>Ghi nhanh</b> một buổi học bằng một tin nhắn: mã nhóm, tổng số người, số nữ, ngày (bỏ trống nếu là hôm nay) và tên lớp. Ví dụ:
               < <i>sk 45 30 Phòng chống sốt xuất huyết</i>
@@ -1594,7 +1612,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /revoke MÃ – hủy một lời mời
               < /audit – nhật ký thay đổi
               < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
-              < /centre – chọn trung tâm (nếu bạn phụ trách nhiều nơi)
+              < /centre – chọn trung tâm (nếu anh/chị phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
         "#]],
     );
@@ -1759,7 +1777,7 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
         * data=999:cl.1
-          (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+          (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
     "#]]
     .assert_eq(chat.run_script(
         r"
@@ -1784,7 +1802,7 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
         ",
         expect![[r#"
             > sk 45 30 Phòng chống sốt xuất huyết
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
@@ -1801,12 +1819,12 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
                 keyboard: [["📝 Ghi buổi học"]]
             > SK 20/12 hôm qua phòng  chống SỐT xuất huyết
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 20 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>phòng chống SỐT xuất huyết</b>.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 20 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>phòng chống SỐT xuất huyết</b>.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
@@ -1823,12 +1841,12 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
               (save: group=health class=Existing(1) date=2026-11-25 total=20 female=12 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 65 lượt người, 42 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 65 lượt người, 42 nữ
                 keyboard: [["📝 Ghi buổi học"]]
             > /log nghe 30 12 25/11 Trồng nấm rơm
-              < Mình đã hiểu: nhóm <b>Học nghề</b>, 30 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>Trồng nấm rơm</b>.
+              < Tôi đã hiểu: nhóm <b>Học nghề</b>, 30 người tham gia, 12 nữ, ngày 25/11/2026, lớp <b>Trồng nấm rơm</b>.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Học nghề
@@ -1861,8 +1879,8 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
         ",
         expect![[r#"
             > sk 45 Phòng chống dịch
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, lớp <b>Phòng chống dịch</b>.
-              < Mình chưa rõ: số nữ. Mình hỏi thêm nhé.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, lớp <b>Phòng chống dịch</b>.
+              < Tôi chưa rõ: số nữ. Tôi xin hỏi thêm.
               < 
               < Trong đó có <b>bao nhiêu nữ</b>? Gõ <i>0</i> nếu không có.
             > 50
@@ -1881,7 +1899,7 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             > sk
-              < Hãy chọn bằng các nút bên dưới câu hỏi.
+              < Xin anh/chị chọn bằng các nút bên dưới câu hỏi.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
@@ -1932,8 +1950,8 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
               < <b>khac</b> – Chương trình khác
               < <b>vn</b> – Văn nghệ – TDTT
             > sk
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>.
-              < Mình chưa rõ: lớp / chuyên đề, số người tham gia, số nữ. Mình hỏi thêm nhé.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>.
+              < Tôi chưa rõ: lớp / chuyên đề, số người tham gia, số nữ. Tôi xin hỏi thêm.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
@@ -1979,7 +1997,7 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
         ",
         expect![[r#"
             > sk 45 30 Phòng chống sốt xuất huyết
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống sốt xuất huyết</b>.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
@@ -1996,14 +2014,14 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
               (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
                 keyboard: [["📝 Ghi buổi học"]]
             > sk 10 5 Phòng chống sốt xuất huyêt
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 10 người tham gia, 5 nữ, lớp <b>Phòng chống sốt xuất huyêt</b>.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 10 người tham gia, 5 nữ, lớp <b>Phòng chống sốt xuất huyêt</b>.
               < 
-              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải bạn muốn ghi cho lớp này không?
+              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải anh/chị muốn ghi cho lớp này không?
                 [✅ Đúng, lớp đó]
                 [➕ Không, lớp mới]
             * ✅ Đúng, lớp đó
@@ -2022,7 +2040,7 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
               (save: group=health class=Existing(1) date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 55 lượt người, 35 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 55 lượt người, 35 nữ
                 keyboard: [["📝 Ghi buổi học"]]
@@ -2043,7 +2061,7 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
               < Gõ tên lớp hoặc chuyên đề, ví dụ: <i>Phòng chống sốt xuất huyết</i>.
                 [⬅️ Quay lại]
             > Phòng chong sốt xuất huyết
-              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải bạn muốn ghi cho lớp này không?
+              < Đã có lớp <b>Phòng chống sốt xuất huyết</b>. Có phải anh/chị muốn ghi cho lớp này không?
                 [✅ Đúng, lớp đó]
                 [➕ Không, lớp mới]
             * ➕ Không, lớp mới
@@ -2078,7 +2096,7 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
           (remove reminders of -100)
           < Đã tắt các nhắc nhở của nhóm này.
         > /log
-          < Mình không nhận số liệu trong nhóm chat. Hãy mở cuộc trò chuyện riêng với mình (bấm vào tên của mình, chọn <b>Nhắn tin</b>) rồi gõ /log.
+          < Tôi không nhận số liệu trong nhóm chat. Xin anh/chị mở cuộc trò chuyện riêng với tôi (bấm vào tên của tôi, chọn <b>Nhắn tin</b>) rồi gõ /log.
     "#]].assert_eq(chat.run_script(
         r"
         > /remind 19:30 T2,T4,T6 chưa báo
@@ -2094,7 +2112,7 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
     elsewhere.sender.chat = -200;
     expect![[r#"
         > /remind 20:00
-          < Nhóm này chưa liên kết với trung tâm nào. Giám đốc hãy gõ /link trong nhóm trước.
+          < Nhóm này chưa liên kết với trung tâm nào. Xin giám đốc gõ /link trong nhóm trước.
     "#]]
     .assert_eq(elsewhere.run_script("> /remind 20:00"));
     let mut organiser = Chat::new(None);
@@ -2147,7 +2165,7 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
         ",
         expect![[r#"
             > sk 45 30 Phòng chống dịch
-              < Mình đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống dịch</b>.
+              < Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 45 người tham gia, 30 nữ, lớp <b>Phòng chống dịch</b>.
               < 
               < <b>Kiểm tra lại buổi học:</b>
               < <b>Nhóm hoạt động</b>: Sức khỏe
@@ -2164,12 +2182,12 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
               (save: group=health class=New { name: "Phòng chống dịch", key: "phòng chống dịch" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
-              < Cộng dồn 01/01/2026 – 26/11/2026:
+              < Lũy kế 01/01/2026 – 26/11/2026:
               < • <b>Sức khỏe</b>: 1 lớp, 45 lượt người, 30 nữ
               < • <b>Cả trung tâm</b>: 1 lớp, 45 lượt người, 30 nữ
                 keyboard: [["📝 Ghi buổi học"]]
             > /mine
-              < Các buổi học bạn ghi gần đây. Bấm vào một buổi để sửa hoặc xóa:
+              < Các buổi học anh/chị ghi gần đây. Bấm vào một buổi để sửa hoặc xóa:
                 [#1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)]
             * #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
               < #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
@@ -2177,7 +2195,7 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
             * ✏️ Sửa
               < Sửa buổi học số 1: chọn mục cần sửa, rồi bấm <b>Lưu</b>.
               < 
-              < Bạn muốn sửa mục nào?
+              < Anh/chị muốn sửa mục nào?
                 [Nhóm hoạt động]
                 [Lớp / chuyên đề]
                 [Ngày học]
@@ -2185,7 +2203,7 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
                 [Số nữ]
                 [⬅️ Quay lại]
             * Số người tham gia
-              < Có <b>bao nhiêu lượt người</b> tham gia? Gõ một số, ví dụ <i>45</i>.
+              < Buổi học này có <b>bao nhiêu người</b> tham gia? Chỉ gõ con số, ví dụ <i>45</i>.
                 [⬅️ Quay lại]
             > 50
               < <b>Kiểm tra lại buổi học:</b>
@@ -2213,7 +2231,7 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
             > /mine
               < Chưa có buổi học nào để sửa.
             * data=0:so.1
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         "#]],
     );
 }

@@ -399,6 +399,7 @@ fn export_writes_everything_but_the_telegram_traffic() {
         "deleted_sessions",
         "invitations",
         "muted",
+        "no_session_days",
     ] {
         assert!(value[table].is_array(), "{table} missing");
     }

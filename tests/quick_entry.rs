@@ -285,8 +285,8 @@ fn describe_tells_what_was_understood_and_what_not() {
         .unwrap();
     assert_eq!(
         entry.describe(catalog(), Lang::Vi),
-        "Mình đã hiểu: nhóm <b>Sức khỏe</b>, 1.200 người tham gia, ngày 26/11/2026, \
-         lớp <b>Phòng &lt;chống&gt; dịch</b>.\nMình chưa rõ: số nữ. Mình hỏi thêm nhé."
+        "Tôi đã hiểu: nhóm <b>Sức khỏe</b>, 1.200 người tham gia, ngày 26/11/2026, \
+         lớp <b>Phòng &lt;chống&gt; dịch</b>.\nTôi chưa rõ: số nữ. Tôi xin hỏi thêm."
     );
     assert_eq!(
         entry.describe(catalog(), Lang::En),
@@ -296,7 +296,7 @@ fn describe_tells_what_was_understood_and_what_not() {
     let complete = parser().parse("nghe 30 12 Trồng nấm", today()).unwrap();
     assert_eq!(
         complete.describe(catalog(), Lang::Vi),
-        "Mình đã hiểu: nhóm <b>Học nghề</b>, 30 người tham gia, 12 nữ, lớp <b>Trồng nấm</b>."
+        "Tôi đã hiểu: nhóm <b>Học nghề</b>, 30 người tham gia, 12 nữ, lớp <b>Trồng nấm</b>."
     );
 }
 

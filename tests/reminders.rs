@@ -1,7 +1,9 @@
 //! Firing reminders on a real redb file with an injected clock: on time, exactly once,
 //! the grace after downtime (an hour by default, or as configured), who has not reported,
-//! nudges and mutes; and the directors' monthly deadline reminder, set with `/deadline`
-//! through the real runtime, with the totals of the configured reporting year.
+//! nudges and mutes; the "no session today" button under the reminder that names who has
+//! not reported, pressed in the group through the real runtime; and the directors'
+//! monthly deadline reminder, set with `/deadline` through the real runtime, with the
+//! totals of the configured reporting year.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Catalog, Input, Keyboard, Sender};
@@ -11,7 +13,7 @@ use rollcall::reminders::fire::{fire_due, FireOptions};
 use rollcall::reminders::parse::Audience;
 use rollcall::reminders::schedule::{Monthly, Schedule, Weekdays};
 use rollcall::roles::Role;
-use rollcall::runtime::{Event, Runtime};
+use rollcall::runtime::{Callback, Event, Runtime};
 use rollcall::store::{DeadlineRecord, ReminderRecord, Store};
 use std::path::Path;
 use std::sync::Arc;
@@ -201,6 +203,197 @@ fn the_group_hears_who_has_not_reported_and_they_get_a_nudge_unless_muted() {
     );
 }
 
+/// The runtime the tests drive, as the bot runs it.
+fn runtime() -> Runtime {
+    Runtime {
+        catalog: Arc::new(catalog()),
+        bot_username: Some("rollcall_bot".to_owned()),
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
+    }
+}
+
+/// `user` presses the button with `data` under a message of the group `GROUP`, through
+/// the real runtime; returns what the bot queued (the callback's answer first).
+fn press_in_group(store: &Store, user: i64, data: &str, at: DateTime<Utc>) -> Vec<Outgoing> {
+    let event = Event {
+        chat: GROUP,
+        sender: Sender {
+            user,
+            chat: GROUP,
+            name: format!("user {user}"),
+            language_hint: Some("vi".to_owned()),
+            private: false,
+        },
+        input: Input::Button {
+            data: data.to_owned(),
+        },
+        callback: Some(Callback {
+            id: format!("q{user}"),
+            message_id: Some(1),
+        }),
+        sent_at: None,
+    };
+    store
+        .write(|tx| runtime().handle(tx, &event, Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh)))
+        .expect("handled");
+    drain(store)
+}
+
+/// The notice an answered button showed, from what a press queued.
+fn notice(sent: &[Outgoing]) -> Option<String> {
+    sent.iter().find_map(|m| match &m.op {
+        OutOp::AnswerButton { notice, .. } => notice.clone(),
+        _ => None,
+    })
+}
+
+/// The callback data of the inline (not link) buttons of a message, by label.
+fn callback_buttons(message: &Outgoing) -> Vec<(String, String)> {
+    let rows = match &message.op {
+        OutOp::Message {
+            keyboard: Some(Keyboard::LinksAndButtons { buttons, .. } | Keyboard::Inline(buttons)),
+            ..
+        } => buttons.clone(),
+        _ => Vec::new(),
+    };
+    rows.into_iter()
+        .flatten()
+        .map(|b| (b.label, b.data))
+        .collect()
+}
+
+#[test]
+fn an_organiser_without_a_session_today_says_so_under_the_reminder_and_is_not_named_again_that_day()
+{
+    let (_dir, store) = setup(Audience::GroupNamingMissing);
+    // A second reminder the same evening, at 21:30 local, that names who is missing too.
+    store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_reminder(
+                GROUP,
+                &ReminderRecord {
+                    centre,
+                    schedule: Schedule {
+                        time: NaiveTime::from_hms_opt(21, 30, 0).expect("time"),
+                        days: Weekdays::EVERY_DAY,
+                    },
+                    audience: Audience::GroupNamingMissing,
+                    zone: "Asia/Ho_Chi_Minh".to_owned(),
+                    created_by: 13,
+                    created_at: utc(25, 0, 0),
+                    last: utc(25, 0, 0),
+                },
+            )
+            .map(drop)
+        })
+        .expect("second reminder");
+    tick(&store, utc(25, 13, 0));
+    let sent = drain(&store);
+    assert_eq!(sent.len(), 1);
+    let text = html(&sent[0]);
+    assert!(
+        text.contains("Chưa nhận báo cáo của") && text.contains("Hoa") && text.contains("Minh"),
+        "{text}"
+    );
+    // The link into the private chat stays first; the new button comes under it.
+    let OutOp::Message {
+        keyboard: Some(Keyboard::LinksAndButtons { links, .. }),
+        ..
+    } = &sent[0].op
+    else {
+        panic!("links and buttons: {:?}", sent[0].op);
+    };
+    assert_eq!(links[0][0].url, "https://t.me/rollcall_bot?start=log");
+    let buttons = callback_buttons(&sent[0]);
+    assert_eq!(buttons.len(), 1, "{buttons:?}");
+    let (label, data) = &buttons[0];
+    assert_eq!(label, "Hôm nay không có buổi học");
+    assert!(data.len() <= 64, "{data}");
+
+    // Hoa (11) presses it at 20:05 local: a short notice, stored for the 25th, and the
+    // group hears nothing.
+    let pressed = press_in_group(&store, 11, data, utc(25, 13, 5));
+    assert_eq!(
+        notice(&pressed).as_deref(),
+        Some("Đã ghi nhận: anh/chị không có buổi học ngày 25/11/2026."),
+    );
+    assert_eq!(
+        pressed.len(),
+        1,
+        "only the answer to the button: {pressed:?}"
+    );
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    let centre = store
+        .write(|tx| tx.ensure_centre("Tràng An"))
+        .expect("centre");
+    assert!(store
+        .read(|tx| tx.had_no_session(centre, 11, day))
+        .expect("read"));
+
+    // Someone who is not a member of the centre (a stranger in the group, or a supervisor)
+    // is told so politely, and nothing is stored for them.
+    let stranger = press_in_group(&store, 999, data, utc(25, 13, 6));
+    assert_eq!(
+        notice(&stranger).as_deref(),
+        Some("Nút này dành cho thành viên của trung tâm. Xin cảm ơn anh/chị!")
+    );
+    assert!(!store
+        .read(|tx| tx.had_no_session(centre, 999, day))
+        .expect("read"));
+
+    // The 21:30 reminder the same day names Minh, not Hoa.
+    tick(&store, utc(25, 14, 30));
+    let later = drain(&store);
+    assert_eq!(later.len(), 1);
+    let text = html(&later[0]);
+    assert!(text.contains("Minh") && !text.contains("Hoa"), "{text}");
+
+    // The next evening Hoa is named again: the answer was for the 25th only.
+    tick(&store, utc(26, 13, 0));
+    let next_day = drain(&store);
+    assert!(html(&next_day[0]).contains("Hoa"), "{}", html(&next_day[0]));
+
+    // The button three days later is an old message: refused, nothing stored.
+    let old = press_in_group(&store, 12, data, utc(28, 13, 0));
+    assert_eq!(
+        notice(&old).as_deref(),
+        Some("Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.")
+    );
+    assert!(!store
+        .read(|tx| tx.had_no_session(centre, 12, day))
+        .expect("read"));
+
+    // `rollcall forget` takes the person's days without a session with them.
+    let forgotten = store
+        .write(|tx| tx.forget_user(11, utc(28, 14, 0)))
+        .expect("forget");
+    assert_eq!(forgotten.no_session_days, 1);
+    assert!(!store
+        .read(|tx| tx.had_no_session(centre, 11, day))
+        .expect("read"));
+}
+
+#[test]
+fn when_everyone_has_reported_or_had_no_session_the_reminder_offers_no_button() {
+    let (_dir, store) = setup(Audience::GroupNamingMissing);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.record_no_session(centre, 11, day, utc(25, 10, 0))?;
+            tx.record_no_session(centre, 12, day, utc(25, 10, 0))
+        })
+        .expect("record");
+    tick(&store, utc(25, 13, 0));
+    let sent = drain(&store);
+    let text = html(&sent[0]);
+    assert!(!text.contains("Hoa") && !text.contains("Minh"), "{text}");
+    assert!(callback_buttons(&sent[0]).is_empty());
+}
+
 #[test]
 fn a_group_that_moved_keeps_its_reminders_and_one_the_bot_left_loses_them() {
     let (_dir, store) = setup(Audience::Group);
@@ -267,13 +460,7 @@ fn deadline_setup() -> (tempfile::TempDir, Store) {
 
 /// Runs one command typed by `user` in the private chat through the real runtime.
 fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgoing> {
-    let runtime = Runtime {
-        catalog: Arc::new(catalog()),
-        bot_username: Some("rollcall_bot".to_owned()),
-        zone: chrono_tz::Asia::Ho_Chi_Minh,
-        year_start: YearStart::default(),
-        entry: rollcall::domain::EntryRules::default(),
-    };
+    let runtime = runtime();
     let (name, args) = text
         .trim_start_matches('/')
         .split_once(' ')

@@ -4,6 +4,8 @@
 //! known action is treated like a stale button, never acted upon.
 
 use crate::domain::ClassId;
+use crate::roles::Role;
+use chrono::{Datelike, NaiveDate};
 
 /// What a button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,22 @@ pub enum Action {
     FixLine(u64),
     /// Drop the line being fixed from a multi-line entry.
     DropLine,
+    /// `/invite` without a role: invite someone as this role.
+    InviteRole(Role),
+    /// The centre (by id) chosen for an invitation as `role`.
+    InviteCentre {
+        role: Role,
+        id: u64,
+    },
+    /// "New centre" for an invitation as `role`: its name is typed next.
+    InviteNewCentre(Role),
+    /// Another page of the centres offered for an invitation as `role`.
+    InvitePage {
+        role: Role,
+        page: u32,
+    },
+    /// Under a group reminder: the person pressing held no session on this local day.
+    NoSessionOn(NaiveDate),
 }
 
 /// The common report periods offered as buttons.
@@ -120,6 +138,13 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::SaveAll => "sa".to_owned(),
         Action::FixLine(line) => format!("fl.{line}"),
         Action::DropLine => "dl".to_owned(),
+        Action::InviteRole(role) => format!("ir.{}", role_code(*role)),
+        Action::InviteCentre { role, id } => format!("ic.{}.{id}", role_code(*role)),
+        Action::InviteNewCentre(role) => format!("in.{}", role_code(*role)),
+        Action::InvitePage { role, page } => format!("ip.{}.{page}", role_code(*role)),
+        Action::NoSessionOn(day) => {
+            format!("ns.{:04}{:02}{:02}", day.year(), day.month(), day.day())
+        }
     };
     format!("{stamp}:{action}")
 }
@@ -155,6 +180,23 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         Some(("sy", id)) => Action::ConfirmDelete(number(id)?),
         Some(("sr", id)) => Action::RestoreSession(number(id)?),
         Some(("fl", line)) => Action::FixLine(number(line)?),
+        Some(("ir", role)) => Action::InviteRole(role_of(role)?),
+        Some(("ic", rest)) => {
+            let (role, id) = rest.split_once('.')?;
+            Action::InviteCentre {
+                role: role_of(role)?,
+                id: number(id)?,
+            }
+        }
+        Some(("in", role)) => Action::InviteNewCentre(role_of(role)?),
+        Some(("ip", rest)) => {
+            let (role, page) = rest.split_once('.')?;
+            Action::InvitePage {
+                role: role_of(role)?,
+                page: u32::try_from(number(page)?).ok()?,
+            }
+        }
+        Some(("ns", day)) => Action::NoSessionOn(date_of(day)?),
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -185,6 +227,36 @@ fn number(text: &str) -> Option<u64> {
         return None;
     }
     text.parse().ok()
+}
+
+/// The one-letter code of a role in button data.
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Organiser => "o",
+        Role::Director => "d",
+        Role::Supervisor => "s",
+    }
+}
+
+fn role_of(code: &str) -> Option<Role> {
+    match code {
+        "o" => Some(Role::Organiser),
+        "d" => Some(Role::Director),
+        "s" => Some(Role::Supervisor),
+        _ => None,
+    }
+}
+
+/// A date written `YYYYMMDD` (exactly eight digits, a real day).
+fn date_of(text: &str) -> Option<NaiveDate> {
+    if text.len() != 8 {
+        return None;
+    }
+    let digits = number(text)?;
+    let year = i32::try_from(digits / 10_000).ok()?;
+    let month = u32::try_from(digits / 100 % 100).ok()?;
+    let day = u32::try_from(digits % 100).ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Ids of groups, options and questions: short lower-case ASCII (checked by the loader too).
@@ -231,7 +303,18 @@ mod tests {
             Just(Action::SaveAll),
             any::<u64>().prop_map(Action::FixLine),
             Just(Action::DropLine),
+            any_role().prop_map(Action::InviteRole),
+            (any_role(), any::<u64>()).prop_map(|(role, id)| Action::InviteCentre { role, id }),
+            any_role().prop_map(Action::InviteNewCentre),
+            (any_role(), any::<u32>()).prop_map(|(role, page)| Action::InvitePage { role, page }),
+            (0i32..=3_652_424).prop_map(|days| Action::NoSessionOn(
+                NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap_or_default()
+            )),
         ]
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        prop::sample::select(vec![Role::Organiser, Role::Director, Role::Supervisor])
     }
 
     proptest! {
@@ -264,6 +347,13 @@ mod tests {
             "1:c.99999999999999999999999",
             "1:g.a;drop",
             "1 :sv",
+            "1:ir.x",
+            "1:ic.d",
+            "1:ic.d.-3",
+            "1:ip.o.99999999999",
+            "1:ns.2026113",
+            "1:ns.20261131",
+            "1:ns.2026-11-3",
         ] {
             assert_eq!(decode(forged), None, "{forged:?}");
         }

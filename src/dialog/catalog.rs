@@ -141,6 +141,18 @@ impl std::fmt::Debug for QuickCache {
     }
 }
 
+/// The placeholders of a period of whole months: the months as two digits (`01`) and by
+/// name, their years, and `year` (the last month's).
+const MONTH_PERIOD: &[&str] = &[
+    "from_month",
+    "from_month_name",
+    "from_year",
+    "to_month",
+    "to_month_name",
+    "to_year",
+    "year",
+];
+
 /// The text keys the code uses, with the placeholders each may contain.
 /// `compile` rejects dialog files that miss one of these or use an unknown placeholder.
 pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
@@ -265,6 +277,10 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("report.title", &[]),
     ("report.centre", &["centre"]),
     ("report.period", &["from", "to"]),
+    ("report.period_month", MONTH_PERIOD),
+    ("report.period_months", MONTH_PERIOD),
+    ("report.period_months_years", MONTH_PERIOD),
+    ("report.month_names", &[]),
     ("report.columns", &[]),
     ("report.row_numbers", &["classes", "attendance", "female"]),
     ("report.total_line", &["attendance"]),
@@ -289,7 +305,15 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("role.supervisor", &[]),
     ("guide.manage", &[]),
     ("guide.supervise", &[]),
-    ("invite.usage", &[]),
+    ("invite.ask_role", &[]),
+    ("invite.unknown_role", &["word"]),
+    ("invite.ask_centre", &["role"]),
+    ("invite.page", &["page", "pages"]),
+    ("invite.previous_page", &[]),
+    ("invite.next_page", &[]),
+    ("invite.new_centre_button", &[]),
+    ("invite.new_centre_prompt", &["role"]),
+    ("invite.bad_centre_name", &["max"]),
     (
         "invite.created",
         &["role", "centre", "link", "code", "days"],
@@ -331,6 +355,9 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("reminder.missing", &["names"]),
     ("reminder.all_reported", &[]),
     ("reminder.nudge", &["centre"]),
+    ("reminder.no_session_button", &[]),
+    ("reminder.no_session_noted", &["date"]),
+    ("reminder.no_session_not_member", &[]),
     ("remind.set", &["schedule", "audience"]),
     ("remind.audience_missing", &[]),
     ("remind.audience_nudge", &[]),

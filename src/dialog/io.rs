@@ -167,6 +167,12 @@ pub enum Keyboard {
     Persistent(Vec<Vec<String>>),
     /// Buttons under the message that open a link (a deep link into the private chat).
     Links(Vec<Vec<LinkButton>>),
+    /// Link buttons, then ordinary buttons below them (a group reminder: open the private
+    /// chat, and "no session today").
+    LinksAndButtons {
+        links: Vec<Vec<LinkButton>>,
+        buttons: Vec<Vec<Button>>,
+    },
 }
 
 /// A button that opens a URL.
@@ -248,5 +254,13 @@ pub enum Effect {
     SetDeadline {
         centre: CentreId,
         timing: Option<Monthly>,
+    },
+    /// Record that `user` held no session for `centre` on the local date `day`, so the
+    /// reminders naming who has not reported leave them out that day (membership
+    /// already checked).
+    NoSessionDay {
+        centre: CentreId,
+        user: UserId,
+        day: chrono::NaiveDate,
     },
 }

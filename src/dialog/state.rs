@@ -29,6 +29,9 @@ pub struct ChatState {
     /// Several quick-entry lines sent in one message, confirmed and saved together.
     #[serde(default)]
     pub batch: Option<Batch>,
+    /// A question outside the session dialog waiting for a typed answer, if any.
+    #[serde(default)]
+    pub pending: Option<Pending>,
 }
 
 /// A new entry kept while the person decides what to do with the open draft.
@@ -167,4 +170,17 @@ pub enum Answer {
     Choice(String),
     /// An optional question the user skipped.
     Skipped,
+}
+
+/// A typed answer the bot waits for outside the session dialog. It is honoured only while
+/// `stamp` is still the chat's stamp, so buttons shown since then (another question)
+/// make it stale, and any command drops it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pending {
+    /// The name of a new centre whose first `role` is being invited (`/invite director`
+    /// by a supervisor, then "new centre").
+    NewCentreName {
+        role: crate::roles::Role,
+        stamp: u32,
+    },
 }

@@ -8,7 +8,8 @@
 
 use super::parse::Audience;
 use super::schedule::{due, Due, DEFAULT_GRACE_MINUTES, MONTHLY_GRACE};
-use crate::dialog::{Catalog, Keyboard, LinkButton, Reply};
+use crate::dialog::callback::{self, Action};
+use crate::dialog::{Button, Catalog, Keyboard, LinkButton, Reply};
 use crate::domain::{CentreId, ChatId, Lang, Period, YearStart};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::Outgoing;
@@ -81,7 +82,8 @@ pub fn fire_due(
             }
             Due::Fire { at } => {
                 let since = reminder.last.with_timezone(&zone).date_naive();
-                tick.messages += send(tx, catalog, bot_username, chat, &reminder, since)?;
+                let day = at.with_timezone(&zone).date_naive();
+                tick.messages += send(tx, catalog, bot_username, chat, &reminder, since, day)?;
                 tx.set_reminder_last(chat, id, at)?;
                 tick.fired += 1;
             }
@@ -189,7 +191,8 @@ fn send_deadline(
     Ok(directors.len())
 }
 
-/// Queues one firing's messages; returns how many.
+/// Queues one firing's messages; returns how many. `since` is the local date of the
+/// previous firing, `day` the local date of this one.
 fn send(
     tx: &mut Tx<'_>,
     catalog: &Catalog,
@@ -197,6 +200,7 @@ fn send(
     chat: ChatId,
     reminder: &crate::store::ReminderRecord,
     since: chrono::NaiveDate,
+    day: chrono::NaiveDate,
 ) -> Result<usize, StoreError> {
     let centre = tx.centre_name(reminder.centre)?.unwrap_or_default();
     let link = |lang: Lang| {
@@ -213,9 +217,17 @@ fn send(
     let missing = match reminder.audience {
         Audience::Group => Vec::new(),
         Audience::GroupNamingMissing | Audience::NudgeMissing => {
-            tx.members_without_sessions_since(reminder.centre, since)?
+            let mut missing = Vec::new();
+            // Whoever said they held no session today is not missing anything today.
+            for member in tx.members_without_sessions_since(reminder.centre, since)? {
+                if !tx.had_no_session(reminder.centre, member.user, day)? {
+                    missing.push(member);
+                }
+            }
+            missing
         }
     };
+    let mut keyboard = link(lang);
     if reminder.audience == Audience::GroupNamingMissing {
         html.push_str("\n\n");
         if missing.is_empty() {
@@ -230,15 +242,23 @@ fn send(
                 lang,
                 &[("names", &names.join(", "))],
             ));
+            // Someone named who held no session says so with one tap, and is not named
+            // again that day. The button carries the day, not a dialog stamp: a group's
+            // reminders are not part of any chat's dialog.
+            let no_session = vec![vec![Button {
+                label: catalog.text("reminder.no_session_button", lang).to_owned(),
+                data: callback::encode(0, &Action::NoSessionOn(day)),
+            }]];
+            keyboard = Some(match keyboard {
+                Some(Keyboard::Links(links)) => Keyboard::LinksAndButtons {
+                    links,
+                    buttons: no_session,
+                },
+                _ => Keyboard::Inline(no_session),
+            });
         }
     }
-    tx.push_outgoing(&Outgoing::reply(
-        chat,
-        Reply {
-            html,
-            keyboard: link(lang),
-        },
-    ))?;
+    tx.push_outgoing(&Outgoing::reply(chat, Reply { html, keyboard }))?;
     let mut messages = 1;
     if reminder.audience == Audience::NudgeMissing {
         for member in missing {

@@ -8,6 +8,7 @@ use super::table::{ReportRow, ReportTable};
 use crate::dialog::Catalog;
 use crate::domain::{Lang, Period};
 use crate::format::{escape_html as escape, format_count, format_date, format_percent};
+use chrono::{Datelike, NaiveDate};
 
 /// Columns of monospace text a small phone shows without scrolling.
 const WIDTH: usize = 32;
@@ -32,14 +33,7 @@ pub fn render_chat(
     out.push_str(&format!("<b>{}</b>\n", catalog.text("report.title", lang)));
     out.push_str(&catalog.render("report.centre", lang, &[("centre", &centre)]));
     out.push('\n');
-    out.push_str(&catalog.render(
-        "report.period",
-        lang,
-        &[
-            ("from", &format_date(period.from)),
-            ("to", &format_date(period.to)),
-        ],
-    ));
+    out.push_str(&render_period(catalog, period, lang));
     out.push_str("\n<pre>");
     out.push_str(catalog.text("report.columns", lang));
     for row in &table.rows {
@@ -55,6 +49,56 @@ pub fn render_chat(
         out.push_str(&catalog.render("report.female_share", lang, &[("percent", &percent)]));
     }
     out
+}
+
+/// The period a report covers. Whole months are named as the official report names them
+/// ("Từ tháng 01 đến tháng 10 năm 2020", "January to October 2020"); any other period
+/// by its first and last day.
+pub fn render_period(catalog: &Catalog, period: Period, lang: Lang) -> String {
+    let whole_months =
+        period.from.day() == 1 && period.to.succ_opt().is_some_and(|next| next.day() == 1);
+    if !whole_months {
+        return catalog.render(
+            "report.period",
+            lang,
+            &[
+                ("from", &format_date(period.from)),
+                ("to", &format_date(period.to)),
+            ],
+        );
+    }
+    let names: Vec<&str> = catalog
+        .text("report.month_names", lang)
+        .split(',')
+        .map(str::trim)
+        .collect();
+    // A list missing a name falls back on the month's number rather than on nothing.
+    let name = |date: NaiveDate| {
+        names
+            .get(date.month0() as usize)
+            .map_or_else(|| date.month().to_string(), |n| (*n).to_owned())
+    };
+    let (from, to) = (period.from, period.to);
+    let key = if (from.year(), from.month()) == (to.year(), to.month()) {
+        "report.period_month"
+    } else if from.year() == to.year() {
+        "report.period_months"
+    } else {
+        "report.period_months_years"
+    };
+    catalog.render(
+        key,
+        lang,
+        &[
+            ("from_month", &format!("{:02}", from.month())),
+            ("from_month_name", &name(from)),
+            ("from_year", &from.year().to_string()),
+            ("to_month", &format!("{:02}", to.month())),
+            ("to_month_name", &name(to)),
+            ("to_year", &to.year().to_string()),
+            ("year", &to.year().to_string()),
+        ],
+    )
 }
 
 /// One row: the wrapped "TT. name" lines, then the numbers, indented.
@@ -177,7 +221,6 @@ mod tests {
     use crate::domain::Totals;
     use crate::report::table::build;
     use crate::report::test_catalog::{catalog, seed_totals};
-    use chrono::NaiveDate;
     use expect_test::expect;
     use std::collections::BTreeMap;
 
@@ -215,7 +258,7 @@ mod tests {
         expect![[r#"
             <b>Kết quả thực hiện (III.2)</b>
             Trung tâm: TTHTCĐ phường Tràng An
-            Từ 01/01/2020 đến 31/10/2020
+            Từ tháng 01 đến tháng 10 năm 2020
             <pre>Số lớp · Lượt người · Nữ
             1. Học chương trình xóa mù chữ,
                giáo dục chương trình sau
@@ -260,7 +303,7 @@ mod tests {
         expect![[r#"
             <b>Results (III.2)</b>
             Centre: Trang An &amp; &lt;Co&gt;
-            From 01/01/2020 to 31/10/2020
+            January to October 2020
             <pre>Classes · Attendances · Women
             1. Literacy and post-literacy
                programmes
@@ -335,6 +378,46 @@ mod tests {
                     assert!(line.chars().count() <= WIDTH, "too wide: {line:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn whole_months_are_named_like_the_official_report_and_other_periods_by_day() {
+        let catalog = catalog();
+        let period = |from: (i32, u32, u32), to: (i32, u32, u32)| {
+            let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+            Period::new(day(from), day(to)).expect("ordered period")
+        };
+        let cases = [
+            (
+                period((2020, 1, 1), (2020, 10, 31)),
+                "Từ tháng 01 đến tháng 10 năm 2020",
+                "January to October 2020",
+            ),
+            (
+                period((2024, 2, 1), (2024, 2, 29)),
+                "Tháng 02 năm 2024",
+                "February 2024",
+            ),
+            (
+                period((2025, 9, 1), (2026, 5, 31)),
+                "Từ tháng 09 năm 2025 đến tháng 05 năm 2026",
+                "September 2025 to May 2026",
+            ),
+            (
+                period((2020, 1, 1), (2020, 10, 30)),
+                "Từ 01/01/2020 đến 30/10/2020",
+                "From 01/01/2020 to 30/10/2020",
+            ),
+            (
+                period((2020, 1, 2), (2020, 10, 31)),
+                "Từ 02/01/2020 đến 31/10/2020",
+                "From 02/01/2020 to 31/10/2020",
+            ),
+        ];
+        for (period, vi, en) in cases {
+            assert_eq!(render_period(&catalog, period, Lang::Vi), vi);
+            assert_eq!(render_period(&catalog, period, Lang::En), en);
         }
     }
 

@@ -120,6 +120,26 @@ pub(crate) fn catalog() -> Catalog {
         ("report.centre", "Trung tâm: {centre}", "Centre: {centre}"),
         ("report.period", "Từ {from} đến {to}", "From {from} to {to}"),
         (
+            "report.period_month",
+            "Tháng {to_month} năm {year}",
+            "{to_month_name} {year}",
+        ),
+        (
+            "report.period_months",
+            "Từ tháng {from_month} đến tháng {to_month} năm {year}",
+            "{from_month_name} to {to_month_name} {year}",
+        ),
+        (
+            "report.period_months_years",
+            "Từ tháng {from_month} năm {from_year} đến tháng {to_month} năm {to_year}",
+            "{from_month_name} {from_year} to {to_month_name} {to_year}",
+        ),
+        (
+            "report.month_names",
+            "tháng 1, tháng 2, tháng 3, tháng 4, tháng 5, tháng 6, tháng 7, tháng 8, tháng 9, tháng 10, tháng 11, tháng 12",
+            "January, February, March, April, May, June, July, August, September, October, November, December",
+        ),
+        (
             "report.columns",
             "Số lớp · Lượt người · Nữ",
             "Classes · Attendances · Women",

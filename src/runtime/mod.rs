@@ -344,6 +344,9 @@ impl Runtime {
                     tx.remove_deadline(centre, event.sender.user, now.at)?;
                 }
             },
+            Effect::NoSessionDay { centre, user, day } => {
+                tx.record_no_session(centre, user, day, now.at)?;
+            }
         }
         Ok(None)
     }

@@ -9,7 +9,7 @@
 use super::codec::{decode, encode};
 use super::tables::{
     meta_keys, AUDIT, CENTRES, CHATS, CLASSES, DELETED_SESSIONS, GROUP_LINKS, INBOX, INVITES,
-    MEMBERS, MUTED, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
+    MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
 };
 use super::{meta, StoreError, Tx};
 use crate::domain::UserId;
@@ -44,6 +44,8 @@ pub struct Forgotten {
     pub chat_state: bool,
     /// Whether the person had muted their private reminders.
     pub muted: bool,
+    /// Days they had said they held no session, removed.
+    pub no_session_days: u64,
 }
 
 /// Fields of stored records that hold a Telegram user id.
@@ -64,8 +66,8 @@ impl Tx<'_> {
 
     /// Everything worth keeping of the database as one JSON value: centres, people,
     /// group links, classes, sessions (with their extra answers, and the soft-deleted
-    /// ones), reminders, mute flags, invitations (without their codes, which are
-    /// credentials) and the audit log. Not exported: the inbox and outbox (transient
+    /// ones), reminders, mute flags, days without a session, invitations (without their
+    /// codes, which are credentials) and the audit log. Not exported: the inbox and outbox (transient
     /// Telegram traffic), dialog states (drafts in progress) and the id counters.
     pub fn export(&self) -> Result<Value, StoreError> {
         let schema: u32 = meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0);
@@ -147,6 +149,15 @@ impl Tx<'_> {
         out.insert("muted".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
+        for entry in self.txn.open_table(NO_SESSION_DAYS)?.iter()? {
+            let (key, at) = entry?;
+            let (centre, user, day) = key.value();
+            let day = chrono::NaiveDate::from_num_days_from_ce_opt(day);
+            rows.push(json!({"centre": centre, "user": user, "day": day, "at": at.value()}));
+        }
+        out.insert("no_session_days".into(), Value::Array(rows));
+
+        let mut rows = Vec::new();
         for entry in self.txn.open_table(INVITES)?.iter()? {
             let (_code, bytes) = entry?;
             rows.push(decode::<Value>(bytes.value())?);
@@ -163,7 +174,8 @@ impl Tx<'_> {
     }
 
     /// Erases what identifies `user`: the names of their memberships and supervisor
-    /// record, the dialog state of their private chat, their mute flag, and their id
+    /// record, the dialog state of their private chat, their mute flag, the days they
+    /// said they held no session, and their id
     /// wherever a record names them (the organiser of sessions, the creator of
     /// invitations and reminders, who added a member, the actor and subject of audit
     /// entries), which becomes 0, the id the command line uses. Their roles stay
@@ -283,6 +295,21 @@ impl Tx<'_> {
 
         done.chat_state = self.txn.open_table(CHATS)?.remove(user)?.is_some();
         done.muted = self.txn.open_table(MUTED)?.remove(user)?.is_some();
+
+        // "No session that day" only serves the reminders; it goes with the person.
+        let mut table = self.txn.open_table(NO_SESSION_DAYS)?;
+        let mut theirs = Vec::new();
+        for entry in table.iter()? {
+            let (key, _) = entry?;
+            if key.value().1 == user {
+                theirs.push(key.value());
+            }
+        }
+        for key in &theirs {
+            table.remove(*key)?;
+        }
+        done.no_session_days = theirs.len() as u64;
+        drop(table);
 
         // The entry records that an erasure happened and how much it changed, but not
         // whose: the id is exactly the personal data just erased.

@@ -1,8 +1,9 @@
 //! Reminder schedules of group chats, the directors' deadline reminder of each centre,
-//! organisers' mute switches, and who has not reported.
+//! organisers' mute switches, the days someone said they held no session, and who has
+//! not reported.
 
 use super::codec::{day_number, decode, encode};
-use super::tables::{meta_keys, MUTED, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{meta_keys, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
 use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
 use crate::reminders::parse::Audience;
@@ -250,6 +251,35 @@ impl Tx<'_> {
     /// Whether a user turned their private nudges off.
     pub fn is_muted(&self, user: UserId) -> Result<bool, StoreError> {
         Ok(self.txn.open_table(MUTED)?.get(user)?.is_some())
+    }
+
+    /// Records that `user` held no session for `centre` on the local date `day` (the
+    /// button under a group reminder). Pressing it again changes nothing but the time.
+    pub fn record_no_session(
+        &mut self,
+        centre: CentreId,
+        user: UserId,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.txn
+            .open_table(NO_SESSION_DAYS)?
+            .insert((centre, user, day_number(day)), at.timestamp())?;
+        Ok(())
+    }
+
+    /// Whether `user` said they held no session for `centre` on the local date `day`.
+    pub fn had_no_session(
+        &self,
+        centre: CentreId,
+        user: UserId,
+        day: NaiveDate,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .txn
+            .open_table(NO_SESSION_DAYS)?
+            .get((centre, user, day_number(day)))?
+            .is_some())
     }
 
     /// The organisers of `centre` who logged no session dated `since` or later.

@@ -115,6 +115,13 @@ pub(crate) const DELETED_SESSIONS: TableDefinition<u64, &[u8]> =
 /// waits at its summary, and removes it in the same transaction.
 pub(crate) const DRAFT_NUDGES: TableDefinition<(i64, i64), &str> =
     TableDefinition::new("draft_nudges");
+/// Days a member of a centre said they held no session (the button under a group
+/// reminder that names who has not reported): (centre, user, day number of the local
+/// date) to when they said it, in Unix seconds. Those reminders leave them out for that
+/// day. A new table needs no migration: `create_all` runs at every open, and an older
+/// binary ignores a table it does not know.
+pub(crate) const NO_SESSION_DAYS: TableDefinition<(u64, i64, i32), i64> =
+    TableDefinition::new("no_session_days");
 
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
@@ -169,5 +176,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(GROUP_YEAR_CLASSES)?;
     txn.open_table(DELETED_SESSIONS)?;
     txn.open_table(DRAFT_NUDGES)?;
+    txn.open_table(NO_SESSION_DAYS)?;
     Ok(())
 }

@@ -645,24 +645,14 @@ fn classify(error: RequestError) -> Delivery {
 fn markup(keyboard: &Keyboard) -> ReplyMarkup {
     match keyboard {
         Keyboard::Inline(rows) => {
-            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(rows.iter().map(|row| {
-                row.iter()
-                    .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.data.clone()))
-                    .collect::<Vec<_>>()
-            })))
+            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(callback_rows(rows)))
         }
         Keyboard::Links(rows) => {
-            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(rows.iter().map(|row| {
-                row.iter()
-                    .filter_map(|b| {
-                        // A malformed URL would make Telegram refuse the whole message;
-                        // the button is dropped instead (the URLs are built by the bot).
-                        let url = b.url.parse().ok()?;
-                        Some(InlineKeyboardButton::url(b.label.clone(), url))
-                    })
-                    .collect::<Vec<_>>()
-            })))
+            ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(link_rows(rows)))
         }
+        Keyboard::LinksAndButtons { links, buttons } => ReplyMarkup::InlineKeyboard(
+            InlineKeyboardMarkup::new(link_rows(links).chain(callback_rows(buttons))),
+        ),
         Keyboard::Persistent(rows) => ReplyMarkup::Keyboard(
             KeyboardMarkup::new(rows.iter().map(|row| {
                 row.iter()
@@ -673,6 +663,33 @@ fn markup(keyboard: &Keyboard) -> ReplyMarkup {
             .persistent(),
         ),
     }
+}
+
+/// Rows of buttons that send their callback data.
+fn callback_rows(
+    rows: &[Vec<crate::dialog::Button>],
+) -> impl Iterator<Item = Vec<InlineKeyboardButton>> + '_ {
+    rows.iter().map(|row| {
+        row.iter()
+            .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.data.clone()))
+            .collect()
+    })
+}
+
+/// Rows of buttons that open a URL.
+fn link_rows(
+    rows: &[Vec<crate::dialog::LinkButton>],
+) -> impl Iterator<Item = Vec<InlineKeyboardButton>> + '_ {
+    rows.iter().map(|row| {
+        row.iter()
+            .filter_map(|b| {
+                // A malformed URL would make Telegram refuse the whole message; the
+                // button is dropped instead (the URLs are built by the bot).
+                let url = b.url.parse().ok()?;
+                Some(InlineKeyboardButton::url(b.label.clone(), url))
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

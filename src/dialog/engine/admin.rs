@@ -5,6 +5,7 @@
 use super::super::callback::Action;
 use super::super::io::{Effect, Keyboard};
 use super::super::parse;
+use super::super::state::Pending;
 use super::Turn;
 use crate::domain::{CentreId, UserId};
 use crate::format::{escape_html, format_date};
@@ -12,6 +13,13 @@ use crate::roles::{InviteProblem, Role};
 
 /// How many audit entries `/audit` shows.
 const AUDIT_LINES: usize = 20;
+
+/// How many centres one page of the invitation's "which centre?" shows: a phone screen
+/// of buttons, one per row because centre names are long.
+const CENTRES_PER_PAGE: usize = 8;
+
+/// The longest centre name accepted from a typed invitation, in characters.
+const MAX_CENTRE_NAME: usize = 120;
 
 impl Turn<'_> {
     /// The centre the sender logs for: the chosen one, or their only one.
@@ -124,41 +132,276 @@ impl Turn<'_> {
 
     // ---- Invitations. ----
 
+    /// `/invite [role] [centre name]`: whatever is missing is asked with buttons (the
+    /// role, then for a supervisor or a director of several centres the centre).
     pub(super) fn invite(&mut self, args: &str) {
-        let (word, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-        let rest = rest.trim();
-        let Some(role) = Role::from_word(word) else {
-            return self.say_key("invite.usage");
-        };
-        let effect = match role {
-            Role::Supervisor if self.access.supervisor => Effect::CreateInvite {
-                role,
-                centre: None,
-                new_centre: None,
-            },
-            Role::Supervisor => return self.say_key("access.supervisors_only"),
-            _ if self.access.supervisor && !rest.is_empty() => {
-                let (name, _) = parse::class_name(rest);
-                Effect::CreateInvite {
+        if args.is_empty() {
+            return self.ask_invite_role();
+        }
+        match Role::split_word(args) {
+            Some((role, rest)) => self.invite_as(role, rest),
+            None => {
+                let html = self.catalog.render(
+                    "invite.unknown_role",
+                    self.lang,
+                    &[("word", &escape_html(args))],
+                );
+                self.say(html);
+                self.ask_invite_role();
+            }
+        }
+    }
+
+    /// The roles the sender may give out, in the order offered.
+    fn invitable_roles(&self) -> Vec<Role> {
+        let directs = self.access.centres.iter().any(|m| m.role == Role::Director);
+        [Role::Organiser, Role::Director, Role::Supervisor]
+            .into_iter()
+            .filter(|role| match role {
+                Role::Supervisor => self.access.supervisor,
+                _ => self.access.supervisor || directs,
+            })
+            .collect()
+    }
+
+    fn ask_invite_role(&mut self) {
+        let roles = self.invitable_roles();
+        if roles.is_empty() {
+            return self.say_key("access.directors_only");
+        }
+        self.state.stamp = self.state.stamp.wrapping_add(1);
+        let rows = roles
+            .into_iter()
+            .map(|role| {
+                let label = capitalised(&self.role_name(role));
+                vec![self.button(label, &Action::InviteRole(role))]
+            })
+            .collect();
+        let html = self.text("invite.ask_role");
+        self.say_with(html, Keyboard::Inline(rows));
+    }
+
+    /// Invites as `role`; `rest` is the centre's name a supervisor may type after it.
+    fn invite_as(&mut self, role: Role, rest: &str) {
+        match role {
+            Role::Supervisor if self.access.supervisor => {
+                self.effects.push(Effect::CreateInvite {
                     role,
                     centre: None,
-                    new_centre: Some(name),
-                }
+                    new_centre: None,
+                });
             }
+            Role::Supervisor => self.say_key("access.supervisors_only"),
+            _ if self.access.supervisor && !rest.is_empty() => {
+                self.invite_to_named_centre(role, rest);
+            }
+            // Without a name a supervisor always chooses: a centre chosen earlier with
+            // /centre for reports is too easy to forget when inviting its director.
+            _ if self.access.supervisor => self.ask_invite_centre(role, 0),
             _ => match self.managed_centre() {
                 Some(centre) if self.access.may_invite(role, Some(centre)) => {
-                    Effect::CreateInvite {
+                    self.effects.push(Effect::CreateInvite {
                         role,
                         centre: Some(centre),
                         new_centre: None,
-                    }
+                    });
                 }
-                Some(_) => return self.say_key("access.directors_only"),
-                None if self.access.supervisor => return self.say_key("invite.usage"),
-                None => return self.choose_centre(false),
+                Some(_) => self.say_key("access.directors_only"),
+                None => self.ask_invite_centre(role, 0),
             },
+        }
+    }
+
+    /// A supervisor's invitation to the centre named `typed`: an existing centre whose
+    /// name folds to the same letters (case, spacing, diacritics), or a new one. Returns
+    /// false (having said why) when the name cannot be a centre's.
+    fn invite_to_named_centre(&mut self, role: Role, typed: &str) -> bool {
+        let (name, _) = parse::class_name(typed);
+        let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
+        let length = name.chars().count();
+        if letters < 2 || length > MAX_CENTRE_NAME {
+            let html = self.catalog.render(
+                "invite.bad_centre_name",
+                self.lang,
+                &[("max", &MAX_CENTRE_NAME.to_string())],
+            );
+            self.say(html);
+            return false;
+        }
+        let wanted = parse::fold(&name);
+        let existing = self
+            .facts
+            .centres()
+            .into_iter()
+            .find(|(_, known)| parse::fold(known) == wanted);
+        self.effects.push(match existing {
+            Some((centre, _)) => Effect::CreateInvite {
+                role,
+                centre: Some(centre),
+                new_centre: None,
+            },
+            None => Effect::CreateInvite {
+                role,
+                centre: None,
+                new_centre: Some(name),
+            },
+        });
+        true
+    }
+
+    /// The centres an invitation as `role` may be for: every centre for a supervisor
+    /// (sorted by name, to be found on a long list), else the centres the sender directs.
+    fn invite_centres(&self) -> Vec<(CentreId, String)> {
+        if self.access.supervisor {
+            let mut all = self.facts.centres();
+            all.sort_by_cached_key(|(id, name)| (parse::fold(name), *id));
+            all
+        } else {
+            self.access
+                .centres
+                .iter()
+                .filter(|m| m.role == Role::Director)
+                .map(|m| (m.centre, m.centre_name.clone()))
+                .collect()
+        }
+    }
+
+    /// "Which centre?" for an invitation as `role`: one page of centres as buttons, the
+    /// page buttons when there are more, and "new centre" for a supervisor.
+    pub(super) fn ask_invite_centre(&mut self, role: Role, page: u32) {
+        if role == Role::Supervisor || !self.invitable_roles().contains(&role) {
+            return self.stale();
+        }
+        let centres = self.invite_centres();
+        if centres.is_empty() && !self.access.supervisor {
+            return self.say_key("access.directors_only");
+        }
+        let pages = centres.len().div_ceil(CENTRES_PER_PAGE).max(1);
+        let page = usize::try_from(page).unwrap_or(usize::MAX).min(pages - 1);
+        self.state.stamp = self.state.stamp.wrapping_add(1);
+        let mut rows: Vec<Vec<_>> = centres
+            .into_iter()
+            .skip(page * CENTRES_PER_PAGE)
+            .take(CENTRES_PER_PAGE)
+            .map(|(id, name)| vec![self.button(name, &Action::InviteCentre { role, id })])
+            .collect();
+        let mut turn_page = Vec::new();
+        let page_button = |turn: &Self, key: &str, page: usize| {
+            turn.button(
+                turn.text(key),
+                &Action::InvitePage {
+                    role,
+                    page: u32::try_from(page).unwrap_or(0),
+                },
+            )
         };
-        self.effects.push(effect);
+        if page > 0 {
+            turn_page.push(page_button(self, "invite.previous_page", page - 1));
+        }
+        if page + 1 < pages {
+            turn_page.push(page_button(self, "invite.next_page", page + 1));
+        }
+        if !turn_page.is_empty() {
+            rows.push(turn_page);
+        }
+        if self.access.supervisor {
+            rows.push(vec![self.button(
+                self.text("invite.new_centre_button"),
+                &Action::InviteNewCentre(role),
+            )]);
+        }
+        let mut html = self.catalog.render(
+            "invite.ask_centre",
+            self.lang,
+            &[("role", &self.role_name(role))],
+        );
+        if pages > 1 {
+            html.push(' ');
+            html.push_str(&self.catalog.render(
+                "invite.page",
+                self.lang,
+                &[
+                    ("page", &(page + 1).to_string()),
+                    ("pages", &pages.to_string()),
+                ],
+            ));
+        }
+        self.say_with(html, Keyboard::Inline(rows));
+    }
+
+    /// A role button of `/invite`: invite as that role (asking the centre if needed).
+    pub(super) fn invite_role_chosen(&mut self, role: Role) {
+        if !self.invitable_roles().contains(&role) {
+            return self.stale();
+        }
+        self.close_invite_buttons();
+        self.invite_as(role, "");
+    }
+
+    /// A centre button of `/invite`: the centre is checked again, since the data is
+    /// untrusted and access may have changed since the buttons were shown.
+    pub(super) fn invite_centre_chosen(&mut self, role: Role, id: CentreId) {
+        let allowed = role != Role::Supervisor
+            && if self.access.supervisor {
+                self.facts.centres().iter().any(|(known, _)| *known == id)
+            } else {
+                self.access.may_invite(role, Some(id))
+            };
+        if !allowed {
+            return self.stale();
+        }
+        self.close_invite_buttons();
+        self.effects.push(Effect::CreateInvite {
+            role,
+            centre: Some(id),
+            new_centre: None,
+        });
+    }
+
+    /// "New centre" under the centre question: its name is the next typed message.
+    pub(super) fn ask_new_centre_name(&mut self, role: Role) {
+        if role == Role::Supervisor || !self.access.supervisor {
+            return self.stale();
+        }
+        self.close_invite_buttons();
+        self.state.pending = Some(Pending::NewCentreName {
+            role,
+            stamp: self.state.stamp,
+        });
+        let html = self.catalog.render(
+            "invite.new_centre_prompt",
+            self.lang,
+            &[("role", &self.role_name(role))],
+        );
+        self.say(html);
+    }
+
+    /// A typed message answering a question outside the session dialog, if one waits;
+    /// returns whether the message was taken as that answer.
+    pub(super) fn pending_answer(&mut self, text: &str) -> bool {
+        let Some(pending) = self.state.pending.take() else {
+            return false;
+        };
+        match pending {
+            Pending::NewCentreName { role, stamp } => {
+                // Buttons shown since the question, or a lost supervisor role, make it moot.
+                if stamp != self.state.stamp || !self.access.supervisor {
+                    return false;
+                }
+                if !self.invite_to_named_centre(role, text) {
+                    // The name was refused: the question still waits for a better one.
+                    self.state.pending = Some(Pending::NewCentreName { role, stamp });
+                }
+                true
+            }
+        }
+    }
+
+    /// An invitation button was used: its message loses its buttons and older buttons
+    /// stop working, so a double tap cannot create two invitations.
+    fn close_invite_buttons(&mut self) {
+        self.state.stamp = self.state.stamp.wrapping_add(1);
+        self.effects.push(Effect::CloseButtons);
     }
 
     pub(super) fn invite_created(
@@ -391,6 +634,14 @@ impl Turn<'_> {
             None => self.say_key("link.usage"),
         }
     }
+}
+
+/// `text` with its first letter in upper case, for a role name on a button.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A member's name for lists: the Telegram first name, or the id when there is none.

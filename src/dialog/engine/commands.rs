@@ -25,6 +25,8 @@ enum Needs {
 
 impl Turn<'_> {
     pub(super) fn command(&mut self, name: &str, args: &str) {
+        // A command is not the typed answer a question outside the dialog waited for.
+        self.state.pending = None;
         let needs = match name {
             "start" | "help" | "lang" | "cancel" => Needs::Anyone,
             "log" | "totals" | "centre" | "format" | "mute" | "unmute" | "mine" | "undo" => {

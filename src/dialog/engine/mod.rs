@@ -153,6 +153,9 @@ impl Turn<'_> {
             self.log_command();
             return;
         }
+        if self.pending_answer(trimmed) {
+            return;
+        }
         let fixing_line = self
             .state
             .batch
@@ -231,6 +234,10 @@ impl Turn<'_> {
         if let Action::Period(choice) = action {
             return self.period_chosen(choice);
         }
+        // Under a group reminder, which carries no dialog stamp.
+        if let Action::NoSessionOn(day) = action {
+            return self.no_session_pressed(day);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
@@ -247,6 +254,10 @@ impl Turn<'_> {
             Action::Centre { id, then_log } => return self.centre_chosen(id, then_log),
             Action::RemoveMember(user) => return self.ask_remove_member(user),
             Action::ConfirmRemove(user) => return self.remove_member(user),
+            Action::InviteRole(role) => return self.invite_role_chosen(role),
+            Action::InviteCentre { role, id } => return self.invite_centre_chosen(role, id),
+            Action::InviteNewCentre(role) => return self.ask_new_centre_name(role),
+            Action::InvitePage { role, page } => return self.ask_invite_centre(role, page),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {

@@ -1,16 +1,53 @@
 //! Reminder commands: `/remind` and `/reminders` in a linked group chat (directors),
 //! `/mute`, `/unmute` for an organiser's private nudges, and `/deadline` in a director's
-//! private chat for the monthly reminder before the report is due.
+//! private chat for the monthly reminder before the report is due; and the "no session
+//! today" button under a group reminder that names who has not reported.
 
 use super::super::io::Effect;
 use super::Turn;
 use crate::domain::Lang;
+use crate::format::format_date;
 use crate::reminders::parse::{
     deadline_command, describe, remind_command, Audience, DeadlineCommand, RemindCommand,
 };
 use crate::reminders::schedule::Monthly;
+use chrono::NaiveDate;
 
 impl Turn<'_> {
+    /// "No session today" under a group reminder, pressed by someone in the group: a
+    /// member of the group's centre is recorded as having held no session on the
+    /// reminder's day; anyone else gets a polite notice. The button answers with a notice
+    /// only, so the group chat stays quiet.
+    pub(super) fn no_session_pressed(&mut self, day: NaiveDate) {
+        let centre = if self.sender.private {
+            None
+        } else {
+            self.facts.group_centre(self.sender.chat)
+        };
+        // The reminder's own day, or the day before for a late evening reminder pressed
+        // after midnight; anything else is an old message (or forged data).
+        let recent =
+            day <= self.now.today && self.now.today.signed_duration_since(day).num_days() <= 1;
+        let Some(centre) = centre.filter(|_| recent) else {
+            return self.stale();
+        };
+        let notice = if self.access.may_log(centre) {
+            self.effects.push(Effect::NoSessionDay {
+                centre,
+                user: self.sender.user,
+                day,
+            });
+            self.catalog.render(
+                "reminder.no_session_noted",
+                self.lang,
+                &[("date", &format_date(day))],
+            )
+        } else {
+            self.text("reminder.no_session_not_member")
+        };
+        self.effects.push(Effect::Notice(notice));
+    }
+
     /// `/remind …` in a group: set or turn off the group's reminders.
     pub(super) fn remind(&mut self, args: &str) {
         let Some(centre) = self.facts.group_centre(self.sender.chat) else {
