@@ -34,7 +34,7 @@ fn a_quick_entry_is_saved_after_one_tap_with_the_running_totals() {
     let said = bot.send(ORGANISER, "sk 45 30 Phòng chống sốt xuất huyết");
     expect![[r#"
         > sk 45 30 Phòng chống sốt xuất huyết
-        Mình đã hiểu: nhóm Sức khỏe, 45 người tham gia, 30 nữ, lớp Phòng chống sốt xuất huyết.
+        Tôi đã hiểu: nhóm Sức khỏe, 45 người tham gia, 30 nữ, lớp Phòng chống sốt xuất huyết.
 
         Kiểm tra lại buổi học:
         Nhóm hoạt động: Sức khỏe
@@ -257,7 +257,7 @@ fn a_class_typed_under_another_group_is_recognised() {
     let said = bot.send(ORGANISER, "mt 30 10 phong chong sot xuat huyet");
     expect![[r#"
         > mt 30 10 phong chong sot xuat huyet
-        Mình đã hiểu: nhóm Môi trường, 30 người tham gia, 10 nữ, lớp phong chong sot xuat huyet.
+        Tôi đã hiểu: nhóm Môi trường, 30 người tham gia, 10 nữ, lớp phong chong sot xuat huyet.
 
         Lớp «Phòng chống sốt xuất huyết» đã có ở nhóm Sức khỏe. Buổi này thuộc lớp đó, hay là một lớp mới ở nhóm Môi trường?
           [✅ Lớp đó, nhóm Sức khỏe]
