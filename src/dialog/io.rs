@@ -71,6 +71,16 @@ pub struct ClassRef {
     pub name: String,
 }
 
+/// A live class of a centre with its number of live sessions (a director's `/classes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSummary {
+    pub id: ClassId,
+    /// The activity group's stable id.
+    pub group: String,
+    pub name: String,
+    pub sessions: u64,
+}
+
 /// Read-only facts the engine may ask about while stepping (implemented over a store
 /// transaction by the runtime and over plain maps in tests).
 pub trait Facts {
@@ -116,6 +126,12 @@ pub trait Facts {
     /// here because the engine reads no configuration; 1 January unless overridden.
     fn year_start(&self) -> YearStart {
         YearStart::default()
+    }
+    /// The live (not merged) classes of a centre with their numbers of live sessions, for
+    /// the directors' `/classes`. Empty by default, so fakes that never test it need not
+    /// implement it.
+    fn centre_classes(&self, _centre: CentreId) -> Vec<ClassSummary> {
+        Vec::new()
     }
 }
 
@@ -212,4 +228,14 @@ pub enum Effect {
         centre: CentreId,
         timing: Option<Monthly>,
     },
+    /// Rename a class (permission and the name's uniqueness in its group already
+    /// checked); audited by the store.
+    RenameClass {
+        class: ClassId,
+        name: String,
+        key: String,
+    },
+    /// Merge class `from` into class `into` of the same centre: its sessions move to
+    /// `into` and its group (permission already checked); audited by the store.
+    MergeClasses { from: ClassId, into: ClassId },
 }

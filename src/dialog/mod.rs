@@ -19,5 +19,6 @@ pub use engine::step;
 pub use io::{
     Button, ClassRef, Effect, Facts, Input, Keyboard, LinkButton, Reply, SavedInfo, Sender,
 };
+pub use io::ClassSummary;
 pub use load::{load_dir, DialogError};
 pub use state::{Answer, ChatState, Draft, Step};

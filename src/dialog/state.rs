@@ -21,6 +21,18 @@ pub struct ChatState {
     /// to several; a supervisor's choice of centre for reports (`None`: all centres).
     #[serde(default)]
     pub centre: Option<CentreId>,
+    /// A director's rename of a class under way (`/classes`), waiting for the new name
+    /// or for its confirmation. Any other input drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_rename: Option<ClassRename>,
+}
+
+/// A rename of a class in progress: the class, and the new name once typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassRename {
+    pub class: ClassId,
+    /// The new name as it will be stored; `None` while the bot waits for it.
+    pub name: Option<String>,
 }
 
 /// A session being entered.

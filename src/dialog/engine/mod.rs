@@ -6,6 +6,7 @@
 //! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links.
 
 mod admin;
+mod classes;
 mod commands;
 mod corrections;
 mod quick;
@@ -45,6 +46,7 @@ pub fn step(
         effects: Vec::new(),
         pending_text: Vec::new(),
     };
+    turn.keep_class_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -146,6 +148,9 @@ impl Turn<'_> {
             self.log_command();
             return;
         }
+        if self.state.class_rename.is_some() {
+            return self.class_name_typed(trimmed);
+        }
         let Some(draft) = &self.state.draft else {
             if !self.quick_entry(trimmed) {
                 self.idle();
@@ -208,6 +213,7 @@ impl Turn<'_> {
             Action::Centre { id, then_log } => return self.centre_chosen(id, then_log),
             Action::RemoveMember(user) => return self.ask_remove_member(user),
             Action::ConfirmRemove(user) => return self.remove_member(user),
+            Action::Classes(step) => return self.class_button(step),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {
