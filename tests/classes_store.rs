@@ -124,8 +124,16 @@ fn renaming_a_class_keeps_its_sessions_and_counters_and_is_audited() {
             let log = tx.audit_log(Some(centre), 5)?;
             assert_eq!(log[0].action, "class_renamed");
             assert_eq!(log[0].actor, DIRECTOR);
-            assert!(log[0].before.contains("Phong chong dich"), "{}", log[0].before);
-            assert!(log[0].after.contains("Phòng chống dịch"), "{}", log[0].after);
+            assert!(
+                log[0].before.contains("Phong chong dich"),
+                "{}",
+                log[0].before
+            );
+            assert!(
+                log[0].after.contains("Phòng chống dịch"),
+                "{}",
+                log[0].after
+            );
             Ok(())
         })
         .expect("read");
@@ -140,8 +148,14 @@ fn renaming_a_class_keeps_its_sessions_and_counters_and_is_audited() {
 #[test]
 fn a_rename_onto_the_key_of_another_class_of_the_group_is_refused() {
     let (_dir, store, centre) = open();
-    let a = save(&store, &typed(centre, "health", "Một", date(2020, 2, 3), 40));
-    save(&store, &typed(centre, "health", "Hai", date(2020, 2, 4), 40));
+    let a = save(
+        &store,
+        &typed(centre, "health", "Một", date(2020, 2, 3), 40),
+    );
+    save(
+        &store,
+        &typed(centre, "health", "Hai", date(2020, 2, 4), 40),
+    );
     // Another group's class with the same key is no collision.
     save(&store, &typed(centre, "law", "Ba", date(2020, 2, 5), 40));
     let refused = store.write(|tx| tx.rename_class(a.class, "HAI", "hai", DIRECTOR, at()));
@@ -243,7 +257,10 @@ fn merging_a_class_typed_under_the_wrong_group_counts_it_once() {
     assert_eq!((merged.moved, merged.moved_deleted), (2, 1));
     assert_eq!(merged.from.merged_into, Some(right.class));
     assert_eq!(merged.into.last_session, Some(date(2020, 3, 2)));
-    assert!(counters_exact(&store), "the recount finds the counters exact");
+    assert!(
+        counters_exact(&store),
+        "the recount finds the counters exact"
+    );
 
     store
         .read(|tx| {
@@ -284,8 +301,16 @@ fn merging_a_class_typed_under_the_wrong_group_counts_it_once() {
             let merges: Vec<_> = log.iter().filter(|e| e.action == "class_merged").collect();
             assert_eq!(merges.len(), 1);
             assert!(log.iter().all(|e| e.action != "session_edited"));
-            assert!(merges[0].before.contains("\"moved\":2"), "{}", merges[0].before);
-            assert!(merges[0].after.contains("merged_into"), "{}", merges[0].after);
+            assert!(
+                merges[0].before.contains("\"moved\":2"),
+                "{}",
+                merges[0].before
+            );
+            assert!(
+                merges[0].after.contains("merged_into"),
+                "{}",
+                merges[0].after
+            );
             Ok(())
         })
         .expect("read");
@@ -311,8 +336,14 @@ fn merging_a_class_typed_under_the_wrong_group_counts_it_once() {
 #[test]
 fn a_draft_that_chose_the_merged_class_is_saved_into_the_class_it_became() {
     let (_dir, store, centre) = open();
-    let right = save(&store, &typed(centre, "health", "Tiêm chủng", date(2020, 2, 1), 40));
-    let wrong = save(&store, &typed(centre, "law", "Tiem chung", date(2020, 2, 2), 30));
+    let right = save(
+        &store,
+        &typed(centre, "health", "Tiêm chủng", date(2020, 2, 1), 40),
+    );
+    let wrong = save(
+        &store,
+        &typed(centre, "law", "Tiem chung", date(2020, 2, 2), 30),
+    );
     store
         .write(|tx| tx.merge_classes(wrong.class, right.class, DIRECTOR, at()))
         .expect("merged");
@@ -320,10 +351,7 @@ fn a_draft_that_chose_the_merged_class_is_saved_into_the_class_it_became() {
     let mut draft = typed(centre, "law", "", date(2020, 2, 5), 25);
     draft.class = ClassChoice::Existing(wrong.class);
     let saved = save(&store, &draft);
-    assert_eq!(
-        (saved.class, saved.group.as_str()),
-        (right.class, "health")
-    );
+    assert_eq!((saved.class, saved.group.as_str()), (right.class, "health"));
     assert!(counters_exact(&store));
     store
         .read(|tx| {
@@ -341,8 +369,14 @@ fn merges_into_itself_into_a_merged_class_or_across_centres_are_refused() {
     let other = store
         .write(|tx| tx.ensure_centre("Hoành Bồ"))
         .expect("centre");
-    let a = save(&store, &typed(centre, "health", "Một", date(2020, 2, 3), 40));
-    let b = save(&store, &typed(centre, "health", "Hai", date(2020, 2, 4), 40));
+    let a = save(
+        &store,
+        &typed(centre, "health", "Một", date(2020, 2, 3), 40),
+    );
+    let b = save(
+        &store,
+        &typed(centre, "health", "Hai", date(2020, 2, 4), 40),
+    );
     let c = save(&store, &typed(other, "health", "Ba", date(2020, 2, 5), 40));
     for (from, into) in [(a.class, a.class), (a.class, c.class), (a.class, 999)] {
         let refused = store.write(|tx| tx.merge_classes(from, into, DIRECTOR, at()));

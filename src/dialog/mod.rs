@@ -16,9 +16,9 @@ pub mod state;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
 pub use engine::step;
+pub use io::ClassSummary;
 pub use io::{
     Button, ClassRef, Effect, Facts, Input, Keyboard, LinkButton, Reply, SavedInfo, Sender,
 };
-pub use io::ClassSummary;
 pub use load::{load_dir, DialogError};
 pub use state::{Answer, ChatState, Draft, Step};

@@ -53,10 +53,12 @@ impl Facts for TxFacts<'_, '_> {
     fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef> {
         let class = self.keep(self.tx.class(id), None)?;
         // A merged class is offered no more: its old buttons are stale.
-        (class.centre == centre && class.group == group && class.merged_into.is_none()).then_some(ClassRef {
-            id: class.id,
-            name: class.name,
-        })
+        (class.centre == centre && class.group == group && class.merged_into.is_none()).then_some(
+            ClassRef {
+                id: class.id,
+                name: class.name,
+            },
+        )
     }
 
     fn access(&self, user: UserId) -> Access {

@@ -16,7 +16,9 @@ use super::tables::{
 };
 use super::{meta, StoreError, Tx};
 use crate::dialog::ClassRef;
-use crate::domain::{CentreId, ClassChoice, ClassId, ClassRecord, SessionId, SessionRecord, UserId};
+use crate::domain::{
+    CentreId, ClassChoice, ClassId, ClassRecord, SessionId, SessionRecord, UserId,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use redb::ReadableTable;
 use serde::Serialize;
@@ -491,7 +493,8 @@ impl Tx<'_> {
         let index = self.txn.open_table(SESSIONS_BY_DATE)?;
         let mut ids = Vec::new();
         for day in days {
-            for entry in index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
+            for entry in
+                index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
             {
                 let id = entry?.0.value().2;
                 if self.session(id)?.class == class.id {

@@ -181,7 +181,10 @@ impl Turn<'_> {
             lines.push(self.catalog.render(
                 "classes.page",
                 self.lang,
-                &[("page", &(page + 1).to_string()), ("pages", &pages.to_string())],
+                &[
+                    ("page", &(page + 1).to_string()),
+                    ("pages", &pages.to_string()),
+                ],
             ));
         }
         self.state.stamp = self.state.stamp.wrapping_add(1);
@@ -190,7 +193,10 @@ impl Turn<'_> {
         for class in shown {
             if group != Some(class.group.as_str()) {
                 group = Some(class.group.as_str());
-                lines.push(format!("\n<b>{}</b>", escape_html(&self.group_label(&class.group))));
+                lines.push(format!(
+                    "\n<b>{}</b>",
+                    escape_html(&self.group_label(&class.group))
+                ));
             }
             lines.push(self.catalog.render(
                 "classes.line",
@@ -331,7 +337,10 @@ impl Turn<'_> {
             html.push_str(&self.catalog.render(
                 "classes.page",
                 self.lang,
-                &[("page", &(page + 1).to_string()), ("pages", &pages.to_string())],
+                &[
+                    ("page", &(page + 1).to_string()),
+                    ("pages", &pages.to_string()),
+                ],
             ));
         }
         let mut rows: Vec<Vec<Button>> = shown
@@ -339,7 +348,10 @@ impl Turn<'_> {
             .map(|into| {
                 vec![self.class_choice_button(
                     into,
-                    Action::Classes(ClassAction::MergeInto { from, into: into.id }),
+                    Action::Classes(ClassAction::MergeInto {
+                        from,
+                        into: into.id,
+                    }),
                 )]
             })
             .collect();
