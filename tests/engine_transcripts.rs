@@ -590,6 +590,13 @@ impl Chat {
                 Effect::LinkGroup { chat, centre } => {
                     writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
                 }
+                // `/classes` is tested through the real runtime (tests/classes_flow.rs).
+                Effect::RenameClass { class, name, .. } => {
+                    writeln!(self.log, "  (rename class {class} to {name})").unwrap();
+                }
+                Effect::MergeClasses { from, into } => {
+                    writeln!(self.log, "  (merge class {from} into {into})").unwrap();
+                }
             }
         }
     }
