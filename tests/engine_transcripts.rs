@@ -1583,6 +1583,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /members – danh sách người của trung tâm
               < /revoke MÃ – hủy một lời mời
               < /audit – nhật ký thay đổi
+              < /classes (/lop) – các lớp của trung tâm: đổi tên, gộp lớp bị ghi trùng hoặc ghi nhầm nhóm
               < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
               < /centre – chọn trung tâm (nếu bạn phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
