@@ -339,6 +339,7 @@ impl ChatDriver {
             sender: sender(self.user),
             input,
             callback,
+            sent_at: None,
         }
     }
 }
@@ -417,6 +418,7 @@ fn store(c: &mut Criterion) {
         bot_username: Some("rollcall_bench_bot".to_owned()),
         zone: chrono_tz::Asia::Ho_Chi_Minh,
         year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
     };
     let now = Now::in_zone(Utc::now(), chrono_tz::Asia::Ho_Chi_Minh);
     let mut g = c.benchmark_group("store");

@@ -260,7 +260,11 @@ fn open_store(db: &Path) -> anyhow::Result<Store> {
 
 /// Loads the dialogs and opens the store; the runtime's reporting year begins on
 /// `year_start`.
-fn open(settings: &Settings, year_start: YearStart) -> anyhow::Result<(Store, Runtime)> {
+fn open(
+    settings: &Settings,
+    year_start: YearStart,
+    entry: crate::domain::EntryRules,
+) -> anyhow::Result<(Store, Runtime)> {
     let catalog = load_catalog(&settings.dialogs)?;
     let store = open_store(&settings.db)?;
     Ok((
@@ -270,6 +274,7 @@ fn open(settings: &Settings, year_start: YearStart) -> anyhow::Result<(Store, Ru
             bot_username: None,
             zone: settings.zone,
             year_start,
+            entry,
         },
     ))
 }
@@ -301,7 +306,11 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
             rebuild_counters,
         } => check(&db, rebuild_counters),
         Command::Console { settings, user } => {
-            let (store, runtime) = open(&settings, loaded.config.period_start()?)?;
+            let (store, runtime) = open(
+                &settings,
+                loaded.config.period_start()?,
+                loaded.config.entry_rules(),
+            )?;
             let stdin = std::io::stdin();
             console::run(
                 &store,
@@ -374,7 +383,7 @@ fn run_bot(
         }
         _ => None,
     };
-    let (store, runtime) = open(settings, config.period_start()?)?;
+    let (store, runtime) = open(settings, config.period_start()?, config.entry_rules())?;
     if store.read(|tx| tx.supervisors())?.is_empty() {
         eprintln!(
             "rollcall: nobody is a supervisor yet. Stop the bot and run\n  rollcall grant --db {} --user <your Telegram user id> --role supervisor\n(or --role director --centre NAME for a centre's first director).",

@@ -67,6 +67,7 @@ pub struct Config {
     /// Seconds one `getUpdates` long poll may wait.
     pub poll_timeout: u32,
     pub reminders: RemindersConfig,
+    pub entry: EntryConfig,
     pub log: LogConfig,
     pub webhook: WebhookConfig,
     pub metrics: MetricsConfig,
@@ -79,6 +80,30 @@ pub struct RemindersConfig {
     /// A group reminder missed while the bot was down is still sent if less than this
     /// many minutes late (the monthly deadline reminder keeps its half a day).
     pub grace_minutes: u32,
+}
+
+/// What protects an organiser's entries from slips.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryConfig {
+    /// A draft nobody touched for this many hours is dropped (with a notice).
+    pub draft_expiry_hours: u32,
+    /// A date typed without a year more than this many days back is confirmed in full.
+    pub confirm_dates_older_than_days: u32,
+    /// A draft left at its summary this many minutes gets one "not saved yet" nudge.
+    pub nudge_minutes: u32,
+}
+
+impl Default for EntryConfig {
+    fn default() -> EntryConfig {
+        let rules = crate::domain::EntryRules::default();
+        EntryConfig {
+            draft_expiry_hours: u32::try_from(rules.draft_expiry.num_hours()).unwrap_or(12),
+            confirm_dates_older_than_days: u32::try_from(rules.confirm_dates_older_than_days)
+                .unwrap_or(60),
+            nudge_minutes: u32::try_from(rules.nudge_after.num_minutes()).unwrap_or(10),
+        }
+    }
 }
 
 /// Logging.
@@ -128,6 +153,7 @@ impl Default for Config {
             token_file: None,
             poll_timeout: 25,
             reminders: RemindersConfig::default(),
+            entry: EntryConfig::default(),
             log: LogConfig::default(),
             webhook: WebhookConfig::default(),
             metrics: MetricsConfig::default(),
@@ -192,6 +218,21 @@ const KEYS: &[(&str, &str, Kind)] = &[
     (
         "reminders.grace_minutes",
         "ROLLCALL_REMINDERS_GRACE_MINUTES",
+        Kind::Number,
+    ),
+    (
+        "entry.draft_expiry_hours",
+        "ROLLCALL_ENTRY_DRAFT_EXPIRY_HOURS",
+        Kind::Number,
+    ),
+    (
+        "entry.confirm_dates_older_than_days",
+        "ROLLCALL_ENTRY_CONFIRM_DATES_OLDER_THAN_DAYS",
+        Kind::Number,
+    ),
+    (
+        "entry.nudge_minutes",
+        "ROLLCALL_ENTRY_NUDGE_MINUTES",
         Kind::Number,
     ),
     ("log.level", "ROLLCALL_LOG_LEVEL", Kind::Text),
@@ -364,6 +405,9 @@ impl Config {
         if self.reminders.grace_minutes == 0 {
             bail!("reminders.grace_minutes must be at least 1 (minutes a missed reminder may be late)");
         }
+        if self.entry.draft_expiry_hours == 0 || self.entry.nudge_minutes == 0 {
+            bail!("entry.draft_expiry_hours and entry.nudge_minutes must be at least 1");
+        }
         if self.poll_timeout > 50 {
             bail!(
                 "poll_timeout must be at most 50 seconds (Telegram's limit), not {}",
@@ -418,6 +462,15 @@ impl Config {
         let month: u32 = month.parse().map_err(|_| problem())?;
         let day: u32 = day.parse().map_err(|_| problem())?;
         YearStart::new(month, day).ok_or_else(problem)
+    }
+
+    /// The rules that protect entries (draft expiry, dates to confirm, the nudge).
+    pub fn entry_rules(&self) -> crate::domain::EntryRules {
+        crate::domain::EntryRules {
+            draft_expiry: chrono::Duration::hours(i64::from(self.entry.draft_expiry_hours)),
+            confirm_dates_older_than_days: i64::from(self.entry.confirm_dates_older_than_days),
+            nudge_after: chrono::Duration::minutes(i64::from(self.entry.nudge_minutes)),
+        }
     }
 
     /// How late a missed group reminder may still be sent.

@@ -67,6 +67,7 @@ pub fn run(
             },
             input,
             callback,
+            sent_at: None,
         };
         let now = Now::in_zone(chrono::Utc::now(), zone);
         // Handle and take the replies out of the outbox in one transaction: the console

@@ -76,6 +76,28 @@ impl Now {
     }
 }
 
+/// The configured rules that protect what people type (the `[entry]` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryRules {
+    /// A draft nobody touched for this long is dropped, with a notice at the next message.
+    pub draft_expiry: chrono::Duration,
+    /// A date typed without a year that lies more than this many days back is shown in
+    /// full and confirmed before it is used.
+    pub confirm_dates_older_than_days: i64,
+    /// A draft left at the summary this long gets one private "not saved yet" nudge.
+    pub nudge_after: chrono::Duration,
+}
+
+impl Default for EntryRules {
+    fn default() -> Self {
+        EntryRules {
+            draft_expiry: chrono::Duration::hours(12),
+            confirm_dates_older_than_days: 60,
+            nudge_after: chrono::Duration::minutes(10),
+        }
+    }
+}
+
 /// The first day of the reporting year (`period_start` in the configuration): a month and
 /// a day that every year has, so never 29 February. A school year may start on
 /// 1 September; the default, 1 January, makes the reporting year the calendar year.

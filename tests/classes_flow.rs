@@ -35,6 +35,7 @@ fn runtime() -> Runtime {
         bot_username: Some("rollcall_bot".to_owned()),
         zone: chrono_tz::Asia::Ho_Chi_Minh,
         year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
     }
 }
 
@@ -114,6 +115,7 @@ impl Centre {
             },
             input,
             callback,
+            sent_at: None,
         };
         let now = Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh);
         self.store

@@ -435,6 +435,11 @@ impl Chat {
                     };
                     self.feed(Input::SessionSaved(info));
                 }
+                Effect::SaveSessions(sessions) => {
+                    writeln!(self.log, "  (save {} sessions)", sessions.len()).unwrap();
+                }
+                // The nudge's delivery is the scheduler's; it is tested in entry_safety.rs.
+                Effect::NudgeAt(_) => {}
                 Effect::ShowTotals { centre } => {
                     writeln!(self.log, "  (show totals of centre {centre:?})").unwrap();
                 }

@@ -55,6 +55,7 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
         bot_username: None,
         zone: chrono_tz::Asia::Ho_Chi_Minh,
         year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
     };
     // Buttons by number: 4 = Sức khỏe, 1 = new class, 1 = today, then the new question:
     // 2 = "Nhà văn hóa thôn", then 1 = Save.

@@ -141,7 +141,7 @@ fn lines() {
         ("sk 45 30abc", "health 45 - - «30abc» ! FemaleMissing"),
         ("sk 45 30 12", "health 45 30 - «12»"),
         // Wrong values: the problem says which and why, the rest is kept.
-        ("sk 30 45 Phòng chống dịch", "health 30 - - «Phòng chống dịch» ! FemaleAboveTotal"),
+        ("sk 30 45 Phòng chống dịch", "health 30 - - «Phòng chống dịch» ! FemaleAboveTotal(45)"),
         ("sk 0 0 Phòng chống dịch", "health - 0 - «Phòng chống dịch» ! TotalInvalid(\"0\", TooSmall)"),
         ("sk 100001 5 Mít tinh", "health - 5 - «Mít tinh» ! TotalInvalid(\"100001\", TooLarge)"),
         ("sk 99999999999999999999999 1 Phòng", "health - 1 - «Phòng» ! TotalInvalid(\"99999999999999999999999\", TooLarge)"),
@@ -153,6 +153,7 @@ fn lines() {
         ("sk 45 30 Phòng chống dịch 5/12/2026", "health 45 30 - «Phòng chống dịch» ! DateInFuture(2026-12-05)"),
         ("sk 45 30 a", "health 45 30 - - ! ClassTooShort"),
         ("sk 45 30 💉", "health 45 30 - - ! ClassTooShort"),
+        ("sk 45 30 🎉😀👍", "health 45 30 - - ! ClassNoLetters"),
         ("sk 45 30 🎉 Phòng chống dịch 🎉", "health 45 30 - «🎉 Phòng chống dịch 🎉»"),
         ("sk 45 30 Phòng <b>chống</b> & dịch", "health 45 30 - «Phòng <b>chống</b> & dịch»"),
         // A word that starts like a code is not one; the tolerance is for *missing*
@@ -436,7 +437,8 @@ proptest! {
             group,
             total: Some(total),
             female: Some(female),
-            date: typed_date.map(|_| date),
+            date: typed_date.as_ref().map(|_| date),
+            date_year_guessed: typed_date.as_ref().is_some_and(|d| d.matches('/').count() == 1),
             class: Some(class),
             problems: vec![],
         };

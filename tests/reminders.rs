@@ -272,6 +272,7 @@ fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgo
         bot_username: Some("rollcall_bot".to_owned()),
         zone: chrono_tz::Asia::Ho_Chi_Minh,
         year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
     };
     let (name, args) = text
         .trim_start_matches('/')
@@ -291,6 +292,7 @@ fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgo
             args: args.to_owned(),
         },
         callback: None,
+        sent_at: None,
     };
     store
         .write(|tx| runtime.handle(tx, &event, Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh)))

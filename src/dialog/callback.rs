@@ -41,6 +41,18 @@ pub enum Action {
     ConfirmDelete(u64),
     /// Restore a deleted session.
     RestoreSession(u64),
+    /// "Yes" to the question the dialog asked (what it confirms depends on where it stands).
+    Confirm,
+    /// "No" to it.
+    Reject,
+    /// Take the held text as the class name after all.
+    UseAsName,
+    /// Save every line of a multi-line entry.
+    SaveAll,
+    /// Type line `n` (0-based) of a multi-line entry again.
+    FixLine(u64),
+    /// Drop the line being fixed from a multi-line entry.
+    DropLine,
     /// A button of a director's `/classes`.
     Classes(ClassAction),
 }
@@ -167,6 +179,12 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::DeleteSession(id) => format!("sd.{id}"),
         Action::ConfirmDelete(id) => format!("sy.{id}"),
         Action::RestoreSession(id) => format!("sr.{id}"),
+        Action::Confirm => "y".to_owned(),
+        Action::Reject => "n".to_owned(),
+        Action::UseAsName => "un".to_owned(),
+        Action::SaveAll => "sa".to_owned(),
+        Action::FixLine(line) => format!("fl.{line}"),
+        Action::DropLine => "dl".to_owned(),
         Action::Classes(step) => format!("k.{}", step.encode()),
     };
     format!("{stamp}:{action}")
@@ -202,6 +220,7 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         Some(("sd", id)) => Action::DeleteSession(number(id)?),
         Some(("sy", id)) => Action::ConfirmDelete(number(id)?),
         Some(("sr", id)) => Action::RestoreSession(number(id)?),
+        Some(("fl", line)) => Action::FixLine(number(line)?),
         Some(("k", step)) => Action::Classes(ClassAction::decode(step)?),
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
@@ -216,6 +235,11 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "ed" => Action::Edit,
             "cx" => Action::Cancel,
             "bk" => Action::Back,
+            "y" => Action::Confirm,
+            "n" => Action::Reject,
+            "un" => Action::UseAsName,
+            "sa" => Action::SaveAll,
+            "dl" => Action::DropLine,
             _ => return None,
         },
     };
@@ -268,6 +292,12 @@ mod tests {
             any::<u64>().prop_map(Action::DeleteSession),
             any::<u64>().prop_map(Action::ConfirmDelete),
             any::<u64>().prop_map(Action::RestoreSession),
+            Just(Action::Confirm),
+            Just(Action::Reject),
+            Just(Action::UseAsName),
+            Just(Action::SaveAll),
+            any::<u64>().prop_map(Action::FixLine),
+            Just(Action::DropLine),
             any_class_action().prop_map(Action::Classes),
         ]
     }

@@ -1,13 +1,13 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
 use crate::domain::{
-    CentreId, ChatId, ClassId, NewSession, Period, SessionId, SessionRecord, Totals, UserId,
-    YearStart,
+    CentreId, ChatId, ClassId, EntryRules, NewSession, Period, SessionId, SessionRecord, Totals,
+    UserId, YearStart,
 };
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who sent an input, and where.
@@ -48,6 +48,15 @@ pub enum Input {
     },
     /// Fed back after `Effect::RedeemInvite`: the role given and the centre's name, or why not.
     InviteRedeemed(Result<(Role, Option<String>), InviteProblem>),
+    /// Fed back after `Effect::SaveSessions`: the new sessions' numbers, and the running
+    /// totals after the last of them.
+    SessionsSaved {
+        sessions: Vec<SessionId>,
+        info: SavedInfo,
+    },
+    /// Sent by the scheduler when a draft asked for a nudge (`Effect::NudgeAt`) is due:
+    /// remind the person, once, that the session is not saved yet.
+    SaveNudge,
 }
 
 /// What the runtime tells the engine after saving a session, for the confirmation.
@@ -127,10 +136,33 @@ pub trait Facts {
     fn year_start(&self) -> YearStart {
         YearStart::default()
     }
+    /// Every class of a centre with its group id, for recognising a class typed under
+    /// another group. Bounded by the store.
+    fn centre_classes(&self, _centre: CentreId) -> Vec<(ClassRef, String)> {
+        Vec::new()
+    }
+    /// The attendances of a class's latest live sessions, newest first, at most `limit`.
+    fn class_attendances(&self, _class: ClassId, _limit: usize) -> Vec<u32> {
+        Vec::new()
+    }
+    /// A live session of `centre` with exactly this class, date, attendance and women.
+    fn same_session(
+        &self,
+        _centre: CentreId,
+        _class: ClassId,
+        _date: NaiveDate,
+        _numbers: (u32, u32),
+    ) -> Option<SessionRecord> {
+        None
+    }
+    /// The configured rules for drafts and unusual entries.
+    fn entry_rules(&self) -> EntryRules {
+        EntryRules::default()
+    }
     /// The live (not merged) classes of a centre with their numbers of live sessions, for
     /// the directors' `/classes`. Empty by default, so fakes that never test it need not
     /// implement it.
-    fn centre_classes(&self, _centre: CentreId) -> Vec<ClassSummary> {
+    fn classes_with_counts(&self, _centre: CentreId) -> Vec<ClassSummary> {
         Vec::new()
     }
 }
@@ -180,6 +212,11 @@ pub enum Effect {
     CloseButtons,
     /// Store this session; the runtime then feeds back `Input::SessionSaved`.
     SaveSession(NewSession),
+    /// Store these sessions, in order, in the same transaction; the runtime then feeds
+    /// back `Input::SessionsSaved`.
+    SaveSessions(Vec<NewSession>),
+    /// Feed `Input::SaveNudge` to this chat at this instant (durably: through the store).
+    NudgeAt(DateTime<Utc>),
     /// Send the running totals of the current period for a centre (`None`: every centre).
     ShowTotals { centre: Option<CentreId> },
     /// Send the period report of a centre (`None`: the roll-up of every centre), with its

@@ -165,6 +165,9 @@ pub struct QuickEntry {
     pub female: Option<u32>,
     /// The date, not in the future. `None` without a date problem: not typed.
     pub date: Option<NaiveDate>,
+    /// Whether the date's year was not typed but taken as the latest one not in the future
+    /// (`17/12`), so that a date far back can be confirmed in full.
+    pub date_year_guessed: bool,
     /// The class name to display (`parse::class_name`), within the `class` length limits.
     pub class: Option<String>,
     /// Why fields are missing, in the order total, female, date, class.
@@ -182,8 +185,8 @@ pub enum QuickProblem {
     FemaleMissing,
     /// The number of women as typed, and what is wrong with it.
     FemaleInvalid(String, NumberIssue),
-    /// More women than people; the total is kept, the women are asked again.
-    FemaleAboveTotal,
+    /// More women (this many) than people; the total is kept and the swap is offered.
+    FemaleAboveTotal(u32),
     /// Something date-shaped that is no date (`31/02`), as typed.
     DateInvalid(String),
     /// A date after today.
@@ -194,6 +197,8 @@ pub enum QuickProblem {
     ClassTooShort,
     /// A class name longer than the `class` question allows.
     ClassTooLong,
+    /// A class name without two letters or digits (`🎉😀👍`).
+    ClassNoLetters,
 }
 
 /// What is wrong with a typed number.
@@ -214,11 +219,12 @@ impl QuickProblem {
             QuickProblem::TotalMissing | QuickProblem::TotalInvalid(..) => "total",
             QuickProblem::FemaleMissing
             | QuickProblem::FemaleInvalid(..)
-            | QuickProblem::FemaleAboveTotal => "female",
+            | QuickProblem::FemaleAboveTotal(_) => "female",
             QuickProblem::DateInvalid(_) | QuickProblem::DateInFuture(_) => "date",
             QuickProblem::ClassMissing
             | QuickProblem::ClassTooShort
-            | QuickProblem::ClassTooLong => "class",
+            | QuickProblem::ClassTooLong
+            | QuickProblem::ClassNoLetters => "class",
         }
     }
 
@@ -237,11 +243,12 @@ impl QuickProblem {
                     NumberIssue::TooLarge => "too_large",
                 })
             }
-            QuickProblem::FemaleAboveTotal => Some("above_other"),
+            QuickProblem::FemaleAboveTotal(_) => Some("above_other"),
             QuickProblem::DateInvalid(_) => Some("bad_date"),
             QuickProblem::DateInFuture(_) => Some("future_date"),
             QuickProblem::ClassTooShort => Some("too_short"),
             QuickProblem::ClassTooLong => Some("too_long"),
+            QuickProblem::ClassNoLetters => Some("no_letters"),
         }
     }
 }
@@ -316,6 +323,7 @@ impl QuickParser {
             total: None,
             female: None,
             date: None,
+            date_year_guessed: false,
             class: None,
             problems: Vec::new(),
         };
@@ -333,7 +341,7 @@ impl QuickParser {
             None => entry.problems.push(QuickProblem::FemaleMissing),
             Some(typed) => match number(typed.as_str(), self.female) {
                 Ok(n) if self.female_at_most_total && entry.total.is_some_and(|t| n > t) => {
-                    entry.problems.push(QuickProblem::FemaleAboveTotal);
+                    entry.problems.push(QuickProblem::FemaleAboveTotal(n));
                 }
                 Ok(n) => entry.female = Some(n),
                 Err(issue) => entry.problems.push(QuickProblem::FemaleInvalid(
@@ -361,14 +369,17 @@ impl QuickParser {
             (None, None) => None,
         };
         if let Some(typed) = date {
-            match parse::date(typed, today) {
+            match parse::date_typed(typed, today) {
                 None => entry
                     .problems
                     .push(QuickProblem::DateInvalid(typed.to_owned())),
-                Some(date) if date > today => {
+                Some((date, _)) if date > today => {
                     entry.problems.push(QuickProblem::DateInFuture(date));
                 }
-                Some(date) => entry.date = Some(date),
+                Some((date, year_typed)) => {
+                    entry.date = Some(date);
+                    entry.date_year_guessed = !year_typed;
+                }
             }
         }
 
@@ -381,6 +392,8 @@ impl QuickParser {
             entry.problems.push(QuickProblem::ClassTooShort);
         } else if length > max_len {
             entry.problems.push(QuickProblem::ClassTooLong);
+        } else if !parse::has_two_alphanumerics(&name) {
+            entry.problems.push(QuickProblem::ClassNoLetters);
         } else {
             entry.class = Some(name);
         }

@@ -1,9 +1,9 @@
 //! The per-chat dialog state the engine reads and returns; stored by the runtime between steps.
 
 use crate::domain::{CentreId, ClassId, Lang, SessionId};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything the bot remembers about one chat between two updates.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -21,6 +21,14 @@ pub struct ChatState {
     /// to several; a supervisor's choice of centre for reports (`None`: all centres).
     #[serde(default)]
     pub centre: Option<CentreId>,
+    /// A new entry that arrived while a draft was open. It never lands in a field of that
+    /// draft: it waits here until the person chooses between the two (asked once; any
+    /// other input forgets it).
+    #[serde(default)]
+    pub held: Option<Held>,
+    /// Several quick-entry lines sent in one message, confirmed and saved together.
+    #[serde(default)]
+    pub batch: Option<Batch>,
     /// A director's rename of a class under way (`/classes`), waiting for the new name
     /// or for its confirmation. Any other input drops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +43,32 @@ pub struct ClassRename {
     pub name: Option<String>,
 }
 
+/// A new entry kept while the person decides what to do with the open draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// The message as typed (one or several quick-entry lines, or a class name).
+    pub text: String,
+    /// "Today" of the message, so a later choice dates it as it was sent.
+    pub today: NaiveDate,
+}
+
+/// Quick-entry lines being confirmed together (back-filling from a paper register).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    pub centre: CentreId,
+    /// The lines as typed; they are read again at every step, so what is shown and saved
+    /// always reflects the current classes and sessions.
+    pub lines: Vec<String>,
+    /// "Today" of the message the lines came in.
+    pub today: NaiveDate,
+    /// The line (0-based) being typed again, if any.
+    #[serde(default)]
+    pub fixing: Option<usize>,
+    /// When the person last worked on it (for expiry).
+    #[serde(default)]
+    pub touched: Option<DateTime<Utc>>,
+}
+
 /// A session being entered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
@@ -46,6 +80,48 @@ pub struct Draft {
     pub answers: BTreeMap<String, Answer>,
     /// Where the dialog stands.
     pub at: Step,
+    /// When the person last worked on it; a draft left longer than the expiry is dropped.
+    #[serde(default)]
+    pub touched: Option<DateTime<Utc>>,
+    /// Unusual values the person has confirmed; each is asked about once.
+    #[serde(default)]
+    pub confirmed: BTreeSet<Check>,
+    /// A date read without a year that lies far back: shown in full and confirmed before
+    /// it becomes the answer.
+    #[serde(default)]
+    pub proposed_date: Option<NaiveDate>,
+    /// More women than people were typed: the swapped pair `(total, female)` is offered.
+    #[serde(default)]
+    pub proposed_swap: Option<(u32, u32)>,
+    /// Whether the "not saved yet" nudge was sent for this draft.
+    #[serde(default)]
+    pub nudged: bool,
+}
+
+impl Draft {
+    /// A new draft for `centre` with the given answers.
+    pub fn new(centre: CentreId, answers: BTreeMap<String, Answer>) -> Draft {
+        Draft {
+            centre,
+            session: None,
+            answers,
+            at: Step::Summary,
+            touched: None,
+            confirmed: BTreeSet::new(),
+            proposed_date: None,
+            proposed_swap: None,
+            nudged: false,
+        }
+    }
+}
+
+/// An unusual value the person is asked to confirm before saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Check {
+    /// An attendance far above the class's usual one (or above 500 without history).
+    LargeTotal,
+    /// The same centre, class, date and numbers as a stored session.
+    Duplicate,
 }
 
 /// The point a draft has reached.
@@ -64,7 +140,22 @@ pub enum Step {
         /// The existing class suggested.
         suggestion: ClassId,
         suggestion_name: String,
+        /// The suggested class's group when it is not the draft's group: choosing it
+        /// moves the session to that group.
+        #[serde(default)]
+        suggestion_group: Option<String>,
     },
+    /// A date typed without a year lies far back: "17/12/2025 — last year, right?"
+    ConfirmDate { question: String, editing: bool },
+    /// More women than people: offer the swapped pair.
+    ConfirmSwap { editing: bool },
+    /// The attendance is far above usual: confirm before saving. `usual` is the median
+    /// of the class's recent sessions, when it has enough of them.
+    ConfirmLarge { usual: Option<u32> },
+    /// A stored session has the same class, date and numbers: save another one?
+    ConfirmDuplicate { existing: SessionId },
+    /// Cancel pressed on a complete draft: drop it?
+    ConfirmCancel,
     /// Showing the summary with Save / Edit / Cancel.
     Summary,
     /// Showing the list of answers to change.

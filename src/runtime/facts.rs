@@ -1,12 +1,14 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
 use crate::dialog::{ClassRef, ClassSummary, Facts};
-use crate::domain::{CentreId, ChatId, ClassId, SessionId, SessionRecord, UserId, YearStart};
+use crate::domain::{
+    CentreId, ChatId, ClassId, EntryRules, SessionId, SessionRecord, UserId, YearStart,
+};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::cell::RefCell;
 
 /// `Facts` over a transaction. The engine's trait cannot fail, so the first store error
@@ -17,14 +19,17 @@ pub(super) struct TxFacts<'t, 'a> {
     /// The configured first day of the reporting year, which the engine may not read
     /// from the configuration itself.
     year_start: YearStart,
+    /// The configured entry rules (draft expiry, dates to confirm, the nudge).
+    entry: EntryRules,
     error: RefCell<Option<StoreError>>,
 }
 
 impl<'t, 'a> TxFacts<'t, 'a> {
-    pub(super) fn new(tx: &'t Tx<'a>, year_start: YearStart) -> Self {
+    pub(super) fn new(tx: &'t Tx<'a>, year_start: YearStart, entry: EntryRules) -> Self {
         TxFacts {
             tx,
             year_start,
+            entry,
             error: RefCell::new(None),
         }
     }
@@ -134,7 +139,29 @@ impl Facts for TxFacts<'_, '_> {
         self.year_start
     }
 
-    fn centre_classes(&self, centre: CentreId) -> Vec<ClassSummary> {
+    fn centre_classes(&self, centre: CentreId) -> Vec<(ClassRef, String)> {
+        self.keep(self.tx.centre_classes(centre), Vec::new())
+    }
+
+    fn class_attendances(&self, class: ClassId, limit: usize) -> Vec<u32> {
+        self.keep(self.tx.class_attendances(class, limit), Vec::new())
+    }
+
+    fn same_session(
+        &self,
+        centre: CentreId,
+        class: ClassId,
+        date: NaiveDate,
+        numbers: (u32, u32),
+    ) -> Option<SessionRecord> {
+        self.keep(self.tx.same_session(centre, class, date, numbers), None)
+    }
+
+    fn entry_rules(&self) -> EntryRules {
+        self.entry
+    }
+
+    fn classes_with_counts(&self, centre: CentreId) -> Vec<ClassSummary> {
         self.keep(self.tx.centre_classes_with_counts(centre), Vec::new())
             .into_iter()
             .map(|c| ClassSummary {

@@ -9,7 +9,7 @@ mod facts;
 mod invite_code;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
-use crate::domain::{CentreId, ChatId, Lang, Now, Period, Totals, YearStart};
+use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, YearStart};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
@@ -29,6 +29,10 @@ pub struct Event {
     pub input: Input,
     /// Set when the input is a pressed button: the query to answer and the message it was on.
     pub callback: Option<Callback>,
+    /// When the user sent it (Telegram's `date` of the message), when known. "Today" of a
+    /// message is the day it was *sent*: after downtime across midnight, a session typed
+    /// at 23:59 still belongs to that day. Buttons carry no such date.
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The callback query behind a pressed button.
@@ -50,6 +54,8 @@ pub struct Runtime {
     /// The first day of the reporting year (`period_start`): the running totals and the
     /// report's default period start there. The engine learns it through `Facts`.
     pub year_start: YearStart,
+    /// Draft expiry, dates to confirm, the nudge (the `[entry]` settings).
+    pub entry: EntryRules,
 }
 
 /// What one event produces besides the stored state.
@@ -64,7 +70,8 @@ impl Runtime {
     /// the new chat state and the replies (as outbox rows). An error aborts the whole
     /// transaction, so the event stays unprocessed and is tried again.
     pub fn handle(&self, tx: &mut Tx<'_>, event: &Event, now: Now) -> Result<(), StoreError> {
-        if event.sender.private {
+        let now = self.user_now(event, now);
+        if event.sender.private && !event.sender.name.is_empty() {
             tx.fill_member_name(event.sender.user, &event.sender.name)?;
         }
         let state = tx.chat_state(event.chat)?.unwrap_or_default();
@@ -137,6 +144,30 @@ impl Runtime {
                 let record = tx.save_session(&session)?;
                 return self.saved_info(tx, &record, false, now).map(Some);
             }
+            Effect::SaveSessions(sessions) => {
+                let mut saved = Vec::with_capacity(sessions.len());
+                let mut last = None;
+                for session in &sessions {
+                    let record = tx.save_session(session)?;
+                    saved.push(record.id);
+                    last = Some(record);
+                }
+                let Some(last) = last else {
+                    return Ok(None);
+                };
+                let Input::SessionSaved(info) = self.saved_info(tx, &last, false, now)? else {
+                    return Ok(None);
+                };
+                return Ok(Some(Input::SessionsSaved {
+                    sessions: saved,
+                    info,
+                }));
+            }
+            Effect::NudgeAt(at) => {
+                if event.sender.private {
+                    tx.schedule_nudge(event.chat, at, event.sender.language_hint.as_deref())?;
+                }
+            }
             Effect::ShowTotals { centre } => {
                 let period = Period::reporting_year_to_date(self.year_start, now.today);
                 let per_group = tx.group_totals(centre, period)?;
@@ -202,6 +233,26 @@ impl Runtime {
             }
             Effect::RemoveMember { centre, user } => {
                 tx.remove_member(centre, user, event.sender.user, now.at)?;
+                // Their open draft for that centre goes with their membership, so it can
+                // never be saved (their private chat's id is their user id). The remover's
+                // own chat state is written at the end of this step instead.
+                if user != event.chat {
+                    if let Some(mut state) = tx.chat_state(user)? {
+                        let mut changed = false;
+                        if state.draft.as_ref().is_some_and(|d| d.centre == centre) {
+                            state.draft = None;
+                            changed = true;
+                        }
+                        if state.batch.as_ref().is_some_and(|b| b.centre == centre) {
+                            state.batch = None;
+                            changed = true;
+                        }
+                        if changed {
+                            state.held = None;
+                            tx.set_chat_state(user, &state)?;
+                        }
+                    }
+                }
             }
             Effect::LinkGroup { chat, centre } => {
                 tx.link_group(chat, centre, event.sender.user, now.at)?;
@@ -395,6 +446,19 @@ impl Runtime {
         }))
     }
 
+    /// `now` as the user meant it: the processing instant, but the local date of the
+    /// moment the message was sent. A send time after the processing time (a clock
+    /// difference) is ignored, so no date ever lies in the bot's future.
+    fn user_now(&self, event: &Event, now: Now) -> Now {
+        match event.sent_at {
+            Some(sent) if sent < now.at => Now {
+                at: now.at,
+                today: sent.with_timezone(&self.zone).date_naive(),
+            },
+            _ => now,
+        }
+    }
+
     /// One engine step with the transaction as the engine's source of facts.
     fn step(
         &self,
@@ -404,10 +468,39 @@ impl Runtime {
         input: Input,
         now: Now,
     ) -> Result<(ChatState, Vec<Effect>), StoreError> {
-        let facts = TxFacts::new(tx, self.year_start);
+        let facts = TxFacts::new(tx, self.year_start, self.entry);
         let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }
+}
+
+/// Feeds every draft nudge due at `now` to its chat's dialog, inside `tx`, and removes it;
+/// returns how many were due. The engine decides whether the draft still waits at its
+/// summary: a nudge for a saved, changed or cancelled draft sends nothing.
+pub fn fire_due_nudges(
+    runtime: &Runtime,
+    tx: &mut Tx<'_>,
+    now: Now,
+    limit: usize,
+) -> Result<usize, StoreError> {
+    let due = tx.take_due_nudges(now.at, limit)?;
+    for (chat, language_hint) in &due {
+        let event = Event {
+            chat: *chat,
+            sender: Sender {
+                user: *chat,
+                chat: *chat,
+                name: String::new(),
+                language_hint: language_hint.clone(),
+                private: true,
+            },
+            input: Input::SaveNudge,
+            callback: None,
+            sent_at: None,
+        };
+        runtime.handle(tx, &event, now)?;
+    }
+    Ok(due.len())
 }
 
 fn lang_of(state: &ChatState, sender: &Sender) -> Lang {

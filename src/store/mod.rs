@@ -16,6 +16,7 @@ mod classes;
 mod codec;
 mod counters;
 mod edits;
+mod entry_checks;
 mod inbox;
 pub mod invites;
 mod listing;

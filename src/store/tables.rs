@@ -109,6 +109,13 @@ pub(crate) const GROUP_YEAR_CLASSES: TableDefinition<(u64, &str, i32), u64> =
 pub(crate) const DELETED_SESSIONS: TableDefinition<u64, &[u8]> =
     TableDefinition::new("deleted_sessions");
 
+/// Drafts due for their one "not saved yet" nudge: (due instant in Unix milliseconds,
+/// private chat id) to the person's Telegram language code ("" when unknown). The
+/// scheduler feeds each due row to the engine, which decides whether the draft still
+/// waits at its summary, and removes it in the same transaction.
+pub(crate) const DRAFT_NUDGES: TableDefinition<(i64, i64), &str> =
+    TableDefinition::new("draft_nudges");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -161,5 +168,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(CLASS_YEARS)?;
     txn.open_table(GROUP_YEAR_CLASSES)?;
     txn.open_table(DELETED_SESSIONS)?;
+    txn.open_table(DRAFT_NUDGES)?;
     Ok(())
 }

@@ -25,6 +25,7 @@ pub fn event_from_update(update: &Update, bot_username: &str) -> Option<Event> {
                     id: query.id.0.clone(),
                     message_id: query.message.as_ref().map(|m| m.id().0),
                 }),
+                sent_at: None,
             })
         }
         // An edited message would change an answer already taken; the dialog moves
@@ -49,6 +50,7 @@ fn message_event(message: &Message, bot_username: &str) -> Option<Event> {
         sender: sender(from, message.chat.id.0, private),
         input,
         callback: None,
+        sent_at: Some(message.date),
     })
 }
 

@@ -438,7 +438,7 @@ impl Turn<'_> {
     fn managed_class(&self, id: ClassId) -> Option<(CentreId, ClassSummary)> {
         let centre = self.managed_centre()?;
         self.facts
-            .centre_classes(centre)
+            .classes_with_counts(centre)
             .into_iter()
             .find(|c| c.id == id)
             .map(|c| (centre, c))
@@ -446,7 +446,7 @@ impl Turn<'_> {
 
     /// The centre's classes in the report's group order, then by name.
     fn sorted_classes(&self, centre: CentreId) -> Vec<ClassSummary> {
-        let mut classes = self.facts.centre_classes(centre);
+        let mut classes = self.facts.classes_with_counts(centre);
         let position = |group: &str| {
             self.catalog
                 .groups

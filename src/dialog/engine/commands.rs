@@ -54,6 +54,9 @@ impl Turn<'_> {
         }
         match name {
             "start" => self.start(args),
+            // `/log sk 45 30 …` is a new entry like the same line typed: it never lands in
+            // an open draft.
+            "log" if !args.is_empty() && self.is_new_entry(args) => self.new_entry(args),
             "log" if !args.is_empty() && self.state.draft.is_none() => {
                 if !self.quick_entry(args) {
                     self.show_format();

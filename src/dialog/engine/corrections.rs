@@ -36,7 +36,7 @@ impl Turn<'_> {
 
     /// One line describing a session: number, date, group, class and numbers, as plain
     /// text (buttons show it as it is; messages escape it).
-    fn session_line(&self, session: &SessionRecord) -> String {
+    pub(super) fn session_line(&self, session: &SessionRecord) -> String {
         let group = self.catalog.group(&session.group).map_or_else(
             || session.group.clone(),
             |g| g.short.get(self.lang).to_owned(),
@@ -137,12 +137,10 @@ impl Turn<'_> {
                 answers.insert(question.id.clone(), answer);
             }
         }
-        self.state.draft = Some(Draft {
-            centre: session.centre,
-            session: Some(id),
-            answers,
-            at: Step::ChoosingEdit,
-        });
+        let mut draft = Draft::new(session.centre, answers);
+        draft.session = Some(id);
+        draft.at = Step::ChoosingEdit;
+        self.state.draft = Some(draft);
         self.state.stamp = self.state.stamp.wrapping_add(1);
         let html = self
             .catalog

@@ -6,17 +6,19 @@
 //! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links.
 
 mod admin;
+mod batch;
 mod classes;
 mod commands;
 mod corrections;
 mod quick;
 mod reminders;
+mod safety;
 mod session;
 
 use super::callback::{self, Action};
 use super::catalog::Catalog;
 use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, Sender};
-use super::state::{ChatState, Step};
+use super::state::{ChatState, Check, Held, Step};
 use crate::domain::{Lang, Now};
 use crate::roles::Access;
 
@@ -46,11 +48,15 @@ pub fn step(
         effects: Vec::new(),
         pending_text: Vec::new(),
     };
+    // A held entry waits for exactly one answer: any other input forgets it.
+    let held = turn.state.held.take();
+    turn.check_open_work(&input);
+    let touched = input.clone();
     turn.keep_class_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
-        Input::Button { data } => turn.pressed(&data),
+        Input::Button { data } => turn.pressed(&data, held),
         Input::NotText => turn.not_text(),
         Input::SessionSaved(info) => turn.saved(&info),
         Input::InviteCreated {
@@ -61,7 +67,10 @@ pub fn step(
             days,
         } => turn.invite_created(&code, link.as_deref(), role, centre_name.as_deref(), days),
         Input::InviteRedeemed(result) => turn.invite_redeemed(result),
+        Input::SessionsSaved { sessions, info } => turn.batch_saved(&sessions, &info),
+        Input::SaveNudge => turn.save_nudge(),
     }
+    turn.touch(&touched);
     turn.flush();
     (turn.state, turn.effects)
 }
@@ -135,8 +144,6 @@ impl Turn<'_> {
 
     // ---- Typed text. ----
 
-    // ---- Typed text. ----
-
     fn typed(&mut self, text: &str) {
         if !self.sender.private {
             // Privacy mode lets only commands and replies through; whatever else arrives
@@ -151,7 +158,24 @@ impl Turn<'_> {
         if self.state.class_rename.is_some() {
             return self.class_name_typed(trimmed);
         }
+        let fixing_line = self
+            .state
+            .batch
+            .as_ref()
+            .is_some_and(|b| b.fixing.is_some());
+        if fixing_line && self.entry_lines(trimmed).is_none() {
+            return self.batch_line_typed(trimmed);
+        }
+        // A new entry never lands in a field of an open draft: it is held, and the person
+        // chooses (see `new_entry`).
+        if self.is_new_entry(trimmed) {
+            return self.new_entry(trimmed);
+        }
         let Some(draft) = &self.state.draft else {
+            if self.state.batch.is_some() {
+                self.say_key("dialog.use_buttons");
+                return self.show_batch();
+            }
             if !self.quick_entry(trimmed) {
                 self.idle();
             }
@@ -165,7 +189,13 @@ impl Turn<'_> {
             } => {
                 self.answer_class_name(&question, editing, trimmed);
             }
-            Step::Summary | Step::ChoosingEdit => {
+            Step::Summary
+            | Step::ChoosingEdit
+            | Step::ConfirmDate { .. }
+            | Step::ConfirmSwap { .. }
+            | Step::ConfirmLarge { .. }
+            | Step::ConfirmDuplicate { .. }
+            | Step::ConfirmCancel => {
                 self.say_key("dialog.use_buttons");
                 self.ask_current();
             }
@@ -193,7 +223,7 @@ impl Turn<'_> {
 
     // ---- Buttons. ----
 
-    fn pressed(&mut self, data: &str) {
+    fn pressed(&mut self, data: &str, held: Option<Held>) {
         let Some((stamp, action)) = callback::decode(data) else {
             return self.stale();
         };
@@ -202,6 +232,9 @@ impl Turn<'_> {
         }
         if stamp != self.state.stamp {
             return self.stale();
+        }
+        if let Some(held) = held {
+            return self.held_answer(held, action);
         }
         // Buttons outside the session dialog: centres and people.
         match action {
@@ -217,6 +250,9 @@ impl Turn<'_> {
             _ => {}
         }
         let Some(draft) = &self.state.draft else {
+            if self.state.batch.is_some() {
+                return self.batch_pressed(action);
+            }
             return self.stale();
         };
         match (draft.at.clone(), action) {
@@ -234,7 +270,36 @@ impl Turn<'_> {
                 self.set_step(Step::ChoosingEdit);
                 self.ask_current();
             }
-            (Step::Summary | Step::ChoosingEdit, Action::Cancel) => self.cancel(),
+            (Step::Summary, Action::Cancel) => {
+                // A complete draft is work about to be thrown away: ask once.
+                self.set_step(Step::ConfirmCancel);
+                self.state.stamp = self.state.stamp.wrapping_add(1);
+                self.ask_current();
+            }
+            (Step::ConfirmCancel, Action::Confirm) | (Step::ChoosingEdit, Action::Cancel) => {
+                self.cancel();
+            }
+            (Step::ConfirmCancel, Action::Reject) => {
+                self.set_step(Step::Summary);
+                self.state.stamp = self.state.stamp.wrapping_add(1);
+                self.ask_current();
+            }
+            (
+                Step::ConfirmDate { question, editing },
+                action @ (Action::Confirm | Action::Reject),
+            ) => {
+                self.date_confirmed(&question, editing, &action);
+            }
+            (Step::ConfirmSwap { editing }, action @ (Action::Confirm | Action::Reject)) => {
+                self.swap_answered(editing, &action);
+            }
+            (Step::ConfirmLarge { .. }, action @ (Action::Confirm | Action::Reject)) => {
+                self.check_answered(Check::LargeTotal, &action);
+            }
+            (
+                Step::ConfirmDuplicate { .. },
+                action @ (Action::Confirm | Action::Reject | Action::Edit),
+            ) => self.check_answered(Check::Duplicate, &action),
             (Step::ChoosingEdit, Action::EditQuestion(id)) => {
                 if self.catalog.question(&id).is_some() {
                     self.set_step(Step::Asking {

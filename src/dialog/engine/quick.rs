@@ -3,8 +3,8 @@
 //! before the same summary and Save button as the dialog.
 
 use super::super::parse;
-use super::super::quick::codes_list;
-use super::super::state::{Answer, Draft, Step};
+use super::super::quick::{codes_list, QuickProblem};
+use super::super::state::{Answer, Draft};
 use super::session::ClassMatch;
 use super::Turn;
 use std::collections::BTreeMap;
@@ -22,10 +22,12 @@ impl Turn<'_> {
         else {
             return false;
         };
-        // A quick entry has at least the attendance. Without it, text that merely starts
-        // like a group ("Kinh tế hộ gia đình") gets the format rather than a guess; a bare
-        // code ("sk") starts the dialog with the group filled in.
-        if entry.total.is_none() && !self.is_group_word(text) {
+        // A quick entry has at least an attendance typed. With no number at all, text that
+        // merely starts like a group ("Kinh tế hộ gia đình") gets the format rather than a
+        // guess; a bare code ("sk") starts the dialog with the group filled in. A number
+        // typed wrong (`sk 4.5 …`) is a quick entry whose refused part is named.
+        let nothing_typed = entry.problems.contains(&QuickProblem::TotalMissing);
+        if nothing_typed && !self.is_group_word(text) {
             self.show_format();
             return true;
         }
@@ -46,23 +48,49 @@ impl Turn<'_> {
             answers.insert("female".to_owned(), Answer::Number(female));
         }
         let date_problem = entry.problems.iter().any(|p| p.question() == "date");
+        let mut draft = Draft::new(centre, answers);
         match entry.date {
+            // A year guessed far back is shown in full and confirmed first.
+            Some(date) if entry.date_year_guessed && self.far_back(date) => {
+                draft.proposed_date = Some(date);
+            }
             Some(date) => {
-                answers.insert("date".to_owned(), Answer::Date(date));
+                draft.answers.insert("date".to_owned(), Answer::Date(date));
             }
             // No date typed means today, as the format explains.
             None if !date_problem => {
-                answers.insert("date".to_owned(), Answer::Date(self.now.today));
+                draft
+                    .answers
+                    .insert("date".to_owned(), Answer::Date(self.now.today));
             }
             None => {}
         }
-        self.state.draft = Some(Draft {
-            centre,
-            session: None,
-            answers,
-            at: Step::Summary,
-        });
-        self.say(entry.describe(self.catalog, self.lang));
+        for problem in &entry.problems {
+            if let (QuickProblem::FemaleAboveTotal(female), Some(total)) = (problem, entry.total) {
+                // `sk 30 45`: the two numbers were probably typed the other way round.
+                draft.proposed_swap = Some((*female, total));
+                draft.answers.remove("total");
+            }
+        }
+        self.state.draft = Some(draft);
+        let mut said = entry.describe(self.catalog, self.lang);
+        for problem in &entry.problems {
+            let named = matches!(
+                problem,
+                QuickProblem::TotalInvalid(..)
+                    | QuickProblem::FemaleInvalid(..)
+                    | QuickProblem::DateInvalid(_)
+                    | QuickProblem::DateInFuture(_)
+                    | QuickProblem::ClassTooShort
+                    | QuickProblem::ClassTooLong
+                    | QuickProblem::ClassNoLetters
+            );
+            if named {
+                said.push('\n');
+                said.push_str(&self.quick_problem_text(&entry, problem));
+            }
+        }
+        self.say(said);
         if let Some(name) = &entry.class {
             let (display, key) = parse::class_name(name);
             match self.resolve_class(&entry.group, display, &key) {
@@ -75,8 +103,14 @@ impl Turn<'_> {
                     typed,
                     suggestion,
                     suggestion_name,
+                    suggestion_group,
                 } => {
-                    self.ask_did_you_mean("class", false, typed, suggestion, suggestion_name);
+                    self.ask_did_you_mean(
+                        "class",
+                        false,
+                        typed,
+                        (suggestion, suggestion_name, suggestion_group),
+                    );
                     return true;
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::super::callback::Action;
 use super::super::catalog::{Question, QuestionKind};
-use super::super::io::{Button, Effect, Keyboard, SavedInfo};
+use super::super::io::{Button, ClassRef, Effect, Keyboard, SavedInfo};
 use super::super::parse::{self, NumberError};
 use super::super::similar;
 use super::super::state::{Answer, Draft, Step};
@@ -16,17 +16,12 @@ impl Turn<'_> {
     /// Starts a new draft, or continues the one in progress (a second `/log` must not
     /// silently throw away answers already given).
     pub(super) fn start_or_resume(&mut self, centre: CentreId) {
-        if self.state.draft.is_some() {
+        if self.state.draft.is_some() || self.state.batch.is_some() {
             self.say_key("dialog.resumed");
-            self.ask_current();
+            self.ask_open_work();
             return;
         }
-        self.state.draft = Some(Draft {
-            centre,
-            session: None,
-            answers: BTreeMap::new(),
-            at: Step::Summary,
-        });
+        self.state.draft = Some(Draft::new(centre, BTreeMap::new()));
         self.say_key("dialog.started");
         self.advance(false);
     }
@@ -60,10 +55,39 @@ impl Turn<'_> {
             QuestionKind::Class { .. } => {
                 return self.answer_class_name(question_id, editing, text);
             }
-            QuestionKind::Date => self.date_from_text(&question, text).map(Answer::Date),
-            QuestionKind::Number { min, max, at_most } => self
-                .number_from_text(&question, *min, *max, at_most.as_deref(), text)
-                .map(Answer::Number),
+            QuestionKind::Date => match self.date_from_text(&question, text) {
+                Ok((date, year_typed)) if !year_typed && self.far_back(date) => {
+                    // The year was guessed and lands far back ("17/12" typed for
+                    // "07/12"): show the full date and ask, rather than file it silently.
+                    if let Some(draft) = &mut self.state.draft {
+                        draft.proposed_date = Some(date);
+                    }
+                    self.set_step(Step::ConfirmDate {
+                        question: question.id.clone(),
+                        editing,
+                    });
+                    self.state.stamp = self.state.stamp.wrapping_add(1);
+                    return self.ask_current();
+                }
+                result => result.map(|(date, _)| Answer::Date(date)),
+            },
+            QuestionKind::Number { min, max, at_most } => {
+                if let Some((total, female)) = self.number_pair_for(&question, text) {
+                    return self.accept_pair(total, female, editing);
+                }
+                match self.number_from_text(&question, *min, *max, at_most.as_deref(), text) {
+                    Err(_) if self.swap_offer(&question, text).is_some() => {
+                        let swapped = self.swap_offer(&question, text);
+                        if let Some(draft) = &mut self.state.draft {
+                            draft.proposed_swap = swapped;
+                        }
+                        self.set_step(Step::ConfirmSwap { editing });
+                        self.state.stamp = self.state.stamp.wrapping_add(1);
+                        return self.ask_current();
+                    }
+                    result => result.map(Answer::Number),
+                }
+            }
             QuestionKind::Text { min_len, max_len } => {
                 let (display, _) = parse::class_name(text);
                 check_length(&display, *min_len, *max_len)
@@ -105,21 +129,86 @@ impl Turn<'_> {
             .ok_or_else(|| self.text("dialog.use_buttons"))
     }
 
+    /// A typed date and whether its year was typed (rather than guessed).
     pub(super) fn date_from_text(
         &self,
         question: &Question,
         text: &str,
-    ) -> Result<chrono::NaiveDate, String> {
-        match parse::date(text, self.now.today) {
+    ) -> Result<(chrono::NaiveDate, bool), String> {
+        match parse::date_typed(text, self.now.today) {
             None => Err(self.catalog.error(question, "bad_date", self.lang, &[])),
-            Some(date) if date > self.now.today => Err(self.catalog.error(
+            Some((date, _)) if date > self.now.today => Err(self.catalog.error(
                 question,
                 "future_date",
                 self.lang,
                 &[("today", &format_date(self.now.today))],
             )),
-            Some(date) => Ok(date),
+            Some(found) => Ok(found),
         }
+    }
+
+    /// Both counts typed at the attendance question (`45 30`, `45 người, 30 nữ`): the
+    /// attendance and the women, when this question is the one the women's question is
+    /// bounded by and both are within their questions' limits.
+    fn number_pair_for(&self, question: &Question, text: &str) -> Option<(u32, u32)> {
+        let (first, second) = parse::number_pair(text)?;
+        let (_, female_q) = self.catalog.questions.iter().enumerate().find(|(_, q)| {
+            matches!(&q.kind, QuestionKind::Number { at_most: Some(other), .. } if *other == question.id)
+        })?;
+        let within = |q: &Question, n: u64| match q.kind {
+            QuestionKind::Number { min, max, .. } => (u64::from(min)..=u64::from(max)).contains(&n),
+            _ => false,
+        };
+        let first_u = u32::try_from(first).ok()?;
+        let second_u = u32::try_from(second).ok()?;
+        // Either order is read; which one is the attendance is settled by `accept_pair`.
+        (within(question, first.max(second)) && within(female_q, first.min(second)))
+            .then_some((first_u, second_u))
+            .filter(|_| female_q.id == "female" && question.id == "total")
+    }
+
+    /// Takes a typed pair as attendance and women; more women than people are offered
+    /// swapped instead.
+    fn accept_pair(&mut self, total: u32, female: u32, editing: bool) {
+        let Some(draft) = &mut self.state.draft else {
+            return;
+        };
+        if female > total {
+            draft.proposed_swap = Some((female, total));
+            draft.answers.remove("total");
+            draft.answers.remove("female");
+            self.set_step(Step::ConfirmSwap { editing });
+            self.state.stamp = self.state.stamp.wrapping_add(1);
+            return self.ask_current();
+        }
+        draft
+            .answers
+            .insert("total".to_owned(), Answer::Number(total));
+        draft
+            .answers
+            .insert("female".to_owned(), Answer::Number(female));
+        draft.confirmed.clear();
+        self.advance(editing);
+    }
+
+    /// More women typed than the attendance answered: the swapped pair to offer.
+    fn swap_offer(&self, question: &Question, text: &str) -> Option<(u32, u32)> {
+        let QuestionKind::Number {
+            at_most: Some(other),
+            ..
+        } = &question.kind
+        else {
+            return None;
+        };
+        let Some(Answer::Number(limit)) = self.answer(other) else {
+            return None;
+        };
+        let typed = u32::try_from(parse::whole_number(text).ok()?).ok()?;
+        let total_max = match self.catalog.question(other).map(|(_, q)| &q.kind) {
+            Some(QuestionKind::Number { max, .. }) => *max,
+            _ => return None,
+        };
+        (typed > *limit && typed <= total_max).then_some((typed, *limit))
     }
 
     pub(super) fn number_from_text(
@@ -202,6 +291,12 @@ impl Turn<'_> {
             self.ask_new_class_name(question_id, editing);
             return;
         }
+        if !parse::has_two_alphanumerics(&display) {
+            let html = self.catalog.error(&question, "no_letters", self.lang, &[]);
+            self.say(html);
+            self.ask_new_class_name(question_id, editing);
+            return;
+        }
         let Some(Answer::Group(group)) = self.answer("group").cloned() else {
             return self.lost_question();
         };
@@ -211,13 +306,13 @@ impl Turn<'_> {
                 typed,
                 suggestion,
                 suggestion_name,
+                suggestion_group,
             } => {
                 return self.ask_did_you_mean(
                     question_id,
                     editing,
                     typed,
-                    suggestion,
-                    suggestion_name,
+                    (suggestion, suggestion_name, suggestion_group),
                 )
             }
         };
@@ -230,8 +325,7 @@ impl Turn<'_> {
         question: &str,
         editing: bool,
         typed: String,
-        suggestion: u64,
-        suggestion_name: String,
+        (suggestion, suggestion_name, suggestion_group): (u64, String, Option<String>),
     ) {
         self.state.stamp = self.state.stamp.wrapping_add(1);
         self.set_step(Step::ConfirmClass {
@@ -240,6 +334,7 @@ impl Turn<'_> {
             typed,
             suggestion,
             suggestion_name,
+            suggestion_group,
         });
         self.ask_current();
     }
@@ -262,11 +357,36 @@ impl Turn<'_> {
             .map(|c| (c.id, parse::class_name(&c.name).1))
             .collect();
         let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
-        match close.and_then(|id| known.into_iter().find(|c| c.id == id)) {
-            Some(class) => ClassMatch::Close {
+        if let Some(class) = close.and_then(|id| known.into_iter().find(|c| c.id == id)) {
+            return ClassMatch::Close {
                 typed: display,
                 suggestion: class.id,
                 suggestion_name: class.name,
+                suggestion_group: None,
+            };
+        }
+        // The same class under another group (typed under the wrong one): one class must
+        // not be counted in two rows of the report, so ask.
+        let elsewhere: Vec<(ClassRef, String)> = self
+            .facts
+            .centre_classes(centre)
+            .into_iter()
+            .filter(|(_, g)| g != group)
+            .collect();
+        let folded = parse::fold(key);
+        let same_name = elsewhere
+            .iter()
+            .find(|(c, _)| parse::fold(&c.name) == folded)
+            .map(|(c, _)| c.id);
+        let close = same_name.or_else(|| {
+            similar::close_match(key, elsewhere.iter().map(|(c, _)| (c.id, c.name.as_str())))
+        });
+        match close.and_then(|id| elsewhere.into_iter().find(|(c, _)| c.id == id)) {
+            Some((class, other_group)) => ClassMatch::Close {
+                typed: display,
+                suggestion: class.id,
+                suggestion_name: class.name,
+                suggestion_group: Some(other_group),
             },
             None => ClassMatch::Known(Answer::Class {
                 id: None,
@@ -283,6 +403,7 @@ impl Turn<'_> {
             typed,
             suggestion,
             suggestion_name,
+            suggestion_group,
         }) = self.state.draft.as_ref().map(|d| d.at.clone())
         else {
             return self.stale();
@@ -292,10 +413,24 @@ impl Turn<'_> {
         };
         let q = q.clone();
         let answer = match action {
-            Action::Class(id) if id == suggestion => Answer::Class {
-                id: Some(suggestion),
-                name: suggestion_name,
-            },
+            Action::Class(id) if id == suggestion => {
+                if let Some(group) = suggestion_group {
+                    // The class lives in another group: the session goes there with it.
+                    let centre = self.draft_centre();
+                    if self.facts.class_by_id(centre, &group, id).is_none() {
+                        return self.stale();
+                    }
+                    if let Some(draft) = &mut self.state.draft {
+                        draft
+                            .answers
+                            .insert("group".to_owned(), Answer::Group(group));
+                    }
+                }
+                Answer::Class {
+                    id: Some(suggestion),
+                    name: suggestion_name,
+                }
+            }
             Action::NewClass => Answer::Class {
                 id: None,
                 name: typed,
@@ -378,6 +513,8 @@ impl Turn<'_> {
         let changed = draft.answers.get(&question.id) != Some(&answer);
         draft.answers.insert(question.id.clone(), answer);
         if changed {
+            // A confirmation was about the values as they were.
+            draft.confirmed.clear();
             for dependent in &catalog.questions {
                 let depends = match &dependent.kind {
                     QuestionKind::Class { .. } => question.kind == QuestionKind::Group,
@@ -406,6 +543,15 @@ impl Turn<'_> {
             .iter()
             .find(|q| !draft.answers.contains_key(&q.id));
         draft.at = match next {
+            Some(q) if q.kind == QuestionKind::Date && draft.proposed_date.is_some() => {
+                Step::ConfirmDate {
+                    question: q.id.clone(),
+                    editing,
+                }
+            }
+            Some(q) if (q.id == "total" || q.id == "female") && draft.proposed_swap.is_some() => {
+                Step::ConfirmSwap { editing }
+            }
             Some(q) => Step::Asking {
                 question: q.id.clone(),
                 editing,
@@ -439,6 +585,7 @@ impl Turn<'_> {
             Step::ConfirmClass {
                 suggestion,
                 suggestion_name,
+                suggestion_group: None,
                 ..
             } => {
                 let html = self.catalog.render(
@@ -453,6 +600,46 @@ impl Turn<'_> {
                 let new = self.button(self.text("quick.new_class_button"), &Action::NewClass);
                 self.say_with(html, Keyboard::Inline(vec![vec![same], vec![new]]));
             }
+            Step::ConfirmClass {
+                suggestion,
+                suggestion_name,
+                suggestion_group: Some(other),
+                ..
+            } => {
+                let label = |id: &str| {
+                    self.catalog
+                        .group(id)
+                        .map_or_else(|| id.to_owned(), |g| g.short.get(self.lang).to_owned())
+                };
+                let here = match self.answer("group") {
+                    Some(Answer::Group(group)) => label(group),
+                    _ => String::new(),
+                };
+                let values = [
+                    ("name", escape_html(&suggestion_name)),
+                    ("group", escape_html(&label(&other))),
+                    ("here", escape_html(&here)),
+                ];
+                let values: Vec<(&str, &str)> =
+                    values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let html = self
+                    .catalog
+                    .render("entry.class_elsewhere", self.lang, &values);
+                let same_label =
+                    self.catalog
+                        .render("entry.class_elsewhere_same", self.lang, &values);
+                let new_label =
+                    self.catalog
+                        .render("entry.class_elsewhere_new", self.lang, &values);
+                let same = self.button(same_label, &Action::Class(suggestion));
+                let new = self.button(new_label, &Action::NewClass);
+                self.say_with(html, Keyboard::Inline(vec![vec![same], vec![new]]));
+            }
+            Step::ConfirmDate { .. } => self.ask_date_confirmation(),
+            Step::ConfirmSwap { .. } => self.ask_swap(),
+            Step::ConfirmLarge { usual } => self.ask_large(usual),
+            Step::ConfirmDuplicate { existing } => self.ask_duplicate(existing),
+            Step::ConfirmCancel => self.ask_cancel(),
             Step::Summary => self.show_summary(),
             Step::ChoosingEdit => {
                 let mut rows: Vec<Vec<Button>> = self
@@ -561,12 +748,9 @@ impl Turn<'_> {
             self.lang,
             &[("answers", &lines.join("\n"))],
         );
-        let row = vec![
-            self.button(self.text("dialog.save_button"), &Action::Save),
-            self.button(self.text("dialog.edit_button"), &Action::Edit),
-            self.button(self.text("dialog.cancel_button"), &Action::Cancel),
-        ];
-        self.say_with(html, Keyboard::Inline(vec![row]));
+        let keyboard = self.summary_keyboard();
+        self.say_with(html, keyboard);
+        self.want_nudge();
     }
 
     /// An answer as shown in the summary (escaped HTML).
@@ -577,8 +761,9 @@ impl Turn<'_> {
                 .catalog
                 .group(id)
                 .map_or_else(|| escape_html(id), |g| escape_html(g.short.get(lang))),
+            Answer::Class { id: None, name } => self.new_class_label(name),
             Answer::Class { name, .. } | Answer::Text(name) => escape_html(name),
-            Answer::Date(date) => format_date(*date),
+            Answer::Date(date) => self.show_date(*date),
             Answer::Number(n) => format_count(u64::from(*n), lang),
             Answer::Choice(id) => self
                 .catalog
@@ -608,9 +793,20 @@ impl Turn<'_> {
     // ---- Saving. ----
 
     pub(super) fn save(&mut self) {
-        let Some(draft) = self.state.draft.take() else {
+        let Some(mut draft) = self.state.draft.take() else {
             return self.stale();
         };
+        // The unusual is asked about once before anything is saved.
+        if let Some(session) = self.new_session(&draft) {
+            if let Some(step) =
+                self.unconfirmed_check(&session, &draft.confirmed, draft.session.is_none())
+            {
+                draft.at = step;
+                self.state.draft = Some(draft);
+                self.state.stamp = self.state.stamp.wrapping_add(1);
+                return self.ask_current();
+            }
+        }
         match (self.new_session(&draft), draft.session) {
             (Some(session), Some(id)) => {
                 // A correction: the permission was checked when it was opened and is
@@ -736,6 +932,8 @@ pub(super) enum ClassMatch {
         typed: String,
         suggestion: u64,
         suggestion_name: String,
+        /// The suggestion's group when it is another group than the draft's.
+        suggestion_group: Option<String>,
     },
 }
 

@@ -8,12 +8,20 @@ pub(super) const MIN_YEAR: i32 = 1900;
 
 /// See `super::date`.
 pub(super) fn date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    date_with_year_flag(text, today).map(|(date, _)| date)
+}
+
+/// See `super::date_typed`.
+pub(super) fn date_with_year_flag(text: &str, today: NaiveDate) -> Option<(NaiveDate, bool)> {
     let folded = fold(text);
-    match folded.as_str() {
-        "hom nay" | "today" | "nay" => return Some(today),
-        "hom qua" | "yesterday" | "qua" => return today.checked_sub_days(Days::new(1)),
-        "hom kia" => return today.checked_sub_days(Days::new(2)),
-        _ => {}
+    let relative = match folded.as_str() {
+        "hom nay" | "today" | "nay" => Some(today),
+        "hom qua" | "yesterday" | "qua" => today.checked_sub_days(Days::new(1)),
+        "hom kia" => today.checked_sub_days(Days::new(2)),
+        _ => None,
+    };
+    if let Some(date) = relative {
+        return Some((date, true));
     }
     // "ngày 26/11" is how a date is often written; the spaces around separators
     // ("26 / 11") carry no meaning either.
@@ -21,12 +29,14 @@ pub(super) fn date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     let compact: String = rest.chars().filter(|c| *c != ' ').collect();
     let fields = split_fields(&compact)?;
     match fields.as_slice() {
-        [day, month] => without_year(number(day)?, number(month)?, today),
-        [year, month, day] if year.len() == 4 => ymd(number(year)?, number(month)?, number(day)?),
+        [day, month] => without_year(number(day)?, number(month)?, today).map(|d| (d, false)),
+        [year, month, day] if year.len() == 4 => {
+            ymd(number(year)?, number(month)?, number(day)?).map(|d| (d, true))
+        }
         [day, month, year] if year.len() == 4 || year.len() == 2 => {
             // A two-digit year is this century's: nobody logs a session of 1926.
             let century = if year.len() == 2 { 2000 } else { 0 };
-            ymd(century + number(year)?, number(month)?, number(day)?)
+            ymd(century + number(year)?, number(month)?, number(day)?).map(|d| (d, true))
         }
         _ => None,
     }

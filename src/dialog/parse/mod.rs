@@ -36,6 +36,24 @@ pub fn date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     date::date(text, today)
 }
 
+/// Like `date`, and whether the text named its year (a full date or a word such as
+/// `hôm qua`) rather than leaving it to be guessed (`26/11`).
+pub fn date_typed(text: &str, today: NaiveDate) -> Option<(NaiveDate, bool)> {
+    date::date_with_year_flag(text, today)
+}
+
+/// Two counts typed at once, attendance first: `45 30`, `45/30`, `45 người, 30 nữ`.
+/// `None` unless the text holds exactly two numbers and nothing else but separators and
+/// the count words `whole_number` accepts.
+pub fn number_pair(text: &str) -> Option<(u64, u64)> {
+    number::number_pair(text)
+}
+
+/// Whether a name has at least two letters or digits: `🎉😀👍` or `.` is no class name.
+pub fn has_two_alphanumerics(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphanumeric()).take(2).count() == 2
+}
+
 /// A class name as typed: returns the name to display (NFC, trimmed, inner whitespace
 /// collapsed to one space) and the key to match on (the display name in lower case).
 pub fn class_name(text: &str) -> (String, String) {

@@ -43,6 +43,24 @@ pub(super) fn whole_number(text: &str) -> Result<u64, NumberError> {
     Ok(value)
 }
 
+/// See `super::number_pair`. Tries each separator (a space, `/`, `,`, `;`, `-`, `–`) as
+/// the point between the two counts and takes the first split where both halves are
+/// whole numbers by `whole_number`'s rules, so units and thousands work as they do alone.
+pub(super) fn number_pair(text: &str) -> Option<(u64, u64)> {
+    let text = text.trim();
+    text.char_indices()
+        .filter(|(_, c)| c.is_whitespace() || matches!(c, '/' | '／' | ',' | ';' | '-' | '–'))
+        .find_map(|(at, c)| {
+            let (left, right) = (&text[..at], &text[at + c.len_utf8()..]);
+            let left = left.trim().trim_end_matches([',', ';']);
+            let right = right.trim().trim_start_matches([',', ';', '/', '-', '–']);
+            match (whole_number(left), whole_number(right)) {
+                (Ok(a), Ok(b)) => Some((a, b)),
+                _ => None,
+            }
+        })
+}
+
 /// A run of digits, plain (`1200`, `007`) or grouped by thousands with one kind of
 /// separator (`1.200`, `1,200,000`). Anything else, such as the decimal `4.5`, is
 /// refused: a count of people is never fractional, so `4.5` is a typo, not 4.
@@ -82,6 +100,28 @@ mod tests {
     use super::super::whole_number;
     use super::NumberError::{self, *};
     use proptest::prelude::*;
+
+    #[test]
+    fn pairs() {
+        use super::super::number_pair;
+        let cases: &[(&str, Option<(u64, u64)>)] = &[
+            ("45 30", Some((45, 30))),
+            ("45/30", Some((45, 30))),
+            ("45 / 30", Some((45, 30))),
+            ("45, 30", Some((45, 30))),
+            ("45 người, 30 nữ", Some((45, 30))),
+            ("45 nguoi 30 nu", Some((45, 30))),
+            ("1.200 300", Some((1200, 300))),
+            ("45-30", Some((45, 30))),
+            ("45", None),
+            ("45 30 12", None),
+            ("45 abc", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(number_pair(text), *expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn accepted() {

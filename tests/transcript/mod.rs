@@ -1,0 +1,281 @@
+//! A conversation with the real runtime on a real temporary redb file, for transcript
+//! tests: what a user sends goes through `Runtime::handle` exactly as the Telegram
+//! adapter hands it over, and the replies are read back from the outbox.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use rollcall::dialog::{load_dir, Input, Keyboard, Sender};
+use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
+use rollcall::format::html_to_plain;
+use rollcall::outgoing::OutOp;
+use rollcall::roles::Role;
+use rollcall::runtime::{Callback, Event, Runtime};
+use rollcall::store::{Store, StoreError};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// An organiser of "Tràng An".
+pub const ORGANISER: UserId = 42;
+/// A second organiser of "Tràng An".
+pub const OTHER_ORGANISER: UserId = 43;
+/// The director of "Tràng An".
+pub const DIRECTOR: UserId = 50;
+/// A supervisor of the education office.
+pub const SUPERVISOR: UserId = 60;
+/// Somebody with no role.
+pub const STRANGER: UserId = 99;
+
+const ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// The bot as its users see it: a runtime over a temporary database, a clock the test
+/// sets, and the buttons of each chat's latest messages.
+pub struct Bot {
+    _dir: tempfile::TempDir,
+    pub store: Store,
+    pub runtime: Runtime,
+    pub centre: CentreId,
+    /// The processing instant.
+    now: DateTime<Utc>,
+    /// The `date` Telegram gives the next message, when a test sets one apart from `now`.
+    sent_at: Option<DateTime<Utc>>,
+    /// Pressable buttons per chat: label to callback data, from the latest messages.
+    buttons: HashMap<i64, Vec<(String, String)>>,
+    presses: u64,
+}
+
+impl Bot {
+    /// Centre "Tràng An" with two organisers and a director; one supervisor.
+    pub fn new() -> Bot {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("bot.redb")).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let centre = store
+            .write(|tx| {
+                let centre = tx.ensure_centre("Tràng An")?;
+                tx.add_member(centre, ORGANISER, Role::Organiser, "Lan", 0, at)?;
+                tx.add_member(centre, OTHER_ORGANISER, Role::Organiser, "Hoa", 0, at)?;
+                tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, at)?;
+                tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, at)?;
+                Ok(centre)
+            })
+            .unwrap();
+        let catalog = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap();
+        Bot {
+            _dir: dir,
+            store,
+            runtime: Runtime {
+                catalog: Arc::new(catalog),
+                bot_username: Some("rollcall_bot".to_owned()),
+                zone: ZONE,
+                year_start: YearStart::default(),
+                entry: rollcall::domain::EntryRules::default(),
+            },
+            centre,
+            now: at,
+            sent_at: None,
+            buttons: HashMap::new(),
+            presses: 0,
+        }
+    }
+
+    /// Sets the clock to a local time, `2026-12-07 20:00`.
+    pub fn at(&mut self, local: &str) {
+        self.now = local_time(local);
+        self.sent_at = None;
+    }
+
+    /// Moves the clock on by `minutes`.
+    pub fn later(&mut self, minutes: i64) {
+        self.now += chrono::Duration::minutes(minutes);
+    }
+
+    /// The next message was sent at this local time (Telegram's `date`), while it is
+    /// processed at the clock's time.
+    pub fn sent(&mut self, local: &str) {
+        self.sent_at = Some(local_time(local));
+    }
+
+    /// The instant the clock shows.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// `user` sends `text` in the private chat (a command when it starts with `/`).
+    pub fn send(&mut self, user: UserId, text: &str) -> String {
+        let input = match text.strip_prefix('/') {
+            Some(command) => {
+                let (name, args) = command.split_once(' ').unwrap_or((command, ""));
+                Input::Command {
+                    name: name.to_lowercase(),
+                    args: args.trim().to_owned(),
+                }
+            }
+            None => Input::Text(text.to_owned()),
+        };
+        let mut out = format!("> {text}\n");
+        out.push_str(&self.handle(user, input, None));
+        out
+    }
+
+    /// `user` presses the button labelled `label` (exactly, or by a unique prefix) on the
+    /// latest messages of the private chat.
+    pub fn tap(&mut self, user: UserId, label: &str) -> String {
+        let data = self.button_data(user, label);
+        self.press_data(user, &format!("* {label}"), data)
+    }
+
+    /// `user` sends raw callback data (a forged or stale button).
+    pub fn press_raw(&mut self, user: UserId, data: &str) -> String {
+        self.press_data(user, &format!("* data={data}"), data.to_owned())
+    }
+
+    /// The callback data of the button `label` in `user`'s chat.
+    pub fn button_data(&self, user: UserId, label: &str) -> String {
+        let buttons = self.buttons.get(&user).cloned().unwrap_or_default();
+        let exact: Vec<_> = buttons.iter().filter(|(l, _)| l == label).collect();
+        let found: Vec<_> = if exact.is_empty() {
+            buttons
+                .iter()
+                .filter(|(l, _)| l.starts_with(label))
+                .collect()
+        } else {
+            exact
+        };
+        match found.as_slice() {
+            [(_, data)] => data.clone(),
+            [] => panic!("no button {label:?}; the buttons are {buttons:?}"),
+            _ => found.last().unwrap().1.clone(),
+        }
+    }
+
+    fn press_data(&mut self, user: UserId, line: &str, data: String) -> String {
+        self.presses += 1;
+        let callback = Callback {
+            id: format!("cb{}", self.presses),
+            message_id: Some(1),
+        };
+        let mut out = format!("{line}\n");
+        out.push_str(&self.handle(user, Input::Button { data }, Some(callback)));
+        out
+    }
+
+    /// Hands one input to the runtime and returns what it queued for the chat.
+    pub fn handle(&mut self, user: UserId, input: Input, callback: Option<Callback>) -> String {
+        let event = Event {
+            chat: user,
+            sender: Sender {
+                user,
+                chat: user,
+                name: format!("User{user}"),
+                language_hint: Some("vi".to_owned()),
+                private: true,
+            },
+            input,
+            callback,
+            sent_at: self.sent_at.take(),
+        };
+        let now = Now::in_zone(self.now, ZONE);
+        let runtime = &self.runtime;
+        let (queued, _) = self
+            .store
+            .write_unsynced(|tx| {
+                runtime.handle(tx, &event, now)?;
+                take_outbox(tx)
+            })
+            .unwrap();
+        self.render(queued)
+    }
+
+    /// Whatever is queued in the outbox now (for messages sent by the scheduler).
+    pub fn outbox(&mut self) -> String {
+        let (queued, _) = self.store.write_unsynced(take_outbox).unwrap();
+        self.render(queued)
+    }
+
+    fn render(&mut self, queued: Vec<rollcall::outgoing::Outgoing>) -> String {
+        let mut out = String::new();
+        for message in queued {
+            match message.op {
+                OutOp::Message { html, keyboard } => {
+                    let _ = writeln!(out, "{}", html_to_plain(&html).trim_end());
+                    if let Some(Keyboard::Inline(rows)) = keyboard {
+                        let chat_buttons = self.buttons.entry(message.chat).or_default();
+                        chat_buttons.clear();
+                        for row in rows {
+                            let labels: Vec<String> =
+                                row.iter().map(|b| format!("[{}]", b.label)).collect();
+                            let _ = writeln!(out, "  {}", labels.join(" "));
+                            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
+                        }
+                    }
+                }
+                OutOp::AnswerButton {
+                    notice: Some(notice),
+                    ..
+                } => {
+                    let _ = writeln!(out, "({notice})");
+                }
+                OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } => {}
+                OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
+                    let _ = writeln!(out, "[file {file_name}]");
+                }
+            }
+        }
+        out
+    }
+
+    /// Every live session of the centre.
+    pub fn sessions(&self) -> Vec<SessionRecord> {
+        let all = Period {
+            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
+        };
+        let centre = self.centre;
+        self.store
+            .read(|tx| tx.sessions(Some(centre), all))
+            .unwrap()
+    }
+
+    /// The class names of the centre, as stored, with their group.
+    pub fn classes(&self) -> Vec<(String, String)> {
+        let centre = self.centre;
+        let mut classes: Vec<(String, String)> = self
+            .sessions()
+            .iter()
+            .map(|s| s.class)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|id| {
+                let class = self.store.read(|tx| tx.class(id)).unwrap().unwrap();
+                assert_eq!(class.centre, centre);
+                (class.group, class.name)
+            })
+            .collect();
+        classes.sort();
+        classes
+    }
+}
+
+fn take_outbox(
+    tx: &mut rollcall::store::Tx<'_>,
+) -> Result<Vec<rollcall::outgoing::Outgoing>, StoreError> {
+    let queued = tx.outbox(10_000)?;
+    let mut out = Vec::new();
+    for (seq, message) in queued {
+        tx.remove_outgoing(seq)?;
+        out.push(message);
+    }
+    Ok(out)
+}
+
+/// `2026-12-07 20:00` in the centre's zone as an instant.
+pub fn local_time(local: &str) -> DateTime<Utc> {
+    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap();
+    ZONE.from_local_datetime(&naive)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
