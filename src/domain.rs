@@ -268,6 +268,11 @@ pub struct ClassRecord {
     /// Date of the latest session, for "most recent first" buttons.
     pub last_session: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
+    /// Set when a director merged this class into another (`/classes`): the record stays
+    /// as a tombstone so that old audit entries still name it and a draft that chose it
+    /// before the merge is saved into the class it became (see `store/classes.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ClassId>,
 }
 
 #[cfg(test)]

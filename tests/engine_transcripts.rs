@@ -611,6 +611,13 @@ impl Chat {
                     )
                     .unwrap();
                 }
+                // `/classes` is tested through the real runtime (tests/classes_flow.rs).
+                Effect::RenameClass { class, name, .. } => {
+                    writeln!(self.log, "  (rename class {class} to {name})").unwrap();
+                }
+                Effect::MergeClasses { from, into } => {
+                    writeln!(self.log, "  (merge class {from} into {into})").unwrap();
+                }
             }
         }
     }
@@ -1611,6 +1618,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /members – danh sách người của trung tâm
               < /revoke MÃ – hủy một lời mời
               < /audit – nhật ký thay đổi
+              < /classes (/lop) – các lớp của trung tâm: đổi tên, gộp lớp bị ghi trùng hoặc ghi nhầm nhóm
               < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
               < /centre – chọn trung tâm (nếu anh/chị phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm

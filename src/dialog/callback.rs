@@ -71,6 +71,71 @@ pub enum Action {
     },
     /// Under a group reminder: the person pressing held no session on this local day.
     NoSessionOn(NaiveDate),
+    /// A button of a director's `/classes`.
+    Classes(ClassAction),
+}
+
+/// The buttons of `/classes`: ids and page numbers only, checked again when pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassAction {
+    /// The list of the centre's classes, at this page (0-based).
+    List(u32),
+    /// One class with its Rename and Merge buttons.
+    Open(ClassId),
+    /// Ask for a class's new name.
+    Rename(ClassId),
+    /// Confirm the rename typed for this class.
+    ConfirmRename(ClassId),
+    /// Choose the class to merge `from` into, at this page of the other classes.
+    Merge { from: ClassId, page: u32 },
+    /// Ask to confirm merging `from` into `into`.
+    MergeInto { from: ClassId, into: ClassId },
+    /// Confirm merging `from` into `into`.
+    ConfirmMerge { from: ClassId, into: ClassId },
+}
+
+impl ClassAction {
+    fn encode(self) -> String {
+        match self {
+            ClassAction::List(page) => format!("l.{page}"),
+            ClassAction::Open(id) => format!("o.{id}"),
+            ClassAction::Rename(id) => format!("r.{id}"),
+            ClassAction::ConfirmRename(id) => format!("rc.{id}"),
+            ClassAction::Merge { from, page } => format!("m.{from}.{page}"),
+            ClassAction::MergeInto { from, into } => format!("mi.{from}.{into}"),
+            ClassAction::ConfirmMerge { from, into } => format!("my.{from}.{into}"),
+        }
+    }
+
+    fn decode(text: &str) -> Option<ClassAction> {
+        let (code, rest) = text.split_once('.')?;
+        let pair = || -> Option<(u64, u64)> {
+            let (a, b) = rest.split_once('.')?;
+            Some((number(a)?, number(b)?))
+        };
+        Some(match code {
+            "l" => ClassAction::List(u32::try_from(number(rest)?).ok()?),
+            "o" => ClassAction::Open(number(rest)?),
+            "r" => ClassAction::Rename(number(rest)?),
+            "rc" => ClassAction::ConfirmRename(number(rest)?),
+            "m" => {
+                let (from, page) = pair()?;
+                ClassAction::Merge {
+                    from,
+                    page: u32::try_from(page).ok()?,
+                }
+            }
+            "mi" => {
+                let (from, into) = pair()?;
+                ClassAction::MergeInto { from, into }
+            }
+            "my" => {
+                let (from, into) = pair()?;
+                ClassAction::ConfirmMerge { from, into }
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// The common report periods offered as buttons.
@@ -145,6 +210,7 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::NoSessionOn(day) => {
             format!("ns.{:04}{:02}{:02}", day.year(), day.month(), day.day())
         }
+        Action::Classes(step) => format!("k.{}", step.encode()),
     };
     format!("{stamp}:{action}")
 }
@@ -197,6 +263,7 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             }
         }
         Some(("ns", day)) => Action::NoSessionOn(date_of(day)?),
+        Some(("k", step)) => Action::Classes(ClassAction::decode(step)?),
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -310,6 +377,21 @@ mod tests {
             (0i32..=3_652_424).prop_map(|days| Action::NoSessionOn(
                 NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap_or_default()
             )),
+            any_class_action().prop_map(Action::Classes),
+        ]
+    }
+
+    fn any_class_action() -> impl Strategy<Value = ClassAction> {
+        prop_oneof![
+            any::<u32>().prop_map(ClassAction::List),
+            any::<u64>().prop_map(ClassAction::Open),
+            any::<u64>().prop_map(ClassAction::Rename),
+            any::<u64>().prop_map(ClassAction::ConfirmRename),
+            (any::<u64>(), any::<u32>()).prop_map(|(from, page)| ClassAction::Merge { from, page }),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(from, into)| ClassAction::MergeInto { from, into }),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(from, into)| ClassAction::ConfirmMerge { from, into }),
         ]
     }
 
@@ -354,6 +436,15 @@ mod tests {
             "1:ns.2026113",
             "1:ns.20261131",
             "1:ns.2026-11-3",
+            "1:k",
+            "1:k.",
+            "1:k.o",
+            "1:k.o.",
+            "1:k.zz.1",
+            "1:k.mi.1",
+            "1:k.mi.1.",
+            "1:k.my.1.2.3",
+            "1:k.l.4294967296",
         ] {
             assert_eq!(decode(forged), None, "{forged:?}");
         }

@@ -415,6 +415,38 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("deadline.current", &["day", "days", "time"]),
     ("deadline.none", &[]),
     ("deadline.usage", &[]),
+    // A director's `/classes`: the centre's classes, rename and merge.
+    ("classes.heading", &["centre"]),
+    ("classes.page", &["page", "pages"]),
+    ("classes.line", &["name", "sessions"]),
+    ("classes.class_button", &["group", "name", "sessions"]),
+    ("classes.empty", &[]),
+    ("classes.choose_centre", &[]),
+    ("classes.previous_button", &[]),
+    ("classes.next_button", &[]),
+    ("classes.detail", &["name", "group", "sessions"]),
+    ("classes.rename_button", &[]),
+    ("classes.merge_button", &[]),
+    ("classes.rename_prompt", &["name"]),
+    ("classes.bad_name", &["min", "max"]),
+    ("classes.same_name", &[]),
+    ("classes.name_taken", &["name", "other"]),
+    ("classes.merge_into_button", &["name"]),
+    ("classes.confirm_rename", &["old", "new"]),
+    ("classes.confirm_rename_button", &[]),
+    ("classes.renamed", &["old", "new"]),
+    ("classes.merge_choose", &["name", "group", "sessions"]),
+    ("classes.no_other", &[]),
+    (
+        "classes.confirm_merge",
+        &["from", "into", "sessions", "from_group", "into_group"],
+    ),
+    (
+        "classes.confirm_merge_same_group",
+        &["from", "into", "sessions", "group"],
+    ),
+    ("classes.confirm_merge_button", &[]),
+    ("classes.merged", &["from", "into", "sessions", "group"]),
 ];
 
 impl Catalog {

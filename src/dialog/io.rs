@@ -80,6 +80,16 @@ pub struct ClassRef {
     pub name: String,
 }
 
+/// A live class of a centre with its number of live sessions (a director's `/classes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSummary {
+    pub id: ClassId,
+    /// The activity group's stable id.
+    pub group: String,
+    pub name: String,
+    pub sessions: u64,
+}
+
 /// Read-only facts the engine may ask about while stepping (implemented over a store
 /// transaction by the runtime and over plain maps in tests).
 pub trait Facts {
@@ -148,6 +158,12 @@ pub trait Facts {
     /// The configured rules for drafts and unusual entries.
     fn entry_rules(&self) -> EntryRules {
         EntryRules::default()
+    }
+    /// The live (not merged) classes of a centre with their numbers of live sessions, for
+    /// the directors' `/classes`. Empty by default, so fakes that never test it need not
+    /// implement it.
+    fn classes_with_counts(&self, _centre: CentreId) -> Vec<ClassSummary> {
+        Vec::new()
     }
 }
 
@@ -263,4 +279,14 @@ pub enum Effect {
         user: UserId,
         day: chrono::NaiveDate,
     },
+    /// Rename a class (permission and the name's uniqueness in its group already
+    /// checked); audited by the store.
+    RenameClass {
+        class: ClassId,
+        name: String,
+        key: String,
+    },
+    /// Merge class `from` into class `into` of the same centre: its sessions move to
+    /// `into` and its group (permission already checked); audited by the store.
+    MergeClasses { from: ClassId, into: ClassId },
 }

@@ -16,6 +16,7 @@ pub mod state;
 
 pub use catalog::{Catalog, Group, LangText, Question, QuestionKind};
 pub use engine::step;
+pub use io::ClassSummary;
 pub use io::{
     Button, ClassRef, Effect, Facts, Input, Keyboard, LinkButton, Reply, SavedInfo, Sender,
 };

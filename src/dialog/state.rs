@@ -32,6 +32,18 @@ pub struct ChatState {
     /// A question outside the session dialog waiting for a typed answer, if any.
     #[serde(default)]
     pub pending: Option<Pending>,
+    /// A director's rename of a class under way (`/classes`), waiting for the new name
+    /// or for its confirmation. Any other input drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_rename: Option<ClassRename>,
+}
+
+/// A rename of a class in progress: the class, and the new name once typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassRename {
+    pub class: ClassId,
+    /// The new name as it will be stored; `None` while the bot waits for it.
+    pub name: Option<String>,
 }
 
 /// A new entry kept while the person decides what to do with the open draft.

@@ -110,6 +110,7 @@ mod tests {
                 .with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
                 .single()
                 .expect("valid"),
+            merged_into: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
-use crate::dialog::{ClassRef, Facts};
+use crate::dialog::{ClassRef, ClassSummary, Facts};
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, SessionId, SessionRecord, UserId, YearStart,
 };
@@ -57,10 +57,13 @@ impl Facts for TxFacts<'_, '_> {
 
     fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef> {
         let class = self.keep(self.tx.class(id), None)?;
-        (class.centre == centre && class.group == group).then_some(ClassRef {
-            id: class.id,
-            name: class.name,
-        })
+        // A merged class is offered no more: its old buttons are stale.
+        (class.centre == centre && class.group == group && class.merged_into.is_none()).then_some(
+            ClassRef {
+                id: class.id,
+                name: class.name,
+            },
+        )
     }
 
     fn access(&self, user: UserId) -> Access {
@@ -156,5 +159,17 @@ impl Facts for TxFacts<'_, '_> {
 
     fn entry_rules(&self) -> EntryRules {
         self.entry
+    }
+
+    fn classes_with_counts(&self, centre: CentreId) -> Vec<ClassSummary> {
+        self.keep(self.tx.centre_classes_with_counts(centre), Vec::new())
+            .into_iter()
+            .map(|c| ClassSummary {
+                id: c.class.id,
+                group: c.class.group,
+                name: c.class.name,
+                sessions: c.sessions,
+            })
+            .collect()
     }
 }

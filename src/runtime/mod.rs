@@ -329,6 +329,12 @@ impl Runtime {
                     )?;
                 }
             }
+            Effect::RenameClass { class, name, key } => {
+                tx.rename_class(class, &name, &key, event.sender.user, now.at)?;
+            }
+            Effect::MergeClasses { from, into } => {
+                tx.merge_classes(from, into, event.sender.user, now.at)?;
+            }
             Effect::SetDeadline { centre, timing } => match timing {
                 Some(timing) => tx.set_deadline(
                     centre,

@@ -1,14 +1,65 @@
 //! Classes (or thematic topics) of a centre's activity group: lookup by key, recency
-//! listing for the buttons, and the bookkeeping `save_session` needs.
+//! listing for the buttons, the bookkeeping `save_session` needs, and the director's
+//! repairs (`/classes`): renaming a class and merging one class into another.
+//!
+//! A merged class is kept as a tombstone (`ClassRecord::merged_into`) rather than
+//! deleted: its key and recency entries go, so it is never offered, matched or counted
+//! again, but a draft that chose it before the merge (its id sits in a chat state) is
+//! saved into the class it became instead of failing on every retry, and old audit
+//! entries still name it. Its sessions, live and deleted, move to the surviving class.
 
 use super::codec::{day_number, decode, encode};
-use super::tables::{meta_keys, CLASSES, CLASS_KEYS, CLASS_RECENCY, NO_SESSION_DAY};
+use super::edits::SessionChanges;
+use super::tables::{
+    meta_keys, CLASSES, CLASS_DAYS, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY,
+    SESSIONS_BY_DATE,
+};
 use super::{meta, StoreError, Tx};
 use crate::dialog::ClassRef;
-use crate::domain::{CentreId, ClassId, ClassRecord, SessionRecord};
+use crate::domain::{
+    CentreId, ClassChoice, ClassId, ClassRecord, SessionId, SessionRecord, UserId,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use redb::ReadableTable;
+use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// How many merges `live_class` follows before it calls the chain broken. Merging into a
+/// merged class is refused, so a chain only grows when its last class is merged again;
+/// a longer one means a damaged file, not a real history.
+const MAX_MERGE_HOPS: usize = 64;
+
+/// A live class of a centre and its number of live sessions (the director's `/classes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassCount {
+    pub class: ClassRecord,
+    pub sessions: u64,
+}
+
+/// What `merge_classes` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The merged class as it is now: a tombstone pointing at `into`.
+    pub from: ClassRecord,
+    /// The surviving class, after the merge.
+    pub into: ClassRecord,
+    /// Live sessions moved.
+    pub moved: u64,
+    /// Deleted (still restorable) sessions moved, so that restoring one brings it back
+    /// into the surviving class.
+    pub moved_deleted: u64,
+}
+
+/// The audit entry's before and after of a merge: both classes and the session counts.
+#[derive(Serialize)]
+struct MergeAudit<'a> {
+    from: &'a ClassRecord,
+    into: &'a ClassRecord,
+    /// Live sessions of `from` (before) or moved (after).
+    moved: u64,
+    /// Deleted sessions of `from` (before) or moved (after).
+    moved_deleted: u64,
+}
 
 /// The recency index key component of a class.
 fn recency_day(last_session: Option<NaiveDate>) -> i32 {
@@ -126,6 +177,7 @@ impl Tx<'_> {
             key: key.to_owned(),
             last_session: None,
             created_at,
+            merged_into: None,
         };
         self.put_class(&record)?;
         self.txn
@@ -198,6 +250,271 @@ impl Tx<'_> {
             (),
         )?;
         Ok(())
+    }
+
+    /// The live classes of a centre, each with its number of live sessions, ordered by
+    /// group id then matching key. Merged classes are not listed.
+    ///
+    /// Read from the key index and `CLASS_DAYS` (one entry per class and day it met), so
+    /// the cost follows the centre's classes and their days, not its sessions.
+    pub fn centre_classes_with_counts(
+        &self,
+        centre: CentreId,
+    ) -> Result<Vec<ClassCount>, StoreError> {
+        let ids: Vec<ClassId> = {
+            let keys = self.txn.open_table(CLASS_KEYS)?;
+            let mut ids = Vec::new();
+            for entry in keys.range((centre, "", "")..)? {
+                let (key, id) = entry?;
+                if key.value().0 != centre {
+                    break;
+                }
+                ids.push(id.value());
+            }
+            ids
+        };
+        let mut classes = Vec::with_capacity(ids.len());
+        for id in ids {
+            let class = self.class(id)?.ok_or_else(|| {
+                StoreError::Db(format!(
+                    "class key index names class {id}, which does not exist"
+                ))
+            })?;
+            let sessions = self.class_session_count(id)?;
+            classes.push(ClassCount { class, sessions });
+        }
+        Ok(classes)
+    }
+
+    /// The number of live sessions of class `id`.
+    pub fn class_session_count(&self, id: ClassId) -> Result<u64, StoreError> {
+        let days = self.txn.open_table(CLASS_DAYS)?;
+        let mut sessions = 0;
+        for entry in days.range((id, i32::MIN)..=(id, i32::MAX))? {
+            sessions += entry?.1.value();
+        }
+        Ok(sessions)
+    }
+
+    /// Renames class `id` to `name` with matching key `key` (as `parse::class_name` makes
+    /// them) and writes an audit entry by `actor`; returns the class as renamed.
+    ///
+    /// Refused (`Err`, nothing written) when the class does not exist, was merged, or
+    /// another class of its centre and group already has `key`: two classes with one key
+    /// would be one class counted twice, which is what a merge is for.
+    pub fn rename_class(
+        &mut self,
+        id: ClassId,
+        name: &str,
+        key: &str,
+        actor: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<ClassRecord, StoreError> {
+        let before = self.live_class_record(id)?;
+        if name.trim().is_empty() || key.trim().is_empty() {
+            return Err(StoreError::Db(format!(
+                "refusing to give class {id} an empty name"
+            )));
+        }
+        if key != before.key {
+            if let Some(other) = self.class_id_by_key(before.centre, &before.group, key)? {
+                return Err(StoreError::Db(format!(
+                    "refusing to rename class {id}: class {other} of its group already has the key {key:?}"
+                )));
+            }
+            let mut keys = self.txn.open_table(CLASS_KEYS)?;
+            keys.remove((before.centre, before.group.as_str(), before.key.as_str()))?;
+            keys.insert((before.centre, before.group.as_str(), key), id)?;
+        }
+        let mut after = before.clone();
+        name.clone_into(&mut after.name);
+        key.clone_into(&mut after.key);
+        self.put_class(&after)?;
+        self.audit(
+            at,
+            actor,
+            Some(after.centre),
+            "class_renamed",
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    }
+
+    /// Merges class `from` into class `into` of the same centre, possibly of another
+    /// group, and writes one audit entry by `actor`.
+    ///
+    /// Every live session of `from` moves to `into` and to its group through
+    /// `update_session`, the same path as an organiser's correction, so the report's
+    /// counters and both classes' last session dates move exactly as for that many edits.
+    /// Deleted sessions of `from` are re-pointed at `into` as well, so a restore brings
+    /// them back where the live ones went. `from` then leaves the key and recency indexes
+    /// and stays as a tombstone (see the module's comment). All of it happens in the
+    /// caller's transaction: a report never sees half a merge.
+    ///
+    /// Refused (`Err`) when a class is missing or merged, the two are one, or they belong
+    /// to different centres.
+    pub fn merge_classes(
+        &mut self,
+        from: ClassId,
+        into: ClassId,
+        actor: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Merged, StoreError> {
+        if from == into {
+            return Err(StoreError::Db(format!(
+                "refusing to merge class {from} into itself"
+            )));
+        }
+        let source = self.live_class_record(from)?;
+        let target = self.live_class_record(into)?;
+        if source.centre != target.centre {
+            return Err(StoreError::Db(format!(
+                "refusing to merge class {from} of centre {} into class {into} of centre {}",
+                source.centre, target.centre
+            )));
+        }
+        let live = self.class_session_ids(&source)?;
+        let deleted = self.deleted_sessions_of_class(&source)?;
+        let (moved, moved_deleted) = (live.len() as u64, deleted.len() as u64);
+        let before = MergeAudit {
+            from: &source,
+            into: &target,
+            moved,
+            moved_deleted,
+        };
+
+        let changes = SessionChanges {
+            group: Some(target.group.clone()),
+            class: Some(ClassChoice::Existing(target.id)),
+            ..SessionChanges::default()
+        };
+        for session in &live {
+            if self.update_session(*session, &changes)?.is_none() {
+                return Err(StoreError::Db(format!(
+                    "class index names session {session}, which is not live"
+                )));
+            }
+        }
+        {
+            let mut table = self.txn.open_table(DELETED_SESSIONS)?;
+            for mut kept in deleted {
+                kept.record.class = target.id;
+                kept.record.group.clone_from(&target.group);
+                table.insert(kept.record.id, encode(&kept)?.as_slice())?;
+            }
+        }
+
+        // `update_session` has moved the last session date of `from` back to none.
+        let mut tombstone = self.live_class_record(from)?;
+        self.txn.open_table(CLASS_KEYS)?.remove((
+            tombstone.centre,
+            tombstone.group.as_str(),
+            tombstone.key.as_str(),
+        ))?;
+        self.txn.open_table(CLASS_RECENCY)?.remove((
+            tombstone.centre,
+            tombstone.group.as_str(),
+            recency_day(tombstone.last_session),
+            from,
+        ))?;
+        tombstone.merged_into = Some(into);
+        self.put_class(&tombstone)?;
+        let survivor = self.live_class_record(into)?;
+        let after = MergeAudit {
+            from: &tombstone,
+            into: &survivor,
+            moved,
+            moved_deleted,
+        };
+        self.audit(
+            at,
+            actor,
+            Some(survivor.centre),
+            "class_merged",
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(Merged {
+            from: tombstone,
+            into: survivor,
+            moved,
+            moved_deleted,
+        })
+    }
+
+    /// The class a session chosen as class `id` belongs to: `id` itself, or the class it
+    /// was merged into (followed to the end of the chain).
+    pub(super) fn live_class(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
+        let mut class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
+        for _ in 0..MAX_MERGE_HOPS {
+            let Some(next) = class.merged_into else {
+                return Ok(class);
+            };
+            class = self.class(next)?.ok_or_else(|| {
+                StoreError::Db(format!(
+                    "class {} was merged into class {next}, which does not exist",
+                    class.id
+                ))
+            })?;
+        }
+        Err(StoreError::Db(format!(
+            "class {id} has a chain of more than {MAX_MERGE_HOPS} merges"
+        )))
+    }
+
+    /// The class `id`, refused when it is missing or merged (renames and merges only
+    /// apply to classes still in use).
+    fn live_class_record(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
+        let class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
+        match class.merged_into {
+            Some(into) => Err(StoreError::Db(format!(
+                "invalid reference: class {id} was merged into class {into}"
+            ))),
+            None => Ok(class),
+        }
+    }
+
+    /// The live sessions of `class`: the days it met (`CLASS_DAYS`), then the centre's
+    /// sessions of each of those days (`SESSIONS_BY_DATE`) that belong to it.
+    fn class_session_ids(&self, class: &ClassRecord) -> Result<Vec<SessionId>, StoreError> {
+        let days: Vec<i32> = {
+            let table = self.txn.open_table(CLASS_DAYS)?;
+            let mut days = Vec::new();
+            for entry in table.range((class.id, i32::MIN)..=(class.id, i32::MAX))? {
+                days.push(entry?.0.value().1);
+            }
+            days
+        };
+        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
+        let mut ids = Vec::new();
+        for day in days {
+            for entry in
+                index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
+            {
+                let id = entry?.0.value().2;
+                if self.session(id)?.class == class.id {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The deleted, still kept sessions of `class` (at most a month of deletions).
+    fn deleted_sessions_of_class(
+        &self,
+        class: &ClassRecord,
+    ) -> Result<Vec<super::DeletedSession>, StoreError> {
+        Ok(self
+            .deleted_sessions(Some(class.centre))?
+            .into_iter()
+            .filter(|kept| kept.record.class == class.id)
+            .collect())
     }
 
     fn put_class(&mut self, record: &ClassRecord) -> Result<(), StoreError> {

@@ -128,7 +128,11 @@ impl Tx<'_> {
         match &changes.class {
             None => {}
             Some(ClassChoice::Existing(class)) => {
-                after.class = self.class_in(*class, after.centre, &after.group)?.id;
+                // A class merged since it was chosen yields the class it became, which
+                // takes the session into its own group.
+                let class = self.class_in(*class, after.centre, &after.group)?;
+                after.class = class.id;
+                after.group = class.group;
             }
             Some(ClassChoice::New { name, key }) => {
                 // The store reads no clock: a class first named by an edit is stamped
@@ -197,10 +201,13 @@ impl Tx<'_> {
                 "session {id} is both live and deleted"
             )));
         }
-        let record = kept.record;
+        let mut record = kept.record;
         // The class must still be the one the session was saved with; classes are never
-        // removed, so this only fails on a damaged file.
-        self.class_in(record.class, record.centre, &record.group)?;
+        // removed, so this only fails on a damaged file. A merge re-points deleted
+        // sessions at the surviving class, and `class_in` follows a merge anyway.
+        let class = self.class_in(record.class, record.centre, &record.group)?;
+        record.class = class.id;
+        record.group = class.group;
         self.txn.open_table(DELETED_SESSIONS)?.remove(id)?;
         self.put_live_session(&record)?;
         self.refresh_classes(&[record.class])?;

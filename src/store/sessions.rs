@@ -44,7 +44,9 @@ impl Tx<'_> {
             id,
             centre: session.centre,
             organiser: session.organiser,
-            group: session.group.clone(),
+            // The class's group: the session's own, unless the class chosen was merged
+            // into a class of another group since (see `class_in`).
+            group: class.group.clone(),
             class: class.id,
             date: session.date,
             total: session.total,
@@ -83,6 +85,10 @@ impl Tx<'_> {
 
     /// The existing class `id`, refused unless it belongs to `centre` and `group` (a
     /// button's class id is untrusted and may be stale).
+    ///
+    /// A class merged into another since it was chosen (a draft keeps the id) yields the
+    /// class it became, whose group may differ: the caller stores the session under the
+    /// returned class's group.
     pub(super) fn class_in(
         &self,
         id: ClassId,
@@ -98,7 +104,17 @@ impl Tx<'_> {
                 class.centre, class.group
             )));
         }
-        Ok(class)
+        if class.merged_into.is_none() {
+            return Ok(class);
+        }
+        let live = self.live_class(id)?;
+        if live.centre != centre {
+            return Err(StoreError::Db(format!(
+                "class {id} was merged into class {} of another centre",
+                live.id
+            )));
+        }
+        Ok(live)
     }
 
     /// Totals per activity group (by group id) of one centre, or of all centres when

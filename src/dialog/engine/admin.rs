@@ -55,7 +55,7 @@ impl Turn<'_> {
             || (self.access.supervisor && self.facts.centres().iter().any(|(id, _)| *id == centre))
     }
 
-    fn centre_label(&self, centre: CentreId) -> String {
+    pub(super) fn centre_label(&self, centre: CentreId) -> String {
         self.access
             .centres
             .iter()

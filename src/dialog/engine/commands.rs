@@ -103,6 +103,7 @@ impl Turn<'_> {
             "revoke" => self.revoke(args),
             "members" => self.list_members(),
             "audit" => self.show_audit(),
+            "classes" | "lop" => self.classes_command(),
             "link" => self.say_key("link.group_only"),
             other => {
                 let html = self.catalog.render(

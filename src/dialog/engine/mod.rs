@@ -7,6 +7,7 @@
 
 mod admin;
 mod batch;
+mod classes;
 mod commands;
 mod corrections;
 mod quick;
@@ -51,6 +52,7 @@ pub fn step(
     let held = turn.state.held.take();
     turn.check_open_work(&input);
     let touched = input.clone();
+    turn.keep_class_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -156,6 +158,9 @@ impl Turn<'_> {
         if self.pending_answer(trimmed) {
             return;
         }
+        if self.state.class_rename.is_some() {
+            return self.class_name_typed(trimmed);
+        }
         let fixing_line = self
             .state
             .batch
@@ -258,6 +263,7 @@ impl Turn<'_> {
             Action::InviteCentre { role, id } => return self.invite_centre_chosen(role, id),
             Action::InviteNewCentre(role) => return self.ask_new_centre_name(role),
             Action::InvitePage { role, page } => return self.ask_invite_centre(role, page),
+            Action::Classes(step) => return self.class_button(step),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {

@@ -27,7 +27,8 @@ impl Turn<'_> {
     }
 
     pub(super) fn cancel(&mut self) {
-        if self.state.draft.take().is_some() {
+        let had_batch = self.state.batch.take().is_some();
+        if self.state.draft.take().is_some() || had_batch {
             self.effects.push(Effect::CloseButtons);
             let html = self.text("dialog.cancelled");
             let keyboard = self.main_keyboard();
@@ -39,9 +40,9 @@ impl Turn<'_> {
 
     /// After answering a side command during a dialog: say the draft is kept and ask again.
     pub(super) fn remind_draft(&mut self) {
-        if self.state.draft.is_some() {
+        if self.state.draft.is_some() || self.state.batch.is_some() {
             self.say_key("dialog.kept");
-            self.ask_current();
+            self.ask_open_work();
         }
     }
 
