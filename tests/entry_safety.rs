@@ -441,9 +441,15 @@ fn cancel_drops_a_multi_line_entry_and_other_commands_keep_it() {
     bot.at("2026-12-07 20:00");
     bot.send(ORGANISER, "sk 45 30 Phòng chống dịch\nmt 30 10 Thu gom rác");
     let said = bot.send(ORGANISER, "/totals");
-    assert!(said.contains("Kiểm tra lại 2 buổi học"), "the entry is shown again: {said}");
+    assert!(
+        said.contains("Kiểm tra lại 2 buổi học"),
+        "the entry is shown again: {said}"
+    );
     let said = bot.send(ORGANISER, "/cancel");
-    assert!(!said.contains("Không có buổi học nào đang ghi dở"), "{said}");
+    assert!(
+        !said.contains("Không có buổi học nào đang ghi dở"),
+        "{said}"
+    );
     let said = bot.send(ORGANISER, "/cancel");
     assert!(said.contains("Không có buổi học nào đang ghi dở"), "{said}");
     assert!(bot.sessions().is_empty());
