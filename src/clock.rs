@@ -39,6 +39,23 @@ impl Clock {
         }
     }
 
+    /// How long a loop should sleep before its next look: until `next` (at least 50 ms,
+    /// so a due item never spins the loop), and never longer than `poll_interval`.
+    pub fn pause_until(
+        &self,
+        now: DateTime<Utc>,
+        next: Option<DateTime<Utc>>,
+    ) -> std::time::Duration {
+        let interval = self.poll_interval();
+        match next {
+            Some(next) => {
+                let until = (next - now).to_std().unwrap_or_default();
+                interval.min(until.max(std::time::Duration::from_millis(50)))
+            }
+            None => interval,
+        }
+    }
+
     /// How often a loop that waits for the clock should look again: often for a test
     /// clock (it jumps), rarely for the real one.
     pub fn poll_interval(&self) -> std::time::Duration {

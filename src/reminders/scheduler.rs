@@ -50,11 +50,8 @@ pub async fn run(
                     );
                     outbox_ready.notify_one();
                 }
-                if let Some(next) = tick.next {
-                    // Wake up in time for the next firing, never later than the interval.
-                    let until = (next - now).to_std().unwrap_or_default();
-                    pause = pause.min(until.max(std::time::Duration::from_millis(50)));
-                }
+                // Wake up in time for the next firing, never later than the interval.
+                pause = clock.pause_until(now, tick.next);
             }
             Ok(Err(error)) => tracing::error!(%error, "reminder tick failed"),
             Err(error) => tracing::error!(%error, "reminder task failed"),

@@ -81,10 +81,7 @@ pub async fn run(
                     tracing::info!(fired, "draft nudges handled");
                     outbox_ready.notify_one();
                 }
-                if let Some(next) = next {
-                    let until = (next - at).to_std().unwrap_or_default();
-                    pause = pause.min(until.max(std::time::Duration::from_millis(50)));
-                }
+                pause = clock.pause_until(at, next);
             }
             Ok(Err(error)) => tracing::error!(%error, "nudge tick failed"),
             Err(error) => tracing::error!(%error, "nudge task failed"),

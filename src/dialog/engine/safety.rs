@@ -40,55 +40,71 @@ impl Turn<'_> {
             return;
         }
         let expiry = self.facts.entry_rules().draft_expiry;
-        if let Some(draft) = &self.state.draft {
-            let may = self.access.may_log(draft.centre) || self.access.may_manage(draft.centre);
-            let expired = draft.touched.is_some_and(|t| self.now.at - t > expiry);
-            if !may || expired {
-                let held = self.draft_lines();
-                self.state.draft = None;
-                let key = if may {
-                    "entry.expired"
-                } else {
-                    "entry.no_longer_member"
-                };
-                let html = self.catalog.render(
-                    key,
-                    self.lang,
-                    &[
-                        ("answers", &held),
-                        ("hours", &expiry.num_hours().to_string()),
-                    ],
-                );
-                self.say(html);
-            }
+        let draft_drop = self
+            .state
+            .draft
+            .as_ref()
+            .and_then(|d| self.drop_reason(d.centre, d.touched));
+        if let Some(key) = draft_drop {
+            let held = self.draft_lines();
+            self.state.draft = None;
+            self.say_dropped(key, &held, expiry);
         }
-        if let Some(batch) = &self.state.batch {
-            let may = self.access.may_log(batch.centre);
-            let expired = batch.touched.is_some_and(|t| self.now.at - t > expiry);
-            if !may || expired {
-                let held = batch
-                    .lines
+        let batch_drop = self
+            .state
+            .batch
+            .as_ref()
+            .and_then(|b| self.drop_reason(b.centre, b.touched));
+        if let Some(key) = batch_drop {
+            let held = self.batch_lines();
+            self.state.batch = None;
+            self.say_dropped(key, &held, expiry);
+        }
+    }
+
+    /// Why open work for `centre`, last touched at `touched`, must go: the sender no
+    /// longer belongs to the centre, or it expired. `None` keeps it.
+    fn drop_reason(
+        &self,
+        centre: crate::domain::CentreId,
+        touched: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Option<&'static str> {
+        let may = self.access.may_log(centre) || self.access.may_manage(centre);
+        let expiry = self.facts.entry_rules().draft_expiry;
+        let expired = touched.is_some_and(|t| self.now.at - t > expiry);
+        match (may, expired) {
+            (false, _) => Some("entry.no_longer_member"),
+            (true, true) => Some("entry.expired"),
+            (true, false) => None,
+        }
+    }
+
+    /// "The draft below was dropped because …", with what it held.
+    fn say_dropped(&mut self, key: &str, held: &str, expiry: chrono::Duration) {
+        let html = self.catalog.render(
+            key,
+            self.lang,
+            &[
+                ("answers", held),
+                ("hours", &expiry.num_hours().to_string()),
+            ],
+        );
+        self.say(html);
+    }
+
+    /// The lines of the open multi-line entry as a list (escaped HTML).
+    fn batch_lines(&self) -> String {
+        self.state
+            .batch
+            .as_ref()
+            .map(|b| {
+                b.lines
                     .iter()
                     .map(|l| format!("• {}", escape_html(l)))
                     .collect::<Vec<_>>()
-                    .join("\n");
-                self.state.batch = None;
-                let key = if may {
-                    "entry.expired"
-                } else {
-                    "entry.no_longer_member"
-                };
-                let html = self.catalog.render(
-                    key,
-                    self.lang,
-                    &[
-                        ("answers", &held),
-                        ("hours", &expiry.num_hours().to_string()),
-                    ],
-                );
-                self.say(html);
-            }
-        }
+                    .join("\n")
+            })
+            .unwrap_or_default()
     }
 
     /// Marks the open work as touched now (after an input from the person).
@@ -154,18 +170,7 @@ impl Turn<'_> {
         self.state.stamp = self.state.stamp.wrapping_add(1);
         let answers = match &self.state.draft {
             Some(_) => self.draft_lines(),
-            None => self
-                .state
-                .batch
-                .as_ref()
-                .map(|b| {
-                    b.lines
-                        .iter()
-                        .map(|l| format!("• {}", escape_html(l)))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
-                .unwrap_or_default(),
+            None => self.batch_lines(),
         };
         let html = self.catalog.render(
             "entry.held",

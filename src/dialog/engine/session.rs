@@ -728,27 +728,13 @@ impl Turn<'_> {
     }
 
     pub(super) fn show_summary(&mut self) {
-        let Some(draft) = &self.state.draft else {
+        if self.state.draft.is_none() {
             return;
-        };
-        let lines: Vec<String> = self
+        }
+        let lines = self.draft_lines();
+        let html = self
             .catalog
-            .questions
-            .iter()
-            .filter_map(|q| {
-                let value = self.describe(draft.answers.get(&q.id)?);
-                Some(format!(
-                    "<b>{}</b>: {}",
-                    escape_html(q.label.get(self.lang)),
-                    value
-                ))
-            })
-            .collect();
-        let html = self.catalog.render(
-            "dialog.summary",
-            self.lang,
-            &[("answers", &lines.join("\n"))],
-        );
+            .render("dialog.summary", self.lang, &[("answers", &lines)]);
         let keyboard = self.summary_keyboard();
         self.say_with(html, keyboard);
         self.want_nudge();
