@@ -22,9 +22,18 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let mut buttons: Vec<String> = Vec::new();
     let mut presses = 0u64;
-    writeln!(output, "rollcall console — type /log to start, a number to press a button, Ctrl-D to quit.\n(To type a number that is also a button's number, put ' before it: '1)")?;
+    writeln!(output, "rollcall console — type /log to start, a number to press a button, Ctrl-D to quit.\n(To type a number that is also a button's number, put ' before it: '1. End a line with \\ to go on with the same message on the next line.)")?;
+    let mut continued = String::new();
     for line in input.lines() {
         let line = line?;
+        // A trailing backslash continues the message, so several quick-entry lines can be
+        // sent as one message, as they can from a phone.
+        if let Some(head) = line.trim_end().strip_suffix('\\') {
+            continued.push_str(head);
+            continued.push('\n');
+            continue;
+        }
+        let line = std::mem::take(&mut continued) + &line;
         let trimmed = line.trim();
         let (input, callback) = match trimmed.parse::<usize>() {
             Ok(n) if n >= 1 && n <= buttons.len() => {

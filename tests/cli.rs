@@ -223,3 +223,26 @@ fn the_report_without_a_period_covers_the_reporting_year_from_period_start() {
         );
     }
 }
+
+#[test]
+fn the_console_sends_lines_ending_in_a_backslash_as_one_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.redb");
+    let granted = rollcall()
+        .args(["grant", "--db"])
+        .arg(&db)
+        .args(["--user", "1", "--role", "organiser", "--centre", "Tràng An"])
+        .output()
+        .expect("run");
+    assert!(granted.status.success(), "{}", text(&granted.stderr));
+    // Two quick-entry lines as one message (issue 13: back-filling from the paper
+    // register), then button 1, "Save all".
+    let run = console(
+        &db,
+        "sk 45 30 Phòng chống dịch \\\nmt 30 10 Thu gom rác thải\n1\n",
+    );
+    let out = text(&run.stdout);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(out.contains("Kiểm tra lại 2 buổi học"), "{out}");
+    assert!(out.contains("Đã lưu 2 buổi học: số 1, 2"), "{out}");
+}
