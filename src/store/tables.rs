@@ -109,6 +109,11 @@ pub(crate) const GROUP_YEAR_CLASSES: TableDefinition<(u64, &str, i32), u64> =
 pub(crate) const DELETED_SESSIONS: TableDefinition<u64, &[u8]> =
     TableDefinition::new("deleted_sessions");
 
+/// The written parts of each centre's report document: centre id to a JSON
+/// `DocumentTexts` (part id to text; parts never written are absent and show their default).
+pub(crate) const DOCUMENT_TEXTS: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("document_texts");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -161,5 +166,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(CLASS_YEARS)?;
     txn.open_table(GROUP_YEAR_CLASSES)?;
     txn.open_table(DELETED_SESSIONS)?;
+    txn.open_table(DOCUMENT_TEXTS)?;
     Ok(())
 }
