@@ -238,16 +238,16 @@ impl DocumentTexts {
     }
 }
 
-/// Normalises a written text before it is stored: line ends unified, spaces at the ends
-/// of lines and blank lines around the text removed, so that the same text typed twice
+/// Normalises a written text before it is stored: line ends unified, spaces around each
+/// line and blank lines removed, so that the same text typed twice
 /// is stored the same. `None` for a text with nothing in it or over `MAX_PART_CHARS`.
 pub fn clean_part_text(text: &str) -> Option<String> {
     // One line is one paragraph of the document, so blank lines carry no meaning, and
     // "\r\n" (which splits into a line and an empty one) needs no special case.
     let lines: Vec<&str> = text
         .split(['\n', '\r'])
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
         .collect();
     let text = lines.join("\n");
     if text.is_empty() || text.chars().count() > MAX_PART_CHARS {
@@ -311,7 +311,7 @@ mod tests {
     fn cleaning_drops_blank_lines_and_refuses_empty_or_huge_texts() {
         assert_eq!(
             clean_part_text("\r\n  1. Một  \r\n\r\n2. Hai\n\n").as_deref(),
-            Some("  1. Một\n2. Hai")
+            Some("1. Một\n2. Hai")
         );
         assert_eq!(clean_part_text(" \n \n"), None);
         assert_eq!(clean_part_text(&"a".repeat(MAX_PART_CHARS + 1)), None);

@@ -6,6 +6,7 @@
 mod document_support;
 
 use document_support::{read_docx, seed_db, seed_texts, CENTRE, SEED, SEED_NAMES};
+use rollcall::document::Part;
 use rollcall::store::Store;
 use std::path::Path;
 use std::process::Command;
@@ -195,4 +196,52 @@ fn the_roll_up_document_sums_the_centres_and_lists_each_in_an_appendix() {
     assert_eq!(appendix[2][4], "52");
     assert_eq!(appendix[3][1], "Cộng");
     assert_eq!(appendix[3][4], "20.920");
+}
+
+#[test]
+fn a_changed_part_is_audited_once_exported_and_read_back_for_the_next_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = seed_db(dir.path());
+    let store = Store::open(&db).expect("open");
+    let at = chrono::Utc::now();
+    let (centre, changed) = store
+        .write(|tx| {
+            let centre = tx.centre_by_name(CENTRE)?.expect("the centre");
+            let changed = [
+                tx.set_document_part(centre, Part::Proposals, "Đề nghị A.", 7, at)?,
+                tx.set_document_part(centre, Part::Proposals, "Đề nghị A.", 7, at)?,
+                tx.set_document_part(centre, Part::Proposals, "Đề nghị B.", 7, at)?,
+            ];
+            Ok((centre, changed))
+        })
+        .expect("texts stored");
+    assert_eq!(
+        changed,
+        [true, false, true],
+        "the same text twice is no change"
+    );
+
+    let (texts, audit, export) = store
+        .read(|tx| {
+            Ok((
+                tx.document_texts(Some(centre))?,
+                tx.audit_log(Some(centre), 10)?,
+                tx.export()?,
+            ))
+        })
+        .expect("read");
+    assert_eq!(texts.get(Part::Proposals), "Đề nghị B.");
+    assert_eq!(texts.get(Part::Local), Part::Local.default_text());
+    let entries: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "document_text_changed")
+        .collect();
+    assert_eq!(entries.len(), 2, "{audit:?}");
+    assert_eq!((entries[0].actor, entries[0].centre), (7, Some(centre)));
+    assert!(entries[0].before.contains("Đề nghị A.") && entries[0].after.contains("Đề nghị B."));
+    assert_eq!(entries[1].before, "", "the first text replaced the hint");
+
+    let exported = &export["document_texts"][0];
+    assert_eq!(exported["centre"], centre);
+    assert_eq!(exported["parts"]["proposals"], "Đề nghị B.");
 }

@@ -3,7 +3,8 @@
 //! Button data comes back from Telegram untrusted: anything that does not decode to a
 //! known action is treated like a stale button, never acted upon.
 
-use crate::domain::ClassId;
+use crate::domain::{ClassId, Period};
+use chrono::NaiveDate;
 
 /// What a button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,14 @@ pub enum Action {
     ConfirmDelete(u64),
     /// Restore a deleted session.
     RestoreSession(u64),
+    /// The whole report of this period as a Word document (the button under a report).
+    Document(Period),
+    /// Change the written parts of the report document: the list of parts.
+    EditDocument,
+    /// Show one written part (by id) and wait for its new text.
+    DocumentPart(String),
+    /// Keep the part being edited as it is.
+    KeepDocumentPart,
 }
 
 /// The common report periods offered as buttons.
@@ -102,6 +111,14 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::DeleteSession(id) => format!("sd.{id}"),
         Action::ConfirmDelete(id) => format!("sy.{id}"),
         Action::RestoreSession(id) => format!("sr.{id}"),
+        Action::Document(period) => format!(
+            "dw.{}.{}",
+            period.from.format("%Y%m%d"),
+            period.to.format("%Y%m%d")
+        ),
+        Action::EditDocument => "de".to_owned(),
+        Action::DocumentPart(id) => format!("dp.{id}"),
+        Action::KeepDocumentPart => "dk".to_owned(),
     };
     format!("{stamp}:{action}")
 }
@@ -136,6 +153,11 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         Some(("sd", id)) => Action::DeleteSession(number(id)?),
         Some(("sy", id)) => Action::ConfirmDelete(number(id)?),
         Some(("sr", id)) => Action::RestoreSession(number(id)?),
+        Some(("dp", id)) if is_id(id) => Action::DocumentPart(id.to_owned()),
+        Some(("dw", dates)) => {
+            let (from, to) = dates.split_once('.')?;
+            Action::Document(Period::new(day(from)?, day(to)?)?)
+        }
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -149,6 +171,8 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "ed" => Action::Edit,
             "cx" => Action::Cancel,
             "bk" => Action::Back,
+            "de" => Action::EditDocument,
+            "dk" => Action::KeepDocumentPart,
             _ => return None,
         },
     };
@@ -161,6 +185,14 @@ fn number(text: &str) -> Option<u64> {
         return None;
     }
     text.parse().ok()
+}
+
+/// A date written `YYYYMMDD` (eight digits, a real date).
+fn day(text: &str) -> Option<NaiveDate> {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y%m%d").ok()
 }
 
 /// Ids of groups, options and questions: short lower-case ASCII (checked by the loader too).
@@ -201,6 +233,14 @@ mod tests {
             any::<u64>().prop_map(Action::DeleteSession),
             any::<u64>().prop_map(Action::ConfirmDelete),
             any::<u64>().prop_map(Action::RestoreSession),
+            (0i32..3_000_000, 0i32..400).prop_map(|(from, days)| {
+                let from = NaiveDate::from_num_days_from_ce_opt(from + 1).expect("a date");
+                let to = from + chrono::Duration::days(i64::from(days));
+                Action::Document(Period::new(from, to).expect("ordered"))
+            }),
+            Just(Action::EditDocument),
+            id.prop_map(Action::DocumentPart),
+            Just(Action::KeepDocumentPart),
         ]
     }
 
@@ -234,6 +274,11 @@ mod tests {
             "1:c.99999999999999999999999",
             "1:g.a;drop",
             "1 :sv",
+            "1:dw.20201031.20200101",
+            "1:dw.20200230.20201031",
+            "1:dw.2020101.20201031",
+            "1:dw.+2020101.20201031",
+            "1:dp.Signer",
         ] {
             assert_eq!(decode(forged), None, "{forged:?}");
         }

@@ -21,6 +21,18 @@ pub struct ChatState {
     /// to several; a supervisor's choice of centre for reports (`None`: all centres).
     #[serde(default)]
     pub centre: Option<CentreId>,
+    /// The written part of the report document waiting for its new text, if any.
+    #[serde(default)]
+    pub document_edit: Option<DocumentEdit>,
+}
+
+/// A written part of a centre's report document being changed in the chat: the next text
+/// the director sends replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEdit {
+    pub centre: CentreId,
+    /// The part's id (`document::Part::id`).
+    pub part: String,
 }
 
 /// A session being entered.

@@ -82,7 +82,13 @@ fn session(
 /// that only the roll-up counts.
 pub fn seed_db(dir: &Path) -> PathBuf {
     let path = dir.join("seed.redb");
-    let store = Store::open(&path).expect("open");
+    fill_seed(&path);
+    path
+}
+
+/// Fills the database at `path` (created when missing) as `seed_db` does.
+pub fn fill_seed(path: &Path) {
+    let store = Store::open(path).expect("open");
     store
         .write(|tx| {
             let centre = tx.ensure_centre(CENTRE)?;
@@ -130,7 +136,6 @@ pub fn seed_db(dir: &Path) -> PathBuf {
             Ok(())
         })
         .expect("filling the seed database");
-    path
 }
 
 /// A document read back: its XML parts, and the text of its paragraphs and tables.

@@ -3,11 +3,13 @@
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links.
+//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
+//! report document and its written parts.
 
 mod admin;
 mod commands;
 mod corrections;
+mod document;
 mod quick;
 mod reminders;
 mod session;
@@ -143,7 +145,11 @@ impl Turn<'_> {
         }
         let trimmed = text.trim();
         if self.is_log_button(trimmed) {
+            self.state.document_edit = None;
             self.log_command();
+            return;
+        }
+        if self.document_text_typed(text) {
             return;
         }
         let Some(draft) = &self.state.draft else {
@@ -195,6 +201,9 @@ impl Turn<'_> {
         if let Action::Period(choice) = action {
             return self.period_chosen(choice);
         }
+        if let Action::Document(period) = action {
+            return self.document_button(period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
@@ -208,6 +217,9 @@ impl Turn<'_> {
             Action::Centre { id, then_log } => return self.centre_chosen(id, then_log),
             Action::RemoveMember(user) => return self.ask_remove_member(user),
             Action::ConfirmRemove(user) => return self.remove_member(user),
+            Action::EditDocument => return self.edit_document(),
+            Action::DocumentPart(id) => return self.document_part_chosen(&id),
+            Action::KeepDocumentPart => return self.keep_document_part(),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {
