@@ -1,7 +1,8 @@
 //! Benchmarks of the period report on a big database: 1,000,000 sessions of 100 centres
 //! over 5 years (2020–2024). Measures the chat report of one centre for one year
 //! (`group_totals` + `build` + `render_chat`), the same for a year-to-date period that
-//! ends inside a month, the roll-up of all centres, and the XLSX of one centre's year.
+//! ends inside a month, the roll-up of all centres, the XLSX of one centre's year and
+//! the Word document of one centre's year (`/baocao`).
 //!
 //! The filled file is cached under `target/bench-data/` (it takes a while to fill), so
 //! reruns only measure. Run with `cargo bench --bench report`.
@@ -143,6 +144,32 @@ fn benches(c: &mut Criterion) {
                 centres: None,
             })
             .expect("xlsx");
+            black_box(bytes)
+        })
+    });
+    group.bench_function("docx_one_centre_year", |b| {
+        b.iter(|| {
+            // What `/baocao 2023` does: the report data as `/report` reads it, the
+            // centre's stored texts, and the document.
+            let (data, texts) = store
+                .read(|tx| {
+                    Ok((
+                        report::ReportData::gather(tx, &catalog, Some(centre), period, lang)?,
+                        tx.document_texts(Some(centre))?,
+                    ))
+                })
+                .expect("read");
+            let table = data.table(&catalog, lang);
+            let bytes = report::docx(&report::DocxReport {
+                catalog: &catalog,
+                table: &table,
+                centre_name: &data.name,
+                period,
+                texts: &texts,
+                date: period.to,
+                centres: None,
+            })
+            .expect("docx");
             black_box(bytes)
         })
     });

@@ -232,12 +232,15 @@ pub enum Format {
     Json,
     /// A chart of attendance by activity group and by month.
     Png,
+    /// The whole report as a Word document in the official layout (always in Vietnamese,
+    /// with the centre's stored texts).
+    Docx,
 }
 
 impl Format {
     /// Whether the output is bytes that a terminal would show as garbage.
     fn is_binary(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Png)
+        matches!(self, Format::Xlsx | Format::Png | Format::Docx)
     }
 }
 
@@ -593,6 +596,21 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
                 centre_name: &data.name,
                 period,
                 lang,
+            })?
+        }
+        Format::Docx => {
+            // The document goes to the education office: its table is in Vietnamese
+            // whatever --lang says.
+            let table = report::build(&catalog, &data.per_group, Lang::Vi);
+            let texts = store.read(|tx| tx.document_texts(centre))?;
+            report::docx(&report::DocxReport {
+                catalog: &catalog,
+                table: &table,
+                centre_name: &data.name,
+                period,
+                texts: &texts,
+                date: today,
+                centres: data.centres.as_deref(),
             })?
         }
     };

@@ -18,13 +18,15 @@
 //! - [`telegram`]: the only code that knows teloxide (fetch loop, sender).
 //! - [`console`]: the same dialogs in a terminal.
 //! - [`config`]: flags, `rollcall.toml` and `ROLLCALL_*` variables; [`ops`]: health and metrics.
-//! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting.
+//! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting; [`document`]:
+//!   the written parts of the whole report document.
 
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod dialog;
+pub mod document;
 pub mod domain;
 pub mod format;
 pub mod ops;

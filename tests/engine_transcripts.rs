@@ -618,6 +618,34 @@ impl Chat {
                 Effect::MergeClasses { from, into } => {
                     writeln!(self.log, "  (merge class {from} into {into})").unwrap();
                 }
+                Effect::ShowDocument {
+                    centre,
+                    period,
+                    keyboard,
+                } => {
+                    writeln!(
+                        self.log,
+                        "  (send document of centre {centre:?} for {}..{})",
+                        period.from, period.to
+                    )
+                    .unwrap();
+                    if let Some(Keyboard::Inline(rows)) = keyboard {
+                        for row in &rows {
+                            let labels: Vec<String> =
+                                row.iter().map(|b| format!("[{}]", b.label)).collect();
+                            writeln!(self.log, "    {}", labels.join(" ")).unwrap();
+                        }
+                        self.buttons = rows.into_iter().flatten().collect();
+                    }
+                }
+                Effect::SetDocumentPart { centre, part, text } => {
+                    writeln!(
+                        self.log,
+                        "  (store {} of centre {centre}: {text:?})",
+                        part.id()
+                    )
+                    .unwrap();
+                }
             }
         }
     }
@@ -1567,14 +1595,17 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               (show report of centre Some(1) for 2020-01-01..2020-10-31)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
             * Tháng trước
               (show report of centre Some(1) for 2026-10-01..2026-10-31)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
             * Năm trước
               (show report of centre Some(1) for 2025-01-01..2025-12-31)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
             > /audit
               < Chưa có thay đổi nào.
             > /revoke TESTCODE00000000000001
@@ -1613,6 +1644,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < <b>vn</b> – Văn nghệ – TDTT
               < 
               < <b>Dành cho ban giám đốc</b>
+              < /baocao – cả bản báo cáo (Word) để ký, ví dụ <i>/baocao 1-10/2020</i>; sửa lời văn bằng nút «✏️ Sửa nội dung»
               < /invite organiser – tạo link mời người phụ trách lớp
               < /invite director – tạo link mời thêm giám đốc, phó giám đốc
               < /members – danh sách người của trung tâm
@@ -1650,6 +1682,7 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               (show report of centre None for 2026-01-01..2026-11-26)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1661,6 +1694,7 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               (show report of centre Some(2) for 2020-01-01..2020-12-31)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
             > /totals
               (show totals of centre Some(2))
             > /invite director Phường   Mới
@@ -1687,6 +1721,7 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               (show report of centre None for 2026-01-01..2026-11-26)
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
         "#]],
     );
 }
@@ -1702,18 +1737,22 @@ fn the_report_years_begin_on_the_configured_year_start() {
           (show report of centre Some(1) for 2026-09-01..2026-11-26)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
         * Năm trước
           (show report of centre Some(1) for 2025-09-01..2026-08-31)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
         * Năm nay
           (show report of centre Some(1) for 2026-09-01..2026-11-26)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
         * Tháng này
           (show report of centre Some(1) for 2026-11-01..2026-11-26)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
     "#]]
     .assert_eq(chat.run_script(
         r"
@@ -1735,10 +1774,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           (show report of centre Some(1) for 2025-09-01..2026-03-05)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
         * Năm trước
           (show report of centre Some(1) for 2024-09-01..2025-08-31)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+            [📄 Báo cáo (Word)]
     "#]]
     .assert_eq(chat.run_script(
         r"
@@ -2286,6 +2327,114 @@ fn deadline_without_arguments_shows_what_is_set_now() {
               < <i>/deadline 25 3 7:30</i> – nhắc lúc 7:30
               < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
               < <i>/deadline off</i> – tắt
+        "#]],
+    );
+}
+
+#[test]
+fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
+    check_as(
+        Some(Role::Director),
+        r"
+        > /baocao 1-10/2020
+        * ✏️ Sửa nội dung
+        * Họ tên người ký
+        >   Hoàng Thị Xinh  
+        > /document tháng 13
+        > /report 10/2020
+        * 📄 Báo cáo (Word)
+        * ✏️ Sửa nội dung
+        * Chức vụ người ký
+        * Giữ nguyên
+        > Phó giám đốc
+        ",
+        expect![[r#"
+            > /baocao 1-10/2020
+              (send document of centre Some(1) for 2020-01-01..2020-10-31)
+                [✏️ Sửa nội dung]
+            * ✏️ Sửa nội dung
+              < Chọn phần muốn sửa:
+                [Dòng UBND xã/phường (đầu trang)] [Số văn bản]
+                [Địa danh (dòng ngày tháng)] [Mở đầu]
+                [I. Đặc điểm tình hình địa phương] [II. Bộ máy quản lý]
+                [III.1 Đánh giá công tác hoạt động] [IV. Huy động sự tham gia của xã hội]
+                [V. Tỷ lệ biết chữ] [V. Các số liệu, đánh giá khác]
+                [VI. Đề xuất, kiến nghị] [Nơi nhận]
+                [Chức vụ người ký] [Họ tên người ký]
+            * Họ tên người ký
+              < <b>Họ tên người ký</b> – chưa có nội dung, báo cáo đang in gợi ý sau:
+              < (Họ và tên)
+              < Gõ hoặc dán nội dung mới cho «Họ tên người ký» (mỗi dòng là một đoạn), hoặc bấm «Giữ nguyên».
+                [Giữ nguyên]
+            >   Hoàng Thị Xinh
+              (store signer_name of centre 1: "Hoàng Thị Xinh")
+              < ✅ Đã lưu «Họ tên người ký». Báo cáo sau (/baocao) sẽ dùng nội dung này.
+            > /document tháng 13
+              < Mình chưa hiểu kỳ báo cáo «tháng 13». Hãy gõ ví dụ:
+              < /report 2020 – cả năm 2020
+              < /report 10/2020 – tháng 10 năm 2020
+              < /report 1-10/2020 – từ tháng 1 đến tháng 10
+              < /report 01/2020-10/2020 – như trên
+              < /report Q3/2020 – quý 3
+              < /report 2020-01-01..2020-10-31 – từ ngày đến ngày
+            > /report 10/2020
+              (show report of centre Some(1) for 2020-10-01..2020-10-31)
+                [Tháng này] [Tháng trước]
+                [Năm nay] [Năm trước]
+                [📄 Báo cáo (Word)]
+            * 📄 Báo cáo (Word)
+              (send document of centre Some(1) for 2020-10-01..2020-10-31)
+                [✏️ Sửa nội dung]
+            * ✏️ Sửa nội dung
+              < Chọn phần muốn sửa:
+                [Dòng UBND xã/phường (đầu trang)] [Số văn bản]
+                [Địa danh (dòng ngày tháng)] [Mở đầu]
+                [I. Đặc điểm tình hình địa phương] [II. Bộ máy quản lý]
+                [III.1 Đánh giá công tác hoạt động] [IV. Huy động sự tham gia của xã hội]
+                [V. Tỷ lệ biết chữ] [V. Các số liệu, đánh giá khác]
+                [VI. Đề xuất, kiến nghị] [Nơi nhận]
+                [Chức vụ người ký] [Họ tên người ký]
+            * Chức vụ người ký
+              < <b>Chức vụ người ký</b> – chưa có nội dung, báo cáo đang in gợi ý sau:
+              < GIÁM ĐỐC
+              < Gõ hoặc dán nội dung mới cho «Chức vụ người ký» (mỗi dòng là một đoạn), hoặc bấm «Giữ nguyên».
+                [Giữ nguyên]
+            * Giữ nguyên
+              (buttons closed)
+              < Đã giữ nguyên «Chức vụ người ký».
+            > Phó giám đốc
+              < Muốn ghi một buổi học? Gõ /log hoặc bấm nút bên dưới. Gõ /help để xem hướng dẫn.
+                keyboard: [["📝 Ghi buổi học"]]
+        "#]],
+    );
+}
+
+#[test]
+fn organisers_and_strangers_get_no_document() {
+    check_as(
+        Some(Role::Organiser),
+        r"
+        > /baocao 1-10/2020
+        * data=1:dw.20200101.20201031
+        * data=1:de
+        ",
+        expect![[r#"
+            > /baocao 1-10/2020
+              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+            * data=1:dw.20200101.20201031
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+            * data=1:de
+              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+        "#]],
+    );
+    check_as(
+        None,
+        r"
+        > /document
+        ",
+        expect![[r#"
+            > /document
+              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
         "#]],
     );
 }

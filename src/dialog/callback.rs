@@ -3,7 +3,7 @@
 //! Button data comes back from Telegram untrusted: anything that does not decode to a
 //! known action is treated like a stale button, never acted upon.
 
-use crate::domain::ClassId;
+use crate::domain::{ClassId, Period};
 use crate::roles::Role;
 use chrono::{Datelike, NaiveDate};
 
@@ -73,6 +73,14 @@ pub enum Action {
     NoSessionOn(NaiveDate),
     /// A button of a director's `/classes`.
     Classes(ClassAction),
+    /// The whole report of this period as a Word document (the button under a report).
+    Document(Period),
+    /// Change the written parts of the report document: the list of parts.
+    EditDocument,
+    /// Show one written part (by id) and wait for its new text.
+    DocumentPart(String),
+    /// Keep the part being edited as it is.
+    KeepDocumentPart,
 }
 
 /// The buttons of `/classes`: ids and page numbers only, checked again when pressed.
@@ -211,6 +219,14 @@ pub fn encode(stamp: u32, action: &Action) -> String {
             format!("ns.{:04}{:02}{:02}", day.year(), day.month(), day.day())
         }
         Action::Classes(step) => format!("k.{}", step.encode()),
+        Action::Document(period) => format!(
+            "dw.{}.{}",
+            period.from.format("%Y%m%d"),
+            period.to.format("%Y%m%d")
+        ),
+        Action::EditDocument => "de".to_owned(),
+        Action::DocumentPart(id) => format!("dp.{id}"),
+        Action::KeepDocumentPart => "dk".to_owned(),
     };
     format!("{stamp}:{action}")
 }
@@ -264,6 +280,11 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
         }
         Some(("ns", day)) => Action::NoSessionOn(date_of(day)?),
         Some(("k", step)) => Action::Classes(ClassAction::decode(step)?),
+        Some(("dp", id)) if is_id(id) => Action::DocumentPart(id.to_owned()),
+        Some(("dw", dates)) => {
+            let (from, to) = dates.split_once('.')?;
+            Action::Document(Period::new(day(from)?, day(to)?)?)
+        }
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -282,6 +303,8 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "un" => Action::UseAsName,
             "sa" => Action::SaveAll,
             "dl" => Action::DropLine,
+            "de" => Action::EditDocument,
+            "dk" => Action::KeepDocumentPart,
             _ => return None,
         },
     };
@@ -324,6 +347,14 @@ fn date_of(text: &str) -> Option<NaiveDate> {
     let month = u32::try_from(digits / 100 % 100).ok()?;
     let day = u32::try_from(digits % 100).ok()?;
     NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// A date written `YYYYMMDD` (eight digits, a real date).
+fn day(text: &str) -> Option<NaiveDate> {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y%m%d").ok()
 }
 
 /// Ids of groups, options and questions: short lower-case ASCII (checked by the loader too).
@@ -378,6 +409,14 @@ mod tests {
                 NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap_or_default()
             )),
             any_class_action().prop_map(Action::Classes),
+            (0i32..3_000_000, 0i32..400).prop_map(|(from, days)| {
+                let from = NaiveDate::from_num_days_from_ce_opt(from + 1).expect("a date");
+                let to = from + chrono::Duration::days(i64::from(days));
+                Action::Document(Period::new(from, to).expect("ordered"))
+            }),
+            Just(Action::EditDocument),
+            id.prop_map(Action::DocumentPart),
+            Just(Action::KeepDocumentPart),
         ]
     }
 
@@ -445,6 +484,11 @@ mod tests {
             "1:k.mi.1.",
             "1:k.my.1.2.3",
             "1:k.l.4294967296",
+            "1:dw.20201031.20200101",
+            "1:dw.20200230.20201031",
+            "1:dw.2020101.20201031",
+            "1:dw.+2020101.20201031",
+            "1:dp.Signer",
         ] {
             assert_eq!(decode(forged), None, "{forged:?}");
         }

@@ -374,6 +374,20 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("report.this_year", &[]),
     ("report.last_year", &[]),
     ("report.files_caption", &["period", "centre"]),
+    // The report document (`/baocao`) and its written parts.
+    ("document.word_button", &[]),
+    ("document.edit_button", &[]),
+    ("document.caption", &["period", "centre"]),
+    ("document.edit_hint", &[]),
+    ("document.failed", &[]),
+    ("document.choose_part", &[]),
+    ("document.current", &["part"]),
+    ("document.current_hint", &["part"]),
+    ("document.ask_text", &["part"]),
+    ("document.keep_button", &[]),
+    ("document.kept", &["part"]),
+    ("document.saved", &["part"]),
+    ("document.bad_text", &["part", "max"]),
     // Fixing what was logged.
     (
         "dialog.updated",

@@ -1,5 +1,6 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
+use crate::document::{DocumentTexts, Part};
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, NewSession, Period, SessionId, SessionRecord, Totals,
     UserId, YearStart,
@@ -165,6 +166,10 @@ pub trait Facts {
     fn classes_with_counts(&self, _centre: CentreId) -> Vec<ClassSummary> {
         Vec::new()
     }
+    /// The written parts of a centre's report document (the defaults when none is stored).
+    fn document_texts(&self, _centre: CentreId) -> DocumentTexts {
+        DocumentTexts::default()
+    }
 }
 
 /// One inline button: a label and its callback data (at most 64 bytes).
@@ -265,6 +270,20 @@ pub enum Effect {
     DeleteSession { id: SessionId },
     /// Restore a deleted session (permission already checked).
     RestoreSession { id: SessionId },
+    /// Send the whole report of a period as a Word document: of a centre, or (`None`) the
+    /// roll-up of every centre; then `keyboard` (the edit button) under a short message.
+    ShowDocument {
+        centre: Option<CentreId>,
+        period: Period,
+        keyboard: Option<Keyboard>,
+    },
+    /// Store a written part of a centre's report document (permission already checked,
+    /// text already cleaned); the store audits the change.
+    SetDocumentPart {
+        centre: CentreId,
+        part: Part,
+        text: String,
+    },
     /// Set (`Some`) or turn off (`None`) a centre's deadline reminder to its directors
     /// (permission already checked).
     SetDeadline {

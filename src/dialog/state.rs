@@ -36,6 +36,9 @@ pub struct ChatState {
     /// or for its confirmation. Any other input drops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_rename: Option<ClassRename>,
+    /// The written part of the report document waiting for its new text, if any.
+    #[serde(default)]
+    pub document_edit: Option<DocumentEdit>,
 }
 
 /// A rename of a class in progress: the class, and the new name once typed.
@@ -70,6 +73,15 @@ pub struct Batch {
     /// When the person last worked on it (for expiry).
     #[serde(default)]
     pub touched: Option<DateTime<Utc>>,
+}
+
+/// A written part of a centre's report document being changed in the chat: the next text
+/// the director sends replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEdit {
+    pub centre: CentreId,
+    /// The part's id (`document::Part::id`).
+    pub part: String,
 }
 
 /// A session being entered.

@@ -7,12 +7,14 @@
 //! - `xlsx.rs`: the table laid out like the paper report, the sessions, the roll-up.
 //! - `chart.rs`: attendance by group and by month as a PNG, with an embedded font.
 //! - `json.rs`: a stable machine-readable shape.
+//! - `docx.rs`: the whole report as a Word document in the official layout.
 //! - `labels.rs`: the official column names (vi/en) the files use.
 
 mod chart;
 mod chat;
 mod csv;
 mod data;
+mod docx;
 mod json;
 pub mod labels;
 mod rollup;
@@ -25,6 +27,7 @@ pub use chart::{chart, ChartReport};
 pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
 pub use data::{report_files, ReportData, ReportFiles};
+pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
 pub use json::report_json;
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
@@ -38,4 +41,6 @@ pub enum FileError {
     Xlsx(String),
     #[error("cannot draw the chart: {0}")]
     Chart(String),
+    #[error("cannot build the document: {0}")]
+    Docx(String),
 }

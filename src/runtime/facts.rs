@@ -47,6 +47,10 @@ impl<'t, 'a> TxFacts<'t, 'a> {
 }
 
 impl Facts for TxFacts<'_, '_> {
+    fn document_texts(&self, centre: CentreId) -> crate::document::DocumentTexts {
+        self.keep(self.tx.document_texts(Some(centre)), Default::default())
+    }
+
     fn recent_classes(&self, centre: CentreId, group: &str, limit: usize) -> Vec<ClassRef> {
         self.keep(self.tx.recent_classes(centre, group, limit), Vec::new())
     }

@@ -5,6 +5,7 @@
 //! batch of them to [`Runtime::handle`] inside one `Store::write`, so a batch costs one
 //! fsync and either every effect of a step is stored or none is.
 
+mod document;
 mod facts;
 mod invite_code;
 pub mod nudges;
@@ -182,6 +183,14 @@ impl Runtime {
                 period,
                 keyboard,
             } => self.report(tx, event.chat, centre, period, keyboard, lang, outcome)?,
+            Effect::ShowDocument {
+                centre,
+                period,
+                keyboard,
+            } => self.document(tx, event.chat, centre, period, keyboard, lang, now, outcome)?,
+            Effect::SetDocumentPart { centre, part, text } => {
+                tx.set_document_part(centre, part, &text, event.sender.user, now.at)?;
+            }
             Effect::CreateInvite {
                 role,
                 centre,

@@ -5,7 +5,8 @@
 //!
 //! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
 //! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
-//! `counters.rs` (the report's counters), `outbox.rs`, `members.rs` (people, supervisors,
+//! `counters.rs` (the report's counters), `documents.rs`
+//! (the written parts of the report document), `outbox.rs`, `members.rs` (people, supervisors,
 //! group links), `invites.rs`, `audit.rs` and `reminders.rs`. Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
@@ -15,6 +16,7 @@ mod chats;
 mod classes;
 mod codec;
 mod counters;
+mod documents;
 mod edits;
 mod entry_checks;
 mod inbox;

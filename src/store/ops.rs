@@ -8,8 +8,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{
-    meta_keys, AUDIT, CENTRES, CHATS, CLASSES, DELETED_SESSIONS, GROUP_LINKS, INBOX, INVITES,
-    MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
+    meta_keys, AUDIT, CENTRES, CHATS, CLASSES, DELETED_SESSIONS, DOCUMENT_TEXTS, GROUP_LINKS,
+    INBOX, INVITES, MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
 };
 use super::{meta, StoreError, Tx};
 use crate::domain::UserId;
@@ -67,7 +67,8 @@ impl Tx<'_> {
     /// Everything worth keeping of the database as one JSON value: centres, people,
     /// group links, classes, sessions (with their extra answers, and the soft-deleted
     /// ones), reminders, mute flags, days without a session, invitations (without their
-    /// codes, which are credentials) and the audit log. Not exported: the inbox and outbox (transient
+    /// codes, which are credentials), the audit log and the written parts of each centre's
+    /// report document. Not exported: the inbox and outbox (transient
     /// Telegram traffic), dialog states (drafts in progress) and the id counters.
     pub fn export(&self) -> Result<Value, StoreError> {
         let schema: u32 = meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0);
@@ -170,6 +171,16 @@ impl Tx<'_> {
             rows.push(with_keys(bytes.value(), &[("seq", json!(seq.value()))])?);
         }
         out.insert("audit".into(), Value::Array(rows));
+
+        let mut rows = Vec::new();
+        for entry in self.txn.open_table(DOCUMENT_TEXTS)?.iter()? {
+            let (centre, bytes) = entry?;
+            rows.push(with_keys(
+                bytes.value(),
+                &[("centre", json!(centre.value()))],
+            )?);
+        }
+        out.insert("document_texts".into(), Value::Array(rows));
         Ok(Value::Object(out))
     }
 

@@ -122,6 +122,10 @@ pub(crate) const DRAFT_NUDGES: TableDefinition<(i64, i64), &str> =
 /// binary ignores a table it does not know.
 pub(crate) const NO_SESSION_DAYS: TableDefinition<(u64, i64, i32), i64> =
     TableDefinition::new("no_session_days");
+/// The written parts of each centre's report document: centre id to a JSON
+/// `DocumentTexts` (part id to text; parts never written are absent and show their default).
+pub(crate) const DOCUMENT_TEXTS: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("document_texts");
 
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
@@ -177,5 +181,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(DELETED_SESSIONS)?;
     txn.open_table(DRAFT_NUDGES)?;
     txn.open_table(NO_SESSION_DAYS)?;
+    txn.open_table(DOCUMENT_TEXTS)?;
     Ok(())
 }

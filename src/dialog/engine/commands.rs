@@ -37,6 +37,8 @@ impl Turn<'_> {
         if !self.sender.private {
             return self.group_command(name, args);
         }
+        // A command ends the typing of a document part: the next text is not taken as one.
+        self.state.document_edit = None;
         let allowed = match needs {
             Needs::Anyone => true,
             Needs::Member => !self.access.is_stranger(),
@@ -98,6 +100,7 @@ impl Turn<'_> {
             "lang" => self.lang(args),
             "totals" => self.totals(),
             "report" => self.report(args),
+            "baocao" | "document" => self.document_command(args),
             "centre" => self.choose_centre(false),
             "invite" => self.invite(args),
             "revoke" => self.revoke(args),
@@ -253,7 +256,12 @@ impl Turn<'_> {
                 self.button(self.text(key), &Action::Period(choice))
             })
             .collect::<Vec<_>>();
-        let keyboard = Keyboard::Inline(buttons.chunks(2).map(<[_]>::to_vec).collect());
+        let mut rows: Vec<Vec<_>> = buttons.chunks(2).map(<[_]>::to_vec).collect();
+        rows.push(vec![self.button(
+            self.text("document.word_button"),
+            &Action::Document(period),
+        )]);
+        let keyboard = Keyboard::Inline(rows);
         self.effects.push(super::Effect::ShowReport {
             centre,
             period,

@@ -3,13 +3,15 @@
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links.
+//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
+//! report document and its written parts.
 
 mod admin;
 mod batch;
 mod classes;
 mod commands;
 mod corrections;
+mod document;
 mod quick;
 mod reminders;
 mod safety;
@@ -152,7 +154,11 @@ impl Turn<'_> {
         }
         let trimmed = text.trim();
         if self.is_log_button(trimmed) {
+            self.state.document_edit = None;
             self.log_command();
+            return;
+        }
+        if self.document_text_typed(text) {
             return;
         }
         if self.pending_answer(trimmed) {
@@ -243,6 +249,9 @@ impl Turn<'_> {
         if let Action::NoSessionOn(day) = action {
             return self.no_session_pressed(day);
         }
+        if let Action::Document(period) = action {
+            return self.document_button(period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
@@ -264,6 +273,9 @@ impl Turn<'_> {
             Action::InviteNewCentre(role) => return self.ask_new_centre_name(role),
             Action::InvitePage { role, page } => return self.ask_invite_centre(role, page),
             Action::Classes(step) => return self.class_button(step),
+            Action::EditDocument => return self.edit_document(),
+            Action::DocumentPart(id) => return self.document_part_chosen(&id),
+            Action::KeepDocumentPart => return self.keep_document_part(),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {
