@@ -2370,7 +2370,7 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               (store signer_name of centre 1: "Hoàng Thị Xinh")
               < ✅ Đã lưu «Họ tên người ký». Báo cáo sau (/baocao) sẽ dùng nội dung này.
             > /document tháng 13
-              < Mình chưa hiểu kỳ báo cáo «tháng 13». Hãy gõ ví dụ:
+              < Tôi chưa hiểu kỳ báo cáo «tháng 13». Anh/chị gõ ví dụ:
               < /report 2020 – cả năm 2020
               < /report 10/2020 – tháng 10 năm 2020
               < /report 1-10/2020 – từ tháng 1 đến tháng 10
@@ -2403,7 +2403,7 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               (buttons closed)
               < Đã giữ nguyên «Chức vụ người ký».
             > Phó giám đốc
-              < Muốn ghi một buổi học? Gõ /log hoặc bấm nút bên dưới. Gõ /help để xem hướng dẫn.
+              < Anh/chị muốn ghi một buổi học? Gõ /log hoặc bấm nút bên dưới. Gõ /help để xem hướng dẫn.
                 keyboard: [["📝 Ghi buổi học"]]
         "#]],
     );
@@ -2422,9 +2422,9 @@ fn organisers_and_strangers_get_no_document() {
             > /baocao 1-10/2020
               < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
             * data=1:dw.20200101.20201031
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             * data=1:de
-              (notice: Nút này không còn dùng được nữa. Hãy dùng tin nhắn mới nhất.)
+              (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         "#]],
     );
     check_as(
@@ -2434,7 +2434,7 @@ fn organisers_and_strangers_get_no_document() {
         ",
         expect![[r#"
             > /document
-              < Bạn chưa thuộc trung tâm nào. Hãy xin giám đốc trung tâm một đường link mời, rồi mở link đó.
+              < Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
         "#]],
     );
 }
