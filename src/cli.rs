@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::console;
-use crate::dialog::{load_dir, Catalog};
+use crate::dialog::{load_dir, load_embedded, Catalog};
 use crate::domain::{Lang, Now, Period, YearStart};
 use crate::format::format_count;
 use crate::report;
@@ -140,9 +140,16 @@ pub enum Command {
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
-        /// The folder with the dialog files.
-        #[arg(default_value = "dialogs")]
-        dir: PathBuf,
+        /// The folder with the dialog files (default: the configured folder, `--dialogs`
+        /// of `run` as ROLLCALL_DIALOGS or `dialogs` in the configuration file, else the
+        /// built-in dialogs).
+        dir: Option<PathBuf>,
+    },
+    /// The dialog files: `rollcall dialogs export DIR` writes the built-in ones out, for a
+    /// centre that wants its own wording (then run with `--dialogs DIR`).
+    Dialogs {
+        #[command(subcommand)]
+        action: DialogsAction,
     },
     /// The configuration: `rollcall config check [--config FILE]`.
     Config {
@@ -196,6 +203,20 @@ pub struct RunOps {
     pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
+/// What `rollcall dialogs` does.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum DialogsAction {
+    /// Write the built-in dialog files into DIR (created when missing), to edit them and
+    /// run the bot with `--dialogs DIR`.
+    Export {
+        /// The folder to write groups.toml, session.toml, commands.toml and messages.toml to.
+        dir: PathBuf,
+        /// Replace files that already exist in DIR.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 /// What `rollcall config` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
 pub enum ConfigAction {
@@ -241,16 +262,67 @@ impl Format {
     }
 }
 
-/// Loads the dialogs or fails with every problem listed.
-pub fn load_catalog(dir: &Path) -> anyhow::Result<Catalog> {
-    load_dir(dir).map_err(|errors| {
+/// Loads the dialogs of `dir`, or the built-in ones without it, or fails with every
+/// problem listed. A problem in a centre's own folder names the folder and how it was
+/// chosen, so whoever reads the message knows both where to look and how to go back to
+/// the built-in wording.
+pub fn load_catalog(dir: Option<&Path>) -> anyhow::Result<Catalog> {
+    let (result, place) = match dir {
+        Some(dir) => (
+            load_dir(dir),
+            format!(
+                "the dialog files in {} (the folder given by --dialogs, ROLLCALL_DIALOGS or \
+                 `dialogs` in the configuration file; leave it out to use the built-in dialogs)",
+                dir.display()
+            ),
+        ),
+        None => (load_embedded(), "the built-in dialog files".to_owned()),
+    };
+    result.map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
-            "the dialog files have {} problem(s):\n{}",
+            "{place} have {} problem(s):\n{}",
             list.len(),
             list.join("\n")
         )
     })
+}
+
+/// How the dialogs' origin is shown: the folder, or that they are built in.
+fn dialogs_origin(dir: Option<&Path>) -> String {
+    dir.map_or_else(
+        || crate::dialog::load::EMBEDDED_LABEL.to_owned(),
+        |dir| dir.display().to_string(),
+    )
+}
+
+/// `rollcall dialogs export DIR`: the built-in dialog files, written out to be edited.
+/// Existing files are kept unless `force`, so an edited copy is never overwritten by
+/// mistake; nothing is written when one would be refused.
+fn export_dialogs(dir: &Path, force: bool) -> anyhow::Result<()> {
+    let existing: Vec<String> = crate::dialog::load::EMBEDDED
+        .iter()
+        .map(|(name, _)| dir.join(name))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        bail!(
+            "{} already exist(s); add --force to replace them",
+            existing.join(", ")
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in crate::dialog::load::EMBEDDED {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!(
+        "wrote the built-in dialogs to {dir}; edit them, check them with `rollcall check-dialogs {dir}` \
+         and run the bot with `--dialogs {dir}`",
+        dir = dir.display()
+    );
+    Ok(())
 }
 
 /// Opens the database, with a message that names the file.
@@ -261,7 +333,7 @@ fn open_store(db: &Path) -> anyhow::Result<Store> {
 /// Loads the dialogs and opens the store; the runtime's reporting year begins on
 /// `year_start`.
 fn open(settings: &Settings, year_start: YearStart) -> anyhow::Result<(Store, Runtime)> {
-    let catalog = load_catalog(&settings.dialogs)?;
+    let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = open_store(&settings.db)?;
     Ok((
         store,
@@ -341,11 +413,16 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         } => grant(&db, user, role, centre.as_deref(), &name),
         Command::Users { db } => list_users(&db),
         Command::Audit { db, centre, limit } => print_audit(&db, centre.as_deref(), limit),
+        Command::Dialogs {
+            action: DialogsAction::Export { dir, force },
+        } => export_dialogs(&dir, force),
         Command::CheckDialogs { dir } => {
-            let catalog = load_catalog(&dir)?;
+            // Without a folder on the command line, the folder the bot would use.
+            let dir = dir.or_else(|| loaded.config.dialogs.clone());
+            let catalog = load_catalog(dir.as_deref())?;
             println!(
                 "{}: OK ({} activity groups, {} questions, {} commands, {} texts)",
-                dir.display(),
+                dialogs_origin(dir.as_deref()),
                 catalog.groups.len(),
                 catalog.questions.len(),
                 catalog.commands.len(),
@@ -504,7 +581,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
             args.format
         );
     }
-    let catalog = load_catalog(&settings.dialogs)?;
+    let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = Store::open(&settings.db)
         .with_context(|| format!("opening the database {}", settings.db.display()))?;
     let today = Now::in_zone(chrono::Utc::now(), settings.zone).today;
@@ -777,10 +854,10 @@ fn config_check(loaded: &crate::config::Loaded) -> anyhow::Result<()> {
         Some(_) => println!("# token: set"),
         None => println!("# token: not set (run needs TELOXIDE_TOKEN, token or token_file)"),
     }
-    let catalog = load_catalog(&config.dialogs)?;
+    let catalog = load_catalog(config.dialogs.as_deref())?;
     println!(
         "# dialogs: {} OK ({} activity groups)",
-        config.dialogs.display(),
+        dialogs_origin(config.dialogs.as_deref()),
         catalog.groups.len()
     );
     println!("# configuration OK");

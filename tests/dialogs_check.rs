@@ -32,6 +32,20 @@ fn shipped() -> Catalog {
     }
 }
 
+/// The dialogs compiled into the binary are the shipped files, byte for byte, and load.
+#[test]
+fn the_built_in_dialogs_are_the_shipped_files() {
+    for (name, text) in rollcall::dialog::load::EMBEDDED {
+        let on_disk = fs::read_to_string(shipped_dir().join(name)).expect("shipped file");
+        assert_eq!(text, on_disk, "{name}");
+    }
+    let built_in = match rollcall::dialog::load_embedded() {
+        Ok(catalog) => catalog,
+        Err(errors) => panic!("built-in dialogs do not compile:\n{}", render(&errors)),
+    };
+    assert_eq!(built_in, shipped());
+}
+
 fn render(errors: &[DialogError]) -> String {
     errors
         .iter()

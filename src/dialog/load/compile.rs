@@ -34,6 +34,11 @@ impl Problems {
         });
     }
 
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// Every problem recorded.
     pub fn into_vec(self) -> Vec<DialogError> {
         self.list
