@@ -1,6 +1,6 @@
 //! The subcommands of the `rollcall` binary: wiring settings, store, dialogs and adapters.
 
-use crate::config::Settings;
+use crate::config::{config_problem, Settings};
 use crate::console;
 use crate::dialog::{load_dir, load_embedded, Catalog};
 use crate::domain::{Lang, Now, Period, YearStart};
@@ -14,9 +14,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// What `--version` prints after the name: the crate's version and the git commit the
+/// binary was built from (`build.rs`; "unknown" when built without git).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ROLLCALL_COMMIT"),
+    ")"
+);
+
 /// rollcall: log class sessions of community learning centres through Telegram.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version = VERSION, about)]
 pub struct Cli {
     /// The configuration file (rollcall.toml); its values are the defaults of the flags,
     /// and ROLLCALL_* environment variables override them.
@@ -280,11 +289,11 @@ pub fn load_catalog(dir: Option<&Path>) -> anyhow::Result<Catalog> {
     };
     result.map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!(
+        config_problem(anyhow::anyhow!(
             "{place} have {} problem(s):\n{}",
             list.len(),
             list.join("\n")
-        )
+        ))
     })
 }
 
@@ -441,17 +450,17 @@ fn run_bot(
     config: &crate::config::Config,
 ) -> anyhow::Result<()> {
     // The token: TELOXIDE_TOKEN, else the configuration's token or token_file.
-    let Some(token) = config.token()? else {
-        bail!("TELOXIDE_TOKEN is not set (nor token or token_file in the configuration file): create a bot with @BotFather and give its token");
+    let Some(token) = config.token().map_err(config_problem)? else {
+        return Err(config_problem(anyhow::anyhow!("TELOXIDE_TOKEN is not set (nor token or token_file in the configuration file): create a bot with @BotFather and give its token")));
     };
     let webhook_url = match (&ops.webhook, ops.poll) {
         (Some(url), false) => {
-            crate::config::check_webhook_url(url)?;
-            Some(reqwest::Url::parse(url)?)
+            crate::config::check_webhook_url(url).map_err(config_problem)?;
+            Some(reqwest::Url::parse(url).map_err(config_problem)?)
         }
         _ => None,
     };
-    let (store, runtime) = open(settings, config.period_start()?)?;
+    let (store, runtime) = open(settings, config.period_start().map_err(config_problem)?)?;
     if store.read(|tx| tx.supervisors())?.is_empty() {
         eprintln!(
             "rollcall: nobody is a supervisor yet. Stop the bot and run\n  rollcall grant --db {} --user <your Telegram user id> --role supervisor\n(or --role director --centre NAME for a centre's first director).",
@@ -469,7 +478,7 @@ fn run_bot(
             tracing::info!("signal received");
             let _ = stop_tx.send(true);
         });
-        let bot = make_bot(token)?;
+        let bot = make_bot(token).map_err(config_problem)?;
         // Both servers bind before the bot connects, so a wrong or busy address stops
         // the start at once instead of after setWebhook.
         if let Some(addr) = ops.metrics_listen {

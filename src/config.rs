@@ -17,6 +17,27 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// The exit code of a configuration problem: `EX_CONFIG` of BSD's sysexits. systemd's
+/// `RestartPreventExitStatus=78` (deploy/rollcall.service) then stops restarting a bot
+/// that can only fail again until someone changes its configuration.
+pub const EX_CONFIG: u8 = 78;
+
+/// A problem that only a change of the configuration can fix (a missing or refused token,
+/// an invalid setting, broken dialog files): the binary exits with [`EX_CONFIG`].
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ConfigError(#[from] pub anyhow::Error);
+
+/// Marks `error` as a configuration problem (for `map_err`).
+pub fn config_problem(error: impl Into<anyhow::Error>) -> anyhow::Error {
+    ConfigError(error.into()).into()
+}
+
+/// Whether `error`, or anything it was caused by, is a configuration problem.
+pub fn is_config_problem(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.is::<ConfigError>())
+}
+
 /// Where rollcall keeps its data and finds its dialogs.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {

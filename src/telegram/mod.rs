@@ -33,7 +33,7 @@ use crate::runtime::Runtime;
 use crate::store::Store;
 use std::sync::Arc;
 use teloxide::prelude::Requester;
-use teloxide::Bot;
+use teloxide::{ApiError, Bot, RequestError};
 use tokio::sync::{watch, Notify};
 
 /// Settings of the Telegram side.
@@ -66,6 +66,17 @@ pub async fn run(
             Ok(me) => {
                 observe::ok();
                 break me;
+            }
+            // 401 (or 404, a token of the wrong shape): no retry can succeed, so stop at
+            // once with a configuration problem rather than retrying for ever. The message
+            // names the problem, never the token.
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                observe::request_error("getMe", &RequestError::Api(ApiError::InvalidToken));
+                return Err(crate::config::config_problem(anyhow::anyhow!(
+                    "Telegram refused the bot token (getMe answered Unauthorized): check \
+                     TELOXIDE_TOKEN, or token/token_file in the configuration file; \
+                     @BotFather's /token shows the current one"
+                )));
             }
             Err(error) => {
                 observe::request_error("getMe", &error);
