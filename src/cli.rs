@@ -705,8 +705,14 @@ fn grant(
     let store = open_store(db)?;
     let now = chrono::Utc::now();
     match (role, centre) {
+        // The user's own command menu is queued with the role; it goes to Telegram when
+        // the bot next starts.
         (GrantRole::Supervisor, _) => {
-            let added = store.write(|tx| tx.add_supervisor(user, name, 0, now))?;
+            let added = store.write(|tx| {
+                crate::runtime::with_menu_update(tx, user, |tx| {
+                    tx.add_supervisor(user, name, 0, now)
+                })
+            })?;
             println!(
                 "{user} {} supervisor",
                 if added { "is now a" } else { "already was a" }
@@ -721,7 +727,9 @@ fn grant(
             let (centre_name, _) = crate::dialog::parse::class_name(centre);
             store.write(|tx| {
                 let id = tx.ensure_centre(&centre_name)?;
-                tx.add_member(id, user, role, name, 0, now)
+                crate::runtime::with_menu_update(tx, user, |tx| {
+                    tx.add_member(id, user, role, name, 0, now)
+                })
             })?;
             println!("{user} is now {} of {centre_name}", role.code());
         }

@@ -463,6 +463,49 @@ fn broken_copies_are_refused_with_named_errors() {
 }
 
 #[test]
+fn menus_and_descriptions_are_checked() {
+    let copy = Copy::new();
+    copy.edit(
+        "commands.toml",
+        "menus = [\"director\"]\n\n[[command]]\nname = \"deleted\"",
+        "menus = [\"teachers\"]\n\n[[command]]\nname = \"deleted\"",
+    );
+    copy.edit(
+        "commands.toml",
+        "short_description.en = \"Log",
+        "short_description.en = \"Far too long for the one short line that Telegram shows on the profile page of the bot. Log",
+    );
+    let errors = copy.errors();
+    assert_reported(
+        &errors,
+        "commands.toml",
+        &["command \"sessions\"", "unknown menu \"teachers\"", "group"],
+    );
+    assert_reported(&errors, "commands.toml", &["short_description.en", "120"]);
+
+    // A file without menus and without [bot] (as before menus existed) still loads: every
+    // command is in the private chats' menus, and no description is set.
+    let copy = Copy::new();
+    let original = copy.read("commands.toml");
+    let (head, rest) = original.split_once("[bot]").expect("a [bot] block");
+    let commands = &rest[rest.find("[[command]]").expect("commands")..];
+    let text: String = std::iter::once(head)
+        .chain(commands.lines().filter(|line| !line.starts_with("menus")))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    copy.write("commands.toml", &text);
+    let catalog = copy
+        .load()
+        .unwrap_or_else(|errors| panic!("{}", render(&errors)));
+    assert_eq!(catalog.profile, None);
+    assert!(catalog.commands.iter().all(|c| c.menus
+        == [
+            rollcall::roles::Menu::Private,
+            rollcall::roles::Menu::Supervisor
+        ]));
+}
+
+#[test]
 fn missing_file_is_reported() {
     let copy = Copy::new();
     fs::remove_file(copy.path("commands.toml")).expect("remove");

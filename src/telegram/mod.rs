@@ -107,7 +107,7 @@ pub async fn run(
     if options.send.limits.is_none() {
         tracing::warn!("sending without rate limits (benchmark mode)");
     }
-    commands::register(&bot, &runtime.catalog).await;
+    commands::sync(&bot, &store, &runtime.catalog, me.id.0).await;
 
     let inbox_ready = Arc::new(Notify::new());
     let outbox_ready = Arc::new(Notify::new());
@@ -155,6 +155,8 @@ pub async fn run(
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
+    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
+    let catalog = runtime.catalog.clone();
     let processor = tokio::spawn(processor::run(
         store.clone(),
         Arc::new(runtime),
@@ -169,6 +171,7 @@ pub async fn run(
     ));
     let sender = tokio::spawn(sender::run(
         bot,
+        catalog,
         store.clone(),
         outbox_ready.clone(),
         sender_stop,
