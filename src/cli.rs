@@ -154,6 +154,14 @@ pub enum Command {
         /// built-in dialogs).
         dir: Option<PathBuf>,
     },
+    /// Ask a running bot's /healthz and exit 0 when it answers 200 (a container's
+    /// HEALTHCHECK, a monitoring script); prints the answer.
+    Health {
+        /// The /healthz URL (default: http://<metrics.listen>/healthz of the configuration,
+        /// ROLLCALL_METRICS_LISTEN or `[metrics] listen`).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// The dialog files: `rollcall dialogs export DIR` writes the built-in ones out, for a
     /// centre that wants its own wording (then run with `--dialogs DIR`).
     Dialogs {
@@ -425,6 +433,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         Command::Dialogs {
             action: DialogsAction::Export { dir, force },
         } => export_dialogs(&dir, force),
+        Command::Health { url } => health(url, &loaded.config),
         Command::CheckDialogs { dir } => {
             // Without a folder on the command line, the folder the bot would use.
             let dir = dir.or_else(|| loaded.config.dialogs.clone());
@@ -857,6 +866,46 @@ fn check(db: &Path, rebuild_counters: bool) -> anyhow::Result<()> {
             "the report counters of {} differ from its sessions",
             db.display()
         );
+    }
+    Ok(())
+}
+
+/// How long `rollcall health` waits for the answer.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `rollcall health`: GET /healthz of a running bot; an error unless it answers 200. The
+/// binary probes itself, so a container image needs no curl or shell for its HEALTHCHECK.
+fn health(url: Option<String>, config: &crate::config::Config) -> anyhow::Result<()> {
+    let url = match (url, &config.metrics.listen) {
+        (Some(url), _) => url,
+        (None, Some(listen)) => format!("http://{listen}/healthz"),
+        (None, None) => {
+            return Err(config_problem(anyhow::anyhow!(
+                "no health server configured: give --url, or set ROLLCALL_METRICS_LISTEN \
+                 (or [metrics] listen) for both the bot and this command"
+            )))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let (status, body) = runtime
+        .block_on(async {
+            let response = reqwest::Client::builder()
+                .timeout(HEALTH_TIMEOUT)
+                .no_proxy()
+                .build()?
+                .get(&url)
+                .send()
+                .await?;
+            let status = response.status();
+            Ok::<_, reqwest::Error>((status, response.text().await?))
+        })
+        .with_context(|| format!("asking {url}"))?;
+    println!("{}", body.trim_end());
+    if !status.is_success() {
+        bail!("{url} answered {status}");
     }
     Ok(())
 }
