@@ -1,8 +1,8 @@
 //! The subcommands of the `rollcall` binary: wiring settings, store, dialogs and adapters.
 
-use crate::config::Settings;
+use crate::config::{config_problem, Settings};
 use crate::console;
-use crate::dialog::{load_dir, Catalog};
+use crate::dialog::{load_dir, load_embedded, Catalog};
 use crate::domain::{Lang, Now, Period, YearStart};
 use crate::format::format_count;
 use crate::report;
@@ -14,9 +14,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// What `--version` prints after the name: the crate's version and the git commit the
+/// binary was built from (`build.rs`; "unknown" when built without git).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ROLLCALL_COMMIT"),
+    ")"
+);
+
 /// rollcall: log class sessions of community learning centres through Telegram.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version = VERSION, about)]
 pub struct Cli {
     /// The configuration file (rollcall.toml); its values are the defaults of the flags,
     /// and ROLLCALL_* environment variables override them.
@@ -140,9 +149,24 @@ pub enum Command {
     },
     /// Validate the dialog files and report every problem.
     CheckDialogs {
-        /// The folder with the dialog files.
-        #[arg(default_value = "dialogs")]
-        dir: PathBuf,
+        /// The folder with the dialog files (default: the configured folder, `--dialogs`
+        /// of `run` as ROLLCALL_DIALOGS or `dialogs` in the configuration file, else the
+        /// built-in dialogs).
+        dir: Option<PathBuf>,
+    },
+    /// Ask a running bot's /healthz and exit 0 when it answers 200 (a container's
+    /// HEALTHCHECK, a monitoring script); prints the answer.
+    Health {
+        /// The /healthz URL (default: http://<metrics.listen>/healthz of the configuration,
+        /// ROLLCALL_METRICS_LISTEN or `[metrics] listen`).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+    /// The dialog files: `rollcall dialogs export DIR` writes the built-in ones out, for a
+    /// centre that wants its own wording (then run with `--dialogs DIR`).
+    Dialogs {
+        #[command(subcommand)]
+        action: DialogsAction,
     },
     /// The configuration: `rollcall config check [--config FILE]`.
     Config {
@@ -196,6 +220,20 @@ pub struct RunOps {
     pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
+/// What `rollcall dialogs` does.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum DialogsAction {
+    /// Write the built-in dialog files into DIR (created when missing), to edit them and
+    /// run the bot with `--dialogs DIR`.
+    Export {
+        /// The folder to write groups.toml, session.toml, commands.toml and messages.toml to.
+        dir: PathBuf,
+        /// Replace files that already exist in DIR.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 /// What `rollcall config` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
 pub enum ConfigAction {
@@ -244,16 +282,67 @@ impl Format {
     }
 }
 
-/// Loads the dialogs or fails with every problem listed.
-pub fn load_catalog(dir: &Path) -> anyhow::Result<Catalog> {
-    load_dir(dir).map_err(|errors| {
+/// Loads the dialogs of `dir`, or the built-in ones without it, or fails with every
+/// problem listed. A problem in a centre's own folder names the folder and how it was
+/// chosen, so whoever reads the message knows both where to look and how to go back to
+/// the built-in wording.
+pub fn load_catalog(dir: Option<&Path>) -> anyhow::Result<Catalog> {
+    let (result, place) = match dir {
+        Some(dir) => (
+            load_dir(dir),
+            format!(
+                "the dialog files in {} (the folder given by --dialogs, ROLLCALL_DIALOGS or \
+                 `dialogs` in the configuration file; leave it out to use the built-in dialogs)",
+                dir.display()
+            ),
+        ),
+        None => (load_embedded(), "the built-in dialog files".to_owned()),
+    };
+    result.map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!(
-            "the dialog files have {} problem(s):\n{}",
+        config_problem(anyhow::anyhow!(
+            "{place} have {} problem(s):\n{}",
             list.len(),
             list.join("\n")
-        )
+        ))
     })
+}
+
+/// How the dialogs' origin is shown: the folder, or that they are built in.
+fn dialogs_origin(dir: Option<&Path>) -> String {
+    dir.map_or_else(
+        || crate::dialog::load::EMBEDDED_LABEL.to_owned(),
+        |dir| dir.display().to_string(),
+    )
+}
+
+/// `rollcall dialogs export DIR`: the built-in dialog files, written out to be edited.
+/// Existing files are kept unless `force`, so an edited copy is never overwritten by
+/// mistake; nothing is written when one would be refused.
+fn export_dialogs(dir: &Path, force: bool) -> anyhow::Result<()> {
+    let existing: Vec<String> = crate::dialog::load::EMBEDDED
+        .iter()
+        .map(|(name, _)| dir.join(name))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        bail!(
+            "{} already exist(s); add --force to replace them",
+            existing.join(", ")
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in crate::dialog::load::EMBEDDED {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!(
+        "wrote the built-in dialogs to {dir}; edit them, check them with `rollcall check-dialogs {dir}` \
+         and run the bot with `--dialogs {dir}`",
+        dir = dir.display()
+    );
+    Ok(())
 }
 
 /// Opens the database, with a message that names the file.
@@ -268,7 +357,7 @@ fn open(
     year_start: YearStart,
     entry: crate::domain::EntryRules,
 ) -> anyhow::Result<(Store, Runtime)> {
-    let catalog = load_catalog(&settings.dialogs)?;
+    let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = open_store(&settings.db)?;
     Ok((
         store,
@@ -353,11 +442,17 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         } => grant(&db, user, role, centre.as_deref(), &name),
         Command::Users { db } => list_users(&db),
         Command::Audit { db, centre, limit } => print_audit(&db, centre.as_deref(), limit),
+        Command::Dialogs {
+            action: DialogsAction::Export { dir, force },
+        } => export_dialogs(&dir, force),
+        Command::Health { url } => health(url, &loaded.config),
         Command::CheckDialogs { dir } => {
-            let catalog = load_catalog(&dir)?;
+            // Without a folder on the command line, the folder the bot would use.
+            let dir = dir.or_else(|| loaded.config.dialogs.clone());
+            let catalog = load_catalog(dir.as_deref())?;
             println!(
                 "{}: OK ({} activity groups, {} questions, {} commands, {} texts)",
-                dir.display(),
+                dialogs_origin(dir.as_deref()),
                 catalog.groups.len(),
                 catalog.questions.len(),
                 catalog.commands.len(),
@@ -376,17 +471,21 @@ fn run_bot(
     config: &crate::config::Config,
 ) -> anyhow::Result<()> {
     // The token: TELOXIDE_TOKEN, else the configuration's token or token_file.
-    let Some(token) = config.token()? else {
-        bail!("TELOXIDE_TOKEN is not set (nor token or token_file in the configuration file): create a bot with @BotFather and give its token");
+    let Some(token) = config.token().map_err(config_problem)? else {
+        return Err(config_problem(anyhow::anyhow!("TELOXIDE_TOKEN is not set (nor token or token_file in the configuration file): create a bot with @BotFather and give its token")));
     };
     let webhook_url = match (&ops.webhook, ops.poll) {
         (Some(url), false) => {
-            crate::config::check_webhook_url(url)?;
-            Some(reqwest::Url::parse(url)?)
+            crate::config::check_webhook_url(url).map_err(config_problem)?;
+            Some(reqwest::Url::parse(url).map_err(config_problem)?)
         }
         _ => None,
     };
-    let (store, runtime) = open(settings, config.period_start()?, config.entry_rules())?;
+    let (store, runtime) = open(
+        settings,
+        config.period_start().map_err(config_problem)?,
+        config.entry_rules(),
+    )?;
     if store.read(|tx| tx.supervisors())?.is_empty() {
         eprintln!(
             "rollcall: nobody is a supervisor yet. Stop the bot and run\n  rollcall grant --db {} --user <your Telegram user id> --role supervisor\n(or --role director --centre NAME for a centre's first director).",
@@ -404,7 +503,7 @@ fn run_bot(
             tracing::info!("signal received");
             let _ = stop_tx.send(true);
         });
-        let bot = make_bot(token)?;
+        let bot = make_bot(token).map_err(config_problem)?;
         // Both servers bind before the bot connects, so a wrong or busy address stops
         // the start at once instead of after setWebhook.
         if let Some(addr) = ops.metrics_listen {
@@ -516,7 +615,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
             args.format
         );
     }
-    let catalog = load_catalog(&settings.dialogs)?;
+    let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = Store::open(&settings.db)
         .with_context(|| format!("opening the database {}", settings.db.display()))?;
     let today = Now::in_zone(chrono::Utc::now(), settings.zone).today;
@@ -646,8 +745,14 @@ fn grant(
     let store = open_store(db)?;
     let now = chrono::Utc::now();
     match (role, centre) {
+        // The user's own command menu is queued with the role; it goes to Telegram when
+        // the bot next starts.
         (GrantRole::Supervisor, _) => {
-            let added = store.write(|tx| tx.add_supervisor(user, name, 0, now))?;
+            let added = store.write(|tx| {
+                crate::runtime::with_menu_update(tx, user, |tx| {
+                    tx.add_supervisor(user, name, 0, now)
+                })
+            })?;
             println!(
                 "{user} {} supervisor",
                 if added { "is now a" } else { "already was a" }
@@ -662,7 +767,9 @@ fn grant(
             let (centre_name, _) = crate::dialog::parse::class_name(centre);
             store.write(|tx| {
                 let id = tx.ensure_centre(&centre_name)?;
-                tx.add_member(id, user, role, name, 0, now)
+                crate::runtime::with_menu_update(tx, user, |tx| {
+                    tx.add_member(id, user, role, name, 0, now)
+                })
             })?;
             println!("{user} is now {} of {centre_name}", role.code());
         }
@@ -794,6 +901,46 @@ fn check(db: &Path, rebuild_counters: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long `rollcall health` waits for the answer.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `rollcall health`: GET /healthz of a running bot; an error unless it answers 200. The
+/// binary probes itself, so a container image needs no curl or shell for its HEALTHCHECK.
+fn health(url: Option<String>, config: &crate::config::Config) -> anyhow::Result<()> {
+    let url = match (url, &config.metrics.listen) {
+        (Some(url), _) => url,
+        (None, Some(listen)) => format!("http://{listen}/healthz"),
+        (None, None) => {
+            return Err(config_problem(anyhow::anyhow!(
+                "no health server configured: give --url, or set ROLLCALL_METRICS_LISTEN \
+                 (or [metrics] listen) for both the bot and this command"
+            )))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let (status, body) = runtime
+        .block_on(async {
+            let response = reqwest::Client::builder()
+                .timeout(HEALTH_TIMEOUT)
+                .no_proxy()
+                .build()?
+                .get(&url)
+                .send()
+                .await?;
+            let status = response.status();
+            Ok::<_, reqwest::Error>((status, response.text().await?))
+        })
+        .with_context(|| format!("asking {url}"))?;
+    println!("{}", body.trim_end());
+    if !status.is_success() {
+        bail!("{url} answered {status}");
+    }
+    Ok(())
+}
+
 /// `rollcall config check`: the effective configuration, secrets masked, and whether
 /// the bot could start with it.
 fn config_check(loaded: &crate::config::Loaded) -> anyhow::Result<()> {
@@ -804,10 +951,10 @@ fn config_check(loaded: &crate::config::Loaded) -> anyhow::Result<()> {
         Some(_) => println!("# token: set"),
         None => println!("# token: not set (run needs TELOXIDE_TOKEN, token or token_file)"),
     }
-    let catalog = load_catalog(&config.dialogs)?;
+    let catalog = load_catalog(config.dialogs.as_deref())?;
     println!(
         "# dialogs: {} OK ({} activity groups)",
-        config.dialogs.display(),
+        dialogs_origin(config.dialogs.as_deref()),
         catalog.groups.len()
     );
     println!("# configuration OK");

@@ -17,15 +17,37 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// The exit code of a configuration problem: `EX_CONFIG` of BSD's sysexits. systemd's
+/// `RestartPreventExitStatus=78` (deploy/rollcall.service) then stops restarting a bot
+/// that can only fail again until someone changes its configuration.
+pub const EX_CONFIG: u8 = 78;
+
+/// A problem that only a change of the configuration can fix (a missing or refused token,
+/// an invalid setting, broken dialog files): the binary exits with [`EX_CONFIG`].
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ConfigError(#[from] pub anyhow::Error);
+
+/// Marks `error` as a configuration problem (for `map_err`).
+pub fn config_problem(error: impl Into<anyhow::Error>) -> anyhow::Error {
+    ConfigError(error.into()).into()
+}
+
+/// Whether `error`, or anything it was caused by, is a configuration problem.
+pub fn is_config_problem(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.is::<ConfigError>())
+}
+
 /// Where rollcall keeps its data and finds its dialogs.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// The redb database file (created if missing).
     #[arg(long, env = "ROLLCALL_DB", default_value = "rollcall.redb")]
     pub db: PathBuf,
-    /// The folder with the dialog files.
-    #[arg(long, env = "ROLLCALL_DIALOGS", default_value = "dialogs")]
-    pub dialogs: PathBuf,
+    /// A folder with the centre's own dialog files (`rollcall dialogs export DIR` writes
+    /// the built-in ones to start from); without it the built-in dialogs are used.
+    #[arg(long, env = "ROLLCALL_DIALOGS", value_name = "DIR")]
+    pub dialogs: Option<PathBuf>,
     /// The time zone that decides what "today" is for the centres.
     #[arg(long, env = "ROLLCALL_ZONE", default_value = "Asia/Ho_Chi_Minh")]
     pub zone: chrono_tz::Tz,
@@ -50,8 +72,9 @@ pub enum LogFormat {
 pub struct Config {
     /// The redb database file.
     pub db: PathBuf,
-    /// The folder with the dialog files.
-    pub dialogs: PathBuf,
+    /// A folder with the centre's own dialog files; unset means the built-in dialogs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dialogs: Option<PathBuf>,
     /// The IANA time zone that decides "today".
     pub zone: String,
     /// The first day of the reporting year, `MM-DD`: "this year" and "last year" of the
@@ -146,7 +169,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             db: PathBuf::from("rollcall.redb"),
-            dialogs: PathBuf::from("dialogs"),
+            dialogs: None,
             zone: "Asia/Ho_Chi_Minh".to_owned(),
             period_start: "01-01".to_owned(),
             token: None,
@@ -586,7 +609,6 @@ pub fn config_path(args: &[std::ffi::OsString]) -> Option<PathBuf> {
 pub fn apply_to_command(command: clap::Command, config: &Config) -> clap::Command {
     let mut defaults: Vec<(&str, String)> = vec![
         ("db", config.db.display().to_string()),
-        ("dialogs", config.dialogs.display().to_string()),
         ("zone", config.zone.clone()),
         ("poll_timeout", config.poll_timeout.to_string()),
         ("listen", config.webhook.listen.clone()),
@@ -599,6 +621,9 @@ pub fn apply_to_command(command: clap::Command, config: &Config) -> clap::Comman
             .to_owned(),
         ),
     ];
+    if let Some(dialogs) = &config.dialogs {
+        defaults.push(("dialogs", dialogs.display().to_string()));
+    }
     if let Some(url) = &config.webhook.url {
         defaults.push(("webhook", url.clone()));
     }

@@ -137,7 +137,10 @@ pub fn run(
                     notice: Some(notice),
                     ..
                 } => writeln!(output, "({notice})")?,
-                OutOp::AnswerButton { notice: None, .. } | OutOp::CloseButtons { .. } => {}
+                // Menus are Telegram's; the console has none.
+                OutOp::AnswerButton { notice: None, .. }
+                | OutOp::CloseButtons { .. }
+                | OutOp::Menu { .. } => {}
                 OutOp::Document {
                     file_name, bytes, ..
                 }

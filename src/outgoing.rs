@@ -42,6 +42,10 @@ pub enum OutOp {
         #[serde(with = "base64_bytes")]
         bytes: Vec<u8>,
     },
+    /// `setMyCommands` for this private chat alone (Telegram's chat scope), in every
+    /// language: the commands of `menus`, worded as the dialogs are when it is sent. No
+    /// menus means `deleteMyCommands`, so the chat shows every private chat's menu again.
+    Menu { menus: Vec<crate::roles::Menu> },
 }
 
 impl OutOp {

@@ -79,6 +79,41 @@ impl Role {
 /// The most words a role word has (`cán bộ phòng giáo dục`).
 const MAX_ROLE_WORDS: usize = 5;
 
+/// One of the bot's command menus (Telegram's `setMyCommands` scopes): which commands a
+/// chat's "/" menu offers. `dialogs/commands.toml` says in which menus each command is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Menu {
+    /// Every private chat: what organisers use (strangers see it too).
+    Private,
+    /// Added to a director's private chat.
+    Director,
+    /// Added to a supervisor's private chat.
+    Supervisor,
+    /// Every group chat: linking the group and its reminders.
+    Group,
+}
+
+impl Menu {
+    /// Every menu, in the order `commands.toml` documents them.
+    pub const ALL: [Menu; 4] = [Menu::Private, Menu::Director, Menu::Supervisor, Menu::Group];
+
+    /// The word used in `commands.toml`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Menu::Private => "private",
+            Menu::Director => "director",
+            Menu::Supervisor => "supervisor",
+            Menu::Group => "group",
+        }
+    }
+
+    /// The menu named `code` in `commands.toml`.
+    pub fn from_code(code: &str) -> Option<Menu> {
+        Menu::ALL.into_iter().find(|menu| menu.code() == code)
+    }
+}
+
 /// One centre a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
@@ -96,6 +131,28 @@ pub struct Access {
 }
 
 impl Access {
+    /// The menus whose commands make up this user's own private-chat menu, or nothing when
+    /// the menu of every private chat ([`Menu::Private`]) is theirs: organisers and
+    /// strangers. A director also logs sessions, so gets the private menu with the
+    /// director's; a supervisor who belongs to no centre does not.
+    pub fn own_menus(&self) -> Vec<Menu> {
+        let director = self.centres.iter().any(|m| m.role == Role::Director);
+        if !director && !self.supervisor {
+            return Vec::new();
+        }
+        let mut menus = Vec::new();
+        if !self.centres.is_empty() {
+            menus.push(Menu::Private);
+        }
+        if director {
+            menus.push(Menu::Director);
+        }
+        if self.supervisor {
+            menus.push(Menu::Supervisor);
+        }
+        menus
+    }
+
     /// Neither a member of any centre nor a supervisor.
     pub fn is_stranger(&self) -> bool {
         !self.supervisor && self.centres.is_empty()
@@ -184,6 +241,24 @@ mod tests {
                     role,
                 })
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn own_menus_are_those_of_directors_and_supervisors_only() {
+        assert_eq!(access(false, &[]).own_menus(), []);
+        assert_eq!(access(false, &[(1, Role::Organiser)]).own_menus(), []);
+        assert_eq!(
+            access(false, &[(1, Role::Organiser), (2, Role::Director)]).own_menus(),
+            [Menu::Private, Menu::Director]
+        );
+        assert_eq!(access(true, &[]).own_menus(), [Menu::Supervisor]);
+        assert_eq!(
+            access(true, &[(1, Role::Director)]).own_menus(),
+            [Menu::Private, Menu::Director, Menu::Supervisor]
+        );
+        for menu in Menu::ALL {
+            assert_eq!(Menu::from_code(menu.code()), Some(menu));
         }
     }
 

@@ -32,6 +32,20 @@ fn shipped() -> Catalog {
     }
 }
 
+/// The dialogs compiled into the binary are the shipped files, byte for byte, and load.
+#[test]
+fn the_built_in_dialogs_are_the_shipped_files() {
+    for (name, text) in rollcall::dialog::load::EMBEDDED {
+        let on_disk = fs::read_to_string(shipped_dir().join(name)).expect("shipped file");
+        assert_eq!(text, on_disk, "{name}");
+    }
+    let built_in = match rollcall::dialog::load_embedded() {
+        Ok(catalog) => catalog,
+        Err(errors) => panic!("built-in dialogs do not compile:\n{}", render(&errors)),
+    };
+    assert_eq!(built_in, shipped());
+}
+
 fn render(errors: &[DialogError]) -> String {
     errors
         .iter()
@@ -446,6 +460,49 @@ fn broken_copies_are_refused_with_named_errors() {
         println!("{}:\n{}\n", case.name, render(&errors));
         assert_reported(&errors, case.file, case.expected);
     }
+}
+
+#[test]
+fn menus_and_descriptions_are_checked() {
+    let copy = Copy::new();
+    copy.edit(
+        "commands.toml",
+        "menus = [\"director\"]\n\n[[command]]\nname = \"deleted\"",
+        "menus = [\"teachers\"]\n\n[[command]]\nname = \"deleted\"",
+    );
+    copy.edit(
+        "commands.toml",
+        "short_description.en = \"Log",
+        "short_description.en = \"Far too long for the one short line that Telegram shows on the profile page of the bot. Log",
+    );
+    let errors = copy.errors();
+    assert_reported(
+        &errors,
+        "commands.toml",
+        &["command \"sessions\"", "unknown menu \"teachers\"", "group"],
+    );
+    assert_reported(&errors, "commands.toml", &["short_description.en", "120"]);
+
+    // A file without menus and without [bot] (as before menus existed) still loads: every
+    // command is in the private chats' menus, and no description is set.
+    let copy = Copy::new();
+    let original = copy.read("commands.toml");
+    let (head, rest) = original.split_once("[bot]").expect("a [bot] block");
+    let commands = &rest[rest.find("[[command]]").expect("commands")..];
+    let text: String = std::iter::once(head)
+        .chain(commands.lines().filter(|line| !line.starts_with("menus")))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    copy.write("commands.toml", &text);
+    let catalog = copy
+        .load()
+        .unwrap_or_else(|errors| panic!("{}", render(&errors)));
+    assert_eq!(catalog.profile, None);
+    assert!(catalog.commands.iter().all(|c| c.menus
+        == [
+            rollcall::roles::Menu::Private,
+            rollcall::roles::Menu::Supervisor
+        ]));
 }
 
 #[test]

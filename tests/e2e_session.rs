@@ -543,30 +543,26 @@ async fn in_a_group_the_bot_takes_no_data_and_registers_its_menu_in_both_languag
         "only the command was answered"
     );
 
-    let menus = env.fake.calls("setMyCommands");
-    let languages: Vec<Option<String>> = menus
-        .iter()
-        .map(|m| {
-            m.get("language_code")
-                .and_then(|l| l.as_str())
-                .map(str::to_owned)
-        })
-        .collect();
-    assert!(languages.contains(&None), "a default menu: {languages:?}");
-    assert!(languages.contains(&Some("en".to_owned())), "{languages:?}");
-    let english = menus
-        .iter()
-        .find(|m| m.get("language_code").and_then(|l| l.as_str()) == Some("en"))
-        .expect("the English menu");
-    let names: Vec<&str> = english["commands"]
-        .as_array()
-        .expect("commands")
-        .iter()
-        .filter_map(|c| c["command"].as_str())
-        .collect();
-    for command in ["log", "totals", "report", "cancel", "help", "lang"] {
+    // Private chats get the organisers' menu, groups their own (issue 17), each in the
+    // default language (Vietnamese) and in English.
+    let private = serde_json::json!({"type": "all_private_chats"});
+    let english = env
+        .fake
+        .menu(&private, Some("en"))
+        .expect("the English private menu");
+    assert!(env.fake.menu(&private, None).is_some(), "a default menu");
+    let names: Vec<&str> = english.iter().map(|(name, _)| name.as_str()).collect();
+    for command in ["log", "totals", "cancel", "help", "lang"] {
         assert!(names.contains(&command), "{command} in {names:?}");
     }
+    assert!(!names.contains(&"report"), "directors' only: {names:?}");
+    let groups = serde_json::json!({"type": "all_group_chats"});
+    let group_menu = env.fake.menu(&groups, Some("en")).expect("the group menu");
+    let names: Vec<&str> = group_menu.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(
+        names.contains(&"link") && !names.contains(&"log"),
+        "{names:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

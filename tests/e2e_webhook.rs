@@ -361,6 +361,18 @@ async fn health_and_metrics_report_while_a_dialog_runs() {
     let (status, body) = health(&ops).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "ok", "{body}");
+    // `rollcall health`, the container's HEALTHCHECK, asks the same and exits 0; without
+    // --url it finds the address in the configuration (here ROLLCALL_METRICS_LISTEN).
+    let (exit, out, err) = env.rollcall(&["health", "--url", &format!("{}/healthz", ops.ops)]);
+    assert!(exit.success(), "{out}{err}");
+    assert!(out.contains("\"status\":\"ok\""), "{out}");
+    let listen = ops.ops.trim_start_matches("http://").to_owned();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rollcall"))
+        .arg("health")
+        .env("ROLLCALL_METRICS_LISTEN", &listen)
+        .output()
+        .expect("run rollcall health");
+    assert!(output.status.success(), "{output:?}");
     let before = scrape(&ops).await;
     assert_eq!(
         sample(&before, "rollcall_sessions", &[]),
@@ -420,6 +432,9 @@ async fn health_and_metrics_report_while_a_dialog_runs() {
     let ops = start_webhook_bot(&mut env).await;
     let (status, body) = health(&ops).await;
     assert_eq!(status, 503, "{body}");
+    let (exit, out, err) = env.rollcall(&["health", "--url", &format!("{}/healthz", ops.ops)]);
+    assert_eq!(exit.code(), Some(1), "{out}{err}");
+    assert!(err.contains("503"), "{err}");
     assert_eq!(body["failed"], serde_json::json!(["telegram"]), "{body}");
     assert_eq!(body["checks"]["database"]["ok"], true, "{body}");
 }

@@ -92,12 +92,24 @@ pub struct Question {
     pub errors: BTreeMap<String, LangText>,
 }
 
-/// A bot command shown in `/help` and registered with `setMyCommands`.
+/// A bot command registered with `setMyCommands` in the menus it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandHelp {
     /// Without the slash, lower case.
     pub name: String,
     pub description: LangText,
+    /// The menus that offer it (at least one).
+    pub menus: Vec<crate::roles::Menu>,
+}
+
+/// What Telegram shows about the bot besides its commands (`setMyDescription`,
+/// `setMyShortDescription`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotProfile {
+    /// Shown in an empty chat with the bot ("What can this bot do?"), at most 512 characters.
+    pub description: LangText,
+    /// Shown on the bot's profile and with shared links, at most 120 characters.
+    pub short_description: LangText,
 }
 
 /// Everything the bot says and asks, validated.
@@ -109,6 +121,8 @@ pub struct Catalog {
     pub questions: Vec<Question>,
     /// In menu order.
     pub commands: Vec<CommandHelp>,
+    /// The bot's descriptions; `None` leaves whatever is set (e.g. with @BotFather).
+    pub profile: Option<BotProfile>,
     /// Every other text, by key (see `REQUIRED_TEXTS`).
     pub texts: BTreeMap<String, LangText>,
     /// The quick-entry parser for these groups and limits, built on first use.
@@ -464,6 +478,14 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
 ];
 
 impl Catalog {
+    /// The commands of a menu made of `menus` (a command in any of them), in file order.
+    pub fn menu(&self, menus: &[crate::roles::Menu]) -> Vec<&CommandHelp> {
+        self.commands
+            .iter()
+            .filter(|command| command.menus.iter().any(|menu| menus.contains(menu)))
+            .collect()
+    }
+
     /// The quick-entry parser (`None` only if the groups' grammar could not be built,
     /// which the shipped and checked dialog files never cause).
     pub fn quick_parser(&self) -> Option<&QuickParser> {

@@ -34,22 +34,69 @@ pub const FILES: [&str; 4] = [GROUPS_FILE, SESSION_FILE, COMMANDS_FILE, MESSAGES
 pub const REQUIRED_COMMANDS: &[&str] =
     &["start", "log", "totals", "report", "cancel", "help", "lang"];
 
+/// The shipped dialog files, compiled into the binary so that it starts from any folder
+/// (and after `cargo install`) without a `dialogs/` folder next to it: name and content,
+/// in the order of [`FILES`].
+pub const EMBEDDED: [(&str, &str); 4] = [
+    (GROUPS_FILE, include_str!("../../dialogs/groups.toml")),
+    (SESSION_FILE, include_str!("../../dialogs/session.toml")),
+    (COMMANDS_FILE, include_str!("../../dialogs/commands.toml")),
+    (MESSAGES_FILE, include_str!("../../dialogs/messages.toml")),
+];
+
+/// The folder name that problems of the built-in files are reported under (they have no
+/// folder on disk; a problem there is a bug the tests catch before a release).
+pub const EMBEDDED_LABEL: &str = "(built-in dialogs)";
+
+/// Loads and validates the dialog files compiled into the binary.
+pub fn load_embedded() -> Result<Catalog, Vec<DialogError>> {
+    let dir = Path::new(EMBEDDED_LABEL);
+    load_with(
+        dir,
+        |name| {
+            EMBEDDED
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map(|(_, text)| Ok((*text).to_owned()))
+                .unwrap_or_else(|| Err(std::io::ErrorKind::NotFound.into()))
+        },
+        |_| {},
+    )
+    .map_err(|problems| problems.into_vec())
+}
+
 /// Loads and validates every dialog file in `dir`; on failure returns every problem found.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<DialogError>> {
+    load_with(
+        dir,
+        |name| std::fs::read_to_string(dir.join(name)),
+        |problems| unknown_files(dir, problems),
+    )
+    .map_err(|problems| problems.into_vec())
+}
+
+/// Reads the four files through `open` (by file name), lets `check_folder` add problems
+/// of the folder itself, then parses and compiles them; the problems name each file as
+/// `dir/<name>`.
+fn load_with(
+    dir: &Path,
+    open: impl Fn(&str) -> std::io::Result<String>,
+    check_folder: impl FnOnce(&mut compile::Problems),
+) -> Result<Catalog, compile::Problems> {
     let mut problems = compile::Problems::default();
-    let groups = read(dir, GROUPS_FILE, &mut problems, |s| {
+    let groups = read(dir, GROUPS_FILE, &open, &mut problems, |s| {
         toml::from_str::<spec::GroupsFile>(s)
     });
-    let session = read(dir, SESSION_FILE, &mut problems, |s| {
+    let session = read(dir, SESSION_FILE, &open, &mut problems, |s| {
         toml::from_str::<spec::SessionFile>(s)
     });
-    let commands = read(dir, COMMANDS_FILE, &mut problems, |s| {
+    let commands = read(dir, COMMANDS_FILE, &open, &mut problems, |s| {
         toml::from_str::<spec::CommandsFile>(s)
     });
-    let messages = read(dir, MESSAGES_FILE, &mut problems, |s| {
+    let messages = read(dir, MESSAGES_FILE, &open, &mut problems, |s| {
         toml::from_str::<spec::MessagesFile>(s)
     });
-    unknown_files(dir, &mut problems);
+    check_folder(&mut problems);
     let catalog = compile::compile(
         compile::Sources {
             groups,
@@ -59,9 +106,9 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<DialogError>> {
         },
         &mut problems,
     );
-    match (catalog, problems.into_vec()) {
-        (Some(catalog), errors) if errors.is_empty() => Ok(catalog),
-        (_, errors) => Err(errors),
+    match catalog {
+        Some(catalog) if problems.is_empty() => Ok(catalog),
+        _ => Err(problems),
     }
 }
 
@@ -69,11 +116,12 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<DialogError>> {
 fn read<T>(
     dir: &Path,
     name: &str,
+    open: &impl Fn(&str) -> std::io::Result<String>,
     problems: &mut compile::Problems,
     parse: impl FnOnce(&str) -> Result<T, toml::de::Error>,
 ) -> Option<(PathBuf, T)> {
     let path = dir.join(name);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match open(name) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             problems.add(&path, "file is missing".to_owned());

@@ -20,5 +20,5 @@ pub use io::ClassSummary;
 pub use io::{
     Button, ClassRef, Effect, Facts, Input, Keyboard, LinkButton, Reply, SavedInfo, Sender,
 };
-pub use load::{load_dir, DialogError};
+pub use load::{load_dir, load_embedded, DialogError};
 pub use state::{Answer, ChatState, Draft, Step};

@@ -180,6 +180,7 @@ pub(crate) fn catalog() -> Catalog {
         groups,
         questions: Vec::new(),
         commands: Vec::new(),
+        profile: None,
         texts: texts
             .iter()
             .map(|(key, vi, en)| ((*key).to_owned(), text(vi, en)))

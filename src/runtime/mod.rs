@@ -13,7 +13,7 @@ pub mod nudges;
 pub use nudges::fire_due_nudges;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
-use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, YearStart};
+use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, UserId, YearStart};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
@@ -229,8 +229,9 @@ impl Runtime {
                 }));
             }
             Effect::RedeemInvite { code } => {
-                let result =
-                    tx.redeem_invite(&code, event.sender.user, &event.sender.name, now.at)?;
+                let result = with_menu_update(tx, event.sender.user, |tx| {
+                    tx.redeem_invite(&code, event.sender.user, &event.sender.name, now.at)
+                })?;
                 let result = match result {
                     Ok((role, centre)) => {
                         let name = centre.map(|c| tx.centre_name(c)).transpose()?.flatten();
@@ -244,7 +245,9 @@ impl Runtime {
                 tx.revoke_invite(&code, event.sender.user, now.at)?;
             }
             Effect::RemoveMember { centre, user } => {
-                tx.remove_member(centre, user, event.sender.user, now.at)?;
+                with_menu_update(tx, user, |tx| {
+                    tx.remove_member(centre, user, event.sender.user, now.at)
+                })?;
                 // Their open draft for that centre goes with their membership, so it can
                 // never be saved (their private chat's id is their user id). The remover's
                 // own chat state is written at the end of this step instead.
@@ -487,6 +490,59 @@ impl Runtime {
         let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }
+}
+
+/// Runs `change` (which may give or take a role of `user`) and, when it changes which
+/// command menus the user's private chat should show, queues that chat's new menu in the
+/// same transaction: set when someone becomes a director or supervisor, reset to every
+/// private chat's menu when they no longer are. A change that leaves the menus as they
+/// were queues nothing, so organisers joining costs no Bot API call.
+pub fn with_menu_update<T>(
+    tx: &mut Tx<'_>,
+    user: UserId,
+    change: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let before = tx.access(user)?.own_menus();
+    let result = change(tx)?;
+    let after = tx.access(user)?.own_menus();
+    if after != before {
+        tx.push_outgoing(&Outgoing {
+            chat: user,
+            op: OutOp::Menu { menus: after },
+        })?;
+    }
+    Ok(result)
+}
+
+/// Queues the own menu of every director and supervisor (once per person): after the
+/// commands of the dialogs changed, so that the menus set earlier show the new ones.
+/// Returns how many were queued.
+pub fn queue_managers_menus(tx: &mut Tx<'_>) -> Result<usize, StoreError> {
+    let mut users: std::collections::BTreeSet<UserId> = tx
+        .supervisors()?
+        .into_iter()
+        .map(|(user, _)| user)
+        .collect();
+    for (centre, _) in tx.centres()? {
+        users.extend(
+            tx.members(centre)?
+                .into_iter()
+                .filter(|member| member.role == crate::roles::Role::Director)
+                .map(|member| member.user),
+        );
+    }
+    let mut queued = 0;
+    for user in users {
+        let menus = tx.access(user)?.own_menus();
+        if !menus.is_empty() {
+            tx.push_outgoing(&Outgoing {
+                chat: user,
+                op: OutOp::Menu { menus },
+            })?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
 }
 
 fn lang_of(state: &ChatState, sender: &Sender) -> Lang {

@@ -13,6 +13,9 @@ use std::path::Path;
 /// The `meta` key of the mark set while a bot runs on the file and cleared on a clean stop.
 const RUNNING: &str = "bot_running";
 
+/// The `meta` key of what the bot last set as its Telegram profile (menus, descriptions).
+const TELEGRAM_PROFILE: &str = "telegram_profile";
+
 /// How many records of each kind a database holds, for `rollcall check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
@@ -82,6 +85,17 @@ impl Tx<'_> {
         let was_running = meta::get::<bool>(self.txn, RUNNING)?.unwrap_or(false);
         meta::put(self.txn, RUNNING, &true)?;
         Ok(was_running)
+    }
+
+    /// What the bot last set as its menus and descriptions (an opaque text the Telegram
+    /// side compares), if it ever did.
+    pub fn telegram_profile(&self) -> Result<Option<String>, StoreError> {
+        meta::get(self.txn, TELEGRAM_PROFILE)
+    }
+
+    /// Records what was set as the menus and descriptions.
+    pub fn set_telegram_profile(&mut self, profile: &str) -> Result<(), StoreError> {
+        meta::put(self.txn, TELEGRAM_PROFILE, &profile)
     }
 
     /// Clears the running mark on a clean stop.

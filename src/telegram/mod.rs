@@ -33,7 +33,7 @@ use crate::runtime::Runtime;
 use crate::store::Store;
 use std::sync::Arc;
 use teloxide::prelude::Requester;
-use teloxide::Bot;
+use teloxide::{ApiError, Bot, RequestError};
 use tokio::sync::{watch, Notify};
 
 /// Settings of the Telegram side.
@@ -67,6 +67,17 @@ pub async fn run(
                 observe::ok();
                 break me;
             }
+            // 401 (or 404, a token of the wrong shape): no retry can succeed, so stop at
+            // once with a configuration problem rather than retrying for ever. The message
+            // names the problem, never the token.
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                observe::request_error("getMe", &RequestError::Api(ApiError::InvalidToken));
+                return Err(crate::config::config_problem(anyhow::anyhow!(
+                    "Telegram refused the bot token (getMe answered Unauthorized): check \
+                     TELOXIDE_TOKEN, or token/token_file in the configuration file; \
+                     @BotFather's /token shows the current one"
+                )));
+            }
             Err(error) => {
                 observe::request_error("getMe", &error);
                 tracing::warn!(%error, "getMe failed; retrying in 2 s");
@@ -96,7 +107,7 @@ pub async fn run(
     if options.send.limits.is_none() {
         tracing::warn!("sending without rate limits (benchmark mode)");
     }
-    commands::register(&bot, &runtime.catalog).await;
+    commands::sync(&bot, &store, &runtime.catalog, me.id.0).await;
 
     let inbox_ready = Arc::new(Notify::new());
     let outbox_ready = Arc::new(Notify::new());
@@ -144,6 +155,8 @@ pub async fn run(
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
+    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
+    let catalog = runtime.catalog.clone();
     let runtime = Arc::new(runtime);
     let nudges = tokio::spawn(crate::runtime::nudges::run(
         store.clone(),
@@ -166,6 +179,7 @@ pub async fn run(
     ));
     let sender = tokio::spawn(sender::run(
         bot,
+        catalog,
         store.clone(),
         outbox_ready.clone(),
         sender_stop,

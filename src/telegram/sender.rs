@@ -16,7 +16,7 @@
 use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
-use crate::dialog::Keyboard;
+use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
 use crate::store::Store;
@@ -101,6 +101,8 @@ struct ChatQueue {
 /// The scheduler's state.
 struct Scheduler {
     bot: Bot,
+    /// The dialogs, for the commands of the menus it sets.
+    catalog: Arc<Catalog>,
     store: Store,
     queues: BTreeMap<ChatId, ChatQueue>,
     /// The highest sequence number loaded; rows are only ever appended above it.
@@ -122,6 +124,7 @@ struct Scheduler {
 /// once every delivered row is deleted.
 pub async fn run(
     bot: Bot,
+    catalog: Arc<Catalog>,
     store: Store,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
@@ -131,6 +134,7 @@ pub async fn run(
     let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
     let mut scheduler = Scheduler {
         bot,
+        catalog,
         store,
         queues: BTreeMap::new(),
         loaded_up_to: None,
@@ -325,8 +329,9 @@ impl Scheduler {
             queue.in_flight = true;
             self.cursor = chat;
             let bot = self.bot.clone();
+            let catalog = self.catalog.clone();
             let task = self.flights.spawn(async move {
-                let delivery = deliver(&bot, &message).await;
+                let delivery = deliver(&bot, &catalog, &message).await;
                 (chat, seq, delivery)
             });
             self.flight_chats.insert(task.id(), (chat, seq));
@@ -524,7 +529,7 @@ fn backoff(failures: u32) -> Duration {
     (Duration::from_millis(500) * 2u32.pow(exponent)).min(MAX_BACKOFF)
 }
 
-async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
+async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
     let chat = TgChatId(message.chat);
     let result = match &message.op {
         OutOp::Message { html, keyboard } => {
@@ -575,6 +580,9 @@ async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
             }
             request.await.map(drop)
         }
+        OutOp::Menu { menus } => {
+            super::commands::set_chat_menu(bot, catalog, message.chat, menus).await
+        }
     };
     // Metrics (issue 9): Telegram reachable, or which error it answered.
     match result {
@@ -597,6 +605,8 @@ fn method_name(op: &OutOp) -> &'static str {
         OutOp::CloseButtons { .. } => "editMessageReplyMarkup",
         OutOp::Document { .. } => "sendDocument",
         OutOp::Photo { .. } => "sendPhoto",
+        OutOp::Menu { menus } if menus.is_empty() => "deleteMyCommands",
+        OutOp::Menu { .. } => "setMyCommands",
     }
 }
 

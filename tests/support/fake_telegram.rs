@@ -492,6 +492,62 @@ impl FakeTelegram {
             .collect()
     }
 
+    /// The command menu Telegram would now hold for `scope` (`{"type": "all_private_chats"}`,
+    /// `{"type": "chat", "chat_id": 7}`, ...) and `language_code` (`None`: the default),
+    /// replaying every successful `setMyCommands` and `deleteMyCommands`: the command
+    /// names and descriptions in order, or `None` when never set or deleted since.
+    pub fn menu(
+        &self,
+        scope: &Value,
+        language_code: Option<&str>,
+    ) -> Option<Vec<(String, String)>> {
+        let mut menu = None;
+        for call in &self.state().calls {
+            if call.fault.is_some() {
+                continue;
+            }
+            let body = &call.body;
+            // Without a scope Telegram means the default scope.
+            let call_scope = match body.get("scope") {
+                Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+                Some(value) => value.clone(),
+                None => json!({"type": "default"}),
+            };
+            if call_scope != *scope
+                || body.get("language_code").and_then(Value::as_str) != language_code
+            {
+                continue;
+            }
+            match call.method.as_str() {
+                "setmycommands" => {
+                    let commands = match body.get("commands") {
+                        Some(Value::String(text)) => {
+                            serde_json::from_str(text).unwrap_or(Value::Null)
+                        }
+                        Some(value) => value.clone(),
+                        None => Value::Null,
+                    };
+                    menu = Some(
+                        commands
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|c| {
+                                (
+                                    c["command"].as_str().unwrap_or("").to_owned(),
+                                    c["description"].as_str().unwrap_or("").to_owned(),
+                                )
+                            })
+                            .collect(),
+                    );
+                }
+                "deletemycommands" => menu = None,
+                _ => {}
+            }
+        }
+        menu
+    }
+
     /// Every recorded call, oldest first (including those answered with a fault or a 404).
     pub fn all_calls(&self) -> Vec<Call> {
         self.state().calls.clone()
@@ -828,6 +884,8 @@ const KNOWN_METHODS: &[&str] = &[
     "answercallbackquery",
     "setmycommands",
     "deletemycommands",
+    "setmydescription",
+    "setmyshortdescription",
     "deletewebhook",
     "getwebhookinfo",
     "setwebhook",
@@ -1113,7 +1171,12 @@ async fn handle(
             lock(&inner).callback_answers.push((id, text));
             ok(json!(true))
         }
-        "setmycommands" | "deletemycommands" | "deletewebhook" | "setwebhook" => ok(json!(true)),
+        "setmycommands"
+        | "deletemycommands"
+        | "setmydescription"
+        | "setmyshortdescription"
+        | "deletewebhook"
+        | "setwebhook" => ok(json!(true)),
         "getwebhookinfo" => ok(json!({
             "url": "",
             "has_custom_certificate": false,

@@ -228,7 +228,7 @@ impl Bot {
                 } => {
                     let _ = writeln!(out, "({notice})");
                 }
-                OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } => {}
+                OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } | OutOp::Menu { .. } => {}
                 OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
                     let _ = writeln!(out, "[file {file_name}]");
                 }

@@ -11,11 +11,12 @@ use super::spec::{
 use super::{DialogError, REQUIRED_COMMANDS};
 use crate::dialog::catalog::QuickCache;
 use crate::dialog::catalog::{
-    self, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind,
+    self, BotProfile, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind,
     REQUIRED_TEXTS,
 };
 use crate::dialog::parse;
 use crate::domain::Lang;
+use crate::roles::Menu;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,11 @@ impl Problems {
             file: file.to_path_buf(),
             message,
         });
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 
     /// Every problem recorded.
@@ -65,10 +71,12 @@ pub fn compile(sources: Sources, problems: &mut Problems) -> Option<Catalog> {
     let texts = sources
         .messages
         .map(|(path, file)| messages(&mut Checker::new(&path, problems), &file));
+    let (commands, profile) = commands?;
     Some(Catalog {
         groups: groups?,
         questions: questions?,
-        commands: commands?,
+        commands,
+        profile,
         texts: texts?,
         quick: QuickCache::default(),
     })
@@ -817,7 +825,30 @@ fn kind_name(kind: &QuestionKind) -> &'static str {
 
 // ---------------------------------------------------------------- commands.toml
 
-fn commands(check: &mut Checker<'_>, file: CommandsFile) -> Vec<CommandHelp> {
+/// Telegram's limits for the bot's descriptions.
+const BOT_DESCRIPTION: usize = 512;
+const BOT_SHORT_DESCRIPTION: usize = 120;
+/// Telegram's limit of commands in one menu.
+const MAX_MENU_COMMANDS: usize = 100;
+/// The menus of a command whose `menus` is left out: every private chat's, as before
+/// menus existed (a supervisor's own menu replaces the private one, so it is named too).
+const DEFAULT_MENUS: [Menu; 2] = [Menu::Private, Menu::Supervisor];
+
+fn commands(check: &mut Checker<'_>, file: CommandsFile) -> (Vec<CommandHelp>, Option<BotProfile>) {
+    let profile = file.bot.as_ref().map(|bot| BotProfile {
+        description: check.text(
+            "[bot]",
+            "description",
+            bot.description.as_ref(),
+            Rules::plain(BOT_DESCRIPTION),
+        ),
+        short_description: check.text(
+            "[bot]",
+            "short_description",
+            bot.short_description.as_ref(),
+            Rules::plain(BOT_SHORT_DESCRIPTION),
+        ),
+    });
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (index, spec) in file.command.iter().enumerate() {
@@ -847,7 +878,43 @@ fn commands(check: &mut Checker<'_>, file: CommandsFile) -> Vec<CommandHelp> {
             ..Rules::plain(max_chars)
         };
         let description = check.text(&owner, "description", spec.description.as_ref(), rules);
-        out.push(CommandHelp { name, description });
+        let menus = match &spec.menus {
+            None => DEFAULT_MENUS.to_vec(),
+            Some(codes) => {
+                let mut menus = Vec::new();
+                for code in codes {
+                    match Menu::from_code(code) {
+                        Some(menu) if !menus.contains(&menu) => menus.push(menu),
+                        Some(_) => check.add(format!("{owner}: menu \"{code}\" is named twice")),
+                        None => check.add(format!(
+                            "{owner}: unknown menu \"{code}\"; the menus are {}",
+                            Menu::ALL.map(Menu::code).join(", ")
+                        )),
+                    }
+                }
+                if codes.is_empty() {
+                    check.add(format!(
+                        "{owner}: `menus` is empty; name at least one of {} (or leave `menus` out)",
+                        Menu::ALL.map(Menu::code).join(", ")
+                    ));
+                }
+                menus
+            }
+        };
+        out.push(CommandHelp {
+            name,
+            description,
+            menus,
+        });
+    }
+    for menu in Menu::ALL {
+        let count = out.iter().filter(|c| c.menus.contains(&menu)).count();
+        if count > MAX_MENU_COMMANDS {
+            check.add(format!(
+                "the menu \"{}\" has {count} commands; Telegram allows at most {MAX_MENU_COMMANDS}",
+                menu.code()
+            ));
+        }
     }
     for required in REQUIRED_COMMANDS {
         if !seen.contains(*required) {
@@ -856,7 +923,7 @@ fn commands(check: &mut Checker<'_>, file: CommandsFile) -> Vec<CommandHelp> {
             ));
         }
     }
-    out
+    (out, profile)
 }
 
 // ---------------------------------------------------------------- messages.toml

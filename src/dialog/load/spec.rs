@@ -80,6 +80,8 @@ pub struct OptionSpec {
 pub struct CommandsFile {
     #[serde(default)]
     pub command: Vec<CommandSpec>,
+    /// The bot's descriptions; when left out, the bot does not set them.
+    pub bot: Option<BotSpec>,
 }
 
 /// One `[[command]]` block.
@@ -88,6 +90,16 @@ pub struct CommandsFile {
 pub struct CommandSpec {
     pub name: Option<String>,
     pub description: Option<Texts>,
+    /// The menus that offer the command; every private chat's when left out.
+    pub menus: Option<Vec<String>>,
+}
+
+/// The `[bot]` block of `commands.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotSpec {
+    pub description: Option<Texts>,
+    pub short_description: Option<Texts>,
 }
 
 /// `messages.toml`: nested tables whose leaves are `vi = "..."`, `en = "..."`.
