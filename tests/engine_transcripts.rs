@@ -1,641 +1,89 @@
-//! Transcript tests of the pure dialog engine with the shipped `dialogs/`: a script of
-//! what a user types and taps, and the exact conversation that follows.
+//! Transcript tests of the bot with the shipped `dialogs/`: a script of what a user types
+//! and taps, and the exact conversation that follows. Every script runs through the real
+//! `Runtime::handle` on a real temporary redb file, and the replies are read back from
+//! the real outbox (the harness is `tests/transcript/mod.rs`), so what a transcript shows
+//! is what the bot stores and sends: the confirmation's running totals, the report table
+//! and its files, the audit log, the members left after a removal.
 //!
 //! Script lines: `> text` sends a message (commands included), `* Label` taps the button
 //! with that label on the latest message, `* data=…` sends raw callback data (forgeries),
-//! `! sticker` sends something without text. Run with `UPDATE_EXPECT=1` to refresh.
+//! `! sticker` sends something without text. Invitation codes are random; the n-th one a
+//! transcript creates is called `TESTCODE` and n in 14 digits. Run with `UPDATE_EXPECT=1`
+//! to refresh.
 
-// Writing to a `String` cannot fail, and a test may panic on its own setup.
+// A test may panic on its own setup.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, TimeZone, Utc};
+mod transcript;
+
 use expect_test::{expect, Expect};
-use rollcall::dialog::{
-    load_dir, step, Button, Catalog, ChatState, ClassRef, Effect, Facts, Input, Keyboard,
-    SavedInfo, Sender,
-};
-use rollcall::domain::{
-    CentreId, ClassChoice, ClassId, NewSession, Now, Period, SessionRecord, Totals, UserId,
-    YearStart,
-};
-use rollcall::roles::{Access, AuditEntry, InviteProblem, Member, Membership, Role};
-use std::cell::RefCell;
-use std::collections::BTreeSet;
-use std::fmt::Write;
-use std::path::Path;
+use rollcall::domain::{CentreId, UserId, YearStart};
+use rollcall::roles::Role;
+use rollcall::store::invites::InviteRecord;
+use rollcall::store::{StoreError, Tx};
+use transcript::{local_time, Bot};
 
-/// Classes and sessions kept in memory, standing in for the store.
-#[derive(Default)]
-struct Memory {
-    /// (id, centre, group, name, key, last session date)
-    classes: Vec<(ClassId, CentreId, String, String, String, NaiveDate)>,
-    sessions: Vec<(NewSession, ClassId)>,
-    centres: Vec<(CentreId, String)>,
-    /// (centre, user, role, name)
-    members: Vec<(CentreId, UserId, Role, String)>,
-    supervisors: Vec<UserId>,
-    /// (code, role, centre, creator, used)
-    invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
-    /// Ids of deleted sessions.
-    deleted: Vec<u64>,
-    /// Deadline reminders by centre.
-    deadlines: Vec<(CentreId, rollcall::reminders::schedule::Monthly)>,
-    /// The configured first day of the reporting year (1 January unless a test says).
-    year_start: YearStart,
-}
+/// The test user, Lan, whose private chat every script runs in unless it says otherwise.
+const LAN: UserId = 42;
+/// Hoa, an organiser of "Tràng An".
+const HOA: UserId = 50;
+/// The director of "Hoành Bồ".
+const TUAN: UserId = 78;
+/// The group chat of "Tràng An" (linked where a test says so).
+const GROUP: i64 = -100;
 
-impl Memory {
-    /// Centre 1 "Tràng An" with the test user (42) in `role`, and centre 2 "Hoành Bồ"
-    /// with organiser 77 and director 78.
-    fn with(role: Option<Role>) -> Memory {
-        let mut memory = Memory {
-            centres: vec![(1, "Tràng An".to_owned()), (2, "Hoành Bồ".to_owned())],
-            members: vec![
-                (1, 50, Role::Organiser, "Hoa".to_owned()),
-                (2, 77, Role::Organiser, "Minh".to_owned()),
-                (2, 78, Role::Director, "Tuấn".to_owned()),
-            ],
-            ..Memory::default()
-        };
+/// When the scripts run unless a test says otherwise: 26 November 2026, 17:00 in Vietnam.
+const NOW: &str = "2026-11-26 17:00";
+
+/// Centre 1 "Tràng An" with organiser Hoa and Lan in `role` (a supervisor for
+/// `Supervisor`, nobody for `None`), and centre 2 "Hoành Bồ" with organiser Minh and
+/// director Tuấn; `more` adds what one test needs besides.
+fn setup_with(
+    role: Option<Role>,
+    more: impl FnOnce(&mut Tx<'_>, CentreId, CentreId) -> Result<(), StoreError>,
+) -> Bot {
+    let at = local_time(NOW);
+    let mut bot = Bot::with(at, |tx| {
+        let trang_an = tx.ensure_centre("Tràng An")?;
+        let hoanh_bo = tx.ensure_centre("Hoành Bồ")?;
+        tx.add_member(trang_an, HOA, Role::Organiser, "Hoa", 0, at)?;
+        tx.add_member(hoanh_bo, 77, Role::Organiser, "Minh", 0, at)?;
+        tx.add_member(hoanh_bo, TUAN, Role::Director, "Tuấn", 0, at)?;
         match role {
-            Some(Role::Supervisor) => memory.supervisors.push(42),
-            Some(role) => memory.members.push((1, 42, role, "Lan".to_owned())),
+            Some(Role::Supervisor) => {
+                tx.add_supervisor(LAN, "Lan", 0, at)?;
+            }
+            Some(role) => {
+                tx.add_member(trang_an, LAN, role, "Lan", 0, at)?;
+            }
             None => {}
         }
-        memory
-    }
+        more(tx, trang_an, hoanh_bo)?;
+        Ok(trang_an)
+    });
+    bot.language_hint = None;
+    bot.names.insert(LAN, "Lan".to_owned());
+    bot
 }
 
-impl Memory {
-    fn save(&mut self, session: &NewSession) -> ClassId {
-        let class = match &session.class {
-            ClassChoice::Existing(id) => *id,
-            ClassChoice::New { name, key } => {
-                match self
-                    .classes
-                    .iter()
-                    .find(|c| c.1 == session.centre && c.2 == session.group && c.4 == *key)
-                {
-                    Some(existing) => existing.0,
-                    None => {
-                        let id = self.classes.len() as ClassId + 1;
-                        self.classes.push((
-                            id,
-                            session.centre,
-                            session.group.clone(),
-                            name.clone(),
-                            key.clone(),
-                            session.date,
-                        ));
-                        id
-                    }
-                }
-            }
-        };
-        if let Some(c) = self.classes.iter_mut().find(|c| c.0 == class) {
-            c.5 = c.5.max(session.date);
-        }
-        self.sessions.push((session.clone(), class));
-        class
-    }
-
-    fn totals(&self, group: Option<&str>) -> Totals {
-        let mut totals = Totals::default();
-        let mut classes = BTreeSet::new();
-        for (session, class) in &self.sessions {
-            if group.is_some_and(|g| g != session.group) {
-                continue;
-            }
-            classes.insert(*class);
-            totals.sessions += 1;
-            totals.attendance += u64::from(session.total);
-            totals.female += u64::from(session.female);
-        }
-        totals.classes = classes.len() as u64;
-        totals
-    }
+fn setup(role: Option<Role>) -> Bot {
+    setup_with(role, |_, _, _| Ok(()))
 }
 
-struct MemoryFacts<'a>(&'a RefCell<Memory>);
-
-impl Facts for MemoryFacts<'_> {
-    fn access(&self, user: UserId) -> Access {
-        let memory = self.0.borrow();
-        Access {
-            supervisor: memory.supervisors.contains(&user),
-            centres: memory
-                .members
-                .iter()
-                .filter(|m| m.1 == user)
-                .map(|m| Membership {
-                    centre: m.0,
-                    centre_name: memory
-                        .centres
-                        .iter()
-                        .find(|c| c.0 == m.0)
-                        .map(|c| c.1.clone())
-                        .unwrap_or_default(),
-                    role: m.2,
-                })
-                .collect(),
-        }
-    }
-
-    fn centres(&self) -> Vec<(CentreId, String)> {
-        self.0.borrow().centres.clone()
-    }
-
-    fn members(&self, centre: CentreId) -> Vec<Member> {
-        self.0
-            .borrow()
-            .members
-            .iter()
-            .filter(|m| m.0 == centre)
-            .map(|m| Member {
-                user: m.1,
-                role: m.2,
-                name: m.3.clone(),
-            })
-            .collect()
-    }
-
-    fn audit(&self, _centre: CentreId, _limit: usize) -> Vec<AuditEntry> {
-        Vec::new()
-    }
-
-    fn year_start(&self) -> YearStart {
-        self.0.borrow().year_start
-    }
-
-    fn group_centre(&self, chat: i64) -> Option<CentreId> {
-        // Group -100 is linked to centre 1 in these transcripts.
-        (chat == -100).then_some(1)
-    }
-
-    fn deadline(&self, centre: CentreId) -> Option<rollcall::reminders::schedule::Monthly> {
-        let memory = self.0.borrow();
-        memory
-            .deadlines
-            .iter()
-            .find(|(c, _)| *c == centre)
-            .map(|(_, t)| *t)
-    }
-
-    fn reminders(
-        &self,
-        _chat: i64,
-    ) -> Vec<(
-        rollcall::reminders::schedule::Schedule,
-        rollcall::reminders::parse::Audience,
-    )> {
-        Vec::new()
-    }
-
-    fn session(&self, id: u64) -> Option<SessionRecord> {
-        let memory = self.0.borrow();
-        let index = usize::try_from(id).ok()?.checked_sub(1)?;
-        let (session, class) = memory.sessions.get(index)?;
-        (!memory.deleted.contains(&id)).then(|| SessionRecord {
-            id,
-            centre: session.centre,
-            organiser: session.organiser,
-            group: session.group.clone(),
-            class: *class,
-            date: session.date,
-            total: session.total,
-            female: session.female,
-            extra: session.extra.clone(),
-            created_at: session.created_at,
-        })
-    }
-
-    fn deleted_session(&self, _id: u64) -> Option<(SessionRecord, chrono::DateTime<Utc>)> {
-        None
-    }
-
-    fn recent_sessions(
-        &self,
-        centre: CentreId,
-        organiser: Option<UserId>,
-        limit: usize,
-    ) -> Vec<SessionRecord> {
-        let count = self.0.borrow().sessions.len() as u64;
-        (1..=count)
-            .rev()
-            .filter_map(|id| self.session(id))
-            .filter(|s| s.centre == centre && organiser.is_none_or(|o| o == s.organiser))
-            .take(limit)
-            .collect()
-    }
-
-    fn deleted_sessions(&self, _centre: CentreId) -> Vec<(SessionRecord, chrono::DateTime<Utc>)> {
-        Vec::new()
-    }
-
-    fn class_name(&self, id: ClassId) -> Option<String> {
-        self.0
-            .borrow()
-            .classes
-            .iter()
-            .find(|c| c.0 == id)
-            .map(|c| c.3.clone())
-    }
-
-    fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
-        self.0
-            .borrow()
-            .invites
-            .iter()
-            .find(|i| i.0 == code)
-            .map(|i| (i.1, i.2, i.3))
-    }
-
-    fn recent_classes(&self, centre: CentreId, group: &str, limit: usize) -> Vec<ClassRef> {
-        let memory = self.0.borrow();
-        let mut classes: Vec<_> = memory
-            .classes
-            .iter()
-            .filter(|c| c.1 == centre && c.2 == group)
-            .collect();
-        classes.sort_by(|a, b| b.5.cmp(&a.5).then(b.0.cmp(&a.0)));
-        classes
-            .into_iter()
-            .take(limit)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-            .collect()
-    }
-
-    fn class_by_key(&self, centre: CentreId, group: &str, key: &str) -> Option<ClassRef> {
-        let memory = self.0.borrow();
-        memory
-            .classes
-            .iter()
-            .find(|c| c.1 == centre && c.2 == group && c.4 == key)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-    }
-
-    fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef> {
-        let memory = self.0.borrow();
-        memory
-            .classes
-            .iter()
-            .find(|c| c.0 == id && c.1 == centre && c.2 == group)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-    }
-}
-
-/// One private chat with the engine.
-struct Chat {
-    catalog: Catalog,
-    memory: RefCell<Memory>,
-    state: ChatState,
-    sender: Sender,
-    now: Now,
-    buttons: Vec<Button>,
-    log: String,
-}
-
-impl Chat {
-    fn new(language_hint: Option<&str>) -> Chat {
-        Chat::as_role(language_hint, Some(Role::Organiser))
-    }
-
-    fn as_role(language_hint: Option<&str>, role: Option<Role>) -> Chat {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
-        let catalog = load_dir(&dir).expect("the shipped dialogs load");
-        let at = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
-        Chat {
-            catalog,
-            memory: RefCell::new(Memory::with(role)),
-            state: ChatState::default(),
-            sender: Sender {
-                user: 42,
-                chat: 42,
-                name: "Lan".to_owned(),
-                language_hint: language_hint.map(str::to_owned),
-                private: true,
-            },
-            now: Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh),
-            buttons: Vec::new(),
-            log: String::new(),
-        }
-    }
-
-    fn run_script(&mut self, script: &str) -> &str {
-        for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let input = if let Some(text) = line.strip_prefix("> ") {
-                match text.strip_prefix('/') {
-                    Some(command) => {
-                        let (name, args) = command.split_once(' ').unwrap_or((command, ""));
-                        Input::Command {
-                            name: name.to_owned(),
-                            args: args.to_owned(),
-                        }
-                    }
-                    None => Input::Text(text.to_owned()),
-                }
-            } else if let Some(data) = line.strip_prefix("* data=") {
-                Input::Button {
-                    data: data.to_owned(),
-                }
-            } else if let Some(label) = line.strip_prefix("* ") {
-                let button = self
-                    .buttons
-                    .iter()
-                    .find(|b| b.label == label)
-                    .unwrap_or_else(|| panic!("no button {label:?} in {:?}", self.buttons));
-                Input::Button {
-                    data: button.data.clone(),
-                }
-            } else if line == "! sticker" {
-                Input::NotText
-            } else {
-                panic!("bad script line {line:?}");
-            };
-            writeln!(self.log, "{line}").unwrap();
-            self.feed(input);
-        }
-        &self.log
-    }
-
-    fn feed(&mut self, input: Input) {
-        let facts = MemoryFacts(&self.memory);
-        let (state, effects) = step(
-            &self.catalog,
-            &facts,
-            std::mem::take(&mut self.state),
-            &self.sender,
-            input,
-            self.now,
-        );
-        self.state = state;
-        for effect in effects {
-            match effect {
-                Effect::Reply(reply) => {
-                    for line in reply.html.lines() {
-                        writeln!(self.log, "  < {line}").unwrap();
-                    }
-                    match reply.keyboard {
-                        Some(Keyboard::Inline(rows)) => {
-                            for row in &rows {
-                                let labels: Vec<String> =
-                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
-                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                            }
-                            self.buttons = rows.into_iter().flatten().collect();
-                        }
-                        Some(Keyboard::Links(rows)) => {
-                            writeln!(self.log, "    links: {rows:?}").unwrap();
-                            self.buttons.clear();
-                        }
-                        Some(Keyboard::LinksAndButtons { links, buttons }) => {
-                            writeln!(self.log, "    links: {links:?}").unwrap();
-                            for row in &buttons {
-                                let labels: Vec<String> =
-                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
-                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                            }
-                            self.buttons = buttons.into_iter().flatten().collect();
-                        }
-                        Some(Keyboard::Persistent(rows)) => {
-                            writeln!(self.log, "    keyboard: {rows:?}").unwrap();
-                            self.buttons.clear();
-                        }
-                        None => self.buttons.clear(),
-                    }
-                }
-                Effect::Notice(notice) => writeln!(self.log, "  (notice: {notice})").unwrap(),
-                Effect::CloseButtons => writeln!(self.log, "  (buttons closed)").unwrap(),
-                Effect::SaveSession(session) => {
-                    writeln!(
-                        self.log,
-                        "  (save: group={} class={:?} date={} total={} female={} extra={:?} organiser={})",
-                        session.group,
-                        session.class,
-                        session.date,
-                        session.total,
-                        session.female,
-                        session.extra,
-                        session.organiser
-                    )
-                    .unwrap();
-                    let group = session.group.clone();
-                    self.memory.borrow_mut().save(&session);
-                    let number = self.memory.borrow().sessions.len() as u64;
-                    let info = SavedInfo {
-                        edited: false,
-                        session: number,
-                        group_totals: self.memory.borrow().totals(Some(&group)),
-                        centre_totals: self.memory.borrow().totals(None),
-                        group,
-                        period: Period::reporting_year_to_date(
-                            self.memory.borrow().year_start,
-                            self.now.today,
-                        ),
-                    };
-                    self.feed(Input::SessionSaved(info));
-                }
-                Effect::SaveSessions(sessions) => {
-                    writeln!(self.log, "  (save {} sessions)", sessions.len()).unwrap();
-                }
-                // The nudge's delivery is the scheduler's; it is tested in entry_safety.rs.
-                Effect::NudgeAt(_) => {}
-                Effect::ShowTotals { centre } => {
-                    writeln!(self.log, "  (show totals of centre {centre:?})").unwrap();
-                }
-                Effect::ShowReport {
-                    centre,
-                    period,
-                    keyboard,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (show report of centre {centre:?} for {}..{})",
-                        period.from, period.to
-                    )
-                    .unwrap();
-                    if let Some(Keyboard::Inline(rows)) = keyboard {
-                        for row in &rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                        }
-                        self.buttons = rows.into_iter().flatten().collect();
-                    }
-                }
-                Effect::CreateInvite {
-                    role,
-                    centre,
-                    new_centre,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (create invite: {role:?} centre={centre:?} new_centre={new_centre:?})"
-                    )
-                    .unwrap();
-                    let centre = match new_centre {
-                        Some(name) => {
-                            let mut memory = self.memory.borrow_mut();
-                            let id = memory.centres.len() as CentreId + 1;
-                            memory.centres.push((id, name));
-                            Some(id)
-                        }
-                        None => centre,
-                    };
-                    let code = format!("TESTCODE{:014}", self.memory.borrow().invites.len() + 1);
-                    self.memory.borrow_mut().invites.push((
-                        code.clone(),
-                        role,
-                        centre,
-                        self.sender.user,
-                        false,
-                    ));
-                    let centre_name = centre.and_then(|c| {
-                        let memory = self.memory.borrow();
-                        memory
-                            .centres
-                            .iter()
-                            .find(|x| x.0 == c)
-                            .map(|x| x.1.clone())
-                    });
-                    self.feed(Input::InviteCreated {
-                        link: Some(format!("https://t.me/rollcall_bot?start={code}")),
-                        code,
-                        role,
-                        centre_name,
-                        days: 7,
-                    });
-                }
-                Effect::RedeemInvite { code } => {
-                    writeln!(self.log, "  (redeem invite {code})").unwrap();
-                    let found = self
-                        .memory
-                        .borrow()
-                        .invites
-                        .iter()
-                        .find(|i| i.0 == code)
-                        .cloned();
-                    let result = match found {
-                        None => Err(InviteProblem::Unknown),
-                        Some((_, _, _, _, true)) => Err(InviteProblem::Used),
-                        Some((_, role, centre, _, false)) => {
-                            let mut memory = self.memory.borrow_mut();
-                            if let Some(invite) = memory.invites.iter_mut().find(|i| i.0 == code) {
-                                invite.4 = true;
-                            }
-                            match centre {
-                                Some(c) => memory.members.push((
-                                    c,
-                                    self.sender.user,
-                                    role,
-                                    "Lan".to_owned(),
-                                )),
-                                None => memory.supervisors.push(self.sender.user),
-                            }
-                            let name = centre.and_then(|c| {
-                                memory
-                                    .centres
-                                    .iter()
-                                    .find(|x| x.0 == c)
-                                    .map(|x| x.1.clone())
-                            });
-                            Ok((role, name))
-                        }
-                    };
-                    self.feed(Input::InviteRedeemed(result));
-                }
-                Effect::RevokeInvite { code } => {
-                    writeln!(self.log, "  (revoke invite {code})").unwrap();
-                }
-                Effect::RemoveMember { centre, user } => {
-                    writeln!(self.log, "  (remove member {user} from centre {centre})").unwrap();
-                    self.memory
-                        .borrow_mut()
-                        .members
-                        .retain(|m| !(m.0 == centre && m.1 == user));
-                }
-                Effect::SetReminder {
-                    chat,
-                    centre,
-                    schedule,
-                    audience,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (set reminder in {chat} for centre {centre}: {} {:?} {audience:?})",
-                        schedule.time, schedule.days
-                    )
-                    .unwrap();
-                }
-                Effect::RemoveReminders { chat } => {
-                    writeln!(self.log, "  (remove reminders of {chat})").unwrap();
-                }
-                Effect::SetMuted(muted) => writeln!(self.log, "  (muted: {muted})").unwrap(),
-                Effect::UpdateSession { id, session } => {
-                    writeln!(
-                        self.log,
-                        "  (update session {id}: group={} class={:?} date={} total={} female={})",
-                        session.group, session.class, session.date, session.total, session.female
-                    )
-                    .unwrap();
-                }
-                Effect::DeleteSession { id } => {
-                    writeln!(self.log, "  (delete session {id})").unwrap();
-                    self.memory.borrow_mut().deleted.push(id);
-                }
-                Effect::RestoreSession { id } => {
-                    writeln!(self.log, "  (restore session {id})").unwrap();
-                }
-                Effect::SetDeadline { centre, timing } => {
-                    writeln!(self.log, "  (deadline of centre {centre}: {timing:?})").unwrap();
-                    let mut memory = self.memory.borrow_mut();
-                    memory.deadlines.retain(|(c, _)| *c != centre);
-                    memory.deadlines.extend(timing.map(|t| (centre, t)));
-                }
-                Effect::LinkGroup { chat, centre } => {
-                    writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
-                }
-                Effect::NoSessionDay { centre, user, day } => {
-                    writeln!(
-                        self.log,
-                        "  (no session: centre {centre}, user {user}, {day})"
-                    )
-                    .unwrap();
-                }
-                // `/classes` is tested through the real runtime (tests/classes_flow.rs).
-                Effect::RenameClass { class, name, .. } => {
-                    writeln!(self.log, "  (rename class {class} to {name})").unwrap();
-                }
-                Effect::MergeClasses { from, into } => {
-                    writeln!(self.log, "  (merge class {from} into {into})").unwrap();
-                }
-            }
-        }
-    }
-}
-
+/// Lan, an organiser of "Tràng An", runs `script` in her private chat.
 fn check(script: &str, expect: Expect) {
-    let mut chat = Chat::new(None);
-    expect.assert_eq(chat.run_script(script));
+    check_as(Some(Role::Organiser), script, expect);
 }
 
 fn check_as(role: Option<Role>, script: &str, expect: Expect) {
-    let mut chat = Chat::as_role(None, role);
-    expect.assert_eq(chat.run_script(script));
+    expect.assert_eq(&setup(role).script(LAN, LAN, script));
 }
 
+/// As `check`, with Telegram reporting English as Lan's language.
 fn check_en(script: &str, expect: Expect) {
-    let mut chat = Chat::new(Some("en-US"));
-    expect.assert_eq(chat.run_script(script));
+    let mut bot = setup(Some(Role::Organiser));
+    bot.language_hint = Some("en-US".to_owned());
+    expect.assert_eq(&bot.script(LAN, LAN, script));
 }
 
 #[test]
@@ -1447,14 +895,23 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
 
 #[test]
 fn an_invitation_makes_a_stranger_an_organiser_once() {
-    let mut chat = Chat::as_role(None, None);
-    chat.memory.borrow_mut().invites.push((
-        "TESTCODE00000000000001".to_owned(),
-        Role::Organiser,
-        Some(1),
-        78,
-        false,
-    ));
+    // Tuấn, a director of the other centre, invited Lan to "Tràng An" as an organiser.
+    let mut bot = setup_with(None, |tx, trang_an, _| {
+        let at = local_time(NOW);
+        tx.create_invite(
+            "TESTCODE00000000000001",
+            &InviteRecord {
+                role: Role::Organiser,
+                centre: Some(trang_an),
+                created_by: TUAN,
+                created_at: at,
+                expires_at: at + chrono::Duration::days(7),
+                uses_left: 1,
+                revoked: false,
+                used_by: Vec::new(),
+            },
+        )
+    });
     expect![[r#"
         > /start TESTCODE00000000000001
           (redeem invite TESTCODE00000000000001)
@@ -1472,7 +929,7 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
             [Môi trường] [Văn hóa – xã hội]
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
-    "#]].assert_eq(chat.run_script(
+    "#]].assert_eq(&bot.script(LAN, LAN, 
         r"
         > /start TESTCODE00000000000001
         > /start TESTCODE00000000000001
@@ -1695,8 +1152,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
 fn the_report_years_begin_on_the_configured_year_start() {
     // A school year from 1 September: a bare /report and "this year" cover 1 September to
     // today, "last year" the whole school year before; months stay calendar months.
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
+    let mut bot = setup(Some(Role::Director));
+    bot.runtime.year_start = YearStart::new(9, 1).unwrap();
     expect![[r#"
         > /report
           (show report of centre Some(1) for 2026-09-01..2026-11-26)
@@ -1715,7 +1172,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(LAN, LAN, 
         r"
         > /report
         * Năm trước
@@ -1724,12 +1181,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
         ",
     ));
     // In March the school year began last September.
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
-    chat.now = Now::in_zone(
-        Utc.with_ymd_and_hms(2026, 3, 5, 3, 0, 0).unwrap(),
-        chrono_tz::Asia::Ho_Chi_Minh,
-    );
+    let mut bot = setup(Some(Role::Director));
+    bot.runtime.year_start = YearStart::new(9, 1).unwrap();
+    bot.at("2026-03-05 10:00");
     expect![[r#"
         > /report
           (show report of centre Some(1) for 2025-09-01..2026-03-05)
@@ -1740,7 +1194,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(LAN, LAN, 
         r"
         > /report
         * Năm trước
@@ -1750,11 +1204,10 @@ fn the_report_years_begin_on_the_configured_year_start() {
 
 #[test]
 fn a_member_of_two_centres_chooses_once_when_logging() {
-    let mut chat = Chat::new(None);
-    chat.memory
-        .borrow_mut()
-        .members
-        .push((2, 42, Role::Organiser, "Lan".to_owned()));
+    let mut bot = setup_with(Some(Role::Organiser), |tx, _, hoanh_bo| {
+        tx.add_member(hoanh_bo, LAN, Role::Organiser, "Lan", 0, local_time(NOW))?;
+        Ok(())
+    });
     expect![[r#"
         > /log
           < Chọn <b>trung tâm</b>:
@@ -1787,7 +1240,7 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
         * data=999:cl.1
           (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(LAN, LAN, 
         r"
         > /log
         * Hoành Bồ
@@ -2081,9 +1534,9 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
 
 #[test]
 fn a_director_sets_reminders_in_the_linked_group_only() {
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.sender.private = false;
-    chat.sender.chat = -100;
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        tx.link_group(GROUP, trang_an, LAN, local_time(NOW))
+    });
     expect![[r#"
         > /remind 19:30 T2,T4,T6 chưa báo
           (set reminder in -100 for centre 1: 19:30:00 Weekdays(21) GroupNamingMissing)
@@ -2105,7 +1558,7 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
           < Đã tắt các nhắc nhở của nhóm này.
         > /log
           < Tôi không nhận số liệu trong nhóm chat. Xin anh/chị mở cuộc trò chuyện riêng với tôi (bấm vào tên của tôi, chọn <b>Nhắn tin</b>) rồi gõ /log.
-    "#]].assert_eq(chat.run_script(
+    "#]].assert_eq(&bot.script(LAN, GROUP,
         r"
         > /remind 19:30 T2,T4,T6 chưa báo
         > /remind 20:00 riêng
@@ -2115,22 +1568,18 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
         > /log
         ",
     ));
-    let mut elsewhere = Chat::as_role(None, Some(Role::Director));
-    elsewhere.sender.private = false;
-    elsewhere.sender.chat = -200;
+    // A group no centre is linked to.
     expect![[r#"
         > /remind 20:00
           < Nhóm này chưa liên kết với trung tâm nào. Xin giám đốc gõ /link trong nhóm trước.
     "#]]
-    .assert_eq(elsewhere.run_script("> /remind 20:00"));
-    let mut organiser = Chat::new(None);
-    organiser.sender.private = false;
-    organiser.sender.chat = -100;
+    .assert_eq(&bot.script(LAN, -200, "> /remind 20:00"));
+    // Hoa, an organiser of the linked centre, in its group.
     expect![[r#"
         > /remind 20:00
           < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
     "#]]
-    .assert_eq(organiser.run_script("> /remind 20:00"));
+    .assert_eq(&bot.script(HOA, GROUP, "> /remind 20:00"));
 }
 
 #[test]
