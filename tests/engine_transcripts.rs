@@ -16,11 +16,13 @@
 
 mod transcript;
 
+use chrono::NaiveDate;
 use expect_test::{expect, Expect};
-use rollcall::domain::{CentreId, UserId, YearStart};
+use rollcall::domain::{CentreId, ClassChoice, NewSession, UserId, YearStart};
 use rollcall::roles::Role;
 use rollcall::store::invites::InviteRecord;
 use rollcall::store::{StoreError, Tx};
+use std::collections::BTreeMap;
 use transcript::{local_time, Bot};
 
 /// The test user, Lan, whose private chat every script runs in unless it says otherwise.
@@ -68,6 +70,32 @@ fn setup_with(
 
 fn setup(role: Option<Role>) -> Bot {
     setup_with(role, |_, _, _| Ok(()))
+}
+
+/// Stores a session of Hoa's at `centre` in a class named after its group.
+fn session(
+    tx: &mut Tx<'_>,
+    centre: CentreId,
+    group: &str,
+    (year, month, day): (i32, u32, u32),
+    total: u32,
+    female: u32,
+) -> Result<(), StoreError> {
+    tx.save_session(&NewSession {
+        centre,
+        organiser: HOA,
+        group: group.to_owned(),
+        class: ClassChoice::New {
+            name: format!("Lớp {group}"),
+            key: format!("lớp {group}"),
+        },
+        date: NaiveDate::from_ymd_opt(year, month, day).unwrap(),
+        total,
+        female,
+        extra: BTreeMap::new(),
+        created_at: local_time(NOW),
+    })?;
+    Ok(())
 }
 
 /// Lan, an organiser of "Tràng An", runs `script` in her private chat.
@@ -141,8 +169,8 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -181,8 +209,8 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-25, 45 people, 0 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-25 total=45 female=0 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -244,8 +272,8 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, law, class 1 "Luật giao thông", 2026-11-26, 10 people, 5 women, by 42)
               (buttons closed)
-              (save: group=law class=New { name: "Luật giao thông", key: "luật giao thông" } date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -284,8 +312,8 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, law, class 1 "Luật giao thông", 2026-11-25, 12 people, 6 women, by 42)
               (buttons closed)
-              (save: group=law class=Existing(1) date=2026-11-25 total=12 female=6 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -579,8 +607,8 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, life_skills, class 1 "Kỹ năng thoát hiểm", 2026-11-26, 15 people, 10 women, by 42)
               (buttons closed)
-              (save: group=life_skills class=New { name: "Kỹ năng thoát hiểm", key: "kỹ năng thoát hiểm" } date=2026-11-26 total=15 female=10 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -621,7 +649,8 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /totals
-              (show totals of centre Some(1))
+              < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
+              < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
               < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
@@ -687,7 +716,6 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > /cancel
@@ -743,7 +771,6 @@ fn stale_and_forged_buttons_do_nothing() {
             * data=2:c.12345
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             * data=2:cn
@@ -885,7 +912,6 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
               < 
               < Để dùng bot, anh/chị cần lời mời từ giám đốc trung tâm (hoặc từ Phòng Giáo dục): mở đường link mời được gửi cho anh/chị, rồi có thể ghi buổi học ngay.
             > /start AAAAAAAAAAAAAAAAAAAAAA
-              (redeem invite AAAAAAAAAAAAAAAAAAAAAA)
               < Mã mời này không đúng. Xin anh/chị kiểm tra lại đường link, hoặc đề nghị gửi một link mới.
             * data=1:ct.1
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
@@ -914,11 +940,9 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
     });
     expect![[r#"
         > /start TESTCODE00000000000001
-          (redeem invite TESTCODE00000000000001)
           < Chào mừng anh/chị! Anh/chị đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
             keyboard: [["📝 Ghi buổi học"]]
         > /start TESTCODE00000000000001
-          (redeem invite TESTCODE00000000000001)
           < Lời mời này đã được dùng rồi. Xin anh/chị đề nghị gửi một link mời mới.
         > /log
           < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
@@ -992,7 +1016,6 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
         ",
         expect![[r#"
             > /invite organiser
-              (create invite: Organiser centre=Some(1) new_centre=None)
               < Lời mời làm <b>người phụ trách lớp</b> – Tràng An:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000001
               < 
@@ -1005,8 +1028,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < Chỉ Phòng Giáo dục mới dùng được lệnh này.
             > /members
               < <b>Người của Tràng An</b>
-              < • Hoa – người phụ trách lớp (id 50)
               < • Lan – giám đốc (id 42)
+              < • Hoa – người phụ trách lớp (id 50)
                 [Xóa Hoa]
             * data=1:rm.77
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
@@ -1015,27 +1038,125 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Xóa]
             * Xóa
               (buttons closed)
-              (remove member 50 from centre 1)
               < Đã xóa Hoa khỏi trung tâm.
             > /members
               < <b>Người của Tràng An</b>
               < • Lan – giám đốc (id 42)
             > /report 1-10/2020
-              (show report of centre Some(1) for 2020-01-01..2020-10-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Từ tháng 01 đến tháng 10 năm 2020
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-01-2020-31-10-2020.xlsx)
+              (file bao-cao-01-01-2020-31-10-2020.csv)
             * Tháng trước
-              (show report of centre Some(1) for 2026-10-01..2026-10-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Tháng 10 năm 2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-10-2026-31-10-2026.xlsx)
+              (file bao-cao-01-10-2026-31-10-2026.csv)
             * Năm trước
-              (show report of centre Some(1) for 2025-01-01..2025-12-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Từ tháng 01 đến tháng 12 năm 2025
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-01-2025-31-12-2025.xlsx)
+              (file bao-cao-01-01-2025-31-12-2025.csv)
             > /audit
-              < Chưa có thay đổi nào.
+              < <b>Nhật ký thay đổi – Tràng An</b>
+              < 26/11/2026 · 42 · member_removed [50,"organiser"]
+              < 26/11/2026 · 42 · invite_created ["organiser","2026-12-03T10:00:00Z",1]
+              < 26/11/2026 · 0 · member_added [42,"director"]
+              < 26/11/2026 · 0 · member_added [50,"organiser"]
             > /revoke TESTCODE00000000000001
-              (revoke invite TESTCODE00000000000001)
               < Đã hủy lời mời.
             > /revoke NOPE
               < Không tìm thấy lời mời này. Gõ <i>/revoke MÃ</i> với mã trong tin nhắn mời.
@@ -1104,9 +1225,44 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             > /log
               < Tài khoản Phòng Giáo dục không ghi buổi học. Dùng /report để xem báo cáo, /centre để chọn trung tâm.
             > /report
-              (show report of centre None for 2026-01-01..2026-11-26)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tất cả trung tâm
+              < Từ ngày 01/01/2026 đến ngày 26/11/2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
+              < 
+              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-01-01-2026-26-11-2026.csv)
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1115,19 +1271,50 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             * Hoành Bồ
               < Đang làm việc với: <b>Hoành Bồ</b>. Gõ /centre để đổi.
             > /report 2020
-              (show report of centre Some(2) for 2020-01-01..2020-12-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Hoành Bồ
+              < Từ tháng 01 đến tháng 12 năm 2020
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-01-2020-31-12-2020.xlsx)
+              (file bao-cao-01-01-2020-31-12-2020.csv)
             > /totals
-              (show totals of centre Some(2))
+              < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
+              < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
             > /invite director Phường   Mới
-              (create invite: Director centre=None new_centre=Some("Phường Mới"))
               < Lời mời làm <b>giám đốc</b> – Phường Mới:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000001
               < 
               < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000001</i> (hủy bằng /revoke TESTCODE00000000000001).
             > /invite supervisor
-              (create invite: Supervisor centre=None new_centre=None)
               < Lời mời làm <b>cán bộ Phòng Giáo dục</b> – —:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000002
               < 
@@ -1141,9 +1328,45 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             * Tất cả trung tâm
               < Đang làm việc với: <b>Tất cả trung tâm</b>. Gõ /centre để đổi.
             > /report
-              (show report of centre None for 2026-01-01..2026-11-26)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tất cả trung tâm
+              < Từ ngày 01/01/2026 đến ngày 26/11/2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
+              < 
+              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Phường Mới</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
+              (file bao-cao-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-01-01-2026-26-11-2026.csv)
         "#]],
     );
 }
@@ -1151,28 +1374,169 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
 #[test]
 fn the_report_years_begin_on_the_configured_year_start() {
     // A school year from 1 September: a bare /report and "this year" cover 1 September to
-    // today, "last year" the whole school year before; months stay calendar months.
-    let mut bot = setup(Some(Role::Director));
+    // today, "last year" the whole school year before; months stay calendar months. One
+    // session in August (last school year) and one in October (this one, not this month)
+    // show which sessions each period takes.
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        session(tx, trang_an, "health", (2026, 8, 20), 30, 20)?;
+        session(tx, trang_an, "law", (2026, 10, 5), 40, 25)
+    });
     bot.runtime.year_start = YearStart::new(9, 1).unwrap();
     expect![[r#"
         > /report
-          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-01-09-2026-26-11-2026.csv)
         * Năm trước
-          (show report of centre Some(1) for 2025-09-01..2026-08-31)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ tháng 09 năm 2025 đến tháng 08 năm 2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 1 · Tổng 30 · Nữ 20
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 30 người
+          < Nữ chiếm 66,7% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2025-31-08-2026.xlsx)
+          (file bao-cao-01-09-2025-31-08-2026.csv)
         * Năm nay
-          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-01-09-2026-26-11-2026.csv)
         * Tháng này
-          (show report of centre Some(1) for 2026-11-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/11/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 0 người
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bao-cao-01-11-2026-26-11-2026.xlsx)
+          (file bao-cao-01-11-2026-26-11-2026.csv)
     "#]]
-    .assert_eq(&bot.script(LAN, LAN, 
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /report
         * Năm trước
@@ -1180,21 +1544,95 @@ fn the_report_years_begin_on_the_configured_year_start() {
         * Tháng này
         ",
     ));
-    // In March the school year began last September.
-    let mut bot = setup(Some(Role::Director));
+    // In March the school year began last September: a session of August 2025 belongs to
+    // last year, one of January 2026 to this one.
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        session(tx, trang_an, "health", (2025, 8, 20), 30, 20)?;
+        session(tx, trang_an, "law", (2026, 1, 15), 40, 25)
+    });
     bot.runtime.year_start = YearStart::new(9, 1).unwrap();
     bot.at("2026-03-05 10:00");
     expect![[r#"
         > /report
-          (show report of centre Some(1) for 2025-09-01..2026-03-05)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2025 đến ngày 05/03/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2025-05-03-2026.xlsx)
+          (file bao-cao-01-09-2025-05-03-2026.csv)
         * Năm trước
-          (show report of centre Some(1) for 2024-09-01..2025-08-31)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ tháng 09 năm 2024 đến tháng 08 năm 2025
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 1 · Tổng 30 · Nữ 20
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 30 người
+          < Nữ chiếm 66,7% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2024-31-08-2025.xlsx)
+          (file bao-cao-01-09-2024-31-08-2025.csv)
     "#]]
-    .assert_eq(&bot.script(LAN, LAN, 
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /report
         * Năm trước
@@ -1225,7 +1663,6 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
         > /cancel
-          (buttons closed)
           < Đã hủy. Không có gì được lưu.
             keyboard: [["📝 Ghi buổi học"]]
         > /log
@@ -1240,7 +1677,9 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
         * data=999:cl.1
           (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
     "#]]
-    .assert_eq(&bot.script(LAN, LAN, 
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /log
         * Hoành Bồ
@@ -1276,8 +1715,8 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1298,8 +1737,8 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-25, 20 people, 12 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-25 total=20 female=12 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1373,7 +1812,6 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > Kinh tế hộ gia đình
@@ -1417,7 +1855,6 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > /format
@@ -1471,8 +1908,8 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1497,8 +1934,8 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 10 people, 5 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1539,10 +1976,8 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
     });
     expect![[r#"
         > /remind 19:30 T2,T4,T6 chưa báo
-          (set reminder in -100 for centre 1: 19:30:00 Weekdays(21) GroupNamingMissing)
           < Đã đặt nhắc nhở lúc <b>19:30 (T2, T4, T6)</b> cho nhóm này, kèm tên những người chưa ghi.
         > /remind 20:00 riêng
-          (set reminder in -100 for centre 1: 20:00:00 Weekdays(127) NudgeMissing)
           < Đã đặt nhắc nhở lúc <b>20:00</b> cho nhóm này, và nhắc riêng những người chưa ghi.
         > /remind 25:00
           < Cách đặt nhắc nhở (gõ trong nhóm):
@@ -1552,10 +1987,13 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
           < <i>/remind 20:00 riêng</i> – nhắc riêng người chưa ghi
           < <i>/remind off</i> – tắt nhắc nhở
         > /reminders
-          < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
+          < <b>Nhắc nhở của nhóm</b> (giờ địa phương):
+          < • 19:30 (T2, T4, T6), kèm tên những người chưa ghi
+          < • 20:00, và nhắc riêng những người chưa ghi
         > /remind off
-          (remove reminders of -100)
           < Đã tắt các nhắc nhở của nhóm này.
+        > /reminders
+          < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
         > /log
           < Tôi không nhận số liệu trong nhóm chat. Xin anh/chị mở cuộc trò chuyện riêng với tôi (bấm vào tên của tôi, chọn <b>Nhắn tin</b>) rồi gõ /log.
     "#]].assert_eq(&bot.script(LAN, GROUP,
@@ -1565,6 +2003,7 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
         > /remind 25:00
         > /reminders
         > /remind off
+        > /reminders
         > /log
         ",
     ));
@@ -1584,23 +2023,29 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
 
 #[test]
 fn an_organiser_mutes_private_nudges() {
-    check(
-        r"
+    let mut bot = setup(Some(Role::Organiser));
+    let muted = |bot: &Bot| bot.store.read(|tx| tx.is_muted(LAN)).unwrap();
+    expect![[r#"
         > /mute
+          < Đã tắt nhắc nhở riêng. Gõ /unmute để bật lại.
+    "#]]
+    .assert_eq(&bot.script(LAN, LAN, "> /mute"));
+    assert!(muted(&bot), "/mute is stored");
+    expect![[r#"
+        > /unmute
+          < Đã bật lại nhắc nhở riêng.
+        > /remind 20:00
+          < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+    "#]]
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
+        r"
         > /unmute
         > /remind 20:00
         ",
-        expect![[r#"
-            > /mute
-              (muted: true)
-              < Đã tắt nhắc nhở riêng. Gõ /unmute để bật lại.
-            > /unmute
-              (muted: false)
-              < Đã bật lại nhắc nhở riêng.
-            > /remind 20:00
-              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
-        "#]],
-    );
+    ));
+    assert!(!muted(&bot), "/unmute is stored");
 }
 
 #[test]
@@ -1635,8 +2080,8 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống dịch", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống dịch", key: "phòng chống dịch" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1674,16 +2119,22 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (changed #1: Tràng An, health, class 1 "Phòng chống dịch", 2026-11-26, 50 people, 30 women, by 42)
               (buttons closed)
-              (update session 1: group=health class=Existing(1) date=2026-11-26 total=50 female=30)
+              < ✏️ Đã sửa buổi học số 1.
+              < 
+              < Lũy kế 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 50 lượt người, 30 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 50 lượt người, 30 nữ
+                keyboard: [["📝 Ghi buổi học"]]
             > /undo
               < Xóa buổi học này?
-              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (50/30 nữ)
               < Ban giám đốc có thể khôi phục trong 30 ngày.
                 [🗑 Xóa]
             * 🗑 Xóa
+              (deleted #1)
               (buttons closed)
-              (delete session 1)
               < Đã xóa buổi học số 1. Số liệu đã được cập nhật.
             > /mine
               < Chưa có buổi học nào để sửa.
@@ -1714,7 +2165,6 @@ fn deadline_without_arguments_shows_what_is_set_now() {
               < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
               < <i>/deadline off</i> – tắt
             > /deadline 25 3 7:30
-              (deadline of centre 1: Some(Monthly { day: 25, days_before: 3, time: 07:30:00 }))
               < Đã đặt: báo cáo đến hạn ngày 25 hằng tháng; giám đốc nhận tin nhắc kèm số liệu 3 ngày trước, lúc 07:30.
             > /deadline
               < Hiện tại: hạn báo cáo ngày 25 hằng tháng; giám đốc nhận tin nhắc 3 ngày trước, lúc 07:30.
@@ -1725,7 +2175,6 @@ fn deadline_without_arguments_shows_what_is_set_now() {
               < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
               < <i>/deadline off</i> – tắt
             > /deadline off
-              (deadline of centre 1: None)
               < Đã tắt tin nhắc hạn báo cáo.
             > /deadline
               < Hiện tại: chưa bật nhắc hạn báo cáo.

@@ -17,7 +17,7 @@ use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::roles::Role;
 use rollcall::runtime::{Callback, Event, Runtime};
 use rollcall::store::{Store, StoreError, Tx};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -56,6 +56,8 @@ pub struct Bot {
     /// The invitation codes the bot handed out, in order. Codes are random, so a script
     /// calls the n-th one `TESTCODE` and n in 14 digits, in what it sends and reads.
     codes: Vec<String>,
+    /// The live sessions as a script last saw them, to show what each step stored.
+    stored: Option<BTreeMap<u64, String>>,
 }
 
 impl Bot {
@@ -100,6 +102,7 @@ impl Bot {
             language_hint: Some("vi".to_owned()),
             names: HashMap::new(),
             codes: Vec::new(),
+            stored: None,
         }
     }
 
@@ -280,9 +283,13 @@ impl Bot {
     /// forged or stale button), `! sticker` sends something without text. The bot's
     /// messages follow as `  < ` lines of HTML, their buttons as `    [a] [b]` rows, a
     /// callback's notice as `  (notice: …)`, removed buttons as `  (buttons closed)` and
-    /// files as `  (file …)`.
+    /// files as `  (file …)`. Before them, what the step did to the sessions in the store:
+    /// `  (stored #id: …)`, `  (changed #id: …)` or `  (deleted #id)`.
     pub fn script(&mut self, user: UserId, chat: i64, script: &str) -> String {
         let mut log = String::new();
+        if self.stored.is_none() {
+            self.stored = Some(self.stored_sessions());
+        }
         for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let (input, callback) = if let Some(text) = line.strip_prefix("> ") {
                 (input_of(&self.real_codes(text)), None)
@@ -299,6 +306,7 @@ impl Bot {
             };
             let _ = writeln!(log, "{line}");
             let queued = self.handle_in(chat, user, input, callback);
+            log.push_str(&self.session_changes());
             log.push_str(&self.render_script(queued));
         }
         log
@@ -359,6 +367,50 @@ impl Bot {
         self.test_codes(&out)
     }
 
+    /// What changed among the stored sessions since the script last looked.
+    fn session_changes(&mut self) -> String {
+        let now = self.stored_sessions();
+        let before = self.stored.replace(now.clone()).unwrap_or_default();
+        let mut out = String::new();
+        for (id, line) in &now {
+            match before.get(id) {
+                None => {
+                    let _ = writeln!(out, "  (stored #{id}: {line})");
+                }
+                Some(old) if old != line => {
+                    let _ = writeln!(out, "  (changed #{id}: {line})");
+                }
+                Some(_) => {}
+            }
+        }
+        for id in before.keys().filter(|id| !now.contains_key(id)) {
+            let _ = writeln!(out, "  (deleted #{id})");
+        }
+        out
+    }
+
+    /// Every live session of every centre as the store holds it, one line each by id.
+    fn stored_sessions(&self) -> BTreeMap<u64, String> {
+        self.store
+            .read(|tx| {
+                let mut lines = BTreeMap::new();
+                for s in tx.sessions(None, all_time())? {
+                    let centre = tx.centre_name(s.centre)?.unwrap_or_default();
+                    let class = tx.class(s.class)?.map(|c| c.name).unwrap_or_default();
+                    let mut line = format!(
+                        "{centre}, {}, class {} {class:?}, {}, {} people, {} women, by {}",
+                        s.group, s.class, s.date, s.total, s.female, s.organiser
+                    );
+                    if !s.extra.is_empty() {
+                        let _ = write!(line, ", {:?}", s.extra);
+                    }
+                    lines.insert(s.id, line);
+                }
+                Ok(lines)
+            })
+            .unwrap()
+    }
+
     /// Remembers the invitation codes a message hands out (in its `?start=` link).
     fn note_codes(&mut self, html: &str) {
         for (at, marker) in html.match_indices("?start=") {
@@ -394,25 +446,17 @@ impl Bot {
 
     /// Every live session of the centre.
     pub fn sessions(&self) -> Vec<SessionRecord> {
-        let all = Period {
-            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
-            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
-        };
         let centre = self.centre;
         self.store
-            .read(|tx| tx.sessions(Some(centre), all))
+            .read(|tx| tx.sessions(Some(centre), all_time()))
             .unwrap()
     }
 
     /// "Số lớp" of the whole centre for all time, as the report counts it.
     pub fn class_count(&self) -> u64 {
-        let all = Period {
-            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
-            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
-        };
         let centre = self.centre;
         self.store
-            .read(|tx| tx.group_totals(Some(centre), all))
+            .read(|tx| tx.group_totals(Some(centre), all_time()))
             .unwrap()
             .values()
             .map(|t| t.classes)
@@ -463,6 +507,14 @@ pub fn input_of(text: &str) -> Input {
             }
         }
         None => Input::Text(text.to_owned()),
+    }
+}
+
+/// A period holding every session a test makes.
+fn all_time() -> Period {
+    Period {
+        from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
     }
 }
 
