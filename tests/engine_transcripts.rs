@@ -938,6 +938,21 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
             },
         )
     });
+    let said = bot.script(
+        LAN,
+        LAN,
+        r"
+        > /start TESTCODE00000000000001
+        > /start TESTCODE00000000000001
+        > /log
+        ",
+    );
+    let invite = bot
+        .store
+        .read(|tx| tx.invite("TESTCODE00000000000001"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(invite.used_by, [LAN], "the invitation is used once, by Lan");
     expect![[r#"
         > /start TESTCODE00000000000001
           < Chào mừng anh/chị! Anh/chị đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
@@ -953,13 +968,8 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
             [Môi trường] [Văn hóa – xã hội]
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
-    "#]].assert_eq(&bot.script(LAN, LAN, 
-        r"
-        > /start TESTCODE00000000000001
-        > /start TESTCODE00000000000001
-        > /log
-        ",
-    ));
+    "#]]
+    .assert_eq(&said);
 }
 
 #[test]
@@ -1974,6 +1984,19 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
     let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
         tx.link_group(GROUP, trang_an, LAN, local_time(NOW))
     });
+    let said = bot.script(
+        LAN,
+        GROUP,
+        r"
+        > /remind 19:30 T2,T4,T6 chưa báo
+        > /remind 20:00 riêng
+        > /remind 25:00
+        > /reminders
+        > /remind off
+        > /reminders
+        > /log
+        ",
+    );
     expect![[r#"
         > /remind 19:30 T2,T4,T6 chưa báo
           < Đã đặt nhắc nhở lúc <b>19:30 (T2, T4, T6)</b> cho nhóm này, kèm tên những người chưa ghi.
@@ -1996,17 +2019,8 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
           < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
         > /log
           < Tôi không nhận số liệu trong nhóm chat. Xin anh/chị mở cuộc trò chuyện riêng với tôi (bấm vào tên của tôi, chọn <b>Nhắn tin</b>) rồi gõ /log.
-    "#]].assert_eq(&bot.script(LAN, GROUP,
-        r"
-        > /remind 19:30 T2,T4,T6 chưa báo
-        > /remind 20:00 riêng
-        > /remind 25:00
-        > /reminders
-        > /remind off
-        > /reminders
-        > /log
-        ",
-    ));
+    "#]]
+    .assert_eq(&said);
     // A group no centre is linked to.
     expect![[r#"
         > /remind 20:00
