@@ -10,7 +10,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use rollcall::dialog::{load_dir, Input, Keyboard, Sender};
+use rollcall::dialog::{load_dir, Button, Input, Keyboard, Sender};
 use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
 use rollcall::outgoing::{OutOp, Outgoing};
@@ -252,14 +252,7 @@ impl Bot {
                 OutOp::Message { html, keyboard } => {
                     let _ = writeln!(out, "{}", html_to_plain(&html).trim_end());
                     if let Some(Keyboard::Inline(rows)) = keyboard {
-                        let chat_buttons = self.buttons.entry(message.chat).or_default();
-                        chat_buttons.clear();
-                        for row in rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            let _ = writeln!(out, "  {}", labels.join(" "));
-                            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
-                        }
+                        out.push_str(&self.remember_buttons(message.chat, rows, "  "));
                     }
                 }
                 OutOp::AnswerButton {
@@ -273,6 +266,20 @@ impl Bot {
                     let _ = writeln!(out, "[file {file_name}]");
                 }
             }
+        }
+        out
+    }
+
+    /// Makes `rows` the pressable buttons of `chat` and returns them as `[Label]` rows,
+    /// each line after `indent`.
+    fn remember_buttons(&mut self, chat: i64, rows: Vec<Vec<Button>>, indent: &str) -> String {
+        let mut out = String::new();
+        let chat_buttons = self.buttons.entry(chat).or_default();
+        chat_buttons.clear();
+        for row in rows {
+            let labels: Vec<String> = row.iter().map(|b| format!("[{}]", b.label)).collect();
+            let _ = writeln!(out, "{indent}{}", labels.join(" "));
+            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
         }
         out
     }
@@ -339,14 +346,7 @@ impl Bot {
                         None => None,
                     };
                     if let Some(rows) = buttons {
-                        let chat_buttons = self.buttons.entry(message.chat).or_default();
-                        chat_buttons.clear();
-                        for row in rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            let _ = writeln!(out, "    {}", labels.join(" "));
-                            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
-                        }
+                        out.push_str(&self.remember_buttons(message.chat, rows, "    "));
                     }
                 }
                 OutOp::AnswerButton {
