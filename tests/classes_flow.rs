@@ -6,16 +6,15 @@
 // A test may panic on its own setup.
 #![allow(clippy::unwrap_used)]
 
+mod transcript;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use rollcall::dialog::{load_dir, Input, Keyboard, Sender};
-use rollcall::domain::{ClassChoice, ClassId, NewSession, Now, Period, YearStart};
+use rollcall::dialog::{Input, Keyboard};
+use rollcall::domain::{ClassChoice, ClassId, NewSession, Period};
 use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::roles::Role;
-use rollcall::runtime::{Callback, Event, Runtime};
-use rollcall::store::Store;
+use rollcall::runtime::Callback;
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::Arc;
 
 const DIRECTOR: i64 = 42;
 const ORGANISER: i64 = 50;
@@ -27,70 +26,49 @@ fn at() -> DateTime<Utc> {
         .unwrap()
 }
 
-fn runtime() -> Runtime {
-    Runtime {
-        catalog: Arc::new(
-            load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap(),
-        ),
-        bot_username: Some("rollcall_bot".to_owned()),
-        zone: chrono_tz::Asia::Ho_Chi_Minh,
-        year_start: YearStart::default(),
-        entry: rollcall::domain::EntryRules::default(),
-    }
-}
-
 /// A centre with a director and an organiser, and three classes: "Phòng chống sốt xuất
 /// huyết" under health (two sessions), the same typed without diacritics under
 /// environment (one session), and "Thu gom rác" under environment (one session).
 struct Centre {
-    _dir: tempfile::TempDir,
-    store: Store,
-    runtime: Runtime,
-    centre: u64,
+    /// The shared transcript bot over that centre.
+    bot: transcript::Bot,
     health: ClassId,
     typo: ClassId,
     rubbish: ClassId,
 }
 
 fn setup() -> Centre {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("flow.redb")).unwrap();
-    let (centre, classes) = store
-        .write(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
-            tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, at())?;
-            tx.add_member(centre, ORGANISER, Role::Organiser, "Hoa", 0, at())?;
-            let mut classes = Vec::new();
-            for (group, name, day, total) in [
-                ("health", "Phòng chống sốt xuất huyết", 3, 45),
-                ("health", "Phòng chống sốt xuất huyết", 10, 35),
-                ("environment", "phong chong sot xuat huyet", 17, 30),
-                ("environment", "Thu gom rác", 18, 50),
-            ] {
-                let saved = tx.save_session(&NewSession {
-                    centre,
-                    organiser: ORGANISER,
-                    group: group.to_owned(),
-                    class: ClassChoice::New {
-                        name: name.to_owned(),
-                        key: name.to_lowercase(),
-                    },
-                    date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-                    total,
-                    female: total / 2,
-                    extra: BTreeMap::new(),
-                    created_at: at(),
-                })?;
-                classes.push(saved.class);
-            }
-            Ok((centre, classes))
-        })
-        .unwrap();
+    let mut classes = Vec::new();
+    let bot = transcript::Bot::with(at(), |tx| {
+        let centre = tx.ensure_centre("Tràng An")?;
+        tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, at())?;
+        tx.add_member(centre, ORGANISER, Role::Organiser, "Hoa", 0, at())?;
+        for (group, name, day, total) in [
+            ("health", "Phòng chống sốt xuất huyết", 3, 45),
+            ("health", "Phòng chống sốt xuất huyết", 10, 35),
+            ("environment", "phong chong sot xuat huyet", 17, 30),
+            ("environment", "Thu gom rác", 18, 50),
+        ] {
+            let saved = tx.save_session(&NewSession {
+                centre,
+                organiser: ORGANISER,
+                group: group.to_owned(),
+                class: ClassChoice::New {
+                    name: name.to_owned(),
+                    key: name.to_lowercase(),
+                },
+                date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+                total,
+                female: total / 2,
+                extra: BTreeMap::new(),
+                created_at: at(),
+            })?;
+            classes.push(saved.class);
+        }
+        Ok(centre)
+    });
     Centre {
-        _dir: dir,
-        store,
-        runtime: runtime(),
-        centre,
+        bot,
         health: classes[0],
         typo: classes[2],
         rubbish: classes[3],
@@ -99,38 +77,15 @@ fn setup() -> Centre {
 
 impl Centre {
     /// Handles one input from `user` in the private chat and returns what was queued.
-    fn send(&self, user: i64, input: Input) -> Vec<Outgoing> {
+    fn send(&mut self, user: i64, input: Input) -> Vec<Outgoing> {
         let callback = matches!(input, Input::Button { .. }).then(|| Callback {
             id: "q".to_owned(),
             message_id: Some(1),
         });
-        let event = Event {
-            chat: user,
-            sender: Sender {
-                user,
-                chat: user,
-                name: "Tuấn".to_owned(),
-                language_hint: Some("vi".to_owned()),
-                private: true,
-            },
-            input,
-            callback,
-            sent_at: None,
-        };
-        let now = Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh);
-        self.store
-            .write(|tx| {
-                self.runtime.handle(tx, &event, now)?;
-                let rows = tx.outbox(1000)?;
-                for (seq, _) in &rows {
-                    tx.remove_outgoing(*seq)?;
-                }
-                Ok(rows.into_iter().map(|(_, m)| m).collect())
-            })
-            .unwrap()
+        self.bot.handle_in(user, user, input, callback)
     }
 
-    fn command(&self, user: i64, name: &str) -> Vec<Outgoing> {
+    fn command(&mut self, user: i64, name: &str) -> Vec<Outgoing> {
         self.send(
             user,
             Input::Command {
@@ -140,18 +95,21 @@ impl Centre {
         )
     }
 
-    fn text(&self, user: i64, text: &str) -> Vec<Outgoing> {
+    fn text(&mut self, user: i64, text: &str) -> Vec<Outgoing> {
         self.send(user, Input::Text(text.to_owned()))
     }
 
     /// Presses the button whose label contains `label` on the last message of `replies`.
-    fn press(&self, user: i64, replies: &[Outgoing], label: &str) -> Vec<Outgoing> {
+    fn press(&mut self, user: i64, replies: &[Outgoing], label: &str) -> Vec<Outgoing> {
         let data = button(replies, label);
         self.send(user, Input::Button { data })
     }
 
     fn counters_exact(&self) -> bool {
-        self.store.read(|tx| tx.counters_match_sessions()).unwrap()
+        self.bot
+            .store
+            .read(|tx| tx.counters_match_sessions())
+            .unwrap()
     }
 
     /// "Số lớp" and attendance per group for November 2026.
@@ -161,8 +119,9 @@ impl Centre {
             NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         )
         .unwrap();
-        self.store
-            .read(|tx| tx.group_totals(Some(self.centre), period))
+        self.bot
+            .store
+            .read(|tx| tx.group_totals(Some(self.bot.centre), period))
             .unwrap()
             .into_iter()
             .map(|(g, t)| (g, (t.classes, t.attendance)))
@@ -170,7 +129,12 @@ impl Centre {
     }
 
     fn class_name(&self, id: ClassId) -> String {
-        self.store.read(|tx| tx.class(id)).unwrap().unwrap().name
+        self.bot
+            .store
+            .read(|tx| tx.class(id))
+            .unwrap()
+            .unwrap()
+            .name
     }
 }
 
@@ -234,7 +198,7 @@ fn labels(replies: &[Outgoing]) -> Vec<String> {
 
 #[test]
 fn a_director_merges_a_class_typed_under_the_wrong_group_through_classes() {
-    let c = setup();
+    let mut c = setup();
     assert_eq!(c.report()["health"], (1, 80));
     assert_eq!(c.report()["environment"], (2, 80));
 
@@ -295,7 +259,11 @@ fn a_director_merges_a_class_typed_under_the_wrong_group_through_classes() {
     assert!(c.counters_exact());
     assert_eq!(c.report()["health"], (1, 110));
     assert_eq!(c.report()["environment"], (1, 50));
-    let audit = c.store.read(|tx| tx.audit_log(Some(c.centre), 10)).unwrap();
+    let audit = c
+        .bot
+        .store
+        .read(|tx| tx.audit_log(Some(c.bot.centre), 10))
+        .unwrap();
     assert_eq!(audit[0].action, "class_merged");
     assert_eq!(audit[0].actor, DIRECTOR);
 
@@ -318,7 +286,7 @@ fn a_director_merges_a_class_typed_under_the_wrong_group_through_classes() {
 
 #[test]
 fn a_director_renames_a_class_and_a_name_taken_in_its_group_suggests_a_merge() {
-    let c = setup();
+    let mut c = setup();
     let list = c.command(DIRECTOR, "classes");
     let class = c.press(DIRECTOR, &list, "Thu gom rác (1)");
     let prompt = c.press(DIRECTOR, &class, "✏️ Đổi tên");
@@ -360,7 +328,11 @@ fn a_director_renames_a_class_and_a_name_taken_in_its_group_suggests_a_merge() {
     assert!(texts(&done).contains("Đã đổi tên lớp"), "{}", texts(&done));
     assert_eq!(c.class_name(c.rubbish), "Thu gom rác thải nhựa");
     assert!(c.counters_exact());
-    let audit = c.store.read(|tx| tx.audit_log(Some(c.centre), 10)).unwrap();
+    let audit = c
+        .bot
+        .store
+        .read(|tx| tx.audit_log(Some(c.bot.centre), 10))
+        .unwrap();
     assert_eq!(audit[0].action, "class_renamed");
 
     // Typed text after the rename is no longer taken as a name.
@@ -372,7 +344,7 @@ fn a_director_renames_a_class_and_a_name_taken_in_its_group_suggests_a_merge() {
 
 #[test]
 fn organisers_and_strangers_are_refused_and_learn_nothing() {
-    let c = setup();
+    let mut c = setup();
     let organiser = texts(&c.command(ORGANISER, "classes"));
     assert!(organiser.contains("Chỉ ban giám đốc"), "{organiser}");
     assert!(!organiser.contains("Phòng chống"), "{organiser}");
@@ -392,8 +364,9 @@ fn organisers_and_strangers_are_refused_and_learn_nothing() {
     }
     assert_eq!(c.report()["environment"], (2, 80));
     assert!(c
+        .bot
         .store
-        .read(|tx| tx.audit_log(Some(c.centre), 10))
+        .read(|tx| tx.audit_log(Some(c.bot.centre), 10))
         .unwrap()
         .iter()
         .all(|e| e.action != "class_merged"));

@@ -1,669 +1,117 @@
-//! Transcript tests of the pure dialog engine with the shipped `dialogs/`: a script of
-//! what a user types and taps, and the exact conversation that follows.
+//! Transcript tests of the bot with the shipped `dialogs/`: a script of what a user types
+//! and taps, and the exact conversation that follows. Every script runs through the real
+//! `Runtime::handle` on a real temporary redb file, and the replies are read back from
+//! the real outbox (the harness is `tests/transcript/mod.rs`), so what a transcript shows
+//! is what the bot stores and sends: the confirmation's running totals, the report table
+//! and its files, the audit log, the members left after a removal.
 //!
 //! Script lines: `> text` sends a message (commands included), `* Label` taps the button
 //! with that label on the latest message, `* data=…` sends raw callback data (forgeries),
-//! `! sticker` sends something without text. Run with `UPDATE_EXPECT=1` to refresh.
+//! `! sticker` sends something without text. Invitation codes are random; the n-th one a
+//! transcript creates is called `TESTCODE` and n in 14 digits. Run with `UPDATE_EXPECT=1`
+//! to refresh.
 
-// Writing to a `String` cannot fail, and a test may panic on its own setup.
+// A test may panic on its own setup.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, TimeZone, Utc};
+mod transcript;
+
+use chrono::NaiveDate;
 use expect_test::{expect, Expect};
-use rollcall::dialog::{
-    load_dir, step, Button, Catalog, ChatState, ClassRef, Effect, Facts, Input, Keyboard,
-    SavedInfo, Sender,
-};
-use rollcall::domain::{
-    CentreId, ClassChoice, ClassId, NewSession, Now, Period, SessionRecord, Totals, UserId,
-    YearStart,
-};
-use rollcall::roles::{Access, AuditEntry, InviteProblem, Member, Membership, Role};
-use std::cell::RefCell;
-use std::collections::BTreeSet;
-use std::fmt::Write;
-use std::path::Path;
+use rollcall::domain::{CentreId, ClassChoice, NewSession, UserId, YearStart};
+use rollcall::roles::Role;
+use rollcall::store::invites::InviteRecord;
+use rollcall::store::{StoreError, Tx};
+use std::collections::BTreeMap;
+use transcript::{local_time, Bot};
 
-/// Classes and sessions kept in memory, standing in for the store.
-#[derive(Default)]
-struct Memory {
-    /// (id, centre, group, name, key, last session date)
-    classes: Vec<(ClassId, CentreId, String, String, String, NaiveDate)>,
-    sessions: Vec<(NewSession, ClassId)>,
-    centres: Vec<(CentreId, String)>,
-    /// (centre, user, role, name)
-    members: Vec<(CentreId, UserId, Role, String)>,
-    supervisors: Vec<UserId>,
-    /// (code, role, centre, creator, used)
-    invites: Vec<(String, Role, Option<CentreId>, UserId, bool)>,
-    /// Ids of deleted sessions.
-    deleted: Vec<u64>,
-    /// Deadline reminders by centre.
-    deadlines: Vec<(CentreId, rollcall::reminders::schedule::Monthly)>,
-    /// The configured first day of the reporting year (1 January unless a test says).
-    year_start: YearStart,
-}
+/// The test user, Lan, whose private chat every script runs in unless it says otherwise.
+const LAN: UserId = 42;
+/// Hoa, an organiser of "Tràng An".
+const HOA: UserId = 50;
+/// The director of "Hoành Bồ".
+const TUAN: UserId = 78;
+/// The group chat of "Tràng An" (linked where a test says so).
+const GROUP: i64 = -100;
 
-impl Memory {
-    /// Centre 1 "Tràng An" with the test user (42) in `role`, and centre 2 "Hoành Bồ"
-    /// with organiser 77 and director 78.
-    fn with(role: Option<Role>) -> Memory {
-        let mut memory = Memory {
-            centres: vec![(1, "Tràng An".to_owned()), (2, "Hoành Bồ".to_owned())],
-            members: vec![
-                (1, 50, Role::Organiser, "Hoa".to_owned()),
-                (2, 77, Role::Organiser, "Minh".to_owned()),
-                (2, 78, Role::Director, "Tuấn".to_owned()),
-            ],
-            ..Memory::default()
-        };
+/// When the scripts run unless a test says otherwise: 26 November 2026, 17:00 in Vietnam.
+const NOW: &str = "2026-11-26 17:00";
+
+/// Centre 1 "Tràng An" with organiser Hoa and Lan in `role` (a supervisor for
+/// `Supervisor`, nobody for `None`), and centre 2 "Hoành Bồ" with organiser Minh and
+/// director Tuấn; `more` adds what one test needs besides.
+fn setup_with(
+    role: Option<Role>,
+    more: impl FnOnce(&mut Tx<'_>, CentreId, CentreId) -> Result<(), StoreError>,
+) -> Bot {
+    let at = local_time(NOW);
+    let mut bot = Bot::with(at, |tx| {
+        let trang_an = tx.ensure_centre("Tràng An")?;
+        let hoanh_bo = tx.ensure_centre("Hoành Bồ")?;
+        tx.add_member(trang_an, HOA, Role::Organiser, "Hoa", 0, at)?;
+        tx.add_member(hoanh_bo, 77, Role::Organiser, "Minh", 0, at)?;
+        tx.add_member(hoanh_bo, TUAN, Role::Director, "Tuấn", 0, at)?;
         match role {
-            Some(Role::Supervisor) => memory.supervisors.push(42),
-            Some(role) => memory.members.push((1, 42, role, "Lan".to_owned())),
+            Some(Role::Supervisor) => {
+                tx.add_supervisor(LAN, "Lan", 0, at)?;
+            }
+            Some(role) => {
+                tx.add_member(trang_an, LAN, role, "Lan", 0, at)?;
+            }
             None => {}
         }
-        memory
-    }
+        more(tx, trang_an, hoanh_bo)?;
+        Ok(trang_an)
+    });
+    bot.language_hint = None;
+    bot.names.insert(LAN, "Lan".to_owned());
+    bot
 }
 
-impl Memory {
-    fn save(&mut self, session: &NewSession) -> ClassId {
-        let class = match &session.class {
-            ClassChoice::Existing(id) => *id,
-            ClassChoice::New { name, key } => {
-                match self
-                    .classes
-                    .iter()
-                    .find(|c| c.1 == session.centre && c.2 == session.group && c.4 == *key)
-                {
-                    Some(existing) => existing.0,
-                    None => {
-                        let id = self.classes.len() as ClassId + 1;
-                        self.classes.push((
-                            id,
-                            session.centre,
-                            session.group.clone(),
-                            name.clone(),
-                            key.clone(),
-                            session.date,
-                        ));
-                        id
-                    }
-                }
-            }
-        };
-        if let Some(c) = self.classes.iter_mut().find(|c| c.0 == class) {
-            c.5 = c.5.max(session.date);
-        }
-        self.sessions.push((session.clone(), class));
-        class
-    }
-
-    fn totals(&self, group: Option<&str>) -> Totals {
-        let mut totals = Totals::default();
-        let mut classes = BTreeSet::new();
-        for (session, class) in &self.sessions {
-            if group.is_some_and(|g| g != session.group) {
-                continue;
-            }
-            classes.insert(*class);
-            totals.sessions += 1;
-            totals.attendance += u64::from(session.total);
-            totals.female += u64::from(session.female);
-        }
-        totals.classes = classes.len() as u64;
-        totals
-    }
+fn setup(role: Option<Role>) -> Bot {
+    setup_with(role, |_, _, _| Ok(()))
 }
 
-struct MemoryFacts<'a>(&'a RefCell<Memory>);
-
-impl Facts for MemoryFacts<'_> {
-    fn access(&self, user: UserId) -> Access {
-        let memory = self.0.borrow();
-        Access {
-            supervisor: memory.supervisors.contains(&user),
-            centres: memory
-                .members
-                .iter()
-                .filter(|m| m.1 == user)
-                .map(|m| Membership {
-                    centre: m.0,
-                    centre_name: memory
-                        .centres
-                        .iter()
-                        .find(|c| c.0 == m.0)
-                        .map(|c| c.1.clone())
-                        .unwrap_or_default(),
-                    role: m.2,
-                })
-                .collect(),
-        }
-    }
-
-    fn centres(&self) -> Vec<(CentreId, String)> {
-        self.0.borrow().centres.clone()
-    }
-
-    fn members(&self, centre: CentreId) -> Vec<Member> {
-        self.0
-            .borrow()
-            .members
-            .iter()
-            .filter(|m| m.0 == centre)
-            .map(|m| Member {
-                user: m.1,
-                role: m.2,
-                name: m.3.clone(),
-            })
-            .collect()
-    }
-
-    fn audit(&self, _centre: CentreId, _limit: usize) -> Vec<AuditEntry> {
-        Vec::new()
-    }
-
-    fn year_start(&self) -> YearStart {
-        self.0.borrow().year_start
-    }
-
-    fn group_centre(&self, chat: i64) -> Option<CentreId> {
-        // Group -100 is linked to centre 1 in these transcripts.
-        (chat == -100).then_some(1)
-    }
-
-    fn deadline(&self, centre: CentreId) -> Option<rollcall::reminders::schedule::Monthly> {
-        let memory = self.0.borrow();
-        memory
-            .deadlines
-            .iter()
-            .find(|(c, _)| *c == centre)
-            .map(|(_, t)| *t)
-    }
-
-    fn reminders(
-        &self,
-        _chat: i64,
-    ) -> Vec<(
-        rollcall::reminders::schedule::Schedule,
-        rollcall::reminders::parse::Audience,
-    )> {
-        Vec::new()
-    }
-
-    fn session(&self, id: u64) -> Option<SessionRecord> {
-        let memory = self.0.borrow();
-        let index = usize::try_from(id).ok()?.checked_sub(1)?;
-        let (session, class) = memory.sessions.get(index)?;
-        (!memory.deleted.contains(&id)).then(|| SessionRecord {
-            id,
-            centre: session.centre,
-            organiser: session.organiser,
-            group: session.group.clone(),
-            class: *class,
-            date: session.date,
-            total: session.total,
-            female: session.female,
-            extra: session.extra.clone(),
-            created_at: session.created_at,
-        })
-    }
-
-    fn deleted_session(&self, _id: u64) -> Option<(SessionRecord, chrono::DateTime<Utc>)> {
-        None
-    }
-
-    fn recent_sessions(
-        &self,
-        centre: CentreId,
-        organiser: Option<UserId>,
-        limit: usize,
-    ) -> Vec<SessionRecord> {
-        let count = self.0.borrow().sessions.len() as u64;
-        (1..=count)
-            .rev()
-            .filter_map(|id| self.session(id))
-            .filter(|s| s.centre == centre && organiser.is_none_or(|o| o == s.organiser))
-            .take(limit)
-            .collect()
-    }
-
-    fn deleted_sessions(&self, _centre: CentreId) -> Vec<(SessionRecord, chrono::DateTime<Utc>)> {
-        Vec::new()
-    }
-
-    fn class_name(&self, id: ClassId) -> Option<String> {
-        self.0
-            .borrow()
-            .classes
-            .iter()
-            .find(|c| c.0 == id)
-            .map(|c| c.3.clone())
-    }
-
-    fn invite(&self, code: &str) -> Option<(Role, Option<CentreId>, UserId)> {
-        self.0
-            .borrow()
-            .invites
-            .iter()
-            .find(|i| i.0 == code)
-            .map(|i| (i.1, i.2, i.3))
-    }
-
-    fn recent_classes(&self, centre: CentreId, group: &str, limit: usize) -> Vec<ClassRef> {
-        let memory = self.0.borrow();
-        let mut classes: Vec<_> = memory
-            .classes
-            .iter()
-            .filter(|c| c.1 == centre && c.2 == group)
-            .collect();
-        classes.sort_by(|a, b| b.5.cmp(&a.5).then(b.0.cmp(&a.0)));
-        classes
-            .into_iter()
-            .take(limit)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-            .collect()
-    }
-
-    fn class_by_key(&self, centre: CentreId, group: &str, key: &str) -> Option<ClassRef> {
-        let memory = self.0.borrow();
-        memory
-            .classes
-            .iter()
-            .find(|c| c.1 == centre && c.2 == group && c.4 == key)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-    }
-
-    fn class_by_id(&self, centre: CentreId, group: &str, id: ClassId) -> Option<ClassRef> {
-        let memory = self.0.borrow();
-        memory
-            .classes
-            .iter()
-            .find(|c| c.0 == id && c.1 == centre && c.2 == group)
-            .map(|c| ClassRef {
-                id: c.0,
-                name: c.3.clone(),
-            })
-    }
+/// Stores a session of Hoa's at `centre` in a class named after its group.
+fn session(
+    tx: &mut Tx<'_>,
+    centre: CentreId,
+    group: &str,
+    (year, month, day): (i32, u32, u32),
+    total: u32,
+    female: u32,
+) -> Result<(), StoreError> {
+    tx.save_session(&NewSession {
+        centre,
+        organiser: HOA,
+        group: group.to_owned(),
+        class: ClassChoice::New {
+            name: format!("Lớp {group}"),
+            key: format!("lớp {group}"),
+        },
+        date: NaiveDate::from_ymd_opt(year, month, day).unwrap(),
+        total,
+        female,
+        extra: BTreeMap::new(),
+        created_at: local_time(NOW),
+    })?;
+    Ok(())
 }
 
-/// One private chat with the engine.
-struct Chat {
-    catalog: Catalog,
-    memory: RefCell<Memory>,
-    state: ChatState,
-    sender: Sender,
-    now: Now,
-    buttons: Vec<Button>,
-    log: String,
-}
-
-impl Chat {
-    fn new(language_hint: Option<&str>) -> Chat {
-        Chat::as_role(language_hint, Some(Role::Organiser))
-    }
-
-    fn as_role(language_hint: Option<&str>, role: Option<Role>) -> Chat {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
-        let catalog = load_dir(&dir).expect("the shipped dialogs load");
-        let at = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap();
-        Chat {
-            catalog,
-            memory: RefCell::new(Memory::with(role)),
-            state: ChatState::default(),
-            sender: Sender {
-                user: 42,
-                chat: 42,
-                name: "Lan".to_owned(),
-                language_hint: language_hint.map(str::to_owned),
-                private: true,
-            },
-            now: Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh),
-            buttons: Vec::new(),
-            log: String::new(),
-        }
-    }
-
-    fn run_script(&mut self, script: &str) -> &str {
-        for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let input = if let Some(text) = line.strip_prefix("> ") {
-                match text.strip_prefix('/') {
-                    Some(command) => {
-                        let (name, args) = command.split_once(' ').unwrap_or((command, ""));
-                        Input::Command {
-                            name: name.to_owned(),
-                            args: args.to_owned(),
-                        }
-                    }
-                    None => Input::Text(text.to_owned()),
-                }
-            } else if let Some(data) = line.strip_prefix("* data=") {
-                Input::Button {
-                    data: data.to_owned(),
-                }
-            } else if let Some(label) = line.strip_prefix("* ") {
-                let button = self
-                    .buttons
-                    .iter()
-                    .find(|b| b.label == label)
-                    .unwrap_or_else(|| panic!("no button {label:?} in {:?}", self.buttons));
-                Input::Button {
-                    data: button.data.clone(),
-                }
-            } else if line == "! sticker" {
-                Input::NotText
-            } else {
-                panic!("bad script line {line:?}");
-            };
-            writeln!(self.log, "{line}").unwrap();
-            self.feed(input);
-        }
-        &self.log
-    }
-
-    fn feed(&mut self, input: Input) {
-        let facts = MemoryFacts(&self.memory);
-        let (state, effects) = step(
-            &self.catalog,
-            &facts,
-            std::mem::take(&mut self.state),
-            &self.sender,
-            input,
-            self.now,
-        );
-        self.state = state;
-        for effect in effects {
-            match effect {
-                Effect::Reply(reply) => {
-                    for line in reply.html.lines() {
-                        writeln!(self.log, "  < {line}").unwrap();
-                    }
-                    match reply.keyboard {
-                        Some(Keyboard::Inline(rows)) => {
-                            for row in &rows {
-                                let labels: Vec<String> =
-                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
-                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                            }
-                            self.buttons = rows.into_iter().flatten().collect();
-                        }
-                        Some(Keyboard::Links(rows)) => {
-                            writeln!(self.log, "    links: {rows:?}").unwrap();
-                            self.buttons.clear();
-                        }
-                        Some(Keyboard::LinksAndButtons { links, buttons }) => {
-                            writeln!(self.log, "    links: {links:?}").unwrap();
-                            for row in &buttons {
-                                let labels: Vec<String> =
-                                    row.iter().map(|b| format!("[{}]", b.label)).collect();
-                                writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                            }
-                            self.buttons = buttons.into_iter().flatten().collect();
-                        }
-                        Some(Keyboard::Persistent(rows)) => {
-                            writeln!(self.log, "    keyboard: {rows:?}").unwrap();
-                            self.buttons.clear();
-                        }
-                        None => self.buttons.clear(),
-                    }
-                }
-                Effect::Notice(notice) => writeln!(self.log, "  (notice: {notice})").unwrap(),
-                Effect::CloseButtons => writeln!(self.log, "  (buttons closed)").unwrap(),
-                Effect::SaveSession(session) => {
-                    writeln!(
-                        self.log,
-                        "  (save: group={} class={:?} date={} total={} female={} extra={:?} organiser={})",
-                        session.group,
-                        session.class,
-                        session.date,
-                        session.total,
-                        session.female,
-                        session.extra,
-                        session.organiser
-                    )
-                    .unwrap();
-                    let group = session.group.clone();
-                    self.memory.borrow_mut().save(&session);
-                    let number = self.memory.borrow().sessions.len() as u64;
-                    let info = SavedInfo {
-                        edited: false,
-                        session: number,
-                        group_totals: self.memory.borrow().totals(Some(&group)),
-                        centre_totals: self.memory.borrow().totals(None),
-                        group,
-                        period: Period::reporting_year_to_date(
-                            self.memory.borrow().year_start,
-                            self.now.today,
-                        ),
-                    };
-                    self.feed(Input::SessionSaved(info));
-                }
-                Effect::SaveSessions(sessions) => {
-                    writeln!(self.log, "  (save {} sessions)", sessions.len()).unwrap();
-                }
-                // The nudge's delivery is the scheduler's; it is tested in entry_safety.rs.
-                Effect::NudgeAt(_) => {}
-                Effect::ShowTotals { centre } => {
-                    writeln!(self.log, "  (show totals of centre {centre:?})").unwrap();
-                }
-                Effect::ShowReport {
-                    centre,
-                    period,
-                    keyboard,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (show report of centre {centre:?} for {}..{})",
-                        period.from, period.to
-                    )
-                    .unwrap();
-                    if let Some(Keyboard::Inline(rows)) = keyboard {
-                        for row in &rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                        }
-                        self.buttons = rows.into_iter().flatten().collect();
-                    }
-                }
-                Effect::CreateInvite {
-                    role,
-                    centre,
-                    new_centre,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (create invite: {role:?} centre={centre:?} new_centre={new_centre:?})"
-                    )
-                    .unwrap();
-                    let centre = match new_centre {
-                        Some(name) => {
-                            let mut memory = self.memory.borrow_mut();
-                            let id = memory.centres.len() as CentreId + 1;
-                            memory.centres.push((id, name));
-                            Some(id)
-                        }
-                        None => centre,
-                    };
-                    let code = format!("TESTCODE{:014}", self.memory.borrow().invites.len() + 1);
-                    self.memory.borrow_mut().invites.push((
-                        code.clone(),
-                        role,
-                        centre,
-                        self.sender.user,
-                        false,
-                    ));
-                    let centre_name = centre.and_then(|c| {
-                        let memory = self.memory.borrow();
-                        memory
-                            .centres
-                            .iter()
-                            .find(|x| x.0 == c)
-                            .map(|x| x.1.clone())
-                    });
-                    self.feed(Input::InviteCreated {
-                        link: Some(format!("https://t.me/rollcall_bot?start={code}")),
-                        code,
-                        role,
-                        centre_name,
-                        days: 7,
-                    });
-                }
-                Effect::RedeemInvite { code } => {
-                    writeln!(self.log, "  (redeem invite {code})").unwrap();
-                    let found = self
-                        .memory
-                        .borrow()
-                        .invites
-                        .iter()
-                        .find(|i| i.0 == code)
-                        .cloned();
-                    let result = match found {
-                        None => Err(InviteProblem::Unknown),
-                        Some((_, _, _, _, true)) => Err(InviteProblem::Used),
-                        Some((_, role, centre, _, false)) => {
-                            let mut memory = self.memory.borrow_mut();
-                            if let Some(invite) = memory.invites.iter_mut().find(|i| i.0 == code) {
-                                invite.4 = true;
-                            }
-                            match centre {
-                                Some(c) => memory.members.push((
-                                    c,
-                                    self.sender.user,
-                                    role,
-                                    "Lan".to_owned(),
-                                )),
-                                None => memory.supervisors.push(self.sender.user),
-                            }
-                            let name = centre.and_then(|c| {
-                                memory
-                                    .centres
-                                    .iter()
-                                    .find(|x| x.0 == c)
-                                    .map(|x| x.1.clone())
-                            });
-                            Ok((role, name))
-                        }
-                    };
-                    self.feed(Input::InviteRedeemed(result));
-                }
-                Effect::RevokeInvite { code } => {
-                    writeln!(self.log, "  (revoke invite {code})").unwrap();
-                }
-                Effect::RemoveMember { centre, user } => {
-                    writeln!(self.log, "  (remove member {user} from centre {centre})").unwrap();
-                    self.memory
-                        .borrow_mut()
-                        .members
-                        .retain(|m| !(m.0 == centre && m.1 == user));
-                }
-                Effect::SetReminder {
-                    chat,
-                    centre,
-                    schedule,
-                    audience,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (set reminder in {chat} for centre {centre}: {} {:?} {audience:?})",
-                        schedule.time, schedule.days
-                    )
-                    .unwrap();
-                }
-                Effect::RemoveReminders { chat } => {
-                    writeln!(self.log, "  (remove reminders of {chat})").unwrap();
-                }
-                Effect::SetMuted(muted) => writeln!(self.log, "  (muted: {muted})").unwrap(),
-                Effect::UpdateSession { id, session } => {
-                    writeln!(
-                        self.log,
-                        "  (update session {id}: group={} class={:?} date={} total={} female={})",
-                        session.group, session.class, session.date, session.total, session.female
-                    )
-                    .unwrap();
-                }
-                Effect::DeleteSession { id } => {
-                    writeln!(self.log, "  (delete session {id})").unwrap();
-                    self.memory.borrow_mut().deleted.push(id);
-                }
-                Effect::RestoreSession { id } => {
-                    writeln!(self.log, "  (restore session {id})").unwrap();
-                }
-                Effect::SetDeadline { centre, timing } => {
-                    writeln!(self.log, "  (deadline of centre {centre}: {timing:?})").unwrap();
-                    let mut memory = self.memory.borrow_mut();
-                    memory.deadlines.retain(|(c, _)| *c != centre);
-                    memory.deadlines.extend(timing.map(|t| (centre, t)));
-                }
-                Effect::LinkGroup { chat, centre } => {
-                    writeln!(self.log, "  (link group {chat} to centre {centre})").unwrap();
-                }
-                Effect::NoSessionDay { centre, user, day } => {
-                    writeln!(
-                        self.log,
-                        "  (no session: centre {centre}, user {user}, {day})"
-                    )
-                    .unwrap();
-                }
-                // `/classes` is tested through the real runtime (tests/classes_flow.rs).
-                Effect::RenameClass { class, name, .. } => {
-                    writeln!(self.log, "  (rename class {class} to {name})").unwrap();
-                }
-                Effect::MergeClasses { from, into } => {
-                    writeln!(self.log, "  (merge class {from} into {into})").unwrap();
-                }
-                Effect::ShowDocument {
-                    centre,
-                    period,
-                    keyboard,
-                } => {
-                    writeln!(
-                        self.log,
-                        "  (send document of centre {centre:?} for {}..{})",
-                        period.from, period.to
-                    )
-                    .unwrap();
-                    if let Some(Keyboard::Inline(rows)) = keyboard {
-                        for row in &rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            writeln!(self.log, "    {}", labels.join(" ")).unwrap();
-                        }
-                        self.buttons = rows.into_iter().flatten().collect();
-                    }
-                }
-                Effect::SetDocumentPart { centre, part, text } => {
-                    writeln!(
-                        self.log,
-                        "  (store {} of centre {centre}: {text:?})",
-                        part.id()
-                    )
-                    .unwrap();
-                }
-            }
-        }
-    }
-}
-
+/// Lan, an organiser of "Tràng An", runs `script` in her private chat.
 fn check(script: &str, expect: Expect) {
-    let mut chat = Chat::new(None);
-    expect.assert_eq(chat.run_script(script));
+    check_as(Some(Role::Organiser), script, expect);
 }
 
 fn check_as(role: Option<Role>, script: &str, expect: Expect) {
-    let mut chat = Chat::as_role(None, role);
-    expect.assert_eq(chat.run_script(script));
+    expect.assert_eq(&setup(role).script(LAN, LAN, script));
 }
 
+/// As `check`, with Telegram reporting English as Lan's language.
 fn check_en(script: &str, expect: Expect) {
-    let mut chat = Chat::new(Some("en-US"));
-    expect.assert_eq(chat.run_script(script));
+    let mut bot = setup(Some(Role::Organiser));
+    bot.language_hint = Some("en-US".to_owned());
+    expect.assert_eq(&bot.script(LAN, LAN, script));
 }
 
 #[test]
@@ -721,8 +169,8 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -761,8 +209,8 @@ fn a_whole_session_by_buttons_then_the_same_class_again() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-25, 45 people, 0 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-25 total=45 female=0 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -824,8 +272,8 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, law, class 1 "Luật giao thông", 2026-11-26, 10 people, 5 women, by 42)
               (buttons closed)
-              (save: group=law class=New { name: "Luật giao thông", key: "luật giao thông" } date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -864,8 +312,8 @@ fn a_typed_class_name_matches_an_existing_class_whatever_its_case_and_spacing() 
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, law, class 1 "Luật giao thông", 2026-11-25, 12 people, 6 women, by 42)
               (buttons closed)
-              (save: group=law class=Existing(1) date=2026-11-25 total=12 female=6 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1159,8 +607,8 @@ fn editing_an_answer_returns_to_the_summary_and_drops_what_no_longer_fits() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, life_skills, class 1 "Kỹ năng thoát hiểm", 2026-11-26, 15 people, 10 women, by 42)
               (buttons closed)
-              (save: group=life_skills class=New { name: "Kỹ năng thoát hiểm", key: "kỹ năng thoát hiểm" } date=2026-11-26 total=15 female=10 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1201,7 +649,8 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /totals
-              (show totals of centre Some(1))
+              < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
+              < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
               < Bản nháp của anh/chị vẫn được giữ. Anh/chị trả lời câu hỏi ở trên, hoặc gõ /cancel để hủy.
               < 
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
@@ -1267,7 +716,6 @@ fn commands_during_a_dialog_keep_the_draft_and_ask_again() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > /cancel
@@ -1323,7 +771,6 @@ fn stale_and_forged_buttons_do_nothing() {
             * data=2:c.12345
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             * data=2:cn
@@ -1465,7 +912,6 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
               < 
               < Để dùng bot, anh/chị cần lời mời từ giám đốc trung tâm (hoặc từ Phòng Giáo dục): mở đường link mời được gửi cho anh/chị, rồi có thể ghi buổi học ngay.
             > /start AAAAAAAAAAAAAAAAAAAAAA
-              (redeem invite AAAAAAAAAAAAAAAAAAAAAA)
               < Mã mời này không đúng. Xin anh/chị kiểm tra lại đường link, hoặc đề nghị gửi một link mới.
             * data=1:ct.1
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
@@ -1475,21 +921,43 @@ fn a_stranger_learns_what_the_bot_is_and_nothing_else() {
 
 #[test]
 fn an_invitation_makes_a_stranger_an_organiser_once() {
-    let mut chat = Chat::as_role(None, None);
-    chat.memory.borrow_mut().invites.push((
-        "TESTCODE00000000000001".to_owned(),
-        Role::Organiser,
-        Some(1),
-        78,
-        false,
-    ));
+    // Tuấn, a director of the other centre, invited Lan to "Tràng An" as an organiser.
+    let mut bot = setup_with(None, |tx, trang_an, _| {
+        let at = local_time(NOW);
+        tx.create_invite(
+            "TESTCODE00000000000001",
+            &InviteRecord {
+                role: Role::Organiser,
+                centre: Some(trang_an),
+                created_by: TUAN,
+                created_at: at,
+                expires_at: at + chrono::Duration::days(7),
+                uses_left: 1,
+                revoked: false,
+                used_by: Vec::new(),
+            },
+        )
+    });
+    let said = bot.script(
+        LAN,
+        LAN,
+        r"
+        > /start TESTCODE00000000000001
+        > /start TESTCODE00000000000001
+        > /log
+        ",
+    );
+    let invite = bot
+        .store
+        .read(|tx| tx.invite("TESTCODE00000000000001"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(invite.used_by, [LAN], "the invitation is used once, by Lan");
     expect![[r#"
         > /start TESTCODE00000000000001
-          (redeem invite TESTCODE00000000000001)
           < Chào mừng anh/chị! Anh/chị đã tham gia với vai trò <b>người phụ trách lớp</b> – Tràng An. Gõ /help để xem hướng dẫn.
             keyboard: [["📝 Ghi buổi học"]]
         > /start TESTCODE00000000000001
-          (redeem invite TESTCODE00000000000001)
           < Lời mời này đã được dùng rồi. Xin anh/chị đề nghị gửi một link mời mới.
         > /log
           < Ghi buổi học mới. Gõ /cancel nếu muốn hủy.
@@ -1500,13 +968,8 @@ fn an_invitation_makes_a_stranger_an_organiser_once() {
             [Môi trường] [Văn hóa – xã hội]
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
-    "#]].assert_eq(chat.run_script(
-        r"
-        > /start TESTCODE00000000000001
-        > /start TESTCODE00000000000001
-        > /log
-        ",
-    ));
+    "#]]
+    .assert_eq(&said);
 }
 
 #[test]
@@ -1563,7 +1026,6 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
         ",
         expect![[r#"
             > /invite organiser
-              (create invite: Organiser centre=Some(1) new_centre=None)
               < Lời mời làm <b>người phụ trách lớp</b> – Tràng An:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000001
               < 
@@ -1576,8 +1038,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < Chỉ Phòng Giáo dục mới dùng được lệnh này.
             > /members
               < <b>Người của Tràng An</b>
-              < • Hoa – người phụ trách lớp (id 50)
               < • Lan – giám đốc (id 42)
+              < • Hoa – người phụ trách lớp (id 50)
                 [Xóa Hoa]
             * data=1:rm.77
               (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
@@ -1586,30 +1048,128 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Xóa]
             * Xóa
               (buttons closed)
-              (remove member 50 from centre 1)
               < Đã xóa Hoa khỏi trung tâm.
             > /members
               < <b>Người của Tràng An</b>
               < • Lan – giám đốc (id 42)
             > /report 1-10/2020
-              (show report of centre Some(1) for 2020-01-01..2020-10-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Từ tháng 01 đến tháng 10 năm 2020
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-01-2020-31-10-2020.xlsx)
+              (file bao-cao-01-01-2020-31-10-2020.csv)
             * Tháng trước
-              (show report of centre Some(1) for 2026-10-01..2026-10-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Tháng 10 năm 2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-10-2026-31-10-2026.xlsx)
+              (file bao-cao-01-10-2026-31-10-2026.csv)
             * Năm trước
-              (show report of centre Some(1) for 2025-01-01..2025-12-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Từ tháng 01 đến tháng 12 năm 2025
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-01-2025-31-12-2025.xlsx)
+              (file bao-cao-01-01-2025-31-12-2025.csv)
             > /audit
-              < Chưa có thay đổi nào.
+              < <b>Nhật ký thay đổi – Tràng An</b>
+              < 26/11/2026 · 42 · member_removed [50,"organiser"]
+              < 26/11/2026 · 42 · invite_created ["organiser","2026-12-03T10:00:00Z",1]
+              < 26/11/2026 · 0 · member_added [42,"director"]
+              < 26/11/2026 · 0 · member_added [50,"organiser"]
             > /revoke TESTCODE00000000000001
-              (revoke invite TESTCODE00000000000001)
               < Đã hủy lời mời.
             > /revoke NOPE
               < Không tìm thấy lời mời này. Gõ <i>/revoke MÃ</i> với mã trong tin nhắn mời.
@@ -1679,10 +1239,45 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             > /log
               < Tài khoản Phòng Giáo dục không ghi buổi học. Dùng /report để xem báo cáo, /centre để chọn trung tâm.
             > /report
-              (show report of centre None for 2026-01-01..2026-11-26)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tất cả trung tâm
+              < Từ ngày 01/01/2026 đến ngày 26/11/2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
+              < 
+              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-01-01-2026-26-11-2026.csv)
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1691,20 +1286,51 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             * Hoành Bồ
               < Đang làm việc với: <b>Hoành Bồ</b>. Gõ /centre để đổi.
             > /report 2020
-              (show report of centre Some(2) for 2020-01-01..2020-12-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Hoành Bồ
+              < Từ tháng 01 đến tháng 12 năm 2020
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-01-2020-31-12-2020.xlsx)
+              (file bao-cao-01-01-2020-31-12-2020.csv)
             > /totals
-              (show totals of centre Some(2))
+              < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
+              < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
             > /invite director Phường   Mới
-              (create invite: Director centre=None new_centre=Some("Phường Mới"))
               < Lời mời làm <b>giám đốc</b> – Phường Mới:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000001
               < 
               < Gửi đường link này cho người được mời. Link dùng được một lần, trong 7 ngày. Mã: <i>TESTCODE00000000000001</i> (hủy bằng /revoke TESTCODE00000000000001).
             > /invite supervisor
-              (create invite: Supervisor centre=None new_centre=None)
               < Lời mời làm <b>cán bộ Phòng Giáo dục</b> – —:
               < https://t.me/rollcall_bot?start=TESTCODE00000000000002
               < 
@@ -1718,10 +1344,46 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
             * Tất cả trung tâm
               < Đang làm việc với: <b>Tất cả trung tâm</b>. Gõ /centre để đổi.
             > /report
-              (show report of centre None for 2026-01-01..2026-11-26)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tất cả trung tâm
+              < Từ ngày 01/01/2026 đến ngày 26/11/2026
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
+              < 
+              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
+              < • <b>Phường Mới</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-01-01-2026-26-11-2026.csv)
         "#]],
     );
 }
@@ -1729,32 +1391,173 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
 #[test]
 fn the_report_years_begin_on_the_configured_year_start() {
     // A school year from 1 September: a bare /report and "this year" cover 1 September to
-    // today, "last year" the whole school year before; months stay calendar months.
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
+    // today, "last year" the whole school year before; months stay calendar months. One
+    // session in August (last school year) and one in October (this one, not this month)
+    // show which sessions each period takes.
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        session(tx, trang_an, "health", (2026, 8, 20), 30, 20)?;
+        session(tx, trang_an, "law", (2026, 10, 5), 40, 25)
+    });
+    bot.runtime.year_start = YearStart::new(9, 1).unwrap();
     expect![[r#"
         > /report
-          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-01-09-2026-26-11-2026.csv)
         * Năm trước
-          (show report of centre Some(1) for 2025-09-01..2026-08-31)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ tháng 09 năm 2025 đến tháng 08 năm 2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 1 · Tổng 30 · Nữ 20
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 30 người
+          < Nữ chiếm 66,7% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2025-31-08-2026.xlsx)
+          (file bao-cao-01-09-2025-31-08-2026.csv)
         * Năm nay
-          (show report of centre Some(1) for 2026-09-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-01-09-2026-26-11-2026.csv)
         * Tháng này
-          (show report of centre Some(1) for 2026-11-01..2026-11-26)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/11/2026 đến ngày 26/11/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 0 người
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bao-cao-01-11-2026-26-11-2026.xlsx)
+          (file bao-cao-01-11-2026-26-11-2026.csv)
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /report
         * Năm trước
@@ -1762,26 +1565,97 @@ fn the_report_years_begin_on_the_configured_year_start() {
         * Tháng này
         ",
     ));
-    // In March the school year began last September.
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.memory.borrow_mut().year_start = YearStart::new(9, 1).unwrap();
-    chat.now = Now::in_zone(
-        Utc.with_ymd_and_hms(2026, 3, 5, 3, 0, 0).unwrap(),
-        chrono_tz::Asia::Ho_Chi_Minh,
-    );
+    // In March the school year began last September: a session of August 2025 belongs to
+    // last year, one of January 2026 to this one.
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        session(tx, trang_an, "health", (2025, 8, 20), 30, 20)?;
+        session(tx, trang_an, "law", (2026, 1, 15), 40, 25)
+    });
+    bot.runtime.year_start = YearStart::new(9, 1).unwrap();
+    bot.at("2026-03-05 10:00");
     expect![[r#"
         > /report
-          (show report of centre Some(1) for 2025-09-01..2026-03-05)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ ngày 01/09/2025 đến ngày 05/03/2026
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 1 · Tổng 40 · Nữ 25
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 40 người
+          < Nữ chiếm 62,5% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2025-05-03-2026.xlsx)
+          (file bao-cao-01-09-2025-05-03-2026.csv)
         * Năm trước
-          (show report of centre Some(1) for 2024-09-01..2025-08-31)
+          < <b>Kết quả thực hiện</b>
+          < Trung tâm: Tràng An
+          < Từ tháng 09 năm 2024 đến tháng 08 năm 2025
+          < <pre>Số lớp · Lượt người · Nữ
+          < 1. Học chương trình xóa mù chữ,
+          <    giáo dục chương trình sau
+          <    biết chữ
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 2. Học nghề ngắn hạn
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 3. Chuyên đề Giáo dục pháp luật
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 4. Chuyên đề Giáo dục sức khỏe
+          <    Lớp 1 · Tổng 30 · Nữ 20
+          < 5. Chuyên đề Giáo dục môi trường
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 6. Chuyên đề Văn hóa xã hội
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 7. Chuyên đề Phát triển kinh tế
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 8. Chuyên đề Giáo dục kỹ năng
+          <    sống
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 9. Chuyên đề của chương trình
+          <    khác
+          <    Lớp 0 · Tổng 0 · Nữ 0
+          < 10. Các chương trình văn nghệ,
+          <    thể dục thể thao được phổ
+          <    biến
+          <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+          < Số người tham gia học tại TTHTCĐ: 30 người
+          < Nữ chiếm 66,7% số lượt người tham gia.
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+          (file bieu-do.png)
+          (file bao-cao-01-09-2024-31-08-2025.xlsx)
+          (file bao-cao-01-09-2024-31-08-2025.csv)
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /report
         * Năm trước
@@ -1791,11 +1665,10 @@ fn the_report_years_begin_on_the_configured_year_start() {
 
 #[test]
 fn a_member_of_two_centres_chooses_once_when_logging() {
-    let mut chat = Chat::new(None);
-    chat.memory
-        .borrow_mut()
-        .members
-        .push((2, 42, Role::Organiser, "Lan".to_owned()));
+    let mut bot = setup_with(Some(Role::Organiser), |tx, _, hoanh_bo| {
+        tx.add_member(hoanh_bo, LAN, Role::Organiser, "Lan", 0, local_time(NOW))?;
+        Ok(())
+    });
     expect![[r#"
         > /log
           < Chọn <b>trung tâm</b>:
@@ -1813,7 +1686,6 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
             [Kinh tế] [Kỹ năng sống]
             [Chương trình khác] [Văn nghệ – TDTT]
         > /cancel
-          (buttons closed)
           < Đã hủy. Không có gì được lưu.
             keyboard: [["📝 Ghi buổi học"]]
         > /log
@@ -1828,7 +1700,9 @@ fn a_member_of_two_centres_chooses_once_when_logging() {
         * data=999:cl.1
           (notice: Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
     "#]]
-    .assert_eq(chat.run_script(
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
         r"
         > /log
         * Hoành Bồ
@@ -1864,8 +1738,8 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1886,8 +1760,8 @@ fn a_quick_entry_line_goes_to_the_summary_and_saves_once() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-25, 20 people, 12 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-25 total=20 female=12 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -1961,7 +1835,6 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > Kinh tế hộ gia đình
@@ -2005,7 +1878,6 @@ fn a_partial_quick_entry_says_what_was_understood_and_asks_the_rest() {
               < Buổi học của <b>lớp / chuyên đề</b> nào? Chọn lớp đã có, hoặc bấm <b>Lớp mới</b>.
                 [➕ Lớp mới]
             > /cancel
-              (buttons closed)
               < Đã hủy. Không có gì được lưu.
                 keyboard: [["📝 Ghi buổi học"]]
             > /format
@@ -2059,8 +1931,8 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống sốt xuất huyết", key: "phòng chống sốt xuất huyết" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -2085,8 +1957,8 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #2: Tràng An, health, class 1 "Phòng chống sốt xuất huyết", 2026-11-26, 10 people, 5 women, by 42)
               (buttons closed)
-              (save: group=health class=Existing(1) date=2026-11-26 total=10 female=5 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 2.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -2122,15 +1994,26 @@ fn a_name_one_typo_away_from_a_class_asks_did_you_mean() {
 
 #[test]
 fn a_director_sets_reminders_in_the_linked_group_only() {
-    let mut chat = Chat::as_role(None, Some(Role::Director));
-    chat.sender.private = false;
-    chat.sender.chat = -100;
+    let mut bot = setup_with(Some(Role::Director), |tx, trang_an, _| {
+        tx.link_group(GROUP, trang_an, LAN, local_time(NOW))
+    });
+    let said = bot.script(
+        LAN,
+        GROUP,
+        r"
+        > /remind 19:30 T2,T4,T6 chưa báo
+        > /remind 20:00 riêng
+        > /remind 25:00
+        > /reminders
+        > /remind off
+        > /reminders
+        > /log
+        ",
+    );
     expect![[r#"
         > /remind 19:30 T2,T4,T6 chưa báo
-          (set reminder in -100 for centre 1: 19:30:00 Weekdays(21) GroupNamingMissing)
           < Đã đặt nhắc nhở lúc <b>19:30 (T2, T4, T6)</b> cho nhóm này, kèm tên những người chưa ghi.
         > /remind 20:00 riêng
-          (set reminder in -100 for centre 1: 20:00:00 Weekdays(127) NudgeMissing)
           < Đã đặt nhắc nhở lúc <b>20:00</b> cho nhóm này, và nhắc riêng những người chưa ghi.
         > /remind 25:00
           < Cách đặt nhắc nhở (gõ trong nhóm):
@@ -2140,59 +2023,56 @@ fn a_director_sets_reminders_in_the_linked_group_only() {
           < <i>/remind 20:00 riêng</i> – nhắc riêng người chưa ghi
           < <i>/remind off</i> – tắt nhắc nhở
         > /reminders
-          < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
+          < <b>Nhắc nhở của nhóm</b> (giờ địa phương):
+          < • 19:30 (T2, T4, T6), kèm tên những người chưa ghi
+          < • 20:00, và nhắc riêng những người chưa ghi
         > /remind off
-          (remove reminders of -100)
           < Đã tắt các nhắc nhở của nhóm này.
+        > /reminders
+          < Nhóm này chưa có nhắc nhở nào. Ví dụ: <i>/remind 20:00</i>.
         > /log
           < Tôi không nhận số liệu trong nhóm chat. Xin anh/chị mở cuộc trò chuyện riêng với tôi (bấm vào tên của tôi, chọn <b>Nhắn tin</b>) rồi gõ /log.
-    "#]].assert_eq(chat.run_script(
-        r"
-        > /remind 19:30 T2,T4,T6 chưa báo
-        > /remind 20:00 riêng
-        > /remind 25:00
-        > /reminders
-        > /remind off
-        > /log
-        ",
-    ));
-    let mut elsewhere = Chat::as_role(None, Some(Role::Director));
-    elsewhere.sender.private = false;
-    elsewhere.sender.chat = -200;
+    "#]]
+    .assert_eq(&said);
+    // A group no centre is linked to.
     expect![[r#"
         > /remind 20:00
           < Nhóm này chưa liên kết với trung tâm nào. Xin giám đốc gõ /link trong nhóm trước.
     "#]]
-    .assert_eq(elsewhere.run_script("> /remind 20:00"));
-    let mut organiser = Chat::new(None);
-    organiser.sender.private = false;
-    organiser.sender.chat = -100;
+    .assert_eq(&bot.script(LAN, -200, "> /remind 20:00"));
+    // Hoa, an organiser of the linked centre, in its group.
     expect![[r#"
         > /remind 20:00
           < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
     "#]]
-    .assert_eq(organiser.run_script("> /remind 20:00"));
+    .assert_eq(&bot.script(HOA, GROUP, "> /remind 20:00"));
 }
 
 #[test]
 fn an_organiser_mutes_private_nudges() {
-    check(
-        r"
+    let mut bot = setup(Some(Role::Organiser));
+    let muted = |bot: &Bot| bot.store.read(|tx| tx.is_muted(LAN)).unwrap();
+    expect![[r#"
         > /mute
+          < Đã tắt nhắc nhở riêng. Gõ /unmute để bật lại.
+    "#]]
+    .assert_eq(&bot.script(LAN, LAN, "> /mute"));
+    assert!(muted(&bot), "/mute is stored");
+    expect![[r#"
+        > /unmute
+          < Đã bật lại nhắc nhở riêng.
+        > /remind 20:00
+          < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
+    "#]]
+    .assert_eq(&bot.script(
+        LAN,
+        LAN,
+        r"
         > /unmute
         > /remind 20:00
         ",
-        expect![[r#"
-            > /mute
-              (muted: true)
-              < Đã tắt nhắc nhở riêng. Gõ /unmute để bật lại.
-            > /unmute
-              (muted: false)
-              < Đã bật lại nhắc nhở riêng.
-            > /remind 20:00
-              < Chỉ ban giám đốc trung tâm (hoặc Phòng Giáo dục) mới dùng được lệnh này.
-        "#]],
-    );
+    ));
+    assert!(!muted(&bot), "/unmute is stored");
 }
 
 #[test]
@@ -2227,8 +2107,8 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (stored #1: Tràng An, health, class 1 "Phòng chống dịch", 2026-11-26, 45 people, 30 women, by 42)
               (buttons closed)
-              (save: group=health class=New { name: "Phòng chống dịch", key: "phòng chống dịch" } date=2026-11-26 total=45 female=30 extra={} organiser=42)
               < ✅ Đã lưu buổi học số 1.
               < 
               < Lũy kế 01/01/2026 – 26/11/2026:
@@ -2266,16 +2146,22 @@ fn an_organiser_corrects_and_deletes_their_own_sessions() {
                 [✅ Lưu]
                 [✏️ Sửa] [✖️ Hủy]
             * ✅ Lưu
+              (changed #1: Tràng An, health, class 1 "Phòng chống dịch", 2026-11-26, 50 people, 30 women, by 42)
               (buttons closed)
-              (update session 1: group=health class=Existing(1) date=2026-11-26 total=50 female=30)
+              < ✏️ Đã sửa buổi học số 1.
+              < 
+              < Lũy kế 01/01/2026 – 26/11/2026:
+              < • <b>Sức khỏe</b>: 1 lớp, 50 lượt người, 30 nữ
+              < • <b>Cả trung tâm</b>: 1 lớp, 50 lượt người, 30 nữ
+                keyboard: [["📝 Ghi buổi học"]]
             > /undo
               < Xóa buổi học này?
-              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (45/30 nữ)
+              < #1 26/11/2026 Sức khỏe: Phòng chống dịch (50/30 nữ)
               < Ban giám đốc có thể khôi phục trong 30 ngày.
                 [🗑 Xóa]
             * 🗑 Xóa
+              (deleted #1)
               (buttons closed)
-              (delete session 1)
               < Đã xóa buổi học số 1. Số liệu đã được cập nhật.
             > /mine
               < Chưa có buổi học nào để sửa.
@@ -2306,7 +2192,6 @@ fn deadline_without_arguments_shows_what_is_set_now() {
               < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
               < <i>/deadline off</i> – tắt
             > /deadline 25 3 7:30
-              (deadline of centre 1: Some(Monthly { day: 25, days_before: 3, time: 07:30:00 }))
               < Đã đặt: báo cáo đến hạn ngày 25 hằng tháng; giám đốc nhận tin nhắc kèm số liệu 3 ngày trước, lúc 07:30.
             > /deadline
               < Hiện tại: hạn báo cáo ngày 25 hằng tháng; giám đốc nhận tin nhắc 3 ngày trước, lúc 07:30.
@@ -2317,7 +2202,6 @@ fn deadline_without_arguments_shows_what_is_set_now() {
               < <i>/deadline on</i> – như trên (ngày 25, trước 3 ngày)
               < <i>/deadline off</i> – tắt
             > /deadline off
-              (deadline of centre 1: None)
               < Đã tắt tin nhắc hạn báo cáo.
             > /deadline
               < Hiện tại: chưa bật nhắc hạn báo cáo.
@@ -2350,7 +2234,8 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
         ",
         expect![[r#"
             > /baocao 1-10/2020
-              (send document of centre Some(1) for 2020-01-01..2020-10-31)
+              (file bao-cao-trang-an-01-10-2020.docx)
+              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:
@@ -2367,7 +2252,6 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               < Gõ hoặc dán nội dung mới cho «Họ tên người ký» (mỗi dòng là một đoạn), hoặc bấm «Giữ nguyên».
                 [Giữ nguyên]
             >   Hoàng Thị Xinh
-              (store signer_name of centre 1: "Hoàng Thị Xinh")
               < ✅ Đã lưu «Họ tên người ký». Báo cáo sau (/baocao) sẽ dùng nội dung này.
             > /document tháng 13
               < Tôi chưa hiểu kỳ báo cáo «tháng 13». Anh/chị gõ ví dụ:
@@ -2378,12 +2262,45 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               < /report Q3/2020 – quý 3
               < /report 2020-01-01..2020-10-31 – từ ngày đến ngày
             > /report 10/2020
-              (show report of centre Some(1) for 2020-10-01..2020-10-31)
+              < <b>Kết quả thực hiện</b>
+              < Trung tâm: Tràng An
+              < Tháng 10 năm 2020
+              < <pre>Số lớp · Lượt người · Nữ
+              < 1. Học chương trình xóa mù chữ,
+              <    giáo dục chương trình sau
+              <    biết chữ
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 2. Học nghề ngắn hạn
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 3. Chuyên đề Giáo dục pháp luật
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 4. Chuyên đề Giáo dục sức khỏe
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 5. Chuyên đề Giáo dục môi trường
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 6. Chuyên đề Văn hóa xã hội
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 7. Chuyên đề Phát triển kinh tế
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 8. Chuyên đề Giáo dục kỹ năng
+              <    sống
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 9. Chuyên đề của chương trình
+              <    khác
+              <    Lớp 0 · Tổng 0 · Nữ 0
+              < 10. Các chương trình văn nghệ,
+              <    thể dục thể thao được phổ
+              <    biến
+              <    Lớp 0 · Tổng 0 · Nữ 0</pre>
+              < Số người tham gia học tại TTHTCĐ: 0 người
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+              (file bao-cao-01-10-2020-31-10-2020.xlsx)
+              (file bao-cao-01-10-2020-31-10-2020.csv)
             * 📄 Báo cáo (Word)
-              (send document of centre Some(1) for 2020-10-01..2020-10-31)
+              (file bao-cao-trang-an-10-2020.docx)
+              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:

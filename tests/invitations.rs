@@ -3,16 +3,14 @@
 //! centre with buttons (a page at a time, and "new centre" for a supervisor whose name is
 //! typed next), and the Vietnamese role words of the README, several words long.
 
+mod transcript;
+
 use chrono::{DateTime, TimeZone, Utc};
-use rollcall::dialog::{load_dir, Input, Keyboard, Sender};
-use rollcall::domain::{Now, YearStart};
+use rollcall::dialog::{Input, Keyboard};
 use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::roles::Role;
-use rollcall::runtime::{Callback, Event, Runtime};
+use rollcall::runtime::Callback;
 use rollcall::store::invites::InviteRecord;
-use rollcall::store::Store;
-use std::path::Path;
-use std::sync::Arc;
 
 const SUPERVISOR: i64 = 1;
 /// Director of Tràng An only.
@@ -27,91 +25,36 @@ fn at() -> DateTime<Utc> {
         .expect("valid")
 }
 
-/// A database with the people above and the two centres.
+/// The shared transcript bot over a database with the people above and the two
+/// centres, answering each input with the raw messages it queued.
 struct Bot {
-    _dir: tempfile::TempDir,
-    store: Store,
-    runtime: Runtime,
+    inner: transcript::Bot,
     /// Callback ids handed out, so each press is a distinct query.
     presses: u32,
 }
 
 impl Bot {
     fn new() -> Bot {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("invite.redb")).expect("open");
-        store
-            .write(|tx| {
-                let trang_an = tx.ensure_centre("Tràng An")?;
-                let hoanh_bo = tx.ensure_centre("Hoành Bồ")?;
-                tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, at())?;
-                tx.add_member(trang_an, DIRECTOR, Role::Director, "Tuấn", 0, at())?;
-                tx.add_member(trang_an, TWO_CENTRES, Role::Director, "Mai", 0, at())?;
-                tx.add_member(hoanh_bo, TWO_CENTRES, Role::Director, "Mai", 0, at())?;
-                tx.add_member(trang_an, ORGANISER, Role::Organiser, "Lan", 0, at())?;
-                Ok(())
-            })
-            .expect("setup");
-        let catalog =
-            load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("dialogs");
-        Bot {
-            _dir: dir,
-            store,
-            runtime: Runtime {
-                catalog: Arc::new(catalog),
-                bot_username: Some("rollcall_bot".to_owned()),
-                zone: chrono_tz::Asia::Ho_Chi_Minh,
-                year_start: YearStart::default(),
-                entry: rollcall::domain::EntryRules::default(),
-            },
-            presses: 0,
-        }
+        let inner = transcript::Bot::with(at(), |tx| {
+            let trang_an = tx.ensure_centre("Tràng An")?;
+            let hoanh_bo = tx.ensure_centre("Hoành Bồ")?;
+            tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, at())?;
+            tx.add_member(trang_an, DIRECTOR, Role::Director, "Tuấn", 0, at())?;
+            tx.add_member(trang_an, TWO_CENTRES, Role::Director, "Mai", 0, at())?;
+            tx.add_member(hoanh_bo, TWO_CENTRES, Role::Director, "Mai", 0, at())?;
+            tx.add_member(trang_an, ORGANISER, Role::Organiser, "Lan", 0, at())?;
+            Ok(trang_an)
+        });
+        Bot { inner, presses: 0 }
     }
 
     fn handle(&mut self, user: i64, input: Input, callback: Option<Callback>) -> Vec<Outgoing> {
-        let event = Event {
-            chat: user,
-            sender: Sender {
-                user,
-                chat: user,
-                name: format!("user {user}"),
-                language_hint: Some("vi".to_owned()),
-                private: true,
-            },
-            input,
-            callback,
-            sent_at: None,
-        };
-        self.store
-            .write(|tx| {
-                self.runtime
-                    .handle(tx, &event, Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh))
-            })
-            .expect("handled");
-        self.store
-            .write(|tx| {
-                let rows = tx.outbox(1000)?;
-                for (seq, _) in &rows {
-                    tx.remove_outgoing(*seq)?;
-                }
-                Ok(rows.into_iter().map(|(_, m)| m).collect())
-            })
-            .expect("drain")
+        self.inner.handle_in(user, user, input, callback)
     }
 
     /// `user` types `text` (a command when it starts with `/`).
     fn send(&mut self, user: i64, text: &str) -> Reply {
-        let input = match text.strip_prefix('/') {
-            Some(command) => {
-                let (name, args) = command.split_once(' ').unwrap_or((command, ""));
-                Input::Command {
-                    name: name.to_owned(),
-                    args: args.to_owned(),
-                }
-            }
-            None => Input::Text(text.to_owned()),
-        };
-        Reply(self.handle(user, input, None))
+        Reply(self.handle(user, transcript::input_of(text), None))
     }
 
     /// `user` presses the button labelled `label` under `reply`.
@@ -141,7 +84,8 @@ impl Bot {
     }
 
     fn invite(&self, code: &str) -> InviteRecord {
-        self.store
+        self.inner
+            .store
             .read(|tx| tx.invite(code))
             .expect("read")
             .expect("the invitation is stored")
@@ -149,14 +93,16 @@ impl Bot {
 
     fn centre_of(&self, invite: &InviteRecord) -> String {
         let centre = invite.centre.expect("an invitation for a centre");
-        self.store
+        self.inner
+            .store
             .read(|tx| tx.centre_name(centre))
             .expect("read")
             .expect("the centre exists")
     }
 
     fn centres(&self) -> Vec<String> {
-        self.store
+        self.inner
+            .store
             .read(|tx| tx.centres())
             .expect("read")
             .into_iter()
@@ -313,7 +259,8 @@ fn invite_director_without_a_centre_asks_which_centre() {
 #[test]
 fn a_long_list_of_centres_is_offered_a_page_at_a_time() {
     let mut bot = Bot::new();
-    bot.store
+    bot.inner
+        .store
         .write(|tx| {
             for n in 1..=20 {
                 tx.ensure_centre(&format!("Xã {n:02}"))?;
@@ -391,6 +338,7 @@ fn invite_without_a_role_asks_the_role_among_those_the_sender_may_give() {
     assert_eq!(bot.centre_of(&bot.invite(&created.code())), "Hoành Bồ");
     // And a forged centre they do not direct is refused.
     let elsewhere = bot
+        .inner
         .store
         .write(|tx| tx.ensure_centre("Xã Khác"))
         .expect("centre");

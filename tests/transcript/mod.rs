@@ -1,18 +1,23 @@
 //! A conversation with the real runtime on a real temporary redb file, for transcript
 //! tests: what a user sends goes through `Runtime::handle` exactly as the Telegram
 //! adapter hands it over, and the replies are read back from the outbox.
+//!
+//! Two ways to write a conversation: step by step (`send`, `tap`, each returning the
+//! replies as plain text), or as a whole script (`script`, returning the conversation with
+//! the bot's HTML, keyboards and notices spelled out). Commits skip the fsync: a test
+//! never survives a crash, and a durable commit per step would make transcripts slow.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use rollcall::dialog::{load_dir, Input, Keyboard, Sender};
+use rollcall::dialog::{load_dir, Button, Input, Keyboard, Sender};
 use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
-use rollcall::outgoing::OutOp;
+use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::roles::Role;
 use rollcall::runtime::{Callback, Event, Runtime};
-use rollcall::store::{Store, StoreError};
-use std::collections::HashMap;
+use rollcall::store::{Store, StoreError, Tx};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -44,24 +49,40 @@ pub struct Bot {
     /// Pressable buttons per chat: label to callback data, from the latest messages.
     buttons: HashMap<i64, Vec<(String, String)>>,
     presses: u64,
+    /// The language Telegram reports for every sender (`None`: it reports none).
+    pub language_hint: Option<String>,
+    /// Senders' first names by user; anybody else is called `User<id>`.
+    pub names: HashMap<UserId, String>,
+    /// The invitation codes the bot handed out, in order. Codes are random, so a script
+    /// calls the n-th one `TESTCODE` and n in 14 digits, in what it sends and reads.
+    codes: Vec<String>,
+    /// The live sessions as a script last saw them, to show what each step stored.
+    stored: Option<BTreeMap<u64, String>>,
 }
 
 impl Bot {
     /// Centre "Tràng An" with two organisers and a director; one supervisor.
     pub fn new() -> Bot {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        Bot::with(at, |tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_member(centre, ORGANISER, Role::Organiser, "Lan", 0, at)?;
+            tx.add_member(centre, OTHER_ORGANISER, Role::Organiser, "Hoa", 0, at)?;
+            tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, at)?;
+            tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, at)?;
+            Ok(centre)
+        })
+    }
+
+    /// A bot whose database `setup` fills through the store's own API, returning the
+    /// centre that `sessions` and `classes` look at; the clock shows `at`.
+    pub fn with(
+        at: DateTime<Utc>,
+        setup: impl FnOnce(&mut Tx<'_>) -> Result<CentreId, StoreError>,
+    ) -> Bot {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("bot.redb")).unwrap();
-        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        let centre = store
-            .write(|tx| {
-                let centre = tx.ensure_centre("Tràng An")?;
-                tx.add_member(centre, ORGANISER, Role::Organiser, "Lan", 0, at)?;
-                tx.add_member(centre, OTHER_ORGANISER, Role::Organiser, "Hoa", 0, at)?;
-                tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, at)?;
-                tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, at)?;
-                Ok(centre)
-            })
-            .unwrap();
+        let (centre, _) = store.write_unsynced(setup).unwrap();
         let catalog = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap();
         Bot {
             _dir: dir,
@@ -78,6 +99,10 @@ impl Bot {
             sent_at: None,
             buttons: HashMap::new(),
             presses: 0,
+            language_hint: Some("vi".to_owned()),
+            names: HashMap::new(),
+            codes: Vec::new(),
+            stored: None,
         }
     }
 
@@ -105,18 +130,8 @@ impl Bot {
 
     /// `user` sends `text` in the private chat (a command when it starts with `/`).
     pub fn send(&mut self, user: UserId, text: &str) -> String {
-        let input = match text.strip_prefix('/') {
-            Some(command) => {
-                let (name, args) = command.split_once(' ').unwrap_or((command, ""));
-                Input::Command {
-                    name: name.to_lowercase(),
-                    args: args.trim().to_owned(),
-                }
-            }
-            None => Input::Text(text.to_owned()),
-        };
         let mut out = format!("> {text}\n");
-        out.push_str(&self.handle(user, input, None));
+        out.push_str(&self.handle(user, input_of(text), None));
         out
     }
 
@@ -142,9 +157,10 @@ impl Bot {
         self.press_data(user, &format!("* data={data}"), data.to_owned())
     }
 
-    /// The callback data of the button `label` in `user`'s chat.
-    pub fn button_data(&self, user: UserId, label: &str) -> String {
-        let buttons = self.buttons.get(&user).cloned().unwrap_or_default();
+    /// The callback data of the button `label` in `chat` (a private chat's id is its
+    /// user's).
+    pub fn button_data(&self, chat: i64, label: &str) -> String {
+        let buttons = self.buttons.get(&chat).cloned().unwrap_or_default();
         let exact: Vec<_> = buttons.iter().filter(|(l, _)| l == label).collect();
         let found: Vec<_> = if exact.is_empty() {
             buttons
@@ -162,26 +178,49 @@ impl Bot {
     }
 
     fn press_data(&mut self, user: UserId, line: &str, data: String) -> String {
-        self.presses += 1;
-        let callback = Callback {
-            id: format!("cb{}", self.presses),
-            message_id: Some(1),
-        };
+        let callback = self.callback();
         let mut out = format!("{line}\n");
         out.push_str(&self.handle(user, Input::Button { data }, Some(callback)));
         out
     }
 
+    /// A new callback query, from a press on the message with id 1.
+    fn callback(&mut self) -> Callback {
+        self.presses += 1;
+        Callback {
+            id: format!("cb{}", self.presses),
+            message_id: Some(1),
+        }
+    }
+
     /// Hands one input to the runtime and returns what it queued for the chat.
     pub fn handle(&mut self, user: UserId, input: Input, callback: Option<Callback>) -> String {
+        let queued = self.handle_in(user, user, input, callback);
+        self.render(queued)
+    }
+
+    /// Hands one input from `user` in `chat` (their private chat when it is their id, a
+    /// group otherwise) to the runtime and returns every message it queued, read back
+    /// from the outbox in the same transaction.
+    pub fn handle_in(
+        &mut self,
+        chat: i64,
+        user: UserId,
+        input: Input,
+        callback: Option<Callback>,
+    ) -> Vec<Outgoing> {
         let event = Event {
-            chat: user,
+            chat,
             sender: Sender {
                 user,
-                chat: user,
-                name: format!("User{user}"),
-                language_hint: Some("vi".to_owned()),
-                private: true,
+                chat,
+                name: self
+                    .names
+                    .get(&user)
+                    .cloned()
+                    .unwrap_or_else(|| format!("User{user}")),
+                language_hint: self.language_hint.clone(),
+                private: chat == user,
             },
             input,
             callback,
@@ -196,7 +235,7 @@ impl Bot {
                 take_outbox(tx)
             })
             .unwrap();
-        self.render(queued)
+        queued
     }
 
     /// Whatever is queued in the outbox now (for messages sent by the scheduler).
@@ -205,21 +244,15 @@ impl Bot {
         self.render(queued)
     }
 
-    fn render(&mut self, queued: Vec<rollcall::outgoing::Outgoing>) -> String {
+    /// Replies as plain text, buttons as `[Label]` rows, a callback's notice as `(…)`.
+    fn render(&mut self, queued: Vec<Outgoing>) -> String {
         let mut out = String::new();
         for message in queued {
             match message.op {
                 OutOp::Message { html, keyboard } => {
                     let _ = writeln!(out, "{}", html_to_plain(&html).trim_end());
                     if let Some(Keyboard::Inline(rows)) = keyboard {
-                        let chat_buttons = self.buttons.entry(message.chat).or_default();
-                        chat_buttons.clear();
-                        for row in rows {
-                            let labels: Vec<String> =
-                                row.iter().map(|b| format!("[{}]", b.label)).collect();
-                            let _ = writeln!(out, "  {}", labels.join(" "));
-                            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
-                        }
+                        out.push_str(&self.remember_buttons(message.chat, rows, "  "));
                     }
                 }
                 OutOp::AnswerButton {
@@ -237,27 +270,196 @@ impl Bot {
         out
     }
 
+    /// Makes `rows` the pressable buttons of `chat` and returns them as `[Label]` rows,
+    /// each line after `indent`.
+    fn remember_buttons(&mut self, chat: i64, rows: Vec<Vec<Button>>, indent: &str) -> String {
+        let mut out = String::new();
+        let chat_buttons = self.buttons.entry(chat).or_default();
+        chat_buttons.clear();
+        for row in rows {
+            let labels: Vec<String> = row.iter().map(|b| format!("[{}]", b.label)).collect();
+            let _ = writeln!(out, "{indent}{}", labels.join(" "));
+            chat_buttons.extend(row.into_iter().map(|b| (b.label, b.data)));
+        }
+        out
+    }
+
+    /// Runs a script in `chat` as `user` and returns the conversation. Script lines:
+    /// `> text` sends a message (commands included), `* Label` presses the button with
+    /// that label among the chat's latest buttons, `* data=…` sends raw callback data (a
+    /// forged or stale button), `! sticker` sends something without text. The bot's
+    /// messages follow as `  < ` lines of HTML, their buttons as `    [a] [b]` rows, a
+    /// callback's notice as `  (notice: …)`, removed buttons as `  (buttons closed)` and
+    /// files as `  (file …)`. Before them, what the step did to the sessions in the store:
+    /// `  (stored #id: …)`, `  (changed #id: …)` or `  (deleted #id)`.
+    pub fn script(&mut self, user: UserId, chat: i64, script: &str) -> String {
+        let mut log = String::new();
+        if self.stored.is_none() {
+            self.stored = Some(self.stored_sessions());
+        }
+        for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (input, callback) = if let Some(text) = line.strip_prefix("> ") {
+                (input_of(&self.real_codes(text)), None)
+            } else if let Some(data) = line.strip_prefix("* data=") {
+                let data = data.to_owned();
+                (Input::Button { data }, Some(self.callback()))
+            } else if let Some(label) = line.strip_prefix("* ") {
+                let data = self.button_data(chat, label);
+                (Input::Button { data }, Some(self.callback()))
+            } else if line == "! sticker" {
+                (Input::NotText, None)
+            } else {
+                panic!("bad script line {line:?}");
+            };
+            let _ = writeln!(log, "{line}");
+            let queued = self.handle_in(chat, user, input, callback);
+            log.push_str(&self.session_changes());
+            log.push_str(&self.render_script(queued));
+        }
+        log
+    }
+
+    /// The conversation lines of a script for what the runtime queued.
+    fn render_script(&mut self, queued: Vec<Outgoing>) -> String {
+        let mut out = String::new();
+        for message in queued {
+            match message.op {
+                OutOp::Message { html, keyboard } => {
+                    self.note_codes(&html);
+                    for line in html.lines() {
+                        let _ = writeln!(out, "  < {line}");
+                    }
+                    let buttons = match keyboard {
+                        Some(Keyboard::Inline(rows)) => Some(rows),
+                        Some(Keyboard::LinksAndButtons { links, buttons }) => {
+                            let _ = writeln!(out, "    links: {links:?}");
+                            Some(buttons)
+                        }
+                        Some(Keyboard::Links(rows)) => {
+                            let _ = writeln!(out, "    links: {rows:?}");
+                            None
+                        }
+                        Some(Keyboard::Persistent(rows)) => {
+                            let _ = writeln!(out, "    keyboard: {rows:?}");
+                            None
+                        }
+                        None => None,
+                    };
+                    if let Some(rows) = buttons {
+                        out.push_str(&self.remember_buttons(message.chat, rows, "    "));
+                    }
+                }
+                OutOp::AnswerButton {
+                    notice: Some(notice),
+                    ..
+                } => {
+                    let _ = writeln!(out, "  (notice: {notice})");
+                }
+                OutOp::AnswerButton { notice: None, .. } => {}
+                OutOp::CloseButtons { .. } => {
+                    let _ = writeln!(out, "  (buttons closed)");
+                }
+                OutOp::Menu { menus } => {
+                    let _ = writeln!(out, "  (menu of this chat: {menus:?})");
+                }
+                OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
+                    let _ = writeln!(out, "  (file {file_name})");
+                }
+            }
+        }
+        self.test_codes(&out)
+    }
+
+    /// What changed among the stored sessions since the script last looked.
+    fn session_changes(&mut self) -> String {
+        let now = self.stored_sessions();
+        let before = self.stored.replace(now.clone()).unwrap_or_default();
+        let mut out = String::new();
+        for (id, line) in &now {
+            match before.get(id) {
+                None => {
+                    let _ = writeln!(out, "  (stored #{id}: {line})");
+                }
+                Some(old) if old != line => {
+                    let _ = writeln!(out, "  (changed #{id}: {line})");
+                }
+                Some(_) => {}
+            }
+        }
+        for id in before.keys().filter(|id| !now.contains_key(id)) {
+            let _ = writeln!(out, "  (deleted #{id})");
+        }
+        out
+    }
+
+    /// Every live session of every centre as the store holds it, one line each by id.
+    fn stored_sessions(&self) -> BTreeMap<u64, String> {
+        self.store
+            .read(|tx| {
+                let mut lines = BTreeMap::new();
+                for s in tx.sessions(None, all_time())? {
+                    let centre = tx.centre_name(s.centre)?.unwrap_or_default();
+                    let class = tx.class(s.class)?.map(|c| c.name).unwrap_or_default();
+                    let mut line = format!(
+                        "{centre}, {}, class {} {class:?}, {}, {} people, {} women, by {}",
+                        s.group, s.class, s.date, s.total, s.female, s.organiser
+                    );
+                    if !s.extra.is_empty() {
+                        let _ = write!(line, ", {:?}", s.extra);
+                    }
+                    lines.insert(s.id, line);
+                }
+                Ok(lines)
+            })
+            .unwrap()
+    }
+
+    /// Remembers the invitation codes a message hands out (in its `?start=` link).
+    fn note_codes(&mut self, html: &str) {
+        for (at, marker) in html.match_indices("?start=") {
+            let code: String = html[at + marker.len()..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if !code.is_empty() && !self.codes.contains(&code) {
+                self.codes.push(code);
+            }
+        }
+    }
+
+    /// `text` with the codes the bot handed out called by their test names.
+    fn test_codes(&self, text: &str) -> String {
+        self.codes
+            .iter()
+            .enumerate()
+            .fold(text.to_owned(), |text, (n, code)| {
+                text.replace(code, &test_code(n))
+            })
+    }
+
+    /// `text` with the test names of codes replaced by the real codes.
+    fn real_codes(&self, text: &str) -> String {
+        self.codes
+            .iter()
+            .enumerate()
+            .fold(text.to_owned(), |text, (n, code)| {
+                text.replace(&test_code(n), code)
+            })
+    }
+
     /// Every live session of the centre.
     pub fn sessions(&self) -> Vec<SessionRecord> {
-        let all = Period {
-            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
-            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
-        };
         let centre = self.centre;
         self.store
-            .read(|tx| tx.sessions(Some(centre), all))
+            .read(|tx| tx.sessions(Some(centre), all_time()))
             .unwrap()
     }
 
     /// "Số lớp" of the whole centre for all time, as the report counts it.
     pub fn class_count(&self) -> u64 {
-        let all = Period {
-            from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
-            to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
-        };
         let centre = self.centre;
         self.store
-            .read(|tx| tx.group_totals(Some(centre), all))
+            .read(|tx| tx.group_totals(Some(centre), all_time()))
             .unwrap()
             .values()
             .map(|t| t.classes)
@@ -284,9 +486,7 @@ impl Bot {
     }
 }
 
-fn take_outbox(
-    tx: &mut rollcall::store::Tx<'_>,
-) -> Result<Vec<rollcall::outgoing::Outgoing>, StoreError> {
+fn take_outbox(tx: &mut Tx<'_>) -> Result<Vec<Outgoing>, StoreError> {
     let queued = tx.outbox(10_000)?;
     let mut out = Vec::new();
     for (seq, message) in queued {
@@ -294,6 +494,36 @@ fn take_outbox(
         out.push(message);
     }
     Ok(out)
+}
+
+/// What the Telegram adapter makes of a message's text: a command, its name in lower
+/// case and its arguments after the first blank, or plain text.
+pub fn input_of(text: &str) -> Input {
+    match text.strip_prefix('/') {
+        Some(command) => {
+            let (name, args) = command
+                .split_once(char::is_whitespace)
+                .unwrap_or((command, ""));
+            Input::Command {
+                name: name.to_lowercase(),
+                args: args.trim().to_owned(),
+            }
+        }
+        None => Input::Text(text.to_owned()),
+    }
+}
+
+/// A period holding every session a test makes.
+fn all_time() -> Period {
+    Period {
+        from: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
+    }
+}
+
+/// The name scripts give the n-th (from 0) invitation code the bot handed out.
+fn test_code(n: usize) -> String {
+    format!("TESTCODE{:014}", n + 1)
 }
 
 /// `2026-12-07 20:00` in the centre's zone as an instant.
