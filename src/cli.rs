@@ -558,8 +558,8 @@ fn run_bot(
 /// The Bot API client: `token` from the configuration, `TELOXIDE_API_URL` (another Bot
 /// API server, as the tests use) and `TELOXIDE_PROXY` from the environment, as teloxide's
 /// `Bot::from_env` would, which cannot take a token from a file.
-fn make_bot(token: String) -> anyhow::Result<teloxide::Bot> {
-    let bot = teloxide::Bot::with_client(token, teloxide::net::client_from_env());
+fn make_bot(token: String) -> anyhow::Result<teloxide_core::Bot> {
+    let bot = teloxide_core::Bot::with_client(token, teloxide_core::net::client_from_env());
     match std::env::var("TELOXIDE_API_URL") {
         Ok(url) => {
             let url = reqwest::Url::parse(url.trim_end_matches('/'))

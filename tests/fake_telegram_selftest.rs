@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::{BotProcess, FakeTelegram, Fault, TEST_TOKEN};
-use teloxide::prelude::*;
-use teloxide::types::{
+use teloxide_core::prelude::*;
+use teloxide_core::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton, KeyboardMarkup,
     MessageEntityKind, MessageId, ParseMode, UpdateKind,
 };
-use teloxide::{ApiError, RequestError};
+use teloxide_core::{ApiError, RequestError};
 
 async fn setup() -> (FakeTelegram, Bot) {
     let fake = FakeTelegram::start(TEST_TOKEN).await;
@@ -48,9 +48,11 @@ async fn get_me_returns_the_bot_user_and_start_up_calls_answer() {
     let info = bot.get_webhook_info().await.unwrap();
     assert!(info.url.is_none());
     bot.delete_webhook().await.unwrap();
-    bot.set_my_commands(vec![teloxide::types::BotCommand::new("start", "Start")])
-        .await
-        .unwrap();
+    bot.set_my_commands(vec![teloxide_core::types::BotCommand::new(
+        "start", "Start",
+    )])
+    .await
+    .unwrap();
     bot.delete_my_commands().await.unwrap();
     assert_eq!(fake.calls("getMe").len(), 1);
     assert_eq!(

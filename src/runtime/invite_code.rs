@@ -6,7 +6,7 @@ const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 /// A new code of 22 characters (62^22 > 2^128), impossible to guess.
 pub fn new_code() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes)?;
+    getrandom::fill(&mut bytes)?;
     Ok(encode(u128::from_le_bytes(bytes)))
 }
 

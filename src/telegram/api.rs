@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::time::Duration;
-use teloxide::Bot;
+use teloxide_core::Bot;
 
 /// A failed `getUpdates`.
 #[derive(Debug, thiserror::Error)]

@@ -16,13 +16,13 @@ use crate::dialog::Catalog;
 use crate::domain::{ChatId, Lang};
 use crate::roles::Menu;
 use crate::store::Store;
-use teloxide::payloads::{
+use teloxide_core::payloads::{
     DeleteMyCommandsSetters, SetMyCommandsSetters, SetMyDescriptionSetters,
     SetMyShortDescriptionSetters,
 };
-use teloxide::prelude::Requester;
-use teloxide::types::{BotCommand, BotCommandScope, ChatId as TgChatId, Recipient};
-use teloxide::{Bot, RequestError};
+use teloxide_core::prelude::Requester;
+use teloxide_core::types::{BotCommand, BotCommandScope, ChatId as TgChatId, Recipient};
+use teloxide_core::{Bot, RequestError};
 
 /// The languages everything is set in: Telegram's default (no language code) in
 /// Vietnamese, which every app not in English then shows, and English for English apps.

@@ -2,7 +2,7 @@
 
 use crate::dialog::{Input, Sender};
 use crate::runtime::{Callback, Event};
-use teloxide::types::{Message, Update, UpdateKind, User};
+use teloxide_core::types::{Message, Update, UpdateKind, User};
 
 /// The event an update means, or `None` for updates the bot ignores on purpose
 /// (edited messages, channel posts, membership changes, commands for other bots).

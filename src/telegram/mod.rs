@@ -32,8 +32,8 @@ pub use sender::SenderOptions;
 use crate::runtime::Runtime;
 use crate::store::Store;
 use std::sync::Arc;
-use teloxide::prelude::Requester;
-use teloxide::{ApiError, Bot, RequestError};
+use teloxide_core::prelude::Requester;
+use teloxide_core::{ApiError, Bot, RequestError};
 use tokio::sync::{watch, Notify};
 
 /// Settings of the Telegram side.

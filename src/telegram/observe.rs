@@ -4,7 +4,7 @@
 
 use super::api::FetchError;
 use crate::ops::metrics;
-use teloxide::{ApiError, RequestError};
+use teloxide_core::{ApiError, RequestError};
 
 /// Records a successful Bot API call.
 pub fn ok() {

@@ -13,7 +13,7 @@ use super::crashpoint;
 use crate::store::{CommitNumber, Store};
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::Bot;
+use teloxide_core::Bot;
 use tokio::sync::{watch, Notify};
 
 /// How long the poller waits for another durable commit before it syncs its batch itself.

@@ -23,7 +23,7 @@ use crate::store::{Store, StoreError, Tx};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::types::Update;
+use teloxide_core::types::Update;
 use tokio::sync::{watch, Notify};
 
 /// How many updates one transaction processes at most.

@@ -23,16 +23,16 @@ use crate::store::Store;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::payloads::{
+use teloxide_core::payloads::{
     AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, SendDocumentSetters,
     SendMessageSetters, SendPhotoSetters,
 };
-use teloxide::prelude::Requester;
-use teloxide::types::{
+use teloxide_core::prelude::Requester;
+use teloxide_core::types::{
     CallbackQueryId, ChatId as TgChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
     KeyboardButton, KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
 };
-use teloxide::{ApiError, Bot, RequestError};
+use teloxide_core::{ApiError, Bot, RequestError};
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 use tokio::time::Instant;

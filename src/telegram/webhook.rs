@@ -31,10 +31,10 @@ use axum::routing::post;
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::payloads::SetWebhookSetters;
-use teloxide::prelude::Requester;
-use teloxide::types::AllowedUpdate;
-use teloxide::Bot;
+use teloxide_core::payloads::SetWebhookSetters;
+use teloxide_core::prelude::Requester;
+use teloxide_core::types::AllowedUpdate;
+use teloxide_core::Bot;
 use tokio::sync::{watch, Notify};
 
 /// The header Telegram puts the secret token in.
@@ -59,7 +59,7 @@ pub struct WebhookOptions {
 pub fn random_secret() -> anyhow::Result<String> {
     use base64::Engine;
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes)
+    getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("no random source for the webhook secret: {e}"))?;
     // URL-safe base64 without padding uses exactly the characters Telegram allows.
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
