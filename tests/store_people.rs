@@ -152,5 +152,8 @@ fn an_invite_is_not_used_up_when_redeeming_it_fails() {
         .expect("the invitation is still there");
     assert_eq!(stored.uses_left, 1, "the refused redemption used nothing");
     assert!(stored.used_by.is_empty(), "{:?}", stored.used_by);
-    assert!(store.read(|tx| tx.access(10)).expect("access").is_stranger());
+    assert!(store
+        .read(|tx| tx.access(10))
+        .expect("access")
+        .is_stranger());
 }

@@ -508,7 +508,10 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         let after = &rest[open + 1..];
         let value = after.find('}').and_then(|close| {
             let name = &after[..close];
-            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
         });
         match value {
             Some((value, close)) => {

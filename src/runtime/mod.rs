@@ -6,6 +6,7 @@
 //! fsync and either every effect of a step is stored or none is.
 
 mod facts;
+pub mod follow_up;
 mod invite_code;
 pub mod nudges;
 
@@ -78,22 +79,29 @@ impl Runtime {
             tx.fill_member_name(event.sender.user, &event.sender.name)?;
         }
         let state = tx.chat_state(event.chat)?.unwrap_or_default();
-        let (mut state, mut effects) = self.step(tx, state, event, event.input.clone(), now)?;
+        let (state, effects) = self.step(tx, state, event, event.input.clone(), now)?;
         let mut outcome = Outcome::default();
         // Some effects feed one more input back into the engine (a saved session, a new
-        // invitation); those inputs never ask for another such effect, so two rounds suffice.
-        for _ in 0..2 {
-            let mut follow_up = None;
-            for effect in effects.drain(..) {
-                if let Some(input) = self.apply(tx, event, &state, effect, now, &mut outcome)? {
-                    follow_up = Some(input);
-                }
-            }
-            match follow_up {
-                Some(input) => (state, effects) = self.step(tx, state, event, input, now)?,
-                None => break,
-            }
-        }
+        // invitation); the loop carries out every round's effects until none asks for more,
+        // and refuses (aborting the transaction) rather than drop any.
+        let state = follow_up::follow_through(
+            tx,
+            state,
+            effects,
+            follow_up::MAX_FOLLOW_UPS,
+            |tx, state, effect| self.apply(tx, event, state, effect, now, &mut outcome),
+            |tx, state, input| self.step(tx, state, event, input, now),
+            |bound| {
+                tracing::error!(
+                    chat = event.chat,
+                    bound,
+                    "the engine asked for follow-ups without end"
+                );
+                StoreError::Db(format!(
+                    "more than {bound} follow-up rounds for one event: effects refused"
+                ))
+            },
+        )?;
         tx.set_chat_state(event.chat, &state)?;
         // The button's spinner stops first, before any reply, so it is answered even when
         // the replies wait for the rate limit.
