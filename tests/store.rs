@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
-use redb::ReadableTable;
+use redb::{ReadableDatabase, ReadableTable};
 use rollcall::dialog::{ChatState, ClassRef};
 use rollcall::domain::{ClassChoice, NewSession, Period, SessionRecord, Totals};
 use rollcall::outgoing::{OutOp, Outgoing};
@@ -775,4 +775,131 @@ fn update_ids_that_start_again_lower_are_followed_not_dropped() {
     // And the new sequence is deduplicated like the old one.
     assert_eq!(enqueue(&[12_346]), (0, 12_347));
     assert_eq!(enqueue(&[12_347]), (1, 12_348));
+}
+
+/// Writes raw bytes as `chat`'s stored state, the way a damaged or incompatible record
+/// would look, with the store closed.
+fn put_raw_chat_state(path: &std::path::Path, chat: i64, bytes: &[u8]) {
+    let chats: redb::TableDefinition<i64, &[u8]> = redb::TableDefinition::new("chats");
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(chats).unwrap().insert(chat, bytes).unwrap();
+    txn.commit().unwrap();
+}
+
+#[test]
+fn chat_states_carry_a_version_and_older_or_unreadable_ones_are_told_apart() {
+    use rollcall::store::{StoredChat, CHAT_STATE_VERSION};
+    let (_dir, path) = temp_db();
+    let state = ChatState {
+        stamp: 7,
+        ..ChatState::default()
+    };
+    let store = Store::open(&path).unwrap();
+    store.write(|tx| tx.set_chat_state(1, &state)).unwrap();
+    drop(store);
+    {
+        let chats: redb::TableDefinition<i64, &[u8]> = redb::TableDefinition::new("chats");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(chats).unwrap();
+        let raw = table.get(1).unwrap().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(raw.value()).unwrap();
+        assert_eq!(
+            json["v"], CHAT_STATE_VERSION,
+            "stored with its version: {json}"
+        );
+    }
+    // Written before the version existed: the state's fields alone.
+    put_raw_chat_state(&path, 2, br#"{"stamp":3}"#);
+    put_raw_chat_state(&path, 3, b"{\"stamp\":\"not a number\"}");
+    put_raw_chat_state(&path, 4, br#"{"v":99,"stamp":1}"#);
+    let store = Store::open(&path).unwrap();
+    store
+        .read(|tx| {
+            assert_eq!(tx.read_chat_state(1)?, StoredChat::Known(state.clone()));
+            let old = ChatState {
+                stamp: 3,
+                ..ChatState::default()
+            };
+            assert_eq!(tx.read_chat_state(2)?, StoredChat::Known(old));
+            assert!(matches!(
+                tx.read_chat_state(3)?,
+                StoredChat::Unreadable { .. }
+            ));
+            assert!(matches!(
+                tx.read_chat_state(4)?,
+                StoredChat::Unreadable { .. }
+            ));
+            assert_eq!(tx.read_chat_state(5)?, StoredChat::New);
+            // Readers that only want the language fall back as for a new chat.
+            assert_eq!(tx.chat_state(3)?, None);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_undecodable_chat_state_starts_the_chat_again_with_a_notice() {
+    // Regression (issue 16): a stored state that no longer decoded failed every step of
+    // that chat, so its updates were retried and then skipped as poison, for good.
+    use rollcall::dialog::{load_dir, Input, Sender};
+    use rollcall::domain::{EntryRules, Now, YearStart};
+    use rollcall::runtime::{Event, Runtime};
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).unwrap());
+    let chat = 4242;
+    put_raw_chat_state(&path, chat, b"{\"draft\":{\"centre\":\"garbage\"}}");
+    let store = Store::open(&path).unwrap();
+    let catalog =
+        load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap();
+    let runtime = Runtime {
+        catalog: std::sync::Arc::new(catalog),
+        bot_username: None,
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
+        entry: EntryRules::default(),
+    };
+    let event = Event {
+        chat,
+        sender: Sender {
+            user: chat,
+            chat,
+            name: "Lan".to_owned(),
+            language_hint: Some("en".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: "help".to_owned(),
+            args: String::new(),
+        },
+        callback: None,
+        sent_at: None,
+    };
+    let now = Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh);
+    let queued = store
+        .write(|tx| {
+            runtime.handle(tx, &event, now)?;
+            tx.outbox(100)
+        })
+        .expect("the step succeeds instead of failing on the stored state");
+    let texts: Vec<&str> = queued
+        .iter()
+        .filter_map(|(_, m)| match &m.op {
+            OutOp::Message { html, .. } => Some(html.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        texts.len(),
+        2,
+        "the notice, then the answer to /help: {texts:?}"
+    );
+    assert!(texts[0].contains("started again"), "{}", texts[0]);
+    // The state is written anew, so the next step reads it.
+    let stored = store.read(|tx| tx.read_chat_state(chat)).unwrap();
+    assert!(
+        matches!(stored, rollcall::store::StoredChat::Known(_)),
+        "{stored:?}"
+    );
 }

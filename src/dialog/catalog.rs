@@ -195,6 +195,7 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ),
     ("dialog.use_buttons", &[]),
     ("dialog.stale_button", &[]),
+    ("dialog.state_reset", &[]),
     ("dialog.not_text", &[]),
     ("dialog.unknown_command", &["command"]),
     ("dialog.not_in_group", &[]),

@@ -18,7 +18,7 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, Tx};
+use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, StoredChat, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -78,9 +78,28 @@ impl Runtime {
         if event.sender.private && !event.sender.name.is_empty() {
             tx.fill_member_name(event.sender.user, &event.sender.name)?;
         }
-        let state = tx.chat_state(event.chat)?.unwrap_or_default();
-        let (state, effects) = self.step(tx, state, event, event.input.clone(), now)?;
         let mut outcome = Outcome::default();
+        let state = match tx.read_chat_state(event.chat)? {
+            StoredChat::Known(state) => state,
+            StoredChat::New => ChatState::default(),
+            StoredChat::Unreadable { reason } => {
+                // Failing here would fail every later update of this chat too: the chat
+                // starts again from the beginning instead, and the person is told why a
+                // draft they may have had is gone.
+                tracing::warn!(chat = event.chat, %reason, "chat state unreadable; starting the chat again");
+                let state = ChatState::default();
+                let lang = lang_of(&state, &event.sender);
+                outcome.replies.push(Outgoing::reply(
+                    event.chat,
+                    Reply {
+                        html: self.catalog.text("dialog.state_reset", lang).to_owned(),
+                        keyboard: None,
+                    },
+                ));
+                state
+            }
+        };
+        let (state, effects) = self.step(tx, state, event, event.input.clone(), now)?;
         // Some effects feed one more input back into the engine (a saved session, a new
         // invitation); the loop carries out every round's effects until none asks for more,
         // and refuses (aborting the transaction) rather than drop any.

@@ -35,6 +35,7 @@ mod sessions;
 mod snapshot;
 mod tables;
 
+pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use maintenance::{Counts, QueuedRow};
