@@ -170,6 +170,7 @@ pub async fn run(
         outbox_ready.clone(),
         sender_stop,
         options.send,
+        options.clock.clone(),
     ));
 
     let _ = shutdown.wait_for(|stop| *stop).await;

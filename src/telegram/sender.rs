@@ -16,6 +16,7 @@
 use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
+use crate::clock::Clock;
 use crate::dialog::Keyboard;
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
@@ -116,6 +117,9 @@ struct Scheduler {
     /// The chat of each delivery task, to free the chat should its task panic.
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
     deletions: mpsc::UnboundedSender<u64>,
+    /// Where the time written with a move or an unlink comes from: the bot's injected
+    /// clock, so a test clock governs every date the bot stores.
+    clock: Clock,
 }
 
 /// Sends until `stop`; then, for up to `options.drain`, sends what is queued, and returns
@@ -126,6 +130,7 @@ pub async fn run(
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
     options: SenderOptions,
+    clock: Clock,
 ) {
     let (deletions, deleted) = mpsc::unbounded_channel();
     let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
@@ -142,6 +147,7 @@ pub async fn run(
         flights: JoinSet::new(),
         flight_chats: HashMap::new(),
         deletions,
+        clock,
     };
     let mut reload = true;
     let mut next_reload = Instant::now();
@@ -432,8 +438,10 @@ impl Scheduler {
             new_chat = to,
             "group moved to a supergroup; re-addressing its messages"
         );
-        let at = chrono::Utc::now();
+        // The clock is read on the blocking thread: a test's clock is a file.
+        let clock = self.clock.clone();
         let moved = write(&self.store, move |tx| {
+            let at = clock.now();
             tx.move_group(from, to, at)?;
             tx.readdress_outbox(from, to)
         });
@@ -465,8 +473,8 @@ impl Scheduler {
     /// The bot was removed from a group: unlink it and drop its reminders, so they stop
     /// being queued for a chat that will refuse them.
     async fn forget_group(&mut self, chat: ChatId) {
-        let at = chrono::Utc::now();
-        match write(&self.store, move |tx| tx.unlink_group(chat, at)).await {
+        let clock = self.clock.clone();
+        match write(&self.store, move |tx| tx.unlink_group(chat, clock.now())).await {
             Ok(true) => tracing::warn!(
                 chat,
                 "the bot is no longer in this group; unlinked it and removed its reminders"
@@ -695,6 +703,58 @@ fn link_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A scheduler over `store` that never reaches the network.
+    fn scheduler(store: Store, clock: Clock) -> Scheduler {
+        Scheduler {
+            bot: Bot::new("0:test"),
+            store,
+            queues: BTreeMap::new(),
+            loaded_up_to: None,
+            loaded: 0,
+            limiter: RateLimiter::new(None),
+            paused_until: None,
+            last_429: None,
+            cursor: ChatId::MIN,
+            flights: JoinSet::new(),
+            flight_chats: HashMap::new(),
+            deletions: mpsc::unbounded_channel().0,
+            clock,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sender_dates_an_unlink_and_a_move_by_the_injected_clock() {
+        // Regression (issue 16): the sender read the system clock, so a test clock (or any
+        // injected one) did not govern the dates it stored in the audit log.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let clock_file = dir.path().join("clock");
+        std::fs::write(&clock_file, "2031-05-06T07:08:09Z").expect("clock file");
+        let store = Store::open(&dir.path().join("sender.redb")).expect("open");
+        let linked = chrono::DateTime::parse_from_rfc3339("2031-01-01T00:00:00Z")
+            .expect("time")
+            .to_utc();
+        store
+            .write(|tx| {
+                let centre = tx.ensure_centre("Tràng An")?;
+                tx.link_group(-100, centre, 1, linked)?;
+                tx.link_group(-200, centre, 1, linked)
+            })
+            .expect("link");
+        let mut scheduler = scheduler(store.clone(), Clock::File(clock_file));
+        scheduler.moved(-100, -300).await;
+        scheduler.forget_group(-200).await;
+        let audit = store.read(|tx| tx.audit_log(None, 10)).expect("audit");
+        let dated: Vec<(&str, String)> = audit
+            .iter()
+            .filter(|e| e.action == "group_moved" || e.action == "group_unlinked")
+            .map(|e| (e.action.as_str(), e.at.to_rfc3339()))
+            .collect();
+        assert_eq!(dated.len(), 2, "{audit:?}");
+        for (action, at) in dated {
+            assert_eq!(at, "2031-05-06T07:08:09+00:00", "{action}");
+        }
+    }
 
     #[test]
     fn backoff_doubles_up_to_a_minute() {
