@@ -13,6 +13,7 @@
 //! forgotten by Telegram before it is on disk.
 
 mod api;
+pub mod backoff;
 mod blocking;
 mod commands;
 mod convert;

@@ -8,6 +8,7 @@
 //! Telegram, never having been told, sends it again.
 
 use super::api;
+use super::backoff::{Backoff, Jitter};
 use super::blocking::{read, sync, write_unsynced};
 use super::crashpoint;
 use crate::store::{CommitNumber, Store};
@@ -34,7 +35,9 @@ pub async fn run(
             return;
         }
     };
-    let mut backoff = Duration::from_millis(500);
+    // Consecutive failures, for the backoff; reset by every success.
+    let mut failures = 0;
+    let mut jitter = Jitter::from_process();
     tracing::info!(offset, "polling for updates");
     loop {
         if *shutdown.borrow() {
@@ -50,7 +53,7 @@ pub async fn run(
             Err(error) => super::observe::fetch_error(error),
         }
         match fetched {
-            Ok(updates) if updates.is_empty() => backoff = Duration::from_millis(500),
+            Ok(updates) if updates.is_empty() => failures = 0,
             Ok(updates) => {
                 crashpoint::hit("after_fetch");
                 let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
@@ -65,7 +68,7 @@ pub async fn run(
                         offset = next.max(offset);
                         inbox_ready.notify_one();
                         crashpoint::hit("after_store");
-                        backoff = Duration::from_millis(500);
+                        failures = 0;
                         if !until_durable(&store, commit, &mut shutdown).await {
                             return;
                         }
@@ -73,13 +76,13 @@ pub async fn run(
                     Err(error) => {
                         // Not acknowledged: the same batch is fetched again after the pause.
                         tracing::error!(%error, "cannot store fetched updates");
-                        pause(&mut backoff, &mut shutdown).await;
+                        pause(&mut failures, &mut jitter, &mut shutdown).await;
                     }
                 }
             }
             Err(error) => {
                 tracing::warn!(%error, "getUpdates failed");
-                pause(&mut backoff, &mut shutdown).await;
+                pause(&mut failures, &mut jitter, &mut shutdown).await;
             }
         }
     }
@@ -118,13 +121,14 @@ async fn until_durable(
     }
 }
 
-/// Sleeps for the current backoff (doubling it up to 30 s), or until shutdown.
-async fn pause(backoff: &mut Duration, shutdown: &mut watch::Receiver<bool>) {
+/// Counts one more failure and sleeps for the backoff with jitter (doubling up to 30 s),
+/// or until shutdown.
+async fn pause(failures: &mut u32, jitter: &mut Jitter, shutdown: &mut watch::Receiver<bool>) {
+    *failures = failures.saturating_add(1);
     tokio::select! {
-        () = tokio::time::sleep(*backoff) => {}
+        () = tokio::time::sleep(jitter.wait(Backoff::FETCH, *failures)) => {}
         _ = shutdown.changed() => {}
     }
-    *backoff = (*backoff * 2).min(Duration::from_secs(30));
 }
 
 #[cfg(test)]

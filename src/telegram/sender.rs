@@ -13,6 +13,7 @@
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
+use super::backoff::{Backoff, Jitter};
 use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
@@ -79,8 +80,6 @@ const MAX_API_ATTEMPTS: u32 = 10;
 const MAX_IN_FLIGHT: usize = 32;
 /// Rows held in memory at most; more are loaded as these are delivered.
 const MAX_LOADED: usize = 10_000;
-/// The longest backoff between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Two chats receiving a 429 within this interval means the limit hit is the bot's own.
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
@@ -120,6 +119,8 @@ struct Scheduler {
     /// Where the time written with a move or an unlink comes from: the bot's injected
     /// clock, so a test clock governs every date the bot stores.
     clock: Clock,
+    /// Spreads the chats' retries apart (see `backoff.rs`).
+    jitter: Jitter,
 }
 
 /// Sends until `stop`; then, for up to `options.drain`, sends what is queued, and returns
@@ -148,6 +149,7 @@ pub async fn run(
         flight_chats: HashMap::new(),
         deletions,
         clock,
+        jitter: Jitter::from_process(),
     };
     let mut reload = true;
     let mut next_reload = Instant::now();
@@ -399,7 +401,7 @@ impl Scheduler {
                     queue.failures = 0;
                     self.done(chat, seq);
                 } else {
-                    let pause = backoff(queue.failures);
+                    let pause = self.jitter.wait(Backoff::SENDER, queue.failures);
                     tracing::warn!(
                         chat,
                         seq,
@@ -524,12 +526,6 @@ async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
             }
         }
     }
-}
-
-/// 0.5 s, 1 s, 2 s, ... up to a minute.
-fn backoff(failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(10);
-    (Duration::from_millis(500) * 2u32.pow(exponent)).min(MAX_BACKOFF)
 }
 
 async fn deliver(bot: &Bot, message: &Outgoing) -> Delivery {
@@ -720,6 +716,7 @@ mod tests {
             flight_chats: HashMap::new(),
             deletions: mpsc::unbounded_channel().0,
             clock,
+            jitter: Jitter::seeded(1),
         }
     }
 
@@ -754,15 +751,6 @@ mod tests {
         for (action, at) in dated {
             assert_eq!(at, "2031-05-06T07:08:09+00:00", "{action}");
         }
-    }
-
-    #[test]
-    fn backoff_doubles_up_to_a_minute() {
-        let waits: Vec<u128> = (1..=9).map(|n| backoff(n).as_millis()).collect();
-        assert_eq!(
-            waits,
-            vec![500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
-        );
     }
 
     #[test]
