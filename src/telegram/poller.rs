@@ -56,16 +56,13 @@ pub async fn run(
             Ok(updates) if updates.is_empty() => failures = 0,
             Ok(updates) => {
                 crashpoint::hit("after_fetch");
-                let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-                let stored =
-                    write_unsynced(&store, move |tx| tx.enqueue_updates(&updates, next)).await;
-                match stored {
-                    Ok((new, commit)) => {
+                match store_batch(&store, updates, offset).await {
+                    Ok(((new, next), commit)) => {
                         tracing::debug!(new, next, "stored a batch of updates");
                         crate::ops::metrics::get()
                             .updates_received
                             .inc_by(new as u64);
-                        offset = next.max(offset);
+                        offset = next;
                         inbox_ready.notify_one();
                         crashpoint::hit("after_store");
                         failures = 0;
@@ -86,6 +83,23 @@ pub async fn run(
             }
         }
     }
+}
+
+/// Stores a fetched batch and returns how many updates were new and the offset to fetch
+/// from next, as the store decided it. The store, not this loop, knows when Telegram has
+/// started its ids again lower (it follows the new sequence down), so the loop takes the
+/// stored offset instead of keeping the larger of its own and the batch's.
+async fn store_batch(
+    store: &Store,
+    updates: Vec<(i64, String)>,
+    offset: i64,
+) -> Result<((usize, i64), CommitNumber), crate::store::StoreError> {
+    let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
+    write_unsynced(store, move |tx| {
+        let new = tx.enqueue_updates(&updates, next)?;
+        Ok((new, tx.poll_offset()?))
+    })
+    .await
 }
 
 /// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,
@@ -166,6 +180,34 @@ mod tests {
         assert!(until_durable(&store, commit, &mut stop).await);
         processor.await.expect("joined").expect("committed");
         assert!(*store.durable_commits().borrow() >= commit.0);
+    }
+
+    #[tokio::test]
+    async fn the_poller_follows_a_restarted_id_sequence_at_once() {
+        // Regression (issue 16): the store followed ids that Telegram started again lower,
+        // but the loop kept `max(old offset, next)` in memory, so it asked for the old
+        // high offset and missed the new updates until a restart.
+        let (_dir, store) = temporary();
+        let batch = |ids: &[i64]| -> Vec<(i64, String)> {
+            ids.iter().map(|id| (*id, "{}".to_owned())).collect()
+        };
+        let ((new, offset), _) = store_batch(&store, batch(&[900_000_000, 900_000_001]), 0)
+            .await
+            .expect("stored");
+        assert_eq!((new, offset), (2, 900_000_002));
+        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+            .await
+            .expect("stored");
+        assert_eq!(
+            (new, offset),
+            (1, 12_346),
+            "the next getUpdates asks from the new ids"
+        );
+        // A replay just below the offset changes nothing.
+        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+            .await
+            .expect("stored");
+        assert_eq!((new, offset), (0, 12_346));
     }
 
     #[tokio::test]
