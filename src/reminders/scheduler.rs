@@ -27,7 +27,7 @@ pub async fn run(
         if *stop.borrow() {
             return;
         }
-        let now = clock.now();
+        let now = clock.now_off_thread().await;
         let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
         let tick = tokio::task::spawn_blocking(move || {
             let dry = store_.read(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))?;
