@@ -903,3 +903,125 @@ fn an_undecodable_chat_state_starts_the_chat_again_with_a_notice() {
         "{stored:?}"
     );
 }
+
+/// Sessions of organisers 42 and 43 in one centre, alternating, over many days.
+fn sessions_of_two_organisers(store: &Store) -> u64 {
+    let centre = store.write(|tx| tx.ensure_centre("Tràng An")).unwrap();
+    for i in 0..40u32 {
+        let mut s = session(
+            centre,
+            "sk",
+            new_class(&format!("Lớp {}", i % 3)),
+            day(2020, 1, 1) + chrono::Days::new(u64::from(i)),
+            10 + i,
+            i,
+        );
+        s.organiser = if i % 4 == 0 { 43 } else { 42 };
+        save(store, &s);
+    }
+    centre
+}
+
+/// What `/mine` must show: `organiser`'s live sessions, latest first, from a full scan.
+fn mine_by_scan(store: &Store, centre: u64, organiser: i64, limit: usize) -> Vec<SessionRecord> {
+    let everything = store
+        .read(|tx| tx.recent_sessions(centre, None, usize::MAX))
+        .unwrap();
+    everything
+        .into_iter()
+        .filter(|s| s.organiser == organiser)
+        .take(limit)
+        .collect()
+}
+
+#[test]
+fn mine_reads_the_organiser_index_and_it_follows_saves_deletions_and_forgetting() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    let mine = |organiser| {
+        store
+            .read(|tx| tx.recent_sessions(centre, Some(organiser), 5))
+            .unwrap()
+    };
+    assert_eq!(mine(43), mine_by_scan(&store, centre, 43, 5));
+    assert_eq!(mine(42), mine_by_scan(&store, centre, 42, 5));
+    assert_eq!(mine(43).len(), 5);
+    let latest = mine(43)[0].clone();
+    store
+        .write(|tx| tx.delete_session(latest.id, at()).map(drop))
+        .unwrap();
+    assert!(!mine(43).iter().any(|s| s.id == latest.id));
+    assert_eq!(mine(43), mine_by_scan(&store, centre, 43, 5));
+    // Forgetting 43 moves their sessions to 0 in the index too: nothing under 43 is left.
+    store
+        .write(|tx| tx.forget_user(43, at()).map(drop))
+        .unwrap();
+    assert!(mine(43).is_empty());
+    assert_eq!(mine(0), mine_by_scan(&store, centre, 0, 5));
+    assert_eq!(mine(0).len(), 5);
+}
+
+#[test]
+fn a_version_3_file_gets_the_organiser_index() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    drop(store);
+    {
+        // Make it the file v3 wrote: no organiser index, version 3.
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
+        let index: redb::TableDefinition<(i64, u64, i32, u64), ()> =
+            redb::TableDefinition::new("sessions_by_organiser");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        assert!(txn.delete_table(index).unwrap(), "the index existed");
+        txn.open_table(meta)
+            .unwrap()
+            .insert("schema_version", "3".as_bytes())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    assert_eq!(SCHEMA_VERSION, 4);
+    let store = Store::open(&path).expect("reopen migrates");
+    for organiser in [42, 43] {
+        let mine = store
+            .read(|tx| tx.recent_sessions(centre, Some(organiser), 8))
+            .unwrap();
+        assert_eq!(mine.len(), 8);
+        assert_eq!(mine, mine_by_scan(&store, centre, organiser, 8));
+    }
+}
+
+#[test]
+fn mine_does_not_read_the_sessions_of_others() {
+    // Regression (issue 16): `/mine` read the centre's sessions from the latest back,
+    // decoding everybody's, until it had found enough of the person's own. Proof that it
+    // no longer does: another organiser's latest session is made unreadable, and the
+    // person's list is still served.
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    let latest = store
+        .read(|tx| tx.recent_sessions(centre, None, 1))
+        .unwrap()
+        .remove(0);
+    assert_eq!(latest.organiser, 42);
+    drop(store);
+    {
+        let sessions: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("sessions");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(sessions)
+            .unwrap()
+            .insert(latest.id, b"not a session".as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let mine = store
+        .read(|tx| tx.recent_sessions(centre, Some(43), 3))
+        .expect("43's sessions are read without touching 42's");
+    assert_eq!(mine.len(), 3);
+    assert!(mine.iter().all(|s| s.organiser == 43));
+}
