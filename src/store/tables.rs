@@ -151,6 +151,9 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
     /// The next reminder id to hand out.
     pub(crate) const NEXT_REMINDER: &str = "next_reminder_id";
+    /// The first day of the years that `CLASS_YEARS` and `GROUP_YEAR_CLASSES` count, as
+    /// `[month, day]` (missing: 1 January). See `Tx::set_counter_year_start`.
+    pub(crate) const COUNTER_YEAR_START: &str = "counter_year_start";
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
