@@ -42,6 +42,15 @@ pub async fn run(
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok(tick)) => {
+                // One line per finished tick, with the clock reading it used: tests wait
+                // for it as proof that the scheduler has looked at a given time (a barrier,
+                // instead of sleeping and hoping that it did).
+                tracing::debug!(
+                    at = %now.to_rfc3339(),
+                    fired = tick.fired,
+                    messages = tick.messages,
+                    "reminder tick done"
+                );
                 if tick.messages > 0 {
                     tracing::info!(
                         fired = tick.fired,
