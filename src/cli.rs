@@ -453,6 +453,7 @@ fn run_bot(
             zone: settings.zone,
             clock: crate::clock::Clock::from_env(),
             reminder_grace: config.reminder_grace(),
+            retention: config.retention(),
             poll_timeout_secs: poll_timeout,
             send: crate::telegram::SenderOptions {
                 limits: (!unlimited_send).then_some(crate::telegram::limits::Limits::TELEGRAM),

@@ -121,7 +121,7 @@ impl Runtime {
                 ))
             },
         )?;
-        tx.set_chat_state(event.chat, &state)?;
+        tx.set_chat_state_at(event.chat, &state, now.at)?;
         // The button's spinner stops first, before any reply, so it is answered even when
         // the replies wait for the rate limit.
         if let Some(callback) = &event.callback {

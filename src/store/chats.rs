@@ -11,6 +11,7 @@ use super::tables::CHATS;
 use super::{StoreError, Tx};
 use crate::dialog::ChatState;
 use crate::domain::ChatId;
+use chrono::{DateTime, Utc};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
@@ -30,10 +31,14 @@ pub enum StoredChat {
     Unreadable { reason: String },
 }
 
-/// The stored form: the version beside the state's fields.
+/// The stored form: the version and the time of the last step beside the state's fields.
 #[derive(Serialize)]
 struct Versioned<'a> {
     v: u32,
+    /// When a step last wrote the state: how long a stranger's chat has been idle
+    /// (`retention.rs`). `None` when written outside a step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<DateTime<Utc>>,
     #[serde(flatten)]
     state: &'a ChatState,
 }
@@ -80,8 +85,29 @@ impl Tx<'_> {
 
     /// Replaces the state of `chat`.
     pub fn set_chat_state(&mut self, chat: ChatId, state: &ChatState) -> Result<(), StoreError> {
+        self.put_chat_state(chat, state, None)
+    }
+
+    /// Replaces the state of `chat` after a step at `at`, which counts as the chat's last
+    /// activity.
+    pub fn set_chat_state_at(
+        &mut self,
+        chat: ChatId,
+        state: &ChatState,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.put_chat_state(chat, state, Some(at))
+    }
+
+    fn put_chat_state(
+        &mut self,
+        chat: ChatId,
+        state: &ChatState,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         let bytes = encode(&Versioned {
             v: CHAT_STATE_VERSION,
+            at,
             state,
         })?;
         let mut chats = self.txn.open_table(CHATS)?;

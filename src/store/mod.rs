@@ -29,6 +29,7 @@ mod ops;
 pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
+pub mod retention;
 pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;

@@ -52,6 +52,8 @@ pub struct Options {
     pub webhook: Option<webhook::WebhookOptions>,
     /// How late a missed group reminder may still be sent (`reminders.grace_minutes`).
     pub reminder_grace: chrono::Duration,
+    /// What the daily pruning keeps (`[retention]`); it runs from the reminder task.
+    pub retention: crate::store::retention::Retention,
 }
 
 /// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
@@ -142,6 +144,7 @@ pub async fn run(
             year_start: runtime.year_start,
         },
         options.clock.clone(),
+        options.retention,
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
