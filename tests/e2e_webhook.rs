@@ -461,6 +461,7 @@ async fn health_and_metrics_report_while_a_dialog_runs() {
     let ops = start_webhook_bot(&mut env).await;
     let (status, body) = health(&ops).await;
     assert_eq!(status, 503, "{body}");
+    assert_eq!(body["failed"], serde_json::json!(["telegram"]), "{body}");
     assert_eq!(body["checks"]["database"]["ok"], true, "{body}");
 }
 
@@ -470,7 +471,6 @@ async fn update_ids_that_start_again_lower_after_a_quiet_week_are_answered() {
     env.grant(2003, "organiser", Some("Tràng An"));
     let hook = start_webhook_bot(&mut env).await;
     let user = env.fake.user(2003, "Hà", Some("vi"));
-    let replies = |env: &TestEnv| env.fake.messages_to(user.id).len();
 
     assert_eq!(
         post(

@@ -817,12 +817,15 @@ fn chat_states_carry_a_version_and_older_or_unreadable_ones_are_told_apart() {
     let store = Store::open(&path).unwrap();
     store
         .read(|tx| {
-            assert_eq!(tx.read_chat_state(1)?, StoredChat::Known(state.clone()));
+            assert_eq!(
+                tx.read_chat_state(1)?,
+                StoredChat::Known(Box::new(state.clone()))
+            );
             let old = ChatState {
                 stamp: 3,
                 ..ChatState::default()
             };
-            assert_eq!(tx.read_chat_state(2)?, StoredChat::Known(old));
+            assert_eq!(tx.read_chat_state(2)?, StoredChat::Known(Box::new(old)));
             assert!(matches!(
                 tx.read_chat_state(3)?,
                 StoredChat::Unreadable { .. }

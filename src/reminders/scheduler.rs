@@ -15,17 +15,24 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
+/// Where the task's time comes from, and what the daily pruning it runs keeps.
+#[derive(Debug, Clone)]
+pub struct Upkeep {
+    pub clock: Clock,
+    pub retention: Retention,
+}
+
 /// Runs until `stop` turns true.
 pub async fn run(
     store: Store,
     catalog: Arc<Catalog>,
     bot_username: Option<String>,
     options: FireOptions,
-    clock: Clock,
-    retention: Retention,
+    upkeep: Upkeep,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Upkeep { clock, retention } = upkeep;
     // Pruning runs at the first tick (start-up) and then once a day, from this task
     // rather than one more timer of its own.
     let mut next_prune: Option<DateTime<Utc>> = None;

@@ -80,7 +80,7 @@ impl Runtime {
         }
         let mut outcome = Outcome::default();
         let state = match tx.read_chat_state(event.chat)? {
-            StoredChat::Known(state) => state,
+            StoredChat::Known(state) => *state,
             StoredChat::New => ChatState::default(),
             StoredChat::Unreadable { reason } => {
                 // Failing here would fail every later update of this chat too: the chat

@@ -24,8 +24,8 @@ pub const CHAT_STATE_VERSION: u32 = 1;
 pub enum StoredChat {
     /// Nothing: a chat never seen (or forgotten).
     New,
-    /// The state as it was left.
-    Known(ChatState),
+    /// The state as it was left (boxed: the other variants are small).
+    Known(Box<ChatState>),
     /// Something that cannot be used any more; `reason` says why (for the log: it names
     /// no user text).
     Unreadable { reason: String },
@@ -67,7 +67,7 @@ impl Tx<'_> {
                     stored.v
                 ),
             },
-            Ok(stored) => StoredChat::Known(stored.state),
+            Ok(stored) => StoredChat::Known(Box::new(stored.state)),
             Err(error) => StoredChat::Unreadable {
                 reason: error.to_string(),
             },
@@ -78,7 +78,7 @@ impl Tx<'_> {
     /// read (the next step of that chat starts it again; see `read_chat_state`).
     pub fn chat_state(&self, chat: ChatId) -> Result<Option<ChatState>, StoreError> {
         Ok(match self.read_chat_state(chat)? {
-            StoredChat::Known(state) => Some(state),
+            StoredChat::Known(state) => Some(*state),
             StoredChat::New | StoredChat::Unreadable { .. } => None,
         })
     }

@@ -143,8 +143,10 @@ pub async fn run(
             grace: options.reminder_grace,
             year_start: runtime.year_start,
         },
-        options.clock.clone(),
-        options.retention,
+        crate::reminders::scheduler::Upkeep {
+            clock: options.clock.clone(),
+            retention: options.retention,
+        },
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
