@@ -359,6 +359,16 @@ fn open(
 ) -> anyhow::Result<(Store, Runtime)> {
     let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = open_store(&settings.db)?;
+    // The per-year class counts count the reporting years the runtime reports on, so a
+    // year-to-date "Số lớp" stays two reads for any `period_start` (once recounted after
+    // the setting changed).
+    if store.write(|tx| tx.set_counter_year_start(year_start))? {
+        tracing::info!(
+            month = year_start.month(),
+            day = year_start.day(),
+            "the reporting year's start changed; the per-year class counts were recounted"
+        );
+    }
     Ok((
         store,
         Runtime {
@@ -545,6 +555,7 @@ fn run_bot(
             zone: settings.zone,
             clock: crate::clock::Clock::from_env(),
             reminder_grace: config.reminder_grace(),
+            retention: config.retention(),
             poll_timeout_secs: poll_timeout,
             send: crate::telegram::SenderOptions {
                 limits: (!unlimited_send).then_some(crate::telegram::limits::Limits::TELEGRAM),

@@ -91,6 +91,7 @@ pub struct Config {
     pub poll_timeout: u32,
     pub reminders: RemindersConfig,
     pub entry: EntryConfig,
+    pub retention: RetentionConfig,
     pub log: LogConfig,
     pub webhook: WebhookConfig,
     pub metrics: MetricsConfig,
@@ -125,6 +126,23 @@ impl Default for EntryConfig {
             confirm_dates_older_than_days: u32::try_from(rules.confirm_dates_older_than_days)
                 .unwrap_or(60),
             nudge_minutes: u32::try_from(rules.nudge_after.num_minutes()).unwrap_or(10),
+        }
+    }
+}
+
+/// How long records are kept (see `store/retention.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Audit entries older than this many days are removed (export them first with
+    /// `rollcall export`).
+    pub audit_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> RetentionConfig {
+        RetentionConfig {
+            audit_days: crate::store::retention::Retention::AUDIT_DAYS,
         }
     }
 }
@@ -177,6 +195,7 @@ impl Default for Config {
             poll_timeout: 25,
             reminders: RemindersConfig::default(),
             entry: EntryConfig::default(),
+            retention: RetentionConfig::default(),
             log: LogConfig::default(),
             webhook: WebhookConfig::default(),
             metrics: MetricsConfig::default(),
@@ -256,6 +275,11 @@ const KEYS: &[(&str, &str, Kind)] = &[
     (
         "entry.nudge_minutes",
         "ROLLCALL_ENTRY_NUDGE_MINUTES",
+        Kind::Number,
+    ),
+    (
+        "retention.audit_days",
+        "ROLLCALL_RETENTION_AUDIT_DAYS",
         Kind::Number,
     ),
     ("log.level", "ROLLCALL_LOG_LEVEL", Kind::Text),
@@ -431,6 +455,9 @@ impl Config {
         if self.entry.draft_expiry_hours == 0 || self.entry.nudge_minutes == 0 {
             bail!("entry.draft_expiry_hours and entry.nudge_minutes must be at least 1");
         }
+        if self.retention.audit_days == 0 {
+            bail!("retention.audit_days must be at least 1 (days the audit log is kept)");
+        }
         if self.poll_timeout > 50 {
             bail!(
                 "poll_timeout must be at most 50 seconds (Telegram's limit), not {}",
@@ -485,6 +512,11 @@ impl Config {
         let month: u32 = month.parse().map_err(|_| problem())?;
         let day: u32 = day.parse().map_err(|_| problem())?;
         YearStart::new(month, day).ok_or_else(problem)
+    }
+
+    /// How long records are kept.
+    pub fn retention(&self) -> crate::store::retention::Retention {
+        crate::store::retention::Retention::with_audit_days(self.retention.audit_days)
     }
 
     /// The rules that protect entries (draft expiry, dates to confirm, the nudge).
@@ -715,6 +747,20 @@ mod tests {
         );
         let error = load("[reminders]\ngrace_minutes = 0\n", &[]).expect_err("refused");
         assert!(format!("{error:#}").contains("grace_minutes"), "{error:#}");
+    }
+
+    #[test]
+    fn the_audit_retention_is_two_years_unless_configured() {
+        assert_eq!(
+            Config::default().retention().audit,
+            chrono::Duration::days(730)
+        );
+        let loaded = load("[retention]\naudit_days = 365\n", &[]).expect("loads");
+        assert_eq!(loaded.config.retention().audit, chrono::Duration::days(365));
+        let loaded = load("", &[("ROLLCALL_RETENTION_AUDIT_DAYS", "100")]).expect("loads");
+        assert_eq!(loaded.config.retention().audit, chrono::Duration::days(100));
+        let error = load("[retention]\naudit_days = 0\n", &[]).expect_err("refused");
+        assert!(format!("{error:#}").contains("audit_days"), "{error:#}");
     }
 
     #[test]

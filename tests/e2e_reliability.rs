@@ -673,6 +673,28 @@ async fn server_errors_dropped_connections_a_blocked_user_and_a_migrated_group()
     check_store(&env, &env.db_path);
 }
 
+/// The barrier for "nothing more arrives": `user` sends `/lang vi` (a reply anyone gets,
+/// which changes nothing for a Vietnamese speaker) and the test waits for that reply,
+/// returning its index among `user`'s messages, searched from `from`. The bot handles a
+/// chat's updates in order and sends a chat's messages in order, so when the reply has
+/// come, whatever was queued for the chat before it has come too.
+async fn sentinel(fake: &support::FakeTelegram, user: &TestUser, from: usize) -> usize {
+    fake.send_text(user, "/lang vi");
+    fake.wait_until(
+        "the reply to the /lang sentinel",
+        Duration::from_secs(15),
+        |fake| {
+            fake.messages_to(user.id)
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, m)| m.text.contains("Đã chuyển sang tiếng Việt"))
+                .map(|(i, _)| i)
+        },
+    )
+    .await
+}
+
 /// Whether no window of the given length holds more than `burst + length × rate` sends.
 fn within_rate(times: &[Instant], burst: f64, per_second: f64) -> bool {
     times.iter().enumerate().all(|(i, start)| {
@@ -762,13 +784,12 @@ async fn sigterm_with_messages_queued_exits_zero_and_loses_nothing() {
     env.start_bot().await;
     fake.wait_for_message(a.id, 9, Duration::from_secs(15))
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
     println!(
         "RELIABILITY SIGTERM: stopped in {:.2} s with {before_restart}/10 sent, the rest after the restart",
         stop_took.as_secs_f64()
     );
     assert_eq!(
-        fake.messages_to(a.id).len(),
+        sentinel(&fake, &a, 10).await,
         10,
         "nothing lost, nothing twice"
     );
@@ -818,10 +839,10 @@ async fn duplicate_updates_and_a_double_tapped_save_change_nothing() {
     let log = vec![lan.text("button.log")];
     lan.wait_for(before, "the confirmation", |m| m.keyboard_labels() == log)
         .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sentinel = sentinel(&fake, &lan.user, before + 1).await;
     let messages = fake.messages_to(lan.user.id);
     assert_eq!(
-        messages.len(),
+        sentinel,
         before + 1,
         "one confirmation and nothing else: {:?}",
         messages[before..]

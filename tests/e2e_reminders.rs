@@ -24,7 +24,8 @@ fn set_clock(path: &PathBuf, rfc3339: &str) {
 }
 
 /// A test environment whose bot reads the time from a clock file set to `rfc3339`; the
-/// file's path is returned to move the clock.
+/// file's path is returned to move the clock. The scheduler's debug line per tick is on,
+/// for `ticks_at`.
 async fn env_with_clock(rfc3339: &str) -> (TestEnv, PathBuf) {
     let mut env = TestEnv::new().await;
     let clock = env.dir.path().join("clock");
@@ -33,7 +34,97 @@ async fn env_with_clock(rfc3339: &str) -> (TestEnv, PathBuf) {
         "ROLLCALL_CLOCK_FILE".to_owned(),
         clock.display().to_string(),
     ));
+    env.extra_env.push((
+        "RUST_LOG".to_owned(),
+        "info,rollcall::reminders::scheduler=debug".to_owned(),
+    ));
     (env, clock)
+}
+
+/// Barrier for the scheduler: waits until it has finished `at_least` ticks with the clock
+/// at `rfc3339` (its "reminder tick done" line, logged after the tick's commit), and
+/// returns how many messages all the ticks at that time queued. Two ticks show that the
+/// one after a firing did not fire again. The log is re-read until the line
+/// is there: this waits for something to happen, it does not sleep to see that nothing does.
+async fn ticks_at(env: &TestEnv, rfc3339: &str, at_least: usize) -> usize {
+    let at = chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("an RFC 3339 time")
+        .to_utc()
+        .to_rfc3339();
+    let needle = format!("at={at} ");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let logs = env.bot_logs();
+        let messages: Vec<usize> = logs
+            .lines()
+            .filter(|line| line.contains("reminder tick done") && line.contains(&needle))
+            .map(|line| {
+                let (_, rest) = line.split_once("messages=").expect("a messages field");
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().expect("a count")
+            })
+            .collect();
+        if messages.len() >= at_least {
+            return messages.iter().sum();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not {at_least} reminder ticks at {at} within 10 s:\n{logs}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Barrier for a chat: `who` sends `command` there (in `group`, or privately) and the test
+/// waits for its reply, recognised by `marker`. The bot handles a chat's updates in order
+/// and sends a chat's messages in order, so when the reply has come, whatever was queued
+/// for the chat before it has come too. Returns the reply's index among the chat's
+/// messages, searching from `from`: equal to `from` when nothing else arrived meanwhile.
+async fn sentinel(
+    fake: &support::FakeTelegram,
+    who: &support::TestUser,
+    group: Option<i64>,
+    command: &str,
+    marker: &str,
+    from: usize,
+) -> usize {
+    let chat = match group {
+        Some(group) => {
+            fake.send_text_in_group(who, group, command);
+            group
+        }
+        None => {
+            fake.send_text(who, command);
+            who.id
+        }
+    };
+    fake.wait_until(
+        &format!("the reply to the sentinel {command}"),
+        Duration::from_secs(10),
+        |fake| {
+            fake.messages_to(chat)
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, m)| m.text.contains(marker))
+                .map(|(i, _)| i)
+        },
+    )
+    .await
+}
+
+/// `sentinel` in the group, with `/reminders`.
+async fn group_sentinel(fake: &support::FakeTelegram, director: &support::TestUser) -> usize {
+    let from = fake.messages_to(GROUP).len();
+    sentinel(
+        fake,
+        director,
+        Some(GROUP),
+        "/reminders@rollcall_test_bot",
+        "Nhắc nhở của nhóm",
+        from,
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,15 +159,20 @@ async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_t
         .await;
     fake.press_and_wait(&reported, &summary, "✅ Lưu").await;
 
-    // 19:59:30 local: nothing yet.
+    // 19:59:30 local: nothing yet. The scheduler has looked at 19:59:30 and queued
+    // nothing, and the group's next message is the sentinel's reply.
     set_clock(&clock, "2026-11-26T12:59:30Z");
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(fake.messages_to(GROUP).len(), 2, "no reminder before 20:00");
+    assert_eq!(ticks_at(&env, "2026-11-26T12:59:30Z", 1).await, 0);
+    assert_eq!(
+        group_sentinel(&fake, &director).await,
+        2,
+        "no reminder before 20:00"
+    );
 
     // 20:00:10 local: the reminder arrives, naming Hoa only.
     set_clock(&clock, "2026-11-26T13:00:10Z");
     let reminder = fake
-        .wait_for_message(GROUP, 2, Duration::from_secs(10))
+        .wait_for_message(GROUP, 3, Duration::from_secs(10))
         .await;
     assert!(reminder.text.contains("Tràng An"), "{}", reminder.text);
     assert!(reminder.text.contains("Hoa"), "{}", reminder.text);
@@ -94,15 +190,20 @@ async fn a_group_reminder_arrives_on_time_names_who_has_not_reported_and_opens_t
     // A restart a minute later does not send it again; the next evening it comes once more.
     env.restart_bot().await;
     set_clock(&clock, "2026-11-26T13:01:00Z");
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(fake.messages_to(GROUP).len(), 3, "sent once");
+    assert_eq!(ticks_at(&env, "2026-11-26T13:01:00Z", 1).await, 0);
+    assert_eq!(group_sentinel(&fake, &director).await, 4, "sent once");
     set_clock(&clock, "2026-11-27T13:00:05Z");
     let next = fake
-        .wait_for_message(GROUP, 3, Duration::from_secs(10))
+        .wait_for_message(GROUP, 5, Duration::from_secs(10))
         .await;
     assert!(next.text.contains("Tràng An"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(fake.messages_to(GROUP).len(), 4, "exactly one per firing");
+    // Every tick at that time together queued the one reminder, and nothing follows it.
+    assert_eq!(ticks_at(&env, "2026-11-27T13:00:05Z", 2).await, 1);
+    assert_eq!(
+        group_sentinel(&fake, &director).await,
+        6,
+        "exactly one per firing"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,8 +320,13 @@ async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report
 
     // 22/11 07:59:30 local: nothing yet; 08:00:10: the reminder with the totals.
     set_clock(&clock, "2026-11-22T00:59:30Z");
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(fake.messages_to(DIRECTOR).len(), before, "not before 08:00");
+    assert_eq!(ticks_at(&env, "2026-11-22T00:59:30Z", 1).await, 0);
+    assert_eq!(
+        sentinel(&fake, &director, None, "/help", "Hướng dẫn", before).await,
+        before,
+        "not before 08:00"
+    );
+    let before = before + 1;
     set_clock(&clock, "2026-11-22T01:00:10Z");
     let reminder = fake
         .wait_for_message(DIRECTOR, before, Duration::from_secs(10))
@@ -242,8 +348,12 @@ async fn the_deadline_reminder_reaches_the_director_privately_once_with_a_report
     // A restart does not send it again.
     env.restart_bot().await;
     set_clock(&clock, "2026-11-22T01:01:00Z");
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(fake.messages_to(DIRECTOR).len(), before + 1, "sent once");
+    assert_eq!(ticks_at(&env, "2026-11-22T01:01:00Z", 1).await, 0);
+    assert_eq!(
+        sentinel(&fake, &director, None, "/help", "Hướng dẫn", before + 1).await,
+        before + 1,
+        "sent once"
+    );
     // The button's deep link opens the report.
     let report = fake.send_and_wait(&director, "/start report").await;
     assert!(report.text.contains("Kết quả thực hiện"), "{}", report.text);
@@ -280,6 +390,6 @@ async fn a_reminder_missed_while_down_goes_within_the_configured_grace() {
         .wait_for_message(GROUP, 2, Duration::from_secs(10))
         .await;
     assert!(reminder.text.contains("Tràng An"), "{}", reminder.text);
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(fake.messages_to(GROUP).len(), 3, "sent once");
+    assert_eq!(ticks_at(&env, "2026-11-26T14:30:00Z", 2).await, 1);
+    assert_eq!(group_sentinel(&fake, &director).await, 3, "sent once");
 }

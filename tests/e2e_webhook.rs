@@ -171,6 +171,28 @@ async fn health(hook: &Hook) -> (u16, Value) {
     (status, response.json().await.expect("a JSON body"))
 }
 
+/// The barrier for "nothing more arrives": waits for the reply to a `/totals` sentinel
+/// the caller has just sent (recognised by its heading), searching `user`'s messages from
+/// index `from`, and returns its index. The sentinel's update id is after every earlier
+/// one; updates are handled in id order and a chat's replies are sent in order, so when
+/// its reply is there, whatever an earlier update caused has arrived before it.
+async fn sentinel_reply(env: &TestEnv, user: &TestUser, from: usize) -> usize {
+    env.fake
+        .wait_until(
+            "the reply to the /totals sentinel",
+            Duration::from_secs(10),
+            |fake| {
+                fake.messages_to(user.id)
+                    .iter()
+                    .enumerate()
+                    .skip(from)
+                    .find(|(_, m)| m.text.contains("Số liệu lũy kế"))
+                    .map(|(i, _)| i)
+            },
+        )
+        .await
+}
+
 /// A private message update as Telegram would post it.
 fn text_update(update_id: i64, user: &TestUser, text: &str) -> Value {
     let mut message = serde_json::json!({
@@ -227,9 +249,9 @@ async fn a_dialog_runs_through_the_webhook_and_a_replay_changes_nothing() {
     let answers = env.fake.callback_answers().len();
     let current = hook.lock().expect("not poisoned").clone();
     assert_eq!(post(&current, Some(&current.secret), &replay).await, 200);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    env.fake.send_text(&user, "/totals");
     assert_eq!(
-        env.fake.messages_to(user.id).len(),
+        sentinel_reply(&env, &user, before).await,
         before,
         "no second reply"
     );
@@ -279,11 +301,7 @@ async fn a_wrong_or_missing_secret_is_refused_and_stores_nothing() {
     let mut longer = hook.secret.clone();
     longer.push('x');
     assert_eq!(post(&hook, Some(&longer), &update).await, 401);
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert!(
-        env.fake.messages_to(user.id).is_empty(),
-        "refused updates have no effect"
-    );
+    // (That they had no effect is shown below, by the sentinel.)
     let metrics = scrape(&hook).await;
     assert_eq!(
         sample(&metrics, "rollcall_webhook_refused_total", &[]),
@@ -302,6 +320,20 @@ async fn a_wrong_or_missing_secret_is_refused_and_stores_nothing() {
     env.fake
         .wait_for_message(user.id, 0, Duration::from_secs(10))
         .await;
+    assert_eq!(
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(501, &user, "/totals")
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        sentinel_reply(&env, &user, 1).await,
+        1,
+        "refused updates have no effect: one reply to the accepted update, then the sentinel's"
+    );
     // Not a POST of an update: refused without touching the inbox.
     let status = client()
         .post(&hook.url)
@@ -341,9 +373,18 @@ async fn an_update_answered_200_survives_a_kill() {
         post(&hook, Some(&hook.secret), &text_update(900, &user, "/help")).await,
         200
     );
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(901, &user, "/totals")
+        )
+        .await,
+        200
+    );
+    let sentinel = sentinel_reply(&env, &user, 1).await;
     let replies = env.fake.messages_to(user.id);
-    assert_eq!(replies.len(), 1, "exactly one reply: {replies:?}");
+    assert_eq!(sentinel, 1, "exactly one reply: {replies:?}");
     assert!(env
         .bot_logs()
         .contains("the previous run did not stop cleanly"));
@@ -445,7 +486,6 @@ async fn update_ids_that_start_again_lower_after_a_quiet_week_are_answered() {
     env.grant(2003, "organiser", Some("Tràng An"));
     let hook = start_webhook_bot(&mut env).await;
     let user = env.fake.user(2003, "Hà", Some("vi"));
-    let replies = |env: &TestEnv| env.fake.messages_to(user.id).len();
 
     assert_eq!(
         post(
@@ -483,9 +523,17 @@ async fn update_ids_that_start_again_lower_after_a_quiet_week_are_answered() {
         .await,
         200
     );
-    tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(
-        replies(&env),
+        post(
+            &hook,
+            Some(&hook.secret),
+            &text_update(4_243, &user, "/totals")
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        sentinel_reply(&env, &user, 2).await,
         2,
         "one answer per update, none for the replay"
     );

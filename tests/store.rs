@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
-use redb::ReadableTable;
+use redb::{ReadableDatabase, ReadableTable};
 use rollcall::dialog::{ChatState, ClassRef};
 use rollcall::domain::{ClassChoice, NewSession, Period, SessionRecord, Totals};
 use rollcall::outgoing::{OutOp, Outgoing};
@@ -775,4 +775,256 @@ fn update_ids_that_start_again_lower_are_followed_not_dropped() {
     // And the new sequence is deduplicated like the old one.
     assert_eq!(enqueue(&[12_346]), (0, 12_347));
     assert_eq!(enqueue(&[12_347]), (1, 12_348));
+}
+
+/// Writes raw bytes as `chat`'s stored state, the way a damaged or incompatible record
+/// would look, with the store closed.
+fn put_raw_chat_state(path: &std::path::Path, chat: i64, bytes: &[u8]) {
+    let chats: redb::TableDefinition<i64, &[u8]> = redb::TableDefinition::new("chats");
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(chats).unwrap().insert(chat, bytes).unwrap();
+    txn.commit().unwrap();
+}
+
+#[test]
+fn chat_states_carry_a_version_and_older_or_unreadable_ones_are_told_apart() {
+    use rollcall::store::{StoredChat, CHAT_STATE_VERSION};
+    let (_dir, path) = temp_db();
+    let state = ChatState {
+        stamp: 7,
+        ..ChatState::default()
+    };
+    let store = Store::open(&path).unwrap();
+    store.write(|tx| tx.set_chat_state(1, &state)).unwrap();
+    drop(store);
+    {
+        let chats: redb::TableDefinition<i64, &[u8]> = redb::TableDefinition::new("chats");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(chats).unwrap();
+        let raw = table.get(1).unwrap().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(raw.value()).unwrap();
+        assert_eq!(
+            json["v"], CHAT_STATE_VERSION,
+            "stored with its version: {json}"
+        );
+    }
+    // Written before the version existed: the state's fields alone.
+    put_raw_chat_state(&path, 2, br#"{"stamp":3}"#);
+    put_raw_chat_state(&path, 3, b"{\"stamp\":\"not a number\"}");
+    put_raw_chat_state(&path, 4, br#"{"v":99,"stamp":1}"#);
+    let store = Store::open(&path).unwrap();
+    store
+        .read(|tx| {
+            assert_eq!(
+                tx.read_chat_state(1)?,
+                StoredChat::Known(Box::new(state.clone()))
+            );
+            let old = ChatState {
+                stamp: 3,
+                ..ChatState::default()
+            };
+            assert_eq!(tx.read_chat_state(2)?, StoredChat::Known(Box::new(old)));
+            assert!(matches!(
+                tx.read_chat_state(3)?,
+                StoredChat::Unreadable { .. }
+            ));
+            assert!(matches!(
+                tx.read_chat_state(4)?,
+                StoredChat::Unreadable { .. }
+            ));
+            assert_eq!(tx.read_chat_state(5)?, StoredChat::New);
+            // Readers that only want the language fall back as for a new chat.
+            assert_eq!(tx.chat_state(3)?, None);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_undecodable_chat_state_starts_the_chat_again_with_a_notice() {
+    // Regression (issue 16): a stored state that no longer decoded failed every step of
+    // that chat, so its updates were retried and then skipped as poison, for good.
+    use rollcall::dialog::{load_dir, Input, Sender};
+    use rollcall::domain::{EntryRules, Now, YearStart};
+    use rollcall::runtime::{Event, Runtime};
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).unwrap());
+    let chat = 4242;
+    put_raw_chat_state(&path, chat, b"{\"draft\":{\"centre\":\"garbage\"}}");
+    let store = Store::open(&path).unwrap();
+    let catalog =
+        load_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap();
+    let runtime = Runtime {
+        catalog: std::sync::Arc::new(catalog),
+        bot_username: None,
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
+        entry: EntryRules::default(),
+    };
+    let event = Event {
+        chat,
+        sender: Sender {
+            user: chat,
+            chat,
+            name: "Lan".to_owned(),
+            language_hint: Some("en".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: "help".to_owned(),
+            args: String::new(),
+        },
+        callback: None,
+        sent_at: None,
+    };
+    let now = Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh);
+    let queued = store
+        .write(|tx| {
+            runtime.handle(tx, &event, now)?;
+            tx.outbox(100)
+        })
+        .expect("the step succeeds instead of failing on the stored state");
+    let texts: Vec<&str> = queued
+        .iter()
+        .filter_map(|(_, m)| match &m.op {
+            OutOp::Message { html, .. } => Some(html.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        texts.len(),
+        2,
+        "the notice, then the answer to /help: {texts:?}"
+    );
+    assert!(texts[0].contains("started again"), "{}", texts[0]);
+    // The state is written anew, so the next step reads it.
+    let stored = store.read(|tx| tx.read_chat_state(chat)).unwrap();
+    assert!(
+        matches!(stored, rollcall::store::StoredChat::Known(_)),
+        "{stored:?}"
+    );
+}
+
+/// Sessions of organisers 42 and 43 in one centre, alternating, over many days.
+fn sessions_of_two_organisers(store: &Store) -> u64 {
+    let centre = store.write(|tx| tx.ensure_centre("Tràng An")).unwrap();
+    for i in 0..40u32 {
+        let mut s = session(
+            centre,
+            "sk",
+            new_class(&format!("Lớp {}", i % 3)),
+            day(2020, 1, 1) + chrono::Days::new(u64::from(i)),
+            10 + i,
+            i,
+        );
+        s.organiser = if i % 4 == 0 { 43 } else { 42 };
+        save(store, &s);
+    }
+    centre
+}
+
+/// What `/mine` must show: `organiser`'s live sessions, latest first, from a full scan.
+fn mine_by_scan(store: &Store, centre: u64, organiser: i64, limit: usize) -> Vec<SessionRecord> {
+    let everything = store
+        .read(|tx| tx.recent_sessions(centre, None, usize::MAX))
+        .unwrap();
+    everything
+        .into_iter()
+        .filter(|s| s.organiser == organiser)
+        .take(limit)
+        .collect()
+}
+
+#[test]
+fn mine_reads_the_organiser_index_and_it_follows_saves_deletions_and_forgetting() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    let mine = |organiser| {
+        store
+            .read(|tx| tx.recent_sessions(centre, Some(organiser), 5))
+            .unwrap()
+    };
+    assert_eq!(mine(43), mine_by_scan(&store, centre, 43, 5));
+    assert_eq!(mine(42), mine_by_scan(&store, centre, 42, 5));
+    assert_eq!(mine(43).len(), 5);
+    let latest = mine(43)[0].clone();
+    store
+        .write(|tx| tx.delete_session(latest.id, at()).map(drop))
+        .unwrap();
+    assert!(!mine(43).iter().any(|s| s.id == latest.id));
+    assert_eq!(mine(43), mine_by_scan(&store, centre, 43, 5));
+    // Forgetting 43 moves their sessions to 0 in the index too: nothing under 43 is left.
+    store
+        .write(|tx| tx.forget_user(43, at()).map(drop))
+        .unwrap();
+    assert!(mine(43).is_empty());
+    assert_eq!(mine(0), mine_by_scan(&store, centre, 0, 5));
+    assert_eq!(mine(0).len(), 5);
+}
+
+#[test]
+fn a_version_3_file_gets_the_organiser_index() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    drop(store);
+    {
+        // Make it the file v3 wrote: no organiser index, version 3.
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
+        let index: redb::TableDefinition<(i64, u64, i32, u64), ()> =
+            redb::TableDefinition::new("sessions_by_organiser");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        assert!(txn.delete_table(index).unwrap(), "the index existed");
+        txn.open_table(meta)
+            .unwrap()
+            .insert("schema_version", "3".as_bytes())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    assert_eq!(SCHEMA_VERSION, 4);
+    let store = Store::open(&path).expect("reopen migrates");
+    for organiser in [42, 43] {
+        let mine = store
+            .read(|tx| tx.recent_sessions(centre, Some(organiser), 8))
+            .unwrap();
+        assert_eq!(mine.len(), 8);
+        assert_eq!(mine, mine_by_scan(&store, centre, organiser, 8));
+    }
+}
+
+#[test]
+fn mine_does_not_read_the_sessions_of_others() {
+    // Regression (issue 16): `/mine` read the centre's sessions from the latest back,
+    // decoding everybody's, until it had found enough of the person's own. Proof that it
+    // no longer does: another organiser's latest session is made unreadable, and the
+    // person's list is still served.
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let centre = sessions_of_two_organisers(&store);
+    let latest = store
+        .read(|tx| tx.recent_sessions(centre, None, 1))
+        .unwrap()
+        .remove(0);
+    assert_eq!(latest.organiser, 42);
+    drop(store);
+    {
+        let sessions: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("sessions");
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(sessions)
+            .unwrap()
+            .insert(latest.id, b"not a session".as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let mine = store
+        .read(|tx| tx.recent_sessions(centre, Some(43), 3))
+        .expect("43's sessions are read without touching 42's");
+    assert_eq!(mine.len(), 3);
+    assert!(mine.iter().all(|s| s.organiser == 43));
 }

@@ -127,3 +127,33 @@ fn invitations_work_once_expire_and_can_be_revoked_and_everything_is_audited() {
     assert_eq!(audit[0].action, "member_removed");
     assert_eq!(audit[0].actor, 1);
 }
+
+#[test]
+fn an_invite_is_not_used_up_when_redeeming_it_fails() {
+    // Regression (issue 16): an organiser invitation without a centre was refused as
+    // unknown, but only after its one use had been written, in a transaction that commits.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("invite.redb")).expect("open");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 8, 0, 0)
+        .single()
+        .expect("time");
+    let code = "CODEDDDDDDDDDDDDDDDDDD";
+    store
+        .write(|tx| tx.create_invite(code, &invite(Role::Organiser, None, now)))
+        .expect("create");
+    let result = store
+        .write(|tx| tx.redeem_invite(code, 10, "Lan", now + Duration::hours(1)))
+        .expect("redeem");
+    assert_eq!(result, Err(InviteProblem::Unknown));
+    let stored = store
+        .read(|tx| tx.invite(code))
+        .expect("read")
+        .expect("the invitation is still there");
+    assert_eq!(stored.uses_left, 1, "the refused redemption used nothing");
+    assert!(stored.used_by.is_empty(), "{:?}", stored.used_by);
+    assert!(store
+        .read(|tx| tx.access(10))
+        .expect("access")
+        .is_stranger());
+}

@@ -209,6 +209,7 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ),
     ("dialog.use_buttons", &[]),
     ("dialog.stale_button", &[]),
+    ("dialog.state_reset", &[]),
     ("dialog.not_text", &[]),
     ("dialog.unknown_command", &["command"]),
     ("dialog.not_in_group", &[]),
@@ -532,11 +533,37 @@ impl Catalog {
 }
 
 /// Replaces each `{name}` in `template` with its value; unknown placeholders stay as they are.
+///
+/// The template is read once from left to right and values are copied, never read again, so
+/// a value that itself contains `{centre}` (a class name, a person's name, anything a user
+/// typed) is shown as typed instead of being substituted by a later placeholder.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                // Not a known placeholder: keep the brace and look again just after it,
+                // so `{{centre}` still fills its inner placeholder as before.
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -558,4 +585,28 @@ pub fn placeholders(template: &str) -> Vec<&str> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn user_text_containing_a_placeholder_is_not_substituted() {
+        // The class name is filled first and contains `{centre}`; filling in one pass
+        // leaves it as the user typed it.
+        let text = fill(
+            "{class} at {centre}",
+            &[("class", "Lớp {centre}"), ("centre", "Tràng An")],
+        );
+        assert_eq!(text, "Lớp {centre} at Tràng An");
+    }
+
+    #[test]
+    fn unknown_placeholders_and_stray_braces_stay() {
+        assert_eq!(fill("{a} {b} {", &[("a", "1")]), "1 {b} {");
+        assert_eq!(fill("{{a}}", &[("a", "1")]), "{1}");
+        assert_eq!(fill("no braces", &[("a", "1")]), "no braces");
+        assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+    }
 }

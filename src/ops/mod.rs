@@ -49,9 +49,14 @@ impl Ops {
     /// Reads the database numbers and refreshes the gauges.
     async fn sample(&self) -> Result<(OpsSample, Duration), StoreError> {
         let store = self.store.clone();
-        let sample = tokio::task::spawn_blocking(move || store.read(|tx| tx.ops_sample()))
-            .await
-            .unwrap_or_else(|join| Err(StoreError::Db(format!("sampling task failed: {join}"))))?;
+        // The file's size is read on the blocking thread too: a file system call may block.
+        let (sample, db_bytes) = tokio::task::spawn_blocking(move || {
+            let sample = store.read(|tx| tx.ops_sample())?;
+            let db_bytes = std::fs::metadata(store.path()).ok().map(|meta| meta.len());
+            Ok((sample, db_bytes))
+        })
+        .await
+        .unwrap_or_else(|join| Err(StoreError::Db(format!("sampling task failed: {join}"))))?;
         let age = {
             let mut oldest = self.oldest.lock().unwrap_or_else(|p| p.into_inner());
             match (sample.oldest_outbox, *oldest) {
@@ -71,8 +76,8 @@ impl Ops {
         m.outbox_oldest_age.set(gauge(age.as_secs()));
         m.inbox_depth.set(gauge(sample.inbox));
         m.sessions.set(gauge(sample.sessions));
-        if let Ok(meta) = std::fs::metadata(self.store.path()) {
-            m.db_bytes.set(gauge(meta.len()));
+        if let Some(bytes) = db_bytes {
+            m.db_bytes.set(gauge(bytes));
         }
         Ok((sample, age))
     }

@@ -9,9 +9,18 @@
 use super::fire::{fire_due, FireOptions};
 use crate::clock::Clock;
 use crate::dialog::Catalog;
+use crate::store::retention::Retention;
 use crate::store::Store;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
+
+/// Where the task's time comes from, and what the daily pruning it runs keeps.
+#[derive(Debug, Clone)]
+pub struct Upkeep {
+    pub clock: Clock,
+    pub retention: Retention,
+}
 
 /// Runs until `stop` turns true.
 pub async fn run(
@@ -19,15 +28,22 @@ pub async fn run(
     catalog: Arc<Catalog>,
     bot_username: Option<String>,
     options: FireOptions,
-    clock: Clock,
+    upkeep: Upkeep,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Upkeep { clock, retention } = upkeep;
+    // Pruning runs at the first tick (start-up) and then once a day, from this task
+    // rather than one more timer of its own.
+    let mut next_prune: Option<DateTime<Utc>> = None;
     loop {
         if *stop.borrow() {
             return;
         }
-        let now = clock.now();
+        let now = clock.now_off_thread().await;
+        if next_prune.is_none_or(|at| now >= at) {
+            next_prune = Some(prune(&store, retention, now).await);
+        }
         let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
         let tick = tokio::task::spawn_blocking(move || {
             let dry = store_.read(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))?;
@@ -42,6 +58,15 @@ pub async fn run(
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok(tick)) => {
+                // One line per finished tick, with the clock reading it used: tests wait
+                // for it as proof that the scheduler has looked at a given time (a barrier,
+                // instead of sleeping and hoping that it did).
+                tracing::debug!(
+                    at = %now.to_rfc3339(),
+                    fired = tick.fired,
+                    messages = tick.messages,
+                    "reminder tick done"
+                );
                 if tick.messages > 0 {
                     tracing::info!(
                         fired = tick.fired,
@@ -61,4 +86,36 @@ pub async fn run(
             _ = stop.changed() => return,
         }
     }
+}
+
+/// Rows of each kind one pruning run removes at most, so that it never holds the single
+/// writer for long (a first run on an old file finishes over several ticks).
+const PRUNE_BATCH: usize = 1_000;
+
+/// Prunes what the retention no longer keeps, in a transaction of its own; returns when to
+/// run again: at the next tick when a kind stopped at the batch limit, else in a day.
+async fn prune(store: &Store, retention: Retention, now: DateTime<Utc>) -> DateTime<Utc> {
+    let store = store.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        store.write(|tx| tx.prune(now, retention, PRUNE_BATCH))
+    })
+    .await;
+    match run {
+        Ok(Ok(pruned)) => {
+            if pruned.invites + pruned.chats + pruned.audit > 0 {
+                tracing::info!(
+                    invites = pruned.invites,
+                    chats = pruned.chats,
+                    audit = pruned.audit,
+                    "pruned what the retention no longer keeps"
+                );
+            }
+            if pruned.more {
+                return now;
+            }
+        }
+        Ok(Err(error)) => tracing::error!(%error, "pruning failed; trying again tomorrow"),
+        Err(error) => tracing::error!(%error, "pruning task failed; trying again tomorrow"),
+    }
+    now + chrono::Duration::days(1)
 }

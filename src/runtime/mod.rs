@@ -7,6 +7,7 @@
 
 mod document;
 mod facts;
+pub mod follow_up;
 mod invite_code;
 pub mod nudges;
 
@@ -18,7 +19,7 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, Tx};
+use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, StoredChat, Tx};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -78,24 +79,50 @@ impl Runtime {
         if event.sender.private && !event.sender.name.is_empty() {
             tx.fill_member_name(event.sender.user, &event.sender.name)?;
         }
-        let state = tx.chat_state(event.chat)?.unwrap_or_default();
-        let (mut state, mut effects) = self.step(tx, state, event, event.input.clone(), now)?;
         let mut outcome = Outcome::default();
+        let state = match tx.read_chat_state(event.chat)? {
+            StoredChat::Known(state) => *state,
+            StoredChat::New => ChatState::default(),
+            StoredChat::Unreadable { reason } => {
+                // Failing here would fail every later update of this chat too: the chat
+                // starts again from the beginning instead, and the person is told why a
+                // draft they may have had is gone.
+                tracing::warn!(chat = event.chat, %reason, "chat state unreadable; starting the chat again");
+                let state = ChatState::default();
+                let lang = lang_of(&state, &event.sender);
+                outcome.replies.push(Outgoing::reply(
+                    event.chat,
+                    Reply {
+                        html: self.catalog.text("dialog.state_reset", lang).to_owned(),
+                        keyboard: None,
+                    },
+                ));
+                state
+            }
+        };
+        let (state, effects) = self.step(tx, state, event, event.input.clone(), now)?;
         // Some effects feed one more input back into the engine (a saved session, a new
-        // invitation); those inputs never ask for another such effect, so two rounds suffice.
-        for _ in 0..2 {
-            let mut follow_up = None;
-            for effect in effects.drain(..) {
-                if let Some(input) = self.apply(tx, event, &state, effect, now, &mut outcome)? {
-                    follow_up = Some(input);
-                }
-            }
-            match follow_up {
-                Some(input) => (state, effects) = self.step(tx, state, event, input, now)?,
-                None => break,
-            }
-        }
-        tx.set_chat_state(event.chat, &state)?;
+        // invitation); the loop carries out every round's effects until none asks for more,
+        // and refuses (aborting the transaction) rather than drop any.
+        let state = follow_up::follow_through(
+            tx,
+            state,
+            effects,
+            follow_up::MAX_FOLLOW_UPS,
+            |tx, state, effect| self.apply(tx, event, state, effect, now, &mut outcome),
+            |tx, state, input| self.step(tx, state, event, input, now),
+            |bound| {
+                tracing::error!(
+                    chat = event.chat,
+                    bound,
+                    "the engine asked for follow-ups without end"
+                );
+                StoreError::Db(format!(
+                    "more than {bound} follow-up rounds for one event: effects refused"
+                ))
+            },
+        )?;
+        tx.set_chat_state_at(event.chat, &state, now.at)?;
         // The button's spinner stops first, before any reply, so it is answered even when
         // the replies wait for the rate limit.
         if let Some(callback) = &event.callback {

@@ -60,7 +60,7 @@ pub async fn run(
         if *stop.borrow() {
             return;
         }
-        let at = clock.now();
+        let at = clock.now_off_thread().await;
         let (store_, runtime_) = (store.clone(), runtime.clone());
         let tick = tokio::task::spawn_blocking(move || {
             // A snapshot first: most ticks find nothing due and cost no write.

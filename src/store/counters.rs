@@ -28,15 +28,24 @@
 //! `CLASS_DAYS`: its cost grows with the classes the centre had this year, at every Save.
 //! `CLASS_YEARS` tells, with one read, whether a session is the first (or the last) of
 //! its class in its year, which is exactly when `GROUP_YEAR_CLASSES` moves. That count is
-//! the period's own whenever the period starts on 1 January and the group has no session
-//! later in the year (see `year_classes`), which is the normal case for year-to-date.
+//! the period's own whenever the period starts on the first day of a counted year and the
+//! group has no session later in that year (see `year_classes`), which is the normal case
+//! for year-to-date.
+//!
+//! The counted years are the reporting years: they start on the `period_start` the bot
+//! runs with (1 January by default, 1 September for a school year), which is kept in
+//! `meta` (`counter_year_start`). `rollcall run` sets it at start-up and the year tables
+//! are counted again when it changed (`set_counter_year_start`). A period that does not
+//! start on a counted year's first day takes the general path, so a report with another
+//! start day is still right, only not as fast.
 
 use super::codec::day_number;
+use super::tables::meta_keys;
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
 };
-use super::{StoreError, Tx};
-use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals};
+use super::{meta, StoreError, Tx};
+use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals, YearStart};
 use chrono::{Datelike, Days, NaiveDate};
 use redb::{ReadableTable, Table};
 use std::collections::{BTreeMap, HashSet};
@@ -69,6 +78,12 @@ struct CounterContents {
 pub(crate) fn month_number(date: NaiveDate) -> i32 {
     // `month0` is at most 11, so the cast cannot truncate.
     date.year() * 12 + date.month0() as i32
+}
+
+/// The counted year `date` belongs to: the calendar year in which its reporting year
+/// (starting on `start`) begins.
+pub(crate) fn counted_year(start: YearStart, date: NaiveDate) -> i32 {
+    start.latest_on_or_before(date).year()
 }
 
 /// The first and last day of month number `month`; `None` outside chrono's range.
@@ -166,7 +181,7 @@ impl Tx<'_> {
         )?;
         let mut days = self.txn.open_table(CLASS_DAYS)?;
         bump_count(&mut days, &(session.class, day), change, "class day")?;
-        let year = session.date.year();
+        let year = counted_year(self.counter_year_start()?, session.date);
         let mut years = self.txn.open_table(CLASS_YEARS)?;
         let left = bump_count(&mut years, &(session.class, year), change, "class year")?;
         // A class enters its group's count for the year with its first session of that
@@ -187,6 +202,31 @@ impl Tx<'_> {
             )?;
         }
         Ok(())
+    }
+
+    /// The first day of the years the per-year class counts count (1 January unless set).
+    pub fn counter_year_start(&self) -> Result<YearStart, StoreError> {
+        let stored = meta::get::<(u32, u32)>(self.txn, meta_keys::COUNTER_YEAR_START)?;
+        Ok(stored
+            .and_then(|(month, day)| YearStart::new(month, day))
+            .unwrap_or_default())
+    }
+
+    /// Makes the per-year class counts count reporting years starting on `start` (the
+    /// configured `period_start`), so that a year-to-date "Số lớp" is two reads for any
+    /// start day. When it differs from the stored one, every counter is counted again from
+    /// the sessions, once; returns whether that happened.
+    pub fn set_counter_year_start(&mut self, start: YearStart) -> Result<bool, StoreError> {
+        if self.counter_year_start()? == start {
+            return Ok(false);
+        }
+        meta::put(
+            self.txn,
+            meta_keys::COUNTER_YEAR_START,
+            &(start.month(), start.day()),
+        )?;
+        self.rebuild_counters()?;
+        Ok(true)
     }
 
     /// The day of the latest live session of `class`, from `CLASS_DAYS`.
@@ -246,6 +286,7 @@ impl Tx<'_> {
 
     /// Every counter table's content as a recount of the live sessions gives it.
     fn recount(&self) -> Result<CounterContents, StoreError> {
+        let start = self.counter_year_start()?;
         let mut all = CounterContents::default();
         let sessions = self.txn.open_table(SESSIONS)?;
         for entry in sessions.iter()? {
@@ -259,7 +300,7 @@ impl Tx<'_> {
             c.0 += 1;
             c.1 += u64::from(s.total);
             c.2 += u64::from(s.female);
-            let year = s.date.year();
+            let year = counted_year(start, s.date);
             let class_year = all.class_years.entry((s.class, year)).or_default();
             // As in `count_session`: the first session of a class in a year counts it.
             if *class_year == 0 {
@@ -321,6 +362,7 @@ impl Tx<'_> {
         let months = self.txn.open_table(CLASS_MONTHS)?;
         let days = self.txn.open_table(CLASS_DAYS)?;
         let group_years = self.txn.open_table(GROUP_YEAR_CLASSES)?;
+        let start = self.counter_year_start()?;
         let (from, to) = (day_number(period.from), day_number(period.to));
         let mut totals = BTreeMap::new();
         for group in counter_groups(&counters, centre)? {
@@ -335,10 +377,11 @@ impl Tx<'_> {
                 sum.female += female;
             }
             if sum.sessions > 0 {
-                sum.classes = match year_classes(&counters, &group_years, centre, &group, period)? {
-                    Some(n) => n,
-                    None => distinct_classes(&months, &days, centre, &group, period)?,
-                };
+                sum.classes =
+                    match year_classes(&counters, &group_years, start, centre, &group, period)? {
+                        Some(n) => n,
+                        None => distinct_classes(&months, &days, centre, &group, period)?,
+                    };
                 totals.insert(group, sum);
             }
         }
@@ -449,29 +492,35 @@ fn counter_groups(
 /// the year's count is not the period's.
 ///
 /// The year's count holds every class of the group with a live session anywhere in that
-/// year. When the period starts on 1 January, ends in the same year and the group has no
-/// live session in the year after the period's end, every session of the group in that
-/// year lies inside the period, so the classes of the year are exactly the classes of the
-/// period. Checking that costs one short range read of `GROUP_DAY_COUNTERS` (empty in the
+/// counted year (starting on `start`). When the period starts on a counted year's first
+/// day, ends in the same counted year and the group has no live session in that year
+/// after the period's end, every session of the group in that year lies inside the
+/// period, so the classes of the year are exactly the classes of the period. Checking that costs one short range read of `GROUP_DAY_COUNTERS` (empty in the
 /// normal case, since sessions are rarely entered for future dates), so a year-to-date or
 /// whole-year count costs two reads however many classes the year had. Any other period,
 /// or a year-to-date one with sessions dated later, is left to `distinct_classes`.
 fn year_classes(
     counters: &impl ReadableTable<(u64, &'static str, i32), (u64, u64, u64)>,
     group_years: &impl ReadableTable<(u64, &'static str, i32), u64>,
+    start: YearStart,
     centre: CentreId,
     group: &str,
     period: Period,
 ) -> Result<Option<u64>, StoreError> {
-    let year = period.from.year();
-    if period.from.ordinal() != 1 || period.to.year() != year {
+    if start.latest_on_or_before(period.from) != period.from
+        || start.latest_on_or_before(period.to) != period.from
+    {
         return Ok(None);
     }
-    let Some(last) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+    let year = period.from.year();
+    // The counted year's last day: the day before the next start day.
+    let Some(last) = NaiveDate::from_ymd_opt(year + 1, start.month(), start.day())
+        .and_then(|next| next.pred_opt())
+    else {
         return Ok(None);
     };
     if period.to < last {
-        // `period.to` is before 31 December, so the day after it is still in the year.
+        // `period.to` is before the last day, so the day after it is still in the year.
         let after = day_number(period.to) + 1;
         let later = (centre, group, after)..=(centre, group, day_number(last));
         if counters.range(later)?.next().is_some() {
@@ -711,7 +760,7 @@ mod tests {
 
     /// The counters as a full recount of the live sessions would make them. The distinct
     /// classes of a year are collected as sets, independently of how the store counts them.
-    fn recount(sessions: &[SessionRecord]) -> Recount {
+    fn recount(sessions: &[SessionRecord], start: YearStart) -> Recount {
         let mut r = Recount::default();
         let mut year_classes: BTreeMap<(u64, String, i32), BTreeSet<u64>> = BTreeMap::new();
         for s in sessions {
@@ -728,9 +777,10 @@ mod tests {
             *r.class_days
                 .entry((s.class, day_number(s.date)))
                 .or_default() += 1;
-            *r.class_years.entry((s.class, s.date.year())).or_default() += 1;
+            let year = start.latest_on_or_before(s.date).year();
+            *r.class_years.entry((s.class, year)).or_default() += 1;
             year_classes
-                .entry((s.centre, s.group.clone(), s.date.year()))
+                .entry((s.centre, s.group.clone(), year))
                 .or_default()
                 .insert(s.class);
         }
@@ -792,6 +842,7 @@ mod tests {
     ) -> Result<usize, StoreError> {
         let counters = tx.txn.open_table(GROUP_DAY_COUNTERS)?;
         let group_years = tx.txn.open_table(GROUP_YEAR_CLASSES)?;
+        let start = tx.counter_year_start()?;
         let groups: BTreeSet<(u64, &str)> = sessions
             .iter()
             .map(|s| (s.centre, s.group.as_str()))
@@ -807,10 +858,18 @@ mod tests {
                         .iter()
                         .filter(|s| s.centre == c && s.group == group)
                 };
-                let year = period.from.year();
-                let later = of_group().any(|s| s.date > period.to && s.date.year() == year);
-                let applies = period.from == date(year, 1, 1) && period.to.year() == year && !later;
-                let found = year_classes(&counters, &group_years, c, group, *period)?;
+                // An independent statement of when the count applies: the period starts on
+                // a start day, and neither its end nor any later session of the group
+                // reaches the next start day.
+                let first = period.from;
+                let next = NaiveDate::from_ymd_opt(first.year() + 1, start.month(), start.day())
+                    .expect("a day of every year");
+                let later = of_group().any(|s| s.date > period.to && s.date < next);
+                let applies = first.month() == start.month()
+                    && first.day() == start.day()
+                    && period.to < next
+                    && !later;
+                let found = year_classes(&counters, &group_years, start, c, group, *period)?;
                 if applies {
                     let classes: BTreeSet<u64> = of_group()
                         .filter(|s| period.contains(s.date))
@@ -839,7 +898,7 @@ mod tests {
                 let sessions = live(tx)?;
                 assert_eq!(
                     stored(tx)?,
-                    recount(&sessions),
+                    recount(&sessions, tx.counter_year_start()?),
                     "counters differ from a recount"
                 );
                 for (centre, period) in periods {
@@ -892,9 +951,15 @@ mod tests {
                 (proptest::option::of(1u64..=3), session_day(), 0..DAYS), 1..6),
             year_to_date in proptest::collection::vec(
                 (proptest::option::of(1u64..=3), session_day()), 1..6),
+            school_year in any::<bool>(),
         ) {
             let dir = tempfile::tempdir().expect("temp dir");
             let store = Store::open(&dir.path().join("p.redb")).expect("open");
+            // The bot may count reporting years from 1 September (`period_start`).
+            if school_year {
+                let september = YearStart::new(9, 1).expect("a day of every year");
+                store.write(|tx| tx.set_counter_year_start(september)).expect("set");
+            }
             let mut ids = Vec::new();
             for (i, op) in ops.iter().enumerate() {
                 // Time moves a day per step: restores stay within the 30 days kept.
@@ -913,8 +978,8 @@ mod tests {
             // Year-to-date periods (the running totals after a Save) end anywhere among the
             // sessions of their year, so some leave sessions after them (the general path)
             // and some none (the year's count); whole years always take the year's count,
-            // and a period over both years never does. Reporting years that start on
-            // 1 September never take the year's count.
+            // and a period over both years never does. Reporting years take the year's
+            // count when they start on the store's counted year start.
             let september = YearStart::new(9, 1).expect("a day of every year");
             for start in [YearStart::JANUARY_FIRST, september] {
                 wanted.extend(year_to_date.iter().map(|(c, to)| {
@@ -1230,5 +1295,48 @@ mod tests {
         let after = totals(&store);
         assert_eq!(after, before);
         assert!(after.iter().flat_map(|t| t.values()).any(|t| t.classes > 1));
+    }
+
+    #[test]
+    fn the_fast_year_class_count_applies_for_a_school_year() {
+        // Regression (issue 16): the year's class count only answered for periods from
+        // 1 January, so with `period_start = "09-01"` every Save's running totals took the
+        // slow path, whose cost grows with the classes of the year.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("s.redb")).expect("open");
+        let september = YearStart::new(9, 1).expect("a day of every year");
+        store
+            .write(|tx| {
+                // Sessions first, then the start day: changing it counts the years again.
+                for i in 0..60u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    let d = if i % 5 == 0 { NEXT_YEAR + i } else { i };
+                    tx.save_session(&new_session(1 + u64::from(i % 2), g, k, d, 30 + i, i))?;
+                }
+                assert!(tx.set_counter_year_start(september)?);
+                assert!(!tx.set_counter_year_start(september)?, "already so");
+                // And sessions saved after it are counted in school years as well.
+                tx.save_session(&new_session(1, 0, 0, DAYS - 1, 10, 5))?;
+                Ok(())
+            })
+            .expect("save");
+        let mut periods = Vec::new();
+        for centre in [None, Some(1), Some(2)] {
+            for to in [day(DAYS), day(SPAN)] {
+                periods.push((centre, Period::reporting_year_to_date(september, to)));
+            }
+            // A whole school year, and a calendar year (which now takes the general path).
+            periods.push((
+                centre,
+                Period::new(date(2019, 9, 1), date(2020, 8, 31)).expect("period"),
+            ));
+            periods.push((
+                centre,
+                Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("period"),
+            ));
+        }
+        let answered = check_against_recount(&store, &periods);
+        // Every (centre, group) of the six school-year periods per centre answers fast.
+        assert!(answered >= 12, "the year's count answered {answered} times");
     }
 }

@@ -77,12 +77,8 @@ impl Tx<'_> {
         if at > invite.expires_at {
             return Ok(Err(InviteProblem::Expired));
         }
-        invite.uses_left -= 1;
-        invite.used_by.push(user);
-        let bytes = encode(&invite)?;
-        self.txn
-            .open_table(INVITES)?
-            .insert(code, bytes.as_slice())?;
+        // Every refusal comes before the use is written: a code that cannot give its role
+        // (a centre role without a centre) stays as it was instead of being used up.
         match (invite.role, invite.centre) {
             (Role::Supervisor, _) => {
                 self.add_supervisor(user, name, invite.created_by, at)?;
@@ -92,6 +88,12 @@ impl Tx<'_> {
             }
             (_, None) => return Ok(Err(InviteProblem::Unknown)),
         }
+        invite.uses_left -= 1;
+        invite.used_by.push(user);
+        let bytes = encode(&invite)?;
+        self.txn
+            .open_table(INVITES)?
+            .insert(code, bytes.as_slice())?;
         self.audit::<(), _>(
             at,
             user,

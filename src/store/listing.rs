@@ -2,7 +2,7 @@
 //! and `/sessions`.
 
 use super::codec::decode;
-use super::tables::{SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
 use super::{StoreError, Tx};
 use crate::domain::{CentreId, SessionRecord, UserId};
 use redb::ReadableTable;
@@ -17,9 +17,29 @@ impl Tx<'_> {
         organiser: Option<UserId>,
         limit: usize,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
         let sessions = self.txn.open_table(SESSIONS)?;
         let mut found = Vec::new();
+        if let Some(organiser) = organiser {
+            // One person's sessions (`/mine`, `/undo`): the end of their own range of the
+            // organiser index, so the cost does not grow with the centre's history.
+            let index = self.txn.open_table(SESSIONS_BY_ORGANISER)?;
+            let range = (organiser, centre, i32::MIN, 0)..=(organiser, centre, i32::MAX, u64::MAX);
+            for key in index.range(range)?.rev() {
+                if found.len() >= limit {
+                    break;
+                }
+                let (key, _) = key?;
+                let Some(bytes) = sessions.get(key.value().3)? else {
+                    continue;
+                };
+                let session: SessionRecord = decode(bytes.value())?;
+                if session.organiser == organiser {
+                    found.push(session);
+                }
+            }
+            return Ok(found);
+        }
+        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
         for key in index
             .range((centre, i32::MIN, 0)..=(centre, i32::MAX, u64::MAX))?
             .rev()
@@ -31,10 +51,7 @@ impl Tx<'_> {
             let Some(bytes) = sessions.get(key.value().2)? else {
                 continue;
             };
-            let session: SessionRecord = decode(bytes.value())?;
-            if organiser.is_none_or(|o| o == session.organiser) {
-                found.push(session);
-            }
+            found.push(decode(bytes.value())?);
         }
         Ok(found)
     }

@@ -31,12 +31,14 @@ mod ops;
 pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
+pub mod retention;
 pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;
 mod snapshot;
 mod tables;
 
+pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use maintenance::{Counts, QueuedRow};
@@ -52,7 +54,7 @@ use tokio::sync::watch;
 pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]

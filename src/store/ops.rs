@@ -245,6 +245,8 @@ impl Tx<'_> {
 
         done.sessions += scrub_table_u64(self.txn, SESSIONS, user)?;
         done.sessions += scrub_table_u64(self.txn, DELETED_SESSIONS, user)?;
+        // The organiser index is keyed by the id that was just replaced by 0.
+        self.rebuild_organiser_index()?;
 
         let mut changes = Vec::new();
         for entry in self.txn.open_table(INVITES)?.iter()? {

@@ -36,6 +36,11 @@ pub(crate) fn migrations() -> &'static [Migration] {
             what: "build the per-year class counts from the sessions",
             run: v2_to_v3,
         },
+        Migration {
+            from: 3,
+            what: "index the sessions by organiser",
+            run: v3_to_v4,
+        },
     ]
 }
 
@@ -60,6 +65,13 @@ fn v1_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn v2_to_v3(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
     Tx { txn }.rebuild_counters()
+}
+
+/// Version 4 adds the index of sessions by organiser (`SESSIONS_BY_ORGANISER`) that keeps
+/// `/mine` from reading the whole centre's history; it is built from the live sessions.
+fn v3_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Tx { txn }.rebuild_organiser_index()
 }
 
 /// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.

@@ -5,7 +5,7 @@
 
 use super::codec::{day_number, decode, encode};
 use super::counters::Change;
-use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
 use super::{meta, StoreError, Tx};
 use crate::domain::{
     CentreId, ClassChoice, ClassId, ClassRecord, NewSession, Period, SessionId, SessionRecord,
@@ -58,6 +58,28 @@ impl Tx<'_> {
         Ok(record)
     }
 
+    /// Indexes every live session by organiser (`SESSIONS_BY_ORGANISER`), from scratch:
+    /// the v3 → v4 migration, and `forget_user` after it replaced a person's id by 0.
+    pub(super) fn rebuild_organiser_index(&mut self) -> Result<(), StoreError> {
+        let mut entries = Vec::new();
+        for entry in self.txn.open_table(SESSIONS)?.iter()? {
+            let (_, bytes) = entry?;
+            let record: SessionRecord = decode(bytes.value())?;
+            entries.push((
+                record.organiser,
+                record.centre,
+                day_number(record.date),
+                record.id,
+            ));
+        }
+        self.txn.delete_table(SESSIONS_BY_ORGANISER)?;
+        let mut index = self.txn.open_table(SESSIONS_BY_ORGANISER)?;
+        for key in entries {
+            index.insert(key, ())?;
+        }
+        Ok(())
+    }
+
     /// Writes `record` as a live session: the record, its date index entry and its share
     /// of the counters. The caller has made sure no live session with this id exists.
     pub(super) fn put_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
@@ -68,6 +90,15 @@ impl Tx<'_> {
         self.txn
             .open_table(SESSIONS_BY_DATE)?
             .insert((record.centre, day_number(record.date), record.id), ())?;
+        self.txn.open_table(SESSIONS_BY_ORGANISER)?.insert(
+            (
+                record.organiser,
+                record.centre,
+                day_number(record.date),
+                record.id,
+            ),
+            (),
+        )?;
         self.count_session(record, Change::Add)
     }
 
@@ -76,6 +107,12 @@ impl Tx<'_> {
     pub(super) fn take_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
         self.txn.open_table(SESSIONS)?.remove(record.id)?;
         self.txn.open_table(SESSIONS_BY_DATE)?.remove((
+            record.centre,
+            day_number(record.date),
+            record.id,
+        ))?;
+        self.txn.open_table(SESSIONS_BY_ORGANISER)?.remove((
+            record.organiser,
             record.centre,
             day_number(record.date),
             record.id,

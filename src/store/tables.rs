@@ -44,6 +44,13 @@ pub(crate) const SESSIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("s
 pub(crate) const SESSIONS_BY_DATE: TableDefinition<(u64, i32, u64), ()> =
     TableDefinition::new("sessions_by_date");
 
+/// Index of live sessions by who logged them, for `/mine` and `/undo`: (organiser,
+/// centre, day number of the session date, session id). One person's recent sessions in
+/// a centre are the end of one contiguous range, however large the centre's history.
+/// Kept with `SESSIONS_BY_DATE` by `put_live_session` and `take_live_session`.
+pub(crate) const SESSIONS_BY_ORGANISER: TableDefinition<(i64, u64, i32, u64), ()> =
+    TableDefinition::new("sessions_by_organiser");
+
 /// Messages waiting to be sent: sequence number to a JSON `Outgoing`.
 pub(crate) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 
@@ -148,6 +155,9 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
     /// The next reminder id to hand out.
     pub(crate) const NEXT_REMINDER: &str = "next_reminder_id";
+    /// The first day of the years that `CLASS_YEARS` and `GROUP_YEAR_CLASSES` count, as
+    /// `[month, day]` (missing: 1 January). See `Tx::set_counter_year_start`.
+    pub(crate) const COUNTER_YEAR_START: &str = "counter_year_start";
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
@@ -163,6 +173,7 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(CLASS_RECENCY)?;
     txn.open_table(SESSIONS)?;
     txn.open_table(SESSIONS_BY_DATE)?;
+    txn.open_table(SESSIONS_BY_ORGANISER)?;
     txn.open_table(OUTBOX)?;
     txn.open_table(MEMBERS)?;
     txn.open_table(USER_CENTRES)?;

@@ -13,6 +13,7 @@
 //! forgotten by Telegram before it is on disk.
 
 mod api;
+pub mod backoff;
 mod blocking;
 mod commands;
 mod convert;
@@ -51,6 +52,8 @@ pub struct Options {
     pub webhook: Option<webhook::WebhookOptions>,
     /// How late a missed group reminder may still be sent (`reminders.grace_minutes`).
     pub reminder_grace: chrono::Duration,
+    /// What the daily pruning keeps (`[retention]`); it runs from the reminder task.
+    pub retention: crate::store::retention::Retention,
 }
 
 /// Runs the bot until `shutdown` turns true, then flushes what it can and returns.
@@ -151,7 +154,10 @@ pub async fn run(
             grace: options.reminder_grace,
             year_start: runtime.year_start,
         },
-        options.clock.clone(),
+        crate::reminders::scheduler::Upkeep {
+            clock: options.clock.clone(),
+            retention: options.retention,
+        },
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
@@ -184,6 +190,7 @@ pub async fn run(
         outbox_ready.clone(),
         sender_stop,
         options.send,
+        options.clock.clone(),
     ));
 
     let _ = shutdown.wait_for(|stop| *stop).await;

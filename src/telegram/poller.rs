@@ -8,6 +8,7 @@
 //! Telegram, never having been told, sends it again.
 
 use super::api;
+use super::backoff::{Backoff, Jitter};
 use super::blocking::{read, sync, write_unsynced};
 use super::crashpoint;
 use crate::store::{CommitNumber, Store};
@@ -34,7 +35,9 @@ pub async fn run(
             return;
         }
     };
-    let mut backoff = Duration::from_millis(500);
+    // Consecutive failures, for the backoff; reset by every success.
+    let mut failures = 0;
+    let mut jitter = Jitter::from_process();
     tracing::info!(offset, "polling for updates");
     loop {
         if *shutdown.borrow() {
@@ -50,22 +53,19 @@ pub async fn run(
             Err(error) => super::observe::fetch_error(error),
         }
         match fetched {
-            Ok(updates) if updates.is_empty() => backoff = Duration::from_millis(500),
+            Ok(updates) if updates.is_empty() => failures = 0,
             Ok(updates) => {
                 crashpoint::hit("after_fetch");
-                let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-                let stored =
-                    write_unsynced(&store, move |tx| tx.enqueue_updates(&updates, next)).await;
-                match stored {
-                    Ok((new, commit)) => {
+                match store_batch(&store, updates, offset).await {
+                    Ok(((new, next), commit)) => {
                         tracing::debug!(new, next, "stored a batch of updates");
                         crate::ops::metrics::get()
                             .updates_received
                             .inc_by(new as u64);
-                        offset = next.max(offset);
+                        offset = next;
                         inbox_ready.notify_one();
                         crashpoint::hit("after_store");
-                        backoff = Duration::from_millis(500);
+                        failures = 0;
                         if !until_durable(&store, commit, &mut shutdown).await {
                             return;
                         }
@@ -73,16 +73,33 @@ pub async fn run(
                     Err(error) => {
                         // Not acknowledged: the same batch is fetched again after the pause.
                         tracing::error!(%error, "cannot store fetched updates");
-                        pause(&mut backoff, &mut shutdown).await;
+                        pause(&mut failures, &mut jitter, &mut shutdown).await;
                     }
                 }
             }
             Err(error) => {
                 tracing::warn!(%error, "getUpdates failed");
-                pause(&mut backoff, &mut shutdown).await;
+                pause(&mut failures, &mut jitter, &mut shutdown).await;
             }
         }
     }
+}
+
+/// Stores a fetched batch and returns how many updates were new and the offset to fetch
+/// from next, as the store decided it. The store, not this loop, knows when Telegram has
+/// started its ids again lower (it follows the new sequence down), so the loop takes the
+/// stored offset instead of keeping the larger of its own and the batch's.
+async fn store_batch(
+    store: &Store,
+    updates: Vec<(i64, String)>,
+    offset: i64,
+) -> Result<((usize, i64), CommitNumber), crate::store::StoreError> {
+    let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
+    write_unsynced(store, move |tx| {
+        let new = tx.enqueue_updates(&updates, next)?;
+        Ok((new, tx.poll_offset()?))
+    })
+    .await
 }
 
 /// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,
@@ -118,13 +135,14 @@ async fn until_durable(
     }
 }
 
-/// Sleeps for the current backoff (doubling it up to 30 s), or until shutdown.
-async fn pause(backoff: &mut Duration, shutdown: &mut watch::Receiver<bool>) {
+/// Counts one more failure and sleeps for the backoff with jitter (doubling up to 30 s),
+/// or until shutdown.
+async fn pause(failures: &mut u32, jitter: &mut Jitter, shutdown: &mut watch::Receiver<bool>) {
+    *failures = failures.saturating_add(1);
     tokio::select! {
-        () = tokio::time::sleep(*backoff) => {}
+        () = tokio::time::sleep(jitter.wait(Backoff::FETCH, *failures)) => {}
         _ = shutdown.changed() => {}
     }
-    *backoff = (*backoff * 2).min(Duration::from_secs(30));
 }
 
 #[cfg(test)]
@@ -162,6 +180,34 @@ mod tests {
         assert!(until_durable(&store, commit, &mut stop).await);
         processor.await.expect("joined").expect("committed");
         assert!(*store.durable_commits().borrow() >= commit.0);
+    }
+
+    #[tokio::test]
+    async fn the_poller_follows_a_restarted_id_sequence_at_once() {
+        // Regression (issue 16): the store followed ids that Telegram started again lower,
+        // but the loop kept `max(old offset, next)` in memory, so it asked for the old
+        // high offset and missed the new updates until a restart.
+        let (_dir, store) = temporary();
+        let batch = |ids: &[i64]| -> Vec<(i64, String)> {
+            ids.iter().map(|id| (*id, "{}".to_owned())).collect()
+        };
+        let ((new, offset), _) = store_batch(&store, batch(&[900_000_000, 900_000_001]), 0)
+            .await
+            .expect("stored");
+        assert_eq!((new, offset), (2, 900_000_002));
+        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+            .await
+            .expect("stored");
+        assert_eq!(
+            (new, offset),
+            (1, 12_346),
+            "the next getUpdates asks from the new ids"
+        );
+        // A replay just below the offset changes nothing.
+        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+            .await
+            .expect("stored");
+        assert_eq!((new, offset), (0, 12_346));
     }
 
     #[tokio::test]

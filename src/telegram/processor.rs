@@ -14,6 +14,7 @@
 //! would only queue them on the write lock; putting up to 100 updates in one commit
 //! divides the fsync cost by the batch size, which is where the time goes.
 
+use super::backoff::{Backoff, Jitter};
 use super::blocking::{snapshot, write};
 use super::convert::event_from_update;
 use super::crashpoint;
@@ -78,8 +79,10 @@ pub struct Processor {
     /// Failed attempts of updates tried alone (forgotten on restart, which only means an
     /// update gets its attempts again).
     failures: HashMap<i64, u32>,
-    /// Pause between two attempts of the same update.
-    retry_pause: Duration,
+    /// Pause between two attempts of the same update: `retry_pause` after the first
+    /// failure, doubling, with jitter.
+    retry: Backoff,
+    jitter: Jitter,
 }
 
 impl std::fmt::Debug for Processor {
@@ -96,7 +99,8 @@ impl Processor {
             store,
             handler,
             failures: HashMap::new(),
-            retry_pause,
+            retry: Backoff::new(retry_pause, retry_pause.saturating_mul(MAX_ATTEMPTS)),
+            jitter: Jitter::from_process(),
         }
     }
 
@@ -172,7 +176,8 @@ impl Processor {
         *attempts += 1;
         if *attempts < MAX_ATTEMPTS {
             tracing::warn!(update_id, attempt = *attempts, %error, "an update failed; will retry");
-            tokio::time::sleep(self.retry_pause * *attempts).await;
+            let pause = self.jitter.wait(self.retry, *attempts);
+            tokio::time::sleep(pause).await;
             return false;
         }
         tracing::error!(
@@ -189,7 +194,7 @@ impl Processor {
             Err(error) => {
                 // The store itself is failing: keep the update and try again later.
                 tracing::error!(update_id, %error, "cannot mark the failed update done");
-                tokio::time::sleep(self.retry_pause * MAX_ATTEMPTS).await;
+                tokio::time::sleep(self.retry.max).await;
                 false
             }
         }

@@ -13,9 +13,11 @@
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
+use super::backoff::{Backoff, Jitter};
 use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
+use crate::clock::Clock;
 use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
@@ -78,8 +80,6 @@ const MAX_API_ATTEMPTS: u32 = 10;
 const MAX_IN_FLIGHT: usize = 32;
 /// Rows held in memory at most; more are loaded as these are delivered.
 const MAX_LOADED: usize = 10_000;
-/// The longest backoff between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Two chats receiving a 429 within this interval means the limit hit is the bot's own.
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
@@ -118,6 +118,11 @@ struct Scheduler {
     /// The chat of each delivery task, to free the chat should its task panic.
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
     deletions: mpsc::UnboundedSender<u64>,
+    /// Where the time written with a move or an unlink comes from: the bot's injected
+    /// clock, so a test clock governs every date the bot stores.
+    clock: Clock,
+    /// Spreads the chats' retries apart (see `backoff.rs`).
+    jitter: Jitter,
 }
 
 /// Sends until `stop`; then, for up to `options.drain`, sends what is queued, and returns
@@ -129,6 +134,7 @@ pub async fn run(
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
     options: SenderOptions,
+    clock: Clock,
 ) {
     let (deletions, deleted) = mpsc::unbounded_channel();
     let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
@@ -146,6 +152,8 @@ pub async fn run(
         flights: JoinSet::new(),
         flight_chats: HashMap::new(),
         deletions,
+        clock,
+        jitter: Jitter::from_process(),
     };
     let mut reload = true;
     let mut next_reload = Instant::now();
@@ -398,7 +406,7 @@ impl Scheduler {
                     queue.failures = 0;
                     self.done(chat, seq);
                 } else {
-                    let pause = backoff(queue.failures);
+                    let pause = self.jitter.wait(Backoff::SENDER, queue.failures);
                     tracing::warn!(
                         chat,
                         seq,
@@ -437,8 +445,10 @@ impl Scheduler {
             new_chat = to,
             "group moved to a supergroup; re-addressing its messages"
         );
-        let at = chrono::Utc::now();
+        // The clock is read on the blocking thread: a test's clock is a file.
+        let clock = self.clock.clone();
         let moved = write(&self.store, move |tx| {
+            let at = clock.now();
             tx.move_group(from, to, at)?;
             tx.readdress_outbox(from, to)
         });
@@ -470,8 +480,8 @@ impl Scheduler {
     /// The bot was removed from a group: unlink it and drop its reminders, so they stop
     /// being queued for a chat that will refuse them.
     async fn forget_group(&mut self, chat: ChatId) {
-        let at = chrono::Utc::now();
-        match write(&self.store, move |tx| tx.unlink_group(chat, at)).await {
+        let clock = self.clock.clone();
+        match write(&self.store, move |tx| tx.unlink_group(chat, clock.now())).await {
             Ok(true) => tracing::warn!(
                 chat,
                 "the bot is no longer in this group; unlinked it and removed its reminders"
@@ -521,12 +531,6 @@ async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
             }
         }
     }
-}
-
-/// 0.5 s, 1 s, 2 s, ... up to a minute.
-fn backoff(failures: u32) -> Duration {
-    let exponent = failures.saturating_sub(1).min(10);
-    (Duration::from_millis(500) * 2u32.pow(exponent)).min(MAX_BACKOFF)
 }
 
 async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
@@ -706,13 +710,58 @@ fn link_rows(
 mod tests {
     use super::*;
 
-    #[test]
-    fn backoff_doubles_up_to_a_minute() {
-        let waits: Vec<u128> = (1..=9).map(|n| backoff(n).as_millis()).collect();
-        assert_eq!(
-            waits,
-            vec![500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]
-        );
+    /// A scheduler over `store` that never reaches the network.
+    fn scheduler(store: Store, clock: Clock) -> Scheduler {
+        Scheduler {
+            bot: Bot::new("0:test"),
+            catalog: Arc::new(crate::dialog::load_embedded().expect("the built-in dialogs")),
+            store,
+            queues: BTreeMap::new(),
+            loaded_up_to: None,
+            loaded: 0,
+            limiter: RateLimiter::new(None),
+            paused_until: None,
+            last_429: None,
+            cursor: ChatId::MIN,
+            flights: JoinSet::new(),
+            flight_chats: HashMap::new(),
+            deletions: mpsc::unbounded_channel().0,
+            clock,
+            jitter: Jitter::seeded(1),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sender_dates_an_unlink_and_a_move_by_the_injected_clock() {
+        // Regression (issue 16): the sender read the system clock, so a test clock (or any
+        // injected one) did not govern the dates it stored in the audit log.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let clock_file = dir.path().join("clock");
+        std::fs::write(&clock_file, "2031-05-06T07:08:09Z").expect("clock file");
+        let store = Store::open(&dir.path().join("sender.redb")).expect("open");
+        let linked = chrono::DateTime::parse_from_rfc3339("2031-01-01T00:00:00Z")
+            .expect("time")
+            .to_utc();
+        store
+            .write(|tx| {
+                let centre = tx.ensure_centre("Tràng An")?;
+                tx.link_group(-100, centre, 1, linked)?;
+                tx.link_group(-200, centre, 1, linked)
+            })
+            .expect("link");
+        let mut scheduler = scheduler(store.clone(), Clock::File(clock_file));
+        scheduler.moved(-100, -300).await;
+        scheduler.forget_group(-200).await;
+        let audit = store.read(|tx| tx.audit_log(None, 10)).expect("audit");
+        let dated: Vec<(&str, String)> = audit
+            .iter()
+            .filter(|e| e.action == "group_moved" || e.action == "group_unlinked")
+            .map(|e| (e.action.as_str(), e.at.to_rfc3339()))
+            .collect();
+        assert_eq!(dated.len(), 2, "{audit:?}");
+        for (action, at) in dated {
+            assert_eq!(at, "2031-05-06T07:08:09+00:00", "{action}");
+        }
     }
 
     #[test]

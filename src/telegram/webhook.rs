@@ -118,7 +118,8 @@ pub async fn run(
     };
 
     // The server runs first, so Telegram's first delivery after setWebhook finds it.
-    let mut pause = Duration::from_millis(500);
+    let mut failures = 0u32;
+    let mut jitter = super::backoff::Jitter::from_process();
     loop {
         let request = bot
             .set_webhook(options.url.clone())
@@ -139,11 +140,12 @@ pub async fn run(
             Err(error) => {
                 observe::request_error("setWebhook", &error);
                 tracing::warn!(%error, "setWebhook failed; retrying");
+                failures = failures.saturating_add(1);
+                let pause = jitter.wait(super::backoff::Backoff::FETCH, failures);
                 tokio::select! {
                     () = tokio::time::sleep(pause) => {}
                     _ = shutdown.changed() => break,
                 }
-                pause = (pause * 2).min(Duration::from_secs(30));
             }
         }
     }

@@ -87,10 +87,14 @@ impl BotProcess {
         let log = File::create(log_path).expect("create the bot log file");
         let log_err = log.try_clone().expect("clone the bot log file handle");
         let polls_before_start = fake.get_updates_count();
+        // `info` unless the test asked for another filter (say, a task's debug lines to
+        // wait for).
+        if !command.get_envs().any(|(key, _)| key == "RUST_LOG") {
+            command.env("RUST_LOG", "info");
+        }
         let child = command
             .env("TELOXIDE_TOKEN", fake.token())
             .env("TELOXIDE_API_URL", fake.api_url())
-            .env("RUST_LOG", "info")
             // A proxy from the developer's environment must not intercept 127.0.0.1 traffic.
             .env_remove("TELOXIDE_PROXY")
             .env("NO_PROXY", "127.0.0.1,localhost")
