@@ -19,6 +19,24 @@ struct Standalone {
     exe: PathBuf,
 }
 
+/// Waits until the fresh copy can be executed. While it was being written, a process that
+/// another test thread forked at that moment may still hold the write descriptor (until
+/// that child calls `exec`), and Linux refuses to run a file open for writing with
+/// "Text file busy" (ETXTBSY). Seen once in CI; a bounded retry of a harmless
+/// `--version` waits those children out, after which no writer is left.
+fn wait_until_executable(exe: &std::path::Path) {
+    for _ in 0..200 {
+        match Command::new(exe).arg("--version").output() {
+            Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(error) => panic!("run the copied binary: {error}"),
+            Ok(_) => return,
+        }
+    }
+    panic!("the copied binary stayed busy for 2 s");
+}
+
 impl Standalone {
     fn new() -> Standalone {
         let dir = tempfile::tempdir().expect("a temporary folder");
@@ -26,6 +44,7 @@ impl Standalone {
         let exe = dir.path().join("rollcall");
         // `fs::copy` keeps the permission bits, so the copy is executable.
         std::fs::copy(env!("CARGO_BIN_EXE_rollcall"), &exe).expect("copy the binary");
+        wait_until_executable(&exe);
         Standalone { dir, logs, exe }
     }
 
