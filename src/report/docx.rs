@@ -457,7 +457,7 @@ fn results_table(table: &ReportTable) -> Table {
             &widths,
             &row.number.to_string(),
             &row.official_name,
-            &row.totals,
+            &[row.totals.classes, row.totals.attendance, row.totals.female],
             false,
         ));
     }
@@ -465,7 +465,11 @@ fn results_table(table: &ReportTable) -> Table {
         &widths,
         "",
         labels::TOTAL_ROW.get(lang),
-        &table.total,
+        &[
+            table.total.classes,
+            table.total.attendance,
+            table.total.female,
+        ],
         true,
     ));
     Table::new(rows)
@@ -473,24 +477,23 @@ fn results_table(table: &ReportTable) -> Table {
         .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
-fn counts_row(
-    widths: &[usize; 5],
-    number: &str,
-    name: &str,
-    totals: &Totals,
-    bold: bool,
-) -> TableRow {
-    TableRow::new(vec![
+/// A row of a numbers table: its number, a name, then one centred count per column
+/// (classes, attendances, women; the appendix adds sessions).
+fn counts_row(widths: &[usize], number: &str, name: &str, counts: &[u64], bold: bool) -> TableRow {
+    let mut cells = vec![
         cell(
             widths[0],
             para(run(number, SMALL)).align(AlignmentType::Center),
         ),
         text_cell(widths[1], name, bold),
-        number_cell(widths[2], totals.classes, bold),
-        number_cell(widths[3], totals.attendance, bold),
-        number_cell(widths[4], totals.female, bold),
-    ])
-    .cant_split()
+    ];
+    cells.extend(
+        counts
+            .iter()
+            .zip(&widths[2..])
+            .map(|(count, width)| number_cell(*width, *count, bold)),
+    );
+    TableRow::new(cells).cant_split()
 }
 
 /// The roll-up's appendix: one row per centre (zeros included) and the total.
@@ -522,19 +525,19 @@ fn centres_table(centres: &[CentreTotals]) -> Table {
     let mut sum = Totals::default();
     for (i, centre) in centres.iter().enumerate() {
         sum = sum + centre.totals;
-        rows.push(centre_row(
+        rows.push(counts_row(
             &widths,
             &(i + 1).to_string(),
             &centre.name,
-            &centre.totals,
+            &appendix_counts(&centre.totals),
             false,
         ));
     }
-    rows.push(centre_row(
+    rows.push(counts_row(
         &widths,
         "",
         labels::TOTAL_ROW.get(lang),
-        &sum,
+        &appendix_counts(&sum),
         true,
     ));
     Table::new(rows)
@@ -542,25 +545,14 @@ fn centres_table(centres: &[CentreTotals]) -> Table {
         .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
-fn centre_row(
-    widths: &[usize; 6],
-    number: &str,
-    name: &str,
-    totals: &Totals,
-    bold: bool,
-) -> TableRow {
-    TableRow::new(vec![
-        cell(
-            widths[0],
-            para(run(number, SMALL)).align(AlignmentType::Center),
-        ),
-        text_cell(widths[1], name, bold),
-        number_cell(widths[2], totals.classes, bold),
-        number_cell(widths[3], totals.sessions, bold),
-        number_cell(widths[4], totals.attendance, bold),
-        number_cell(widths[5], totals.female, bold),
-    ])
-    .cant_split()
+/// The appendix's counts of a centre: classes, sessions, attendances, women.
+fn appendix_counts(totals: &Totals) -> [u64; 4] {
+    [
+        totals.classes,
+        totals.sessions,
+        totals.attendance,
+        totals.female,
+    ]
 }
 
 /// "Nơi nhận" and its list on the left; the signer's title, room for the signature and

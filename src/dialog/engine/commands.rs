@@ -209,6 +209,15 @@ impl Turn<'_> {
     }
 
     fn report(&mut self, args: &str) {
+        if let Some(period) = self.period_argument(args) {
+            self.report_for(period);
+        }
+        self.remind_draft();
+    }
+
+    /// The period a `/report` or `/baocao` argument names, the reporting year so far when
+    /// there is none; `None` after telling the sender the period was not understood.
+    pub(super) fn period_argument(&mut self, args: &str) -> Option<Period> {
         let period = if args.is_empty() {
             Some(Period::reporting_year_to_date(
                 self.facts.year_start(),
@@ -217,17 +226,15 @@ impl Turn<'_> {
         } else {
             parse::period(args)
         };
-        let Some(period) = period else {
+        if period.is_none() {
             let html = self.catalog.render(
                 "report.bad_period",
                 self.lang,
                 &[("input", &escape_html(args))],
             );
             self.say(html);
-            return self.remind_draft();
-        };
-        self.report_for(period);
-        self.remind_draft();
+        }
+        period
     }
 
     /// The report of `period` for the centre the sender may see: supervisors the chosen

@@ -7,7 +7,6 @@
 
 use super::super::callback::Action;
 use super::super::io::{Effect, Keyboard, Reply};
-use super::super::parse;
 use super::super::state::DocumentEdit;
 use super::Turn;
 use crate::document::{clean_part_text, split_text, Part, MAX_PART_CHARS};
@@ -26,24 +25,9 @@ impl Turn<'_> {
 
     /// `/baocao [period]`: the period forms of `/report`, the reporting year by default.
     pub(super) fn document_command(&mut self, args: &str) {
-        let period = if args.is_empty() {
-            Some(Period::reporting_year_to_date(
-                self.facts.year_start(),
-                self.now.today,
-            ))
-        } else {
-            parse::period(args)
-        };
-        let Some(period) = period else {
-            let html = self.catalog.render(
-                "report.bad_period",
-                self.lang,
-                &[("input", &escape_html(args))],
-            );
-            self.say(html);
-            return self.remind_draft();
-        };
-        self.document_for(period);
+        if let Some(period) = self.period_argument(args) {
+            self.document_for(period);
+        }
         self.remind_draft();
     }
 
