@@ -554,7 +554,10 @@ impl Turn<'_> {
             .members(record.centre)
             .into_iter()
             .find(|m| m.user == record.organiser)
-            .map_or_else(|| record.organiser.to_string(), |m| m.name);
+            .map(|m| m.name)
+            .filter(|name| !name.trim().is_empty())
+            // Someone granted on the command line has no name until they write.
+            .unwrap_or_else(|| record.organiser.to_string());
         let html = self.catalog.render(
             "entry.duplicate",
             self.lang,
