@@ -114,6 +114,16 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// Answers the attendance and the women at once (a typed pair, an accepted swap);
+    /// a confirmation given about the old numbers no longer holds.
+    pub fn set_numbers(&mut self, total: u32, female: u32) {
+        self.answers
+            .insert("total".to_owned(), Answer::Number(total));
+        self.answers
+            .insert("female".to_owned(), Answer::Number(female));
+        self.confirmed.clear();
+    }
+
     /// A new draft for `centre` with the given answers.
     pub fn new(centre: CentreId, answers: BTreeMap<String, Answer>) -> Draft {
         Draft {

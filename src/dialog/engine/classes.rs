@@ -362,14 +362,9 @@ impl Turn<'_> {
 
     /// The merge's confirmation: how many sessions move, and from which group to which.
     fn ask_merge(&mut self, from: ClassId, into: ClassId) {
-        let (Some((_, source)), Some((_, target))) =
-            (self.managed_class(from), self.managed_class(into))
-        else {
+        let Some((source, target)) = self.merge_pair(from, into) else {
             return self.stale();
         };
-        if from == into {
-            return self.stale();
-        }
         self.state.stamp = self.state.stamp.wrapping_add(1);
         let sessions = format_count(source.sessions, self.lang);
         let html = if source.group == target.group {
@@ -408,14 +403,9 @@ impl Turn<'_> {
     }
 
     fn merge_classes(&mut self, from: ClassId, into: ClassId) {
-        let (Some((_, source)), Some((_, target))) =
-            (self.managed_class(from), self.managed_class(into))
-        else {
+        let Some((source, target)) = self.merge_pair(from, into) else {
             return self.stale();
         };
-        if from == into {
-            return self.stale();
-        }
         self.state.stamp = self.state.stamp.wrapping_add(1);
         self.effects.push(Effect::CloseButtons);
         self.effects.push(Effect::MergeClasses { from, into });
@@ -435,6 +425,17 @@ impl Turn<'_> {
     // ---- Helpers. ----
 
     /// The live class `id` of the centre the sender manages, with that centre.
+    /// Two different classes of the centre the sender manages, for a merge of the first
+    /// into the second (button data is untrusted: both are looked up again).
+    fn merge_pair(&self, from: ClassId, into: ClassId) -> Option<(ClassSummary, ClassSummary)> {
+        if from == into {
+            return None;
+        }
+        let (_, source) = self.managed_class(from)?;
+        let (_, target) = self.managed_class(into)?;
+        Some((source, target))
+    }
+
     fn managed_class(&self, id: ClassId) -> Option<(CentreId, ClassSummary)> {
         let centre = self.managed_centre()?;
         self.facts

@@ -371,13 +371,7 @@ impl Turn<'_> {
         let proposed = draft.proposed_swap.take();
         match (action, proposed) {
             (Action::Confirm, Some((total, female))) => {
-                draft
-                    .answers
-                    .insert("total".to_owned(), Answer::Number(total));
-                draft
-                    .answers
-                    .insert("female".to_owned(), Answer::Number(female));
-                draft.confirmed.clear();
+                draft.set_numbers(total, female);
             }
             _ => {
                 draft.answers.remove("total");

@@ -182,13 +182,7 @@ impl Turn<'_> {
             self.state.stamp = self.state.stamp.wrapping_add(1);
             return self.ask_current();
         }
-        draft
-            .answers
-            .insert("total".to_owned(), Answer::Number(total));
-        draft
-            .answers
-            .insert("female".to_owned(), Answer::Number(female));
-        draft.confirmed.clear();
+        draft.set_numbers(total, female);
         self.advance(editing);
     }
 
