@@ -631,7 +631,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
         .with_context(|| format!("opening the database {}", settings.db.display()))?;
     let today = Now::in_zone(chrono::Utc::now(), settings.zone).today;
     let period = match args.period {
-        Some(text) => crate::dialog::parse::period(text)
+        Some(text) => crate::parse::period(text)
             .with_context(|| format!("cannot understand the period {text:?}; try 2020, 1-10/2020, 01/2020-10/2020 or 2020-01-01..2020-10-31"))?,
         None => Period::reporting_year_to_date(args.year_start, today),
     };
@@ -734,11 +734,11 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
 
 /// The id of the centre called `name` (exactly, or ignoring case and spacing).
 fn find_centre(store: &Store, name: &str) -> anyhow::Result<crate::domain::CentreId> {
-    let wanted = crate::dialog::parse::class_name(name).1;
+    let wanted = crate::parse::class_name(name).1;
     let centres = store.read(|tx| tx.centres())?;
     centres
         .iter()
-        .find(|(_, n)| crate::dialog::parse::class_name(n).1 == wanted)
+        .find(|(_, n)| crate::parse::class_name(n).1 == wanted)
         .map(|(id, _)| *id)
         .with_context(|| {
             let known: Vec<&str> = centres.iter().map(|(_, n)| n.as_str()).collect();
@@ -775,7 +775,7 @@ fn grant(
                 GrantRole::Director => Role::Director,
                 _ => Role::Organiser,
             };
-            let (centre_name, _) = crate::dialog::parse::class_name(centre);
+            let (centre_name, _) = crate::parse::class_name(centre);
             store.write(|tx| {
                 let id = tx.ensure_centre(&centre_name)?;
                 crate::runtime::with_menu_update(tx, user, |tx| {

@@ -4,49 +4,20 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The languages the bot speaks. Vietnamese is the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    /// Every language, in the order the dialog files must provide them.
-    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
-
-    /// The two-letter code used in commands (`/lang en`) and in the dialog files.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses a code such as `vi`, `EN` or Telegram's `en-US`.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The language for a Telegram user's `language_code`: English speakers get English,
-    /// everybody else the default, Vietnamese.
-    pub fn from_telegram_hint(hint: Option<&str>) -> Lang {
-        hint.and_then(Lang::from_code).unwrap_or_default()
-    }
-}
+pub use crate::text::Lang;
 
 /// A Telegram user id (also the chat id of the private chat with that user).
 pub type UserId = i64;
 
 /// A Telegram chat id (negative for groups).
 pub type ChatId = i64;
+
+/// A class as offered on a button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRef {
+    pub id: ClassId,
+    pub name: String,
+}
 
 /// Identifies a community learning centre inside one rollcall database.
 pub type CentreId = u64;
@@ -216,7 +187,7 @@ impl std::ops::Add for Totals {
 pub enum ClassChoice {
     Existing(ClassId),
     /// A class typed by the organiser: its display name and its matching key
-    /// (`dialog::parse::class_name`). The store reuses a class with the same key.
+    /// (`parse::class_name`). The store reuses a class with the same key.
     New {
         name: String,
         key: String,
@@ -263,7 +234,7 @@ pub struct ClassRecord {
     pub group: String,
     /// The name as first typed (trimmed, spaces collapsed, NFC).
     pub name: String,
-    /// The matching key: see `dialog::parse::class_key`.
+    /// The matching key: see `parse::class_key`.
     pub key: String,
     /// Date of the latest session, for "most recent first" buttons.
     pub last_session: Option<NaiveDate>,

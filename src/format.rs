@@ -2,7 +2,7 @@
 //! thousands with `.` and writes decimals with `,` (20.868; 64,2), English the other way
 //! round; user text is escaped for Telegram's HTML. Shared by the engine and the report.
 
-use crate::domain::Lang;
+use crate::text::Lang;
 use chrono::NaiveDate;
 
 /// Formats a count the way the language writes it: `20.868` in Vietnamese, `20,868` in English.

@@ -1,8 +1,46 @@
 //! Messages waiting to be sent to Telegram: what the outbox stores and the sender delivers.
 
-use crate::dialog::{Keyboard, Reply};
 use crate::domain::ChatId;
 use serde::{Deserialize, Serialize};
+
+/// One inline button: a label and its callback data (at most 64 bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+/// The keyboard attached to a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Keyboard {
+    /// Buttons under the message, in rows.
+    Inline(Vec<Vec<Button>>),
+    /// The persistent keyboard under the text field, in rows of labels.
+    Persistent(Vec<Vec<String>>),
+    /// Buttons under the message that open a link (a deep link into the private chat).
+    Links(Vec<Vec<LinkButton>>),
+    /// Link buttons, then ordinary buttons below them (a group reminder: open the private
+    /// chat, and "no session today").
+    LinksAndButtons {
+        links: Vec<Vec<LinkButton>>,
+        buttons: Vec<Vec<Button>>,
+    },
+}
+
+/// A button that opens a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkButton {
+    pub label: String,
+    pub url: String,
+}
+
+/// One message to send to the chat the input came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    /// Telegram HTML (only `<b>`, `<i>`, `<pre>` are used; user text is escaped).
+    pub html: String,
+    pub keyboard: Option<Keyboard>,
+}
 
 /// One Bot API call to make, addressed to a chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

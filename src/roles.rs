@@ -30,7 +30,7 @@ impl Role {
     /// Parses a role word in English or Vietnamese, with or without diacritics, case or
     /// extra spaces: `giám đốc`, `Pho Giam Doc`, `người phụ trách lớp`, `supervisor`.
     pub fn from_word(word: &str) -> Option<Role> {
-        match crate::dialog::parse::fold(word).as_str() {
+        match crate::text::fold(word).as_str() {
             "organiser"
             | "organizer"
             | "to chuc"

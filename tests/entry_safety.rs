@@ -579,7 +579,7 @@ fn variant(name: &str, kind: u8) -> String {
         out = out.nfd().collect();
     }
     if kind & 8 != 0 {
-        out = rollcall::dialog::parse::fold(&out);
+        out = rollcall::parse::fold(&out);
     }
     out
 }

@@ -1,15 +1,16 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
 use crate::document::{DocumentTexts, Part};
+pub use crate::domain::ClassRef;
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, NewSession, Period, SessionId, SessionRecord, Totals,
     UserId, YearStart,
 };
+pub use crate::outgoing::{Button, Keyboard, LinkButton, Reply};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 /// Who sent an input, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,13 +73,6 @@ pub struct SavedInfo {
     pub group_totals: Totals,
     /// Running totals of the period for the whole centre.
     pub centre_totals: Totals,
-}
-
-/// A class as offered on a button.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClassRef {
-    pub id: ClassId,
-    pub name: String,
 }
 
 /// A live class of a centre with its number of live sessions (a director's `/classes`).
@@ -170,45 +164,6 @@ pub trait Facts {
     fn document_texts(&self, _centre: CentreId) -> DocumentTexts {
         DocumentTexts::default()
     }
-}
-
-/// One inline button: a label and its callback data (at most 64 bytes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Button {
-    pub label: String,
-    pub data: String,
-}
-
-/// The keyboard attached to a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Keyboard {
-    /// Buttons under the message, in rows.
-    Inline(Vec<Vec<Button>>),
-    /// The persistent keyboard under the text field, in rows of labels.
-    Persistent(Vec<Vec<String>>),
-    /// Buttons under the message that open a link (a deep link into the private chat).
-    Links(Vec<Vec<LinkButton>>),
-    /// Link buttons, then ordinary buttons below them (a group reminder: open the private
-    /// chat, and "no session today").
-    LinksAndButtons {
-        links: Vec<Vec<LinkButton>>,
-        buttons: Vec<Vec<Button>>,
-    },
-}
-
-/// A button that opens a URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkButton {
-    pub label: String,
-    pub url: String,
-}
-
-/// One message to send to the chat the input came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
-    /// Telegram HTML (only `<b>`, `<i>`, `<pre>` are used; user text is escaped).
-    pub html: String,
-    pub keyboard: Option<Keyboard>,
 }
 
 /// Everything a step asks the outside world to do, in order.

@@ -17,8 +17,8 @@
 //! assert_eq!(close_match("phòng chống dịch", existing), None); // exact: not a "maybe"
 //! ```
 
-use super::parse;
 use crate::domain::ClassId;
+use crate::parse;
 
 /// Below this many characters (after folding), only a difference in diacritics, case or
 /// spacing counts as close: one edit in `vẽ` or `hát` makes a different word, not a typo.

@@ -2,7 +2,7 @@
 //! `20:00 private`, `off`; and `/deadline` arguments: `25 3`, `25 3 7:30`, `on`, `off`.
 
 use super::schedule::{Monthly, Schedule, Weekdays};
-use crate::dialog::parse::fold;
+use crate::text::fold;
 use chrono::{NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 

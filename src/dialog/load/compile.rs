@@ -14,8 +14,8 @@ use crate::dialog::catalog::{
     self, BotProfile, Catalog, ChoiceOption, CommandHelp, Group, LangText, Question, QuestionKind,
     REQUIRED_TEXTS,
 };
-use crate::dialog::parse;
 use crate::domain::Lang;
+use crate::parse;
 use crate::roles::Menu;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -4,8 +4,11 @@
 //! every text exists in every language, every required question exists with the
 //! right kind, and every reference between questions points at an earlier question.
 
-use super::quick::QuickParser;
+/// The quick-entry grammar, compiled from this catalog's groups and cached in it.
+pub mod quick;
+
 use crate::domain::Lang;
+use quick::QuickParser;
 use std::collections::BTreeMap;
 
 /// A text in every supported language.

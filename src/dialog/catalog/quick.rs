@@ -47,10 +47,10 @@
 //!   `codes_list` the `{codes}` of `quick.format`. `similar::close_match` finds the
 //!   existing class a new class name probably misspells (`quick.did_you_mean`).
 
-use super::catalog::{Catalog, QuestionKind};
-use super::parse::{self, NumberError};
+use super::{Catalog, QuestionKind};
 use crate::domain::Lang;
 use crate::format::{escape_html, format_count, format_date};
+use crate::parse::{self, NumberError};
 use chrono::NaiveDate;
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
