@@ -21,6 +21,7 @@
 //! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting; [`document`]:
 //!   the written parts of the whole report document.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;

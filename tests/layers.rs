@@ -36,6 +36,7 @@ const LAYERS: &[(&str, u8, &str)] = &[
     ("config", 8, "telegram / ops"),
     ("console", 9, "cli"),
     ("cli", 9, "cli"),
+    ("app", 9, "cli"),
     ("", 9, "cli"),
 ];
 
