@@ -363,6 +363,86 @@ fn a_draft_that_chose_the_merged_class_is_saved_into_the_class_it_became() {
         .expect("read");
 }
 
+/// Reproduction: a director merged "Tin hoc VP" into "Tin học văn phòng"; the next week
+/// an organiser typed "Tin hoc VP" again and a new class of that name appeared, so "Số
+/// lớp" counted the class twice again.
+#[test]
+fn after_a_merge_the_old_spelling_names_the_class_it_became() {
+    let (_dir, store, centre) = open();
+    let right = save(
+        &store,
+        &typed(centre, "it", "Tin học văn phòng", date(2020, 2, 1), 20),
+    );
+    let wrong = save(
+        &store,
+        &typed(centre, "it", "Tin hoc VP", date(2020, 2, 8), 18),
+    );
+    store
+        .write(|tx| tx.merge_classes(wrong.class, right.class, DIRECTOR, at()))
+        .expect("merged");
+    let again = save(
+        &store,
+        &typed(centre, "it", "Tin hoc VP", date(2020, 2, 15), 19),
+    );
+    assert_eq!(
+        again.class, right.class,
+        "the old spelling is the merged class"
+    );
+    assert!(counters_exact(&store));
+    store
+        .read(|tx| {
+            assert_eq!(report(tx, centre, year_2020())["it"], (1, 3, 57));
+            // Listed once, under its own name; the old spelling is no class of its own.
+            let listed: Vec<String> = tx
+                .centre_classes_with_counts(centre)?
+                .into_iter()
+                .map(|c| format!("{} {}", c.class.name, c.sessions))
+                .collect();
+            assert_eq!(listed, ["Tin học văn phòng 3"]);
+            let offered: Vec<String> = tx
+                .centre_classes(centre)?
+                .into_iter()
+                .map(|(class, _)| class.name)
+                .collect();
+            assert_eq!(offered, ["Tin học văn phòng"]);
+            // `rollcall check` counts the classes in use, and the merged one apart.
+            let counts = tx.counts()?;
+            assert_eq!((counts.classes, counts.merged_classes), (1, 1));
+            Ok(())
+        })
+        .expect("read");
+    // The class may take its old spelling back as its name.
+    store
+        .write(|tx| tx.rename_class(right.class, "Tin hoc VP", "tin hoc vp", DIRECTOR, at()))
+        .expect("renamed back to the old spelling");
+}
+
+/// Across groups the old spelling is not kept: a session typed under the wrong group
+/// again is a new class there (which the entry checks point out), never silently moved
+/// into another group.
+#[test]
+fn after_a_merge_across_groups_the_old_spelling_is_not_reused() {
+    let (_dir, store, centre) = open();
+    let right = save(
+        &store,
+        &typed(centre, "health", "Tiêm chủng", date(2020, 2, 1), 40),
+    );
+    let wrong = save(
+        &store,
+        &typed(centre, "law", "Tiem chung mo rong", date(2020, 2, 2), 30),
+    );
+    store
+        .write(|tx| tx.merge_classes(wrong.class, right.class, DIRECTOR, at()))
+        .expect("merged");
+    let again = save(
+        &store,
+        &typed(centre, "law", "Tiem chung mo rong", date(2020, 2, 9), 30),
+    );
+    assert_ne!(again.class, right.class);
+    assert_eq!(again.group, "law");
+    assert!(counters_exact(&store));
+}
+
 #[test]
 fn merges_into_itself_into_a_merged_class_or_across_centres_are_refused() {
     let (_dir, store, centre) = open();

@@ -108,7 +108,10 @@ pub(super) fn check(db: &Path, rebuild_counters: bool) -> anyhow::Result<()> {
     );
     println!("schema version: {}", counts.schema_version);
     println!("centres: {}", counts.centres);
-    println!("classes: {}", counts.classes);
+    println!(
+        "classes: {} (and {} merged into others)",
+        counts.classes, counts.merged_classes
+    );
     println!("sessions: {}", counts.sessions);
     println!("chats: {}", counts.chats);
     println!("pending updates (inbox): {}", counts.inbox);

@@ -24,6 +24,13 @@ use redb::ReadableTable;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Whether the key index entry `key` → `class` is an old spelling kept by a merge (or
+/// points at a merged class) rather than the class's own key: listings skip it, so a
+/// class is listed once, under its own name.
+pub(super) fn is_alias(class: &ClassRecord, key: &str) -> bool {
+    class.key != key || class.merged_into.is_some()
+}
+
 /// How many merges `live_class` follows before it calls the chain broken. Merging into a
 /// merged class is refused, so a chain only grows when its last class is merged again;
 /// a longer one means a damaged file, not a real history.
@@ -148,8 +155,12 @@ impl Tx<'_> {
         key: &str,
     ) -> Result<Option<ClassId>, StoreError> {
         let keys = self.txn.open_table(CLASS_KEYS)?;
-        let id = keys.get((centre, group, key))?.map(|id| id.value());
-        Ok(id)
+        let Some(id) = keys.get((centre, group, key))?.map(|id| id.value()) else {
+            return Ok(None);
+        };
+        // A merged class's old spelling names the class it became, and that class may
+        // itself have been merged since.
+        Ok(Some(self.live_class(id)?.id))
     }
 
     /// The class with this (centre, group, key), created (without sessions) if needed.
@@ -261,7 +272,7 @@ impl Tx<'_> {
         &self,
         centre: CentreId,
     ) -> Result<Vec<ClassCount>, StoreError> {
-        let ids: Vec<ClassId> = {
+        let ids: Vec<(String, ClassId)> = {
             let keys = self.txn.open_table(CLASS_KEYS)?;
             let mut ids = Vec::new();
             for entry in keys.range((centre, "", "")..)? {
@@ -269,17 +280,20 @@ impl Tx<'_> {
                 if key.value().0 != centre {
                     break;
                 }
-                ids.push(id.value());
+                ids.push((key.value().2.to_owned(), id.value()));
             }
             ids
         };
         let mut classes = Vec::with_capacity(ids.len());
-        for id in ids {
+        for (key, id) in ids {
             let class = self.class(id)?.ok_or_else(|| {
                 StoreError::Db(format!(
                     "class key index names class {id}, which does not exist"
                 ))
             })?;
+            if is_alias(&class, &key) {
+                continue;
+            }
             let sessions = self.class_session_count(id)?;
             classes.push(ClassCount { class, sessions });
         }
@@ -317,7 +331,11 @@ impl Tx<'_> {
             )));
         }
         if key != before.key {
-            if let Some(other) = self.class_id_by_key(before.centre, &before.group, key)? {
+            // The key may be an old spelling of this very class (kept by a merge).
+            if let Some(other) = self
+                .class_id_by_key(before.centre, &before.group, key)?
+                .filter(|other| *other != id)
+            {
                 return Err(StoreError::Db(format!(
                     "refusing to rename class {id}: class {other} of its group already has the key {key:?}"
                 )));
@@ -407,11 +425,21 @@ impl Tx<'_> {
 
         // `update_session` has moved the last session date of `from` back to none.
         let mut tombstone = self.live_class_record(from)?;
-        self.txn.open_table(CLASS_KEYS)?.remove((
+        let survivor_group = self.live_class_record(into)?.group;
+        let old_key = (
             tombstone.centre,
             tombstone.group.as_str(),
             tombstone.key.as_str(),
-        ))?;
+        );
+        if tombstone.group == survivor_group {
+            // The old spelling stays a way to name the class it became: an organiser who
+            // types it next week logs into the merged class instead of creating the
+            // duplicate again. Across groups the key goes: reusing it would move a
+            // session typed under one group into another without asking.
+            self.txn.open_table(CLASS_KEYS)?.insert(old_key, into)?;
+        } else {
+            self.txn.open_table(CLASS_KEYS)?.remove(old_key)?;
+        }
         self.txn.open_table(CLASS_RECENCY)?.remove((
             tombstone.centre,
             tombstone.group.as_str(),

@@ -22,12 +22,15 @@ impl Tx<'_> {
         let mut found = Vec::new();
         for entry in keys.range((centre, "", "")..)? {
             let (key, id) = entry?;
-            let (key_centre, group, _) = key.value();
+            let (key_centre, group, spelling) = key.value();
             if key_centre != centre || found.len() >= CENTRE_CLASSES_LIMIT {
                 break;
             }
             let id = id.value();
-            if let Some(class) = self.class(id)? {
+            if let Some(class) = self
+                .class(id)?
+                .filter(|class| !super::classes::is_alias(class, spelling))
+            {
                 found.push((
                     ClassRef {
                         id,

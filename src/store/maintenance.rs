@@ -21,7 +21,10 @@ const TELEGRAM_PROFILE: &str = "telegram_profile";
 pub struct Counts {
     pub schema_version: u32,
     pub centres: u64,
+    /// Classes in use (not merged into another).
     pub classes: u64,
+    /// Classes merged into another, kept as tombstones (see `store/classes.rs`).
+    pub merged_classes: u64,
     pub sessions: u64,
     pub chats: u64,
     /// Updates stored but not processed yet.
@@ -105,10 +108,21 @@ impl Tx<'_> {
 
     /// The schema version and the number of records of each kind.
     pub fn counts(&self) -> Result<Counts, StoreError> {
+        // A scan of the classes (tens per centre): `check` is a maintenance command.
+        let mut merged_classes = 0;
+        let classes = self.txn.open_table(CLASSES)?;
+        let all_classes = classes.len()?;
+        for entry in classes.iter()? {
+            let record: crate::domain::ClassRecord = super::codec::decode(entry?.1.value())?;
+            if record.merged_into.is_some() {
+                merged_classes += 1;
+            }
+        }
         Ok(Counts {
             schema_version: meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0),
             centres: self.txn.open_table(CENTRES)?.len()?,
-            classes: self.txn.open_table(CLASSES)?.len()?,
+            classes: all_classes.saturating_sub(merged_classes),
+            merged_classes,
             sessions: self.txn.open_table(SESSIONS)?.len()?,
             chats: self.txn.open_table(CHATS)?.len()?,
             inbox: self.txn.open_table(INBOX)?.len()?,
