@@ -266,6 +266,10 @@ fn a_director_merges_a_class_typed_under_the_wrong_group_through_classes() {
         .unwrap();
     assert_eq!(audit[0].action, "class_merged");
     assert_eq!(audit[0].actor, DIRECTOR);
+    let log = texts(&c.command(DIRECTOR, "audit"));
+    assert!(log.contains("gộp lớp «"), "{log}");
+    assert!(log.contains("(1 buổi chuyển sang)"), "{log}");
+    assert!(!log.contains("class_merged") && !log.contains('{'), "{log}");
 
     // The same confirmation pressed again is stale and changes nothing.
     let again = c.press(DIRECTOR, &confirm, "✅ Gộp");
@@ -334,6 +338,14 @@ fn a_director_renames_a_class_and_a_name_taken_in_its_group_suggests_a_merge() {
         .read(|tx| tx.audit_log(Some(c.bot.centre), 10))
         .unwrap();
     assert_eq!(audit[0].action, "class_renamed");
+    // The director reads it in words (regression: `/audit` showed the action code and
+    // the stored JSON).
+    let log = texts(&c.command(DIRECTOR, "audit"));
+    assert!(
+        log.contains("đổi tên lớp «Thu gom rác» thành «Thu gom rác thải nhựa»"),
+        "{log}"
+    );
+    assert!(!log.contains("class_renamed") && !log.contains('{'), "{log}");
 
     // Typed text after the rename is no longer taken as a name.
     let after = c.text(DIRECTOR, "Xin chào");

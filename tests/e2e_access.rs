@@ -537,9 +537,17 @@ async fn corrections_change_the_report_and_only_their_owner_or_director_may_make
         .inline_buttons()
         .iter()
         .all(|(label, _)| !label.contains("Phòng chống dịch")));
-    // Every correction is in the centre's audit log.
+    // Every correction is in the centre's audit log, in words (who, what, which session),
+    // never as the stored action code or JSON.
     let audit = env.fake.send_and_wait(&director, "/audit").await;
-    for action in ["session_edited", "session_deleted", "session_restored"] {
+    for action in [
+        "User 502: sửa buổi ngày",
+        "User 501: xoá buổi ngày",
+        "User 501: khôi phục buổi ngày",
+    ] {
         assert!(audit.text.contains(action), "{action}: {}", audit.text);
+    }
+    for internal in ["session_edited", "{", "\"total\""] {
+        assert!(!audit.text.contains(internal), "{internal}: {}", audit.text);
     }
 }

@@ -4,6 +4,7 @@
 //! little the engine needs to know about stored classes comes through the `Facts` trait.
 //! The questions and every text come from the `Catalog` compiled from `dialogs/`.
 
+pub mod audit_text;
 pub mod callback;
 pub mod catalog;
 pub mod engine;

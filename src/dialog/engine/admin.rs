@@ -8,7 +8,7 @@ use super::super::parse;
 use super::super::state::Pending;
 use super::Turn;
 use crate::domain::{CentreId, UserId};
-use crate::format::{escape_html, format_date};
+use crate::format::escape_html;
 use crate::roles::{InviteProblem, Role};
 
 /// How many audit entries `/audit` shows.
@@ -573,21 +573,20 @@ impl Turn<'_> {
             self.lang,
             &[("centre", &escape_html(&self.centre_label(centre)))],
         )];
-        for entry in entries {
-            let detail = if entry.after.is_empty() {
-                entry.before
-            } else {
-                entry.after
-            };
-            lines.push(self.catalog.render(
-                "audit.line",
+        // Names as the centre knows them; a person no longer a member shows as their id.
+        let members = self.facts.members(centre);
+        let name_of = |user: UserId| {
+            members
+                .iter()
+                .find(|m| m.user == user)
+                .map(|m| display_name(&m.name, user))
+        };
+        for entry in &entries {
+            lines.push(crate::dialog::audit_text::audit_line(
+                self.catalog,
                 self.lang,
-                &[
-                    ("at", &format_date(entry.at.date_naive())),
-                    ("actor", &entry.actor.to_string()),
-                    ("action", &escape_html(&entry.action)),
-                    ("detail", &escape_html(&detail)),
-                ],
+                entry,
+                &name_of,
             ));
         }
         self.say(lines.join("\n"));
