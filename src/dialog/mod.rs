@@ -6,6 +6,7 @@
 
 pub mod callback;
 pub mod catalog;
+pub mod draft;
 pub mod engine;
 pub mod io;
 pub mod load;

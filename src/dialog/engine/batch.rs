@@ -238,6 +238,21 @@ impl Turn<'_> {
         self.show_batch();
     }
 
+    /// The lines of the open multi-line entry as a list (escaped HTML), for notices about it.
+    pub(super) fn batch_lines(&self) -> String {
+        self.state
+            .batch
+            .as_ref()
+            .map(|b| {
+                b.lines
+                    .iter()
+                    .map(|l| format!("• {}", escape_html(l)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    }
+
     /// The confirmation after a multi-line entry was saved.
     pub(super) fn batch_saved(&mut self, sessions: &[SessionId], info: &SavedInfo) {
         let lang = self.lang;
@@ -299,7 +314,7 @@ impl Turn<'_> {
             .collect();
         let mut notes = Vec::new();
         let date = entry.date.unwrap_or(batch.today);
-        if entry.date_year_guessed && self.far_back(date) {
+        if entry.date_year_guessed && self.reader().far_back(date) {
             notes.push(self.catalog.render(
                 "batch.old_date",
                 lang,

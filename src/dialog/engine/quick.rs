@@ -2,10 +2,10 @@
 //! becomes a draft, what was not is asked through the normal dialog, and nothing is saved
 //! before the same summary and Save button as the dialog.
 
+use super::super::draft::{Answer, Draft};
 use super::super::parse;
 use super::super::quick::{codes_list, QuickProblem};
-use super::super::state::{Answer, Draft};
-use super::session::ClassMatch;
+use super::answers::ClassMatch;
 use super::Turn;
 use std::collections::BTreeMap;
 
@@ -51,7 +51,7 @@ impl Turn<'_> {
         let mut draft = Draft::new(centre, answers);
         match entry.date {
             // A year guessed far back is shown in full and confirmed first.
-            Some(date) if entry.date_year_guessed && self.far_back(date) => {
+            Some(date) if entry.date_year_guessed && self.reader().far_back(date) => {
                 draft.proposed_date = Some(date);
             }
             Some(date) => {
@@ -72,7 +72,6 @@ impl Turn<'_> {
                 draft.answers.remove("total");
             }
         }
-        self.state.draft = Some(draft);
         let mut said = entry.describe(self.catalog, self.lang);
         for problem in &entry.problems {
             let named = matches!(
@@ -91,31 +90,21 @@ impl Turn<'_> {
             }
         }
         self.say(said);
-        if let Some(name) = &entry.class {
+        let class = entry.class.as_ref().map(|name| {
             let (display, key) = parse::class_name(name);
-            match self.resolve_class(&entry.group, display, &key) {
-                ClassMatch::Known(answer) => {
-                    if let Some(draft) = &mut self.state.draft {
-                        draft.answers.insert("class".to_owned(), answer);
-                    }
-                }
-                ClassMatch::Close {
-                    typed,
-                    suggestion,
-                    suggestion_name,
-                    suggestion_group,
-                } => {
-                    self.ask_did_you_mean(
-                        "class",
-                        false,
-                        typed,
-                        (suggestion, suggestion_name, suggestion_group),
-                    );
-                    return true;
-                }
+            self.reader()
+                .resolve_class(centre, &entry.group, display, &key)
+        });
+        let next = match class {
+            Some(ClassMatch::Close(suggestion)) => draft.offer_class("class", false, suggestion),
+            Some(ClassMatch::Known(answer)) => {
+                draft.answers.insert("class".to_owned(), answer);
+                draft.start(self.catalog)
             }
-        }
-        self.advance(false);
+            None => draft.start(self.catalog),
+        };
+        self.state.draft = Some(draft);
+        self.follow(Some(next));
         true
     }
 
