@@ -228,6 +228,16 @@ impl Draft {
         }
     }
 
+    /// A draft correcting the saved session `id`, holding its answers: it opens at the
+    /// list of answers to change, and its Save updates that session.
+    pub fn correcting(id: SessionId, centre: CentreId, answers: BTreeMap<String, Answer>) -> Draft {
+        Draft {
+            session: Some(id),
+            at: Step::ChoosingEdit,
+            ..Draft::new(centre, answers)
+        }
+    }
+
     /// The answer to question `id`, if given.
     pub fn answer(&self, id: &str) -> Option<&Answer> {
         self.answers.get(id)
@@ -1427,6 +1437,43 @@ mod tests {
                     class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=45
                 cancel → nothing (unchanged): confirming the cancel
                     class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=45
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_correction_opens_at_the_list_of_answers() {
+        let mut answers = BTreeMap::new();
+        for (id, answer) in [
+            ("group", Answer::Group("health".to_owned())),
+            ("date", Answer::Date(date("2026-12-07"))),
+            ("total", Answer::Number(45)),
+            ("female", Answer::Number(30)),
+        ] {
+            answers.insert(id.to_owned(), answer);
+        }
+        answers.insert(
+            "class".to_owned(),
+            Answer::Class {
+                id: Some(3),
+                name: "Phòng chống dịch".to_owned(),
+            },
+        );
+        let draft = Draft::correcting(12, 7, answers);
+        assert_eq!(draft.session, Some(12));
+        check_with(
+            &shipped(),
+            draft,
+            "change total
+             number 50
+             save",
+            expect![[r#"
+                change total → AskSameButtons: asking total (editing)
+                    class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=45
+                number 50 → Ask: summary
+                    class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=50
+                save → Save: summary
+                    class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=50
             "#]],
         );
     }

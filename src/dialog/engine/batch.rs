@@ -14,7 +14,7 @@ use crate::format::{escape_html, format_count, format_date};
 use std::collections::BTreeMap;
 
 /// At most this many lines are taken from one message.
-pub(super) const MAX_LINES: usize = 30;
+const MAX_LINES: usize = 30;
 
 /// Fix buttons per row.
 const FIX_BUTTONS_PER_ROW: usize = 5;
@@ -199,7 +199,7 @@ impl Turn<'_> {
     }
 
     /// "Type line 2 again (now: …)".
-    pub(super) fn ask_fix_line(&mut self) {
+    fn ask_fix_line(&mut self) {
         let Some((index, line)) = self.state.batch.as_ref().and_then(|b| {
             b.fixing
                 .and_then(|i| b.lines.get(i).map(|l| (i, l.clone())))

@@ -6,7 +6,7 @@
 //! may change any session of their centre at any time. Every button re-checks this.
 
 use super::super::callback::Action;
-use super::super::draft::{Answer, Draft, Step};
+use super::super::draft::{Answer, Draft};
 use super::super::io::{Effect, Keyboard};
 use super::Turn;
 use crate::domain::{SessionId, SessionRecord};
@@ -132,10 +132,7 @@ impl Turn<'_> {
                 answers.insert(question.id.clone(), answer);
             }
         }
-        let mut draft = Draft::new(session.centre, answers);
-        draft.session = Some(id);
-        draft.at = Step::ChoosingEdit;
-        self.state.draft = Some(draft);
+        self.state.draft = Some(Draft::correcting(id, session.centre, answers));
         self.state.stamp = self.state.stamp.wrapping_add(1);
         let html = self
             .catalog

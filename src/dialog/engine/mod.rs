@@ -2,9 +2,18 @@
 //!
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
-//! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
-//! report document and its written parts.
+//! this file dispatches inputs and holds the one access check of open work (a draft or a
+//! multi-line entry is dropped, with a notice, before any input continues it once the
+//! sender no longer belongs to its centre or it expired). The session being entered is the
+//! pure state machine of `dialog/draft.rs`; around it, `session.rs` turns inputs into its
+//! events and follows its transitions, `answers.rs` reads typed and pressed answers by
+//! question kind, `prompts.rs` shows where a draft stands, `safety.rs` holds a new entry
+//! while a draft is open and checks the unusual before saving, `quick.rs` is one-line
+//! quick entry and `batch.rs` several lines at once. The commands: `commands.rs` who may
+//! run which, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations,
+//! people, the audit log and group links, `classes.rs` a director's `/classes`,
+//! `reminders.rs` the reminder commands, `document.rs` the report document and its
+//! written parts.
 
 mod admin;
 mod answers;

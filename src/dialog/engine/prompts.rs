@@ -17,7 +17,7 @@ use crate::format::{escape_html, format_count, format_date};
 use chrono::{Datelike, NaiveDate};
 
 /// A message to send: its text and, when it has any, its keyboard.
-pub(super) struct Prompt {
+struct Prompt {
     html: String,
     keyboard: Option<Keyboard>,
 }
@@ -32,17 +32,29 @@ impl Prompt {
 }
 
 impl Turn<'_> {
-    /// Sends `prompt` (its text joins the text queued before it).
-    pub(super) fn show(&mut self, prompt: Prompt) {
+    /// Sends where the open draft stands (its text joins the text queued before it); a
+    /// summary shown also asks for the "not saved yet" nudge.
+    pub(super) fn show_draft(&mut self) {
+        let Some(prompt) = self.draft_prompt() else {
+            return;
+        };
         match prompt.keyboard {
             Some(keyboard) => self.say_with(prompt.html, keyboard),
             None => self.say(prompt.html),
+        }
+        if self
+            .state
+            .draft
+            .as_ref()
+            .is_some_and(|d| d.at == Step::Summary)
+        {
+            self.want_nudge();
         }
     }
 
     /// Where the open draft stands, as a message; `None` without a draft, or when the
     /// step names what no longer exists (the engine settles the draft first).
-    pub(super) fn draft_prompt(&self) -> Option<Prompt> {
+    fn draft_prompt(&self) -> Option<Prompt> {
         let draft = self.state.draft.as_ref()?;
         Some(match &draft.at {
             Step::Asking { question, editing } => {

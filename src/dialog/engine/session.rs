@@ -101,7 +101,7 @@ impl Turn<'_> {
     }
 
     /// Moves the draft by `event` and does what the draft says comes next.
-    pub(super) fn apply(&mut self, event: Event) {
+    fn apply(&mut self, event: Event) {
         let catalog = self.catalog;
         let next = match &mut self.state.draft {
             Some(draft) => draft.on(catalog, event),
@@ -158,13 +158,7 @@ impl Turn<'_> {
                 return self.apply(Event::Yes);
             }
         }
-        let summary = draft.at == Step::Summary;
-        if let Some(prompt) = self.draft_prompt() {
-            self.show(prompt);
-            if summary {
-                self.want_nudge();
-            }
-        }
+        self.show_draft();
     }
 
     // ---- Saving. ----
