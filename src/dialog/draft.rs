@@ -9,6 +9,7 @@
 
 use super::catalog::{Catalog, Question, QuestionKind};
 use super::parse;
+use super::quick::{QuickEntry, QuickProblem};
 use crate::domain::{CentreId, ClassChoice, ClassId, NewSession, SessionId, UserId};
 use crate::roles::Access;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -226,6 +227,54 @@ impl Draft {
             proposed_swap: None,
             nudged: false,
         }
+    }
+
+    /// A draft from a quick entry for `centre`, not started yet: what was understood is
+    /// answered (the class as the engine matched it against the stored classes, no date
+    /// typed meaning `today`), a date whose guessed year lies `far_back` is proposed for
+    /// confirmation, and more women than people are offered swapped.
+    pub fn quick(
+        centre: CentreId,
+        entry: &QuickEntry,
+        class: Option<Answer>,
+        today: NaiveDate,
+        far_back: impl Fn(NaiveDate) -> bool,
+    ) -> Draft {
+        let mut draft = Draft::new(centre, BTreeMap::new());
+        let answers = &mut draft.answers;
+        answers.insert("group".to_owned(), Answer::Group(entry.group.clone()));
+        if let Some(class) = class {
+            answers.insert("class".to_owned(), class);
+        }
+        if let Some(total) = entry.total {
+            answers.insert("total".to_owned(), Answer::Number(total));
+        }
+        if let Some(female) = entry.female {
+            answers.insert("female".to_owned(), Answer::Number(female));
+        }
+        let date_problem = entry.problems.iter().any(|p| p.question() == "date");
+        match entry.date {
+            // A year guessed far back is shown in full and confirmed first.
+            Some(date) if entry.date_year_guessed && far_back(date) => {
+                draft.proposed_date = Some(date);
+            }
+            Some(date) => {
+                answers.insert("date".to_owned(), Answer::Date(date));
+            }
+            // No date typed means today, as the format explains.
+            None if !date_problem => {
+                answers.insert("date".to_owned(), Answer::Date(today));
+            }
+            None => {}
+        }
+        for problem in &entry.problems {
+            if let (QuickProblem::FemaleAboveTotal(female), Some(total)) = (problem, entry.total) {
+                // `sk 30 45`: the two numbers were probably typed the other way round.
+                draft.proposed_swap = Some((*female, total));
+                draft.answers.remove("total");
+            }
+        }
+        draft
     }
 
     /// A draft correcting the saved session `id`, holding its answers: it opens at the
@@ -1438,6 +1487,80 @@ mod tests {
                 cancel → nothing (unchanged): confirming the cancel
                     class=#3 Phòng chống dịch, date=2026-12-07, female=30, group=health, total=45
             "#]],
+        );
+    }
+
+    /// The draft a quick-entry line makes (its class taken as new), once started.
+    fn check_quick(line: &str, expect: Expect) {
+        let catalog = shipped();
+        let today = date("2026-12-07");
+        let parser = catalog.quick_parser().unwrap();
+        let entry = parser.parse(line, today).unwrap();
+        let class = entry
+            .class
+            .clone()
+            .map(|name| Answer::Class { id: None, name });
+        let far_back = |d: NaiveDate| (today - d).num_days() > 60;
+        let mut draft = Draft::quick(7, &entry, class, today, far_back);
+        let next = draft.start(&catalog);
+        let shown = format!("{next:?}: {}\n    {}\n", step(&draft.at), holds(&draft));
+        expect.assert_eq(&shown);
+    }
+
+    #[test]
+    fn a_quick_entry_answers_what_it_understood() {
+        check_quick(
+            "sk 45 30 Phòng chống dịch",
+            expect![[r#"
+            Ask: summary
+                class=new Phòng chống dịch, date=2026-12-07, female=30, group=health, total=45
+        "#]],
+        );
+        check_quick(
+            "sk 45 30 05/12 Phòng chống dịch",
+            expect![[r#"
+            Ask: summary
+                class=new Phòng chống dịch, date=2026-12-05, female=30, group=health, total=45
+        "#]],
+        );
+        check_quick(
+            "sk 45",
+            expect![[r#"
+            Ask: asking class
+                date=2026-12-07, group=health, total=45
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_quick_entry_proposes_what_looks_like_a_slip() {
+        check_quick(
+            "sk 30 45 Phòng chống dịch",
+            expect![[r#"
+            Ask: offering the swap
+                class=new Phòng chống dịch, date=2026-12-07, group=health, proposed 45/30
+        "#]],
+        );
+        check_quick(
+            "sk 45 30 17/12 Phòng chống dịch",
+            expect![[r#"
+            Ask: confirming the date
+                class=new Phòng chống dịch, female=30, group=health, total=45, proposed date 2025-12-17
+        "#]],
+        );
+        check_quick(
+            "sk 45 30 17/12/2025 Phòng chống dịch",
+            expect![[r#"
+            Ask: summary
+                class=new Phòng chống dịch, date=2025-12-17, female=30, group=health, total=45
+        "#]],
+        );
+        check_quick(
+            "sk 45 30 32/12 Phòng chống dịch",
+            expect![[r#"
+            Ask: asking date
+                class=new Phòng chống dịch, female=30, group=health, total=45
+        "#]],
         );
     }
 
