@@ -78,7 +78,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Whether the lines may still be continued by someone with `access` (as a draft).
+    /// Why the lines may no longer be continued by someone with `access` (as a draft).
     pub fn lapse(&self, access: &Access, now: DateTime<Utc>, expiry: Duration) -> Option<Lapse> {
         lapse(access, self.centre, self.touched, now, expiry)
     }
