@@ -7,6 +7,7 @@
 pub mod audit_text;
 pub mod callback;
 pub mod catalog;
+pub mod draft;
 pub mod engine;
 pub mod io;
 pub mod load;

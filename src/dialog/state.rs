@@ -1,9 +1,11 @@
 //! The per-chat dialog state the engine reads and returns; stored by the runtime between steps.
 
-use crate::domain::{CentreId, ClassId, Lang, SessionId};
-use chrono::{DateTime, NaiveDate, Utc};
+use super::draft::{lapse, Lapse};
+pub use super::draft::{Answer, Check, Draft, Step};
+use crate::domain::{CentreId, ClassId, Lang};
+use crate::roles::Access;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything the bot remembers about one chat between two updates.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -75,6 +77,13 @@ pub struct Batch {
     pub touched: Option<DateTime<Utc>>,
 }
 
+impl Batch {
+    /// Why the lines may no longer be continued by someone with `access` (as a draft).
+    pub fn lapse(&self, access: &Access, now: DateTime<Utc>, expiry: Duration) -> Option<Lapse> {
+        lapse(access, self.centre, self.touched, now, expiry)
+    }
+}
+
 /// A written part of a centre's report document being changed in the chat: the next text
 /// the director sends replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,128 +91,6 @@ pub struct DocumentEdit {
     pub centre: CentreId,
     /// The part's id (`document::Part::id`).
     pub part: String,
-}
-
-/// A session being entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub centre: CentreId,
-    /// The saved session being corrected, when this draft edits one.
-    #[serde(default)]
-    pub session: Option<SessionId>,
-    /// Answers so far, by question id.
-    pub answers: BTreeMap<String, Answer>,
-    /// Where the dialog stands.
-    pub at: Step,
-    /// When the person last worked on it; a draft left longer than the expiry is dropped.
-    #[serde(default)]
-    pub touched: Option<DateTime<Utc>>,
-    /// Unusual values the person has confirmed; each is asked about once.
-    #[serde(default)]
-    pub confirmed: BTreeSet<Check>,
-    /// A date read without a year that lies far back: shown in full and confirmed before
-    /// it becomes the answer.
-    #[serde(default)]
-    pub proposed_date: Option<NaiveDate>,
-    /// More women than people were typed: the swapped pair `(total, female)` is offered.
-    #[serde(default)]
-    pub proposed_swap: Option<(u32, u32)>,
-    /// Whether the "not saved yet" nudge was sent for this draft.
-    #[serde(default)]
-    pub nudged: bool,
-}
-
-impl Draft {
-    /// Answers the attendance and the women at once (a typed pair, an accepted swap);
-    /// a confirmation given about the old numbers no longer holds.
-    pub fn set_numbers(&mut self, total: u32, female: u32) {
-        self.answers
-            .insert("total".to_owned(), Answer::Number(total));
-        self.answers
-            .insert("female".to_owned(), Answer::Number(female));
-        self.confirmed.clear();
-    }
-
-    /// A new draft for `centre` with the given answers.
-    pub fn new(centre: CentreId, answers: BTreeMap<String, Answer>) -> Draft {
-        Draft {
-            centre,
-            session: None,
-            answers,
-            at: Step::Summary,
-            touched: None,
-            confirmed: BTreeSet::new(),
-            proposed_date: None,
-            proposed_swap: None,
-            nudged: false,
-        }
-    }
-}
-
-/// An unusual value the person is asked to confirm before saving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Check {
-    /// An attendance far above the class's usual one (or above 500 without history).
-    LargeTotal,
-    /// The same centre, class, date and numbers as a stored session.
-    Duplicate,
-}
-
-/// The point a draft has reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Step {
-    /// Asking the question with this id.
-    Asking { question: String, editing: bool },
-    /// The class question, after "new class" was pressed: waiting for the typed name.
-    NewClassName { question: String, editing: bool },
-    /// A typed class name is one edit away from an existing class: "did you mean …?"
-    ConfirmClass {
-        question: String,
-        editing: bool,
-        /// The name as typed (the new class if the user says no).
-        typed: String,
-        /// The existing class suggested.
-        suggestion: ClassId,
-        suggestion_name: String,
-        /// The suggested class's group when it is not the draft's group: choosing it
-        /// moves the session to that group.
-        #[serde(default)]
-        suggestion_group: Option<String>,
-    },
-    /// A date typed without a year lies far back: "17/12/2025 — last year, right?"
-    ConfirmDate { question: String, editing: bool },
-    /// More women than people: offer the swapped pair.
-    ConfirmSwap { editing: bool },
-    /// The attendance is far above usual: confirm before saving. `usual` is the median
-    /// of the class's recent sessions, when it has enough of them.
-    ConfirmLarge { usual: Option<u32> },
-    /// A stored session has the same class, date and numbers: save another one?
-    ConfirmDuplicate { existing: SessionId },
-    /// Cancel pressed on a complete draft: drop it?
-    ConfirmCancel,
-    /// Showing the summary with Save / Edit / Cancel.
-    Summary,
-    /// Showing the list of answers to change.
-    ChoosingEdit,
-}
-
-/// One answer of a draft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
-    /// An activity group, by stable id.
-    Group(String),
-    /// An existing class, or a new class name.
-    Class {
-        id: Option<ClassId>,
-        name: String,
-    },
-    Date(NaiveDate),
-    Number(u32),
-    Text(String),
-    /// A choice option, by id.
-    Choice(String),
-    /// An optional question the user skipped.
-    Skipped,
 }
 
 /// A typed answer the bot waits for outside the session dialog. It is honoured only while

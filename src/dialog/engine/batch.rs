@@ -14,7 +14,7 @@ use crate::format::{escape_html, format_count, format_date};
 use std::collections::BTreeMap;
 
 /// At most this many lines are taken from one message.
-pub(super) const MAX_LINES: usize = 30;
+const MAX_LINES: usize = 30;
 
 /// Fix buttons per row.
 const FIX_BUTTONS_PER_ROW: usize = 5;
@@ -199,7 +199,7 @@ impl Turn<'_> {
     }
 
     /// "Type line 2 again (now: …)".
-    pub(super) fn ask_fix_line(&mut self) {
+    fn ask_fix_line(&mut self) {
         let Some((index, line)) = self.state.batch.as_ref().and_then(|b| {
             b.fixing
                 .and_then(|i| b.lines.get(i).map(|l| (i, l.clone())))
@@ -236,6 +236,21 @@ impl Turn<'_> {
             }
         }
         self.show_batch();
+    }
+
+    /// The lines of the open multi-line entry as a list (escaped HTML), for notices about it.
+    pub(super) fn batch_lines(&self) -> String {
+        self.state
+            .batch
+            .as_ref()
+            .map(|b| {
+                b.lines
+                    .iter()
+                    .map(|l| format!("• {}", escape_html(l)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
     }
 
     /// The confirmation after a multi-line entry was saved.
@@ -299,7 +314,7 @@ impl Turn<'_> {
             .collect();
         let mut notes = Vec::new();
         let date = entry.date.unwrap_or(batch.today);
-        if entry.date_year_guessed && self.far_back(date) {
+        if entry.date_year_guessed && self.reader().far_back(date) {
             notes.push(self.catalog.render(
                 "batch.old_date",
                 lang,

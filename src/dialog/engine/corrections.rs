@@ -6,8 +6,8 @@
 //! may change any session of their centre at any time. Every button re-checks this.
 
 use super::super::callback::Action;
+use super::super::draft::{Answer, Draft};
 use super::super::io::{Effect, Keyboard};
-use super::super::state::{Answer, Draft, Step};
 use super::Turn;
 use crate::domain::{SessionId, SessionRecord};
 use crate::format::{escape_html, format_count, format_date};
@@ -21,13 +21,8 @@ pub const EDIT_WINDOW: Duration = Duration::hours(24);
 const LISTED: usize = 10;
 
 impl Turn<'_> {
-    /// Whether the sender may change `session` (for the dialog's Save of a correction).
-    pub(super) fn may_correct_saved(&self, session: &SessionRecord) -> bool {
-        self.may_correct(session)
-    }
-
-    /// Whether the sender may change `session`.
-    fn may_correct(&self, session: &SessionRecord) -> bool {
+    /// Whether the sender may change `session` (here, and at the Save of a correction).
+    pub(super) fn may_correct(&self, session: &SessionRecord) -> bool {
         self.access.may_manage(session.centre)
             || (session.organiser == self.sender.user
                 && self.access.may_log(session.centre)
@@ -137,10 +132,7 @@ impl Turn<'_> {
                 answers.insert(question.id.clone(), answer);
             }
         }
-        let mut draft = Draft::new(session.centre, answers);
-        draft.session = Some(id);
-        draft.at = Step::ChoosingEdit;
-        self.state.draft = Some(draft);
+        self.state.draft = Some(Draft::correcting(id, session.centre, answers));
         self.state.stamp = self.state.stamp.wrapping_add(1);
         let html = self
             .catalog

@@ -2,16 +2,27 @@
 //!
 //! The engine never fails and never panics on user input: anything it cannot use gets a
 //! short reply in the user's language and the same question again. It is split by job:
-//! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
-//! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
-//! report document and its written parts.
+//! this file dispatches inputs and holds the one access check of open work (a draft or a
+//! multi-line entry is dropped, with a notice, before any input continues it once the
+//! sender no longer belongs to its centre or it expired). The session being entered is the
+//! pure state machine of `dialog/draft.rs`; around it, `session.rs` turns inputs into its
+//! events and follows its transitions, `answers.rs` reads typed and pressed answers by
+//! question kind, `prompts.rs` shows where a draft stands, `safety.rs` holds a new entry
+//! while a draft is open and checks the unusual before saving, `quick.rs` is one-line
+//! quick entry and `batch.rs` several lines at once. The commands: `commands.rs` who may
+//! run which, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations,
+//! people, the audit log and group links, `classes.rs` a director's `/classes`,
+//! `reminders.rs` the reminder commands, `document.rs` the report document and its
+//! written parts.
 
 mod admin;
+mod answers;
 mod batch;
 mod classes;
 mod commands;
 mod corrections;
 mod document;
+mod prompts;
 mod quick;
 mod reminders;
 mod safety;
@@ -19,8 +30,9 @@ mod session;
 
 use super::callback::{self, Action};
 use super::catalog::Catalog;
+use super::draft::Lapse;
 use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, Sender};
-use super::state::{ChatState, Check, Held, Step};
+use super::state::{ChatState, Held};
 use crate::domain::{Lang, Now};
 use crate::roles::Access;
 
@@ -52,8 +64,14 @@ pub fn step(
     };
     // A held entry waits for exactly one answer: any other input forgets it.
     let held = turn.state.held.take();
-    turn.check_open_work(&input);
-    let touched = input.clone();
+    // The one access check of open work: whatever the input continues (a typed answer, a
+    // button, the held entry's choice, a line of a multi-line entry, a command resuming
+    // the draft), a draft or multi-line entry the sender may no longer continue goes
+    // first, with a notice, so no path below can continue it.
+    let from_person = turn.is_from_person(&input);
+    if from_person {
+        turn.drop_lapsed_work();
+    }
     turn.keep_class_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
@@ -72,7 +90,9 @@ pub fn step(
         Input::SessionsSaved { sessions, info } => turn.batch_saved(&sessions, &info),
         Input::SaveNudge => turn.save_nudge(),
     }
-    turn.touch(&touched);
+    if from_person {
+        turn.touch();
+    }
     turn.flush();
     (turn.state, turn.effects)
 }
@@ -144,6 +164,66 @@ impl Turn<'_> {
         }
     }
 
+    // ---- Open work: access and expiry. ----
+
+    /// Whether `input` comes from the person in their private chat, where a draft or a
+    /// multi-line entry lives (group chats and inputs fed back by the runtime or the
+    /// scheduler continue nothing).
+    fn is_from_person(&self, input: &Input) -> bool {
+        self.sender.private
+            && matches!(
+                input,
+                Input::Text(_) | Input::Command { .. } | Input::Button { .. } | Input::NotText
+            )
+    }
+
+    /// Drops an open draft or multi-line entry whose centre the sender no longer belongs
+    /// to, or that has expired, saying so with what it held.
+    fn drop_lapsed_work(&mut self) {
+        let expiry = self.facts.entry_rules().draft_expiry;
+        let at = self.now.at;
+        let draft = self.state.draft.as_ref();
+        if let Some(lapse) = draft.and_then(|d| d.lapse(&self.access, at, expiry)) {
+            let held = self.draft_lines();
+            self.state.draft = None;
+            self.say_lapsed(lapse, &held, expiry);
+        }
+        let batch = self.state.batch.as_ref();
+        if let Some(lapse) = batch.and_then(|b| b.lapse(&self.access, at, expiry)) {
+            let held = self.batch_lines();
+            self.state.batch = None;
+            self.say_lapsed(lapse, &held, expiry);
+        }
+    }
+
+    /// "The draft below was dropped because …", with what it held.
+    fn say_lapsed(&mut self, lapse: Lapse, held: &str, expiry: chrono::Duration) {
+        let key = match lapse {
+            Lapse::NoLongerMember => "entry.no_longer_member",
+            Lapse::Expired => "entry.expired",
+        };
+        let html = self.catalog.render(
+            key,
+            self.lang,
+            &[
+                ("answers", held),
+                ("hours", &expiry.num_hours().to_string()),
+            ],
+        );
+        self.say(html);
+    }
+
+    /// Marks the open work as touched now (after an input from the person).
+    fn touch(&mut self) {
+        let now = self.now.at;
+        if let Some(draft) = &mut self.state.draft {
+            draft.touched = Some(now);
+        }
+        if let Some(batch) = &mut self.state.batch {
+            batch.touched = Some(now);
+        }
+    }
+
     // ---- Typed text. ----
 
     fn typed(&mut self, text: &str) {
@@ -180,40 +260,15 @@ impl Turn<'_> {
         if self.is_new_entry(trimmed) {
             return self.new_entry(trimmed);
         }
-        let Some(draft) = &self.state.draft else {
-            if self.state.batch.is_some() {
-                self.say_key("dialog.use_buttons");
-                return self.show_batch();
-            }
-            if !self.quick_entry(trimmed) {
-                self.idle();
-            }
-            return;
-        };
-        match draft.at.clone() {
-            Step::Asking { question, editing } => self.answer_text(&question, editing, trimmed),
-            Step::NewClassName { question, editing }
-            | Step::ConfirmClass {
-                question, editing, ..
-            } => {
-                self.answer_class_name(&question, editing, trimmed);
-            }
-            // A number typed instead of tapping the swap: the women's count typed again.
-            Step::ConfirmSwap { editing } => {
-                if let Some(draft) = &mut self.state.draft {
-                    draft.proposed_swap = None;
-                }
-                self.answer_text("female", editing, trimmed);
-            }
-            Step::Summary
-            | Step::ChoosingEdit
-            | Step::ConfirmDate { .. }
-            | Step::ConfirmLarge { .. }
-            | Step::ConfirmDuplicate { .. }
-            | Step::ConfirmCancel => {
-                self.say_key("dialog.use_buttons");
-                self.ask_current();
-            }
+        if self.state.draft.is_some() {
+            return self.draft_typed(trimmed);
+        }
+        if self.state.batch.is_some() {
+            self.say_key("dialog.use_buttons");
+            return self.show_batch();
+        }
+        if !self.quick_entry(trimmed) {
+            self.idle();
         }
     }
 
@@ -278,74 +333,13 @@ impl Turn<'_> {
             Action::KeepDocumentPart => return self.keep_document_part(),
             _ => {}
         }
-        let Some(draft) = &self.state.draft else {
-            if self.state.batch.is_some() {
-                return self.batch_pressed(action);
-            }
-            return self.stale();
-        };
-        match (draft.at.clone(), action) {
-            (Step::Asking { question, editing }, action) => {
-                self.answer_button(&question, editing, action);
-            }
-            (Step::NewClassName { question, editing }, Action::Back) => {
-                // Back from typing a new class name to the list of classes.
-                self.set_step(Step::Asking { question, editing });
-                self.ask_current();
-            }
-            (Step::ConfirmClass { .. }, action) => self.confirm_class(action),
-            (Step::Summary, Action::Save) => self.save(),
-            (Step::Summary, Action::Edit) => {
-                self.set_step(Step::ChoosingEdit);
-                self.ask_current();
-            }
-            (Step::Summary, Action::Cancel) => {
-                // A complete draft is work about to be thrown away: ask once.
-                self.set_step(Step::ConfirmCancel);
-                self.state.stamp = self.state.stamp.wrapping_add(1);
-                self.ask_current();
-            }
-            (Step::ConfirmCancel, Action::Confirm) | (Step::ChoosingEdit, Action::Cancel) => {
-                self.cancel();
-            }
-            (Step::ConfirmCancel, Action::Reject) => {
-                self.set_step(Step::Summary);
-                self.state.stamp = self.state.stamp.wrapping_add(1);
-                self.ask_current();
-            }
-            (
-                Step::ConfirmDate { question, editing },
-                action @ (Action::Confirm | Action::Reject),
-            ) => {
-                self.date_confirmed(&question, editing, &action);
-            }
-            (Step::ConfirmSwap { editing }, action @ (Action::Confirm | Action::Reject)) => {
-                self.swap_answered(editing, &action);
-            }
-            (Step::ConfirmLarge { .. }, action @ (Action::Confirm | Action::Reject)) => {
-                self.check_answered(Check::LargeTotal, &action);
-            }
-            (
-                Step::ConfirmDuplicate { .. },
-                action @ (Action::Confirm | Action::Reject | Action::Edit),
-            ) => self.check_answered(Check::Duplicate, &action),
-            (Step::ChoosingEdit, Action::EditQuestion(id)) => {
-                if self.catalog.question(&id).is_some() {
-                    self.set_step(Step::Asking {
-                        question: id,
-                        editing: true,
-                    });
-                    self.ask_current();
-                } else {
-                    self.stale();
-                }
-            }
-            (Step::ChoosingEdit, Action::Back) => {
-                self.set_step(Step::Summary);
-                self.ask_current();
-            }
-            _ => self.stale(),
+        if self.state.draft.is_some() {
+            return self.draft_pressed(action);
         }
+        if self.state.batch.is_some() {
+            return self.batch_pressed(action);
+        }
+        self.stale()
     }
 
     fn stale(&mut self) {

@@ -2,12 +2,11 @@
 //! becomes a draft, what was not is asked through the normal dialog, and nothing is saved
 //! before the same summary and Save button as the dialog.
 
+use super::super::draft::Draft;
 use super::super::parse;
 use super::super::quick::{codes_list, QuickProblem};
-use super::super::state::{Answer, Draft};
-use super::session::ClassMatch;
+use super::answers::ClassMatch;
 use super::Turn;
-use std::collections::BTreeMap;
 
 impl Turn<'_> {
     /// Tries `text` as a quick entry; returns false when it is not one (ordinary text).
@@ -39,40 +38,6 @@ impl Turn<'_> {
             }
             return true;
         };
-        let mut answers = BTreeMap::new();
-        answers.insert("group".to_owned(), Answer::Group(entry.group.clone()));
-        if let Some(total) = entry.total {
-            answers.insert("total".to_owned(), Answer::Number(total));
-        }
-        if let Some(female) = entry.female {
-            answers.insert("female".to_owned(), Answer::Number(female));
-        }
-        let date_problem = entry.problems.iter().any(|p| p.question() == "date");
-        let mut draft = Draft::new(centre, answers);
-        match entry.date {
-            // A year guessed far back is shown in full and confirmed first.
-            Some(date) if entry.date_year_guessed && self.far_back(date) => {
-                draft.proposed_date = Some(date);
-            }
-            Some(date) => {
-                draft.answers.insert("date".to_owned(), Answer::Date(date));
-            }
-            // No date typed means today, as the format explains.
-            None if !date_problem => {
-                draft
-                    .answers
-                    .insert("date".to_owned(), Answer::Date(self.now.today));
-            }
-            None => {}
-        }
-        for problem in &entry.problems {
-            if let (QuickProblem::FemaleAboveTotal(female), Some(total)) = (problem, entry.total) {
-                // `sk 30 45`: the two numbers were probably typed the other way round.
-                draft.proposed_swap = Some((*female, total));
-                draft.answers.remove("total");
-            }
-        }
-        self.state.draft = Some(draft);
         let mut said = entry.describe(self.catalog, self.lang);
         for problem in &entry.problems {
             let named = matches!(
@@ -91,31 +56,24 @@ impl Turn<'_> {
             }
         }
         self.say(said);
-        if let Some(name) = &entry.class {
+        let reader = self.reader();
+        let class = entry.class.as_ref().map(|name| {
             let (display, key) = parse::class_name(name);
-            match self.resolve_class(&entry.group, display, &key) {
-                ClassMatch::Known(answer) => {
-                    if let Some(draft) = &mut self.state.draft {
-                        draft.answers.insert("class".to_owned(), answer);
-                    }
-                }
-                ClassMatch::Close {
-                    typed,
-                    suggestion,
-                    suggestion_name,
-                    suggestion_group,
-                } => {
-                    self.ask_did_you_mean(
-                        "class",
-                        false,
-                        typed,
-                        (suggestion, suggestion_name, suggestion_group),
-                    );
-                    return true;
-                }
-            }
-        }
-        self.advance(false);
+            reader.resolve_class(centre, &entry.group, display, &key)
+        });
+        let (known, close) = match class {
+            Some(ClassMatch::Known(answer)) => (Some(answer), None),
+            Some(ClassMatch::Close(suggestion)) => (None, Some(suggestion)),
+            None => (None, None),
+        };
+        let far_back = |date| reader.far_back(date);
+        let mut draft = Draft::quick(centre, &entry, known, self.now.today, far_back);
+        let next = match close {
+            Some(suggestion) => draft.offer_class("class", false, suggestion),
+            None => draft.start(self.catalog),
+        };
+        self.state.draft = Some(draft);
+        self.follow(Some(next));
         true
     }
 
