@@ -1165,10 +1165,10 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               (file bao-cao-01-01-2025-31-12-2025.csv)
             > /audit
               < <b>Nhật ký thay đổi – Tràng An</b>
-              < 26/11/2026 · 42 · member_removed [50,"organiser"]
-              < 26/11/2026 · 42 · invite_created ["organiser","2026-12-03T10:00:00Z",1]
-              < 26/11/2026 · 0 · member_added [42,"director"]
-              < 26/11/2026 · 0 · member_added [50,"organiser"]
+              < 26/11/2026 · Lan: bỏ #50 (người phụ trách lớp) khỏi trung tâm
+              < 26/11/2026 · Lan: tạo lời mời (người phụ trách lớp)
+              < 26/11/2026 · quản trị máy chủ: thêm Lan làm giám đốc
+              < 26/11/2026 · quản trị máy chủ: thêm #50 làm người phụ trách lớp
             > /revoke TESTCODE00000000000001
               < Đã hủy lời mời.
             > /revoke NOPE
