@@ -4,7 +4,7 @@
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
 //! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
-//! report document and its written parts.
+//! report document and its written parts, `upload.rs` a report document sent back edited.
 
 mod admin;
 mod batch;
@@ -16,6 +16,7 @@ mod quick;
 mod reminders;
 mod safety;
 mod session;
+mod upload;
 
 use super::callback::{self, Action};
 use super::catalog::Catalog;
@@ -60,6 +61,7 @@ pub fn step(
         Input::Text(text) => turn.typed(&text),
         Input::Button { data } => turn.pressed(&data, held),
         Input::NotText => turn.not_text(),
+        Input::Document(upload) => turn.document_received(upload),
         Input::SessionSaved(info) => turn.saved(&info),
         Input::InviteCreated {
             code,
@@ -276,6 +278,8 @@ impl Turn<'_> {
             Action::EditDocument => return self.edit_document(),
             Action::DocumentPart(id) => return self.document_part_chosen(&id),
             Action::KeepDocumentPart => return self.keep_document_part(),
+            Action::SaveUpload => return self.save_upload(),
+            Action::SkipUpload => return self.skip_upload(),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {

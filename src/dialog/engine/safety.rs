@@ -34,7 +34,11 @@ impl Turn<'_> {
     pub(super) fn check_open_work(&mut self, input: &Input) {
         let from_person = matches!(
             input,
-            Input::Text(_) | Input::Command { .. } | Input::Button { .. } | Input::NotText
+            Input::Text(_)
+                | Input::Command { .. }
+                | Input::Button { .. }
+                | Input::NotText
+                | Input::Document(_)
         );
         if !from_person || !self.sender.private {
             return;
@@ -111,7 +115,11 @@ impl Turn<'_> {
     pub(super) fn touch(&mut self, input: &Input) {
         if !matches!(
             input,
-            Input::Text(_) | Input::Command { .. } | Input::Button { .. } | Input::NotText
+            Input::Text(_)
+                | Input::Command { .. }
+                | Input::Button { .. }
+                | Input::NotText
+                | Input::Document(_)
         ) || !self.sender.private
         {
             return;
