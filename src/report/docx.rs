@@ -574,7 +574,11 @@ fn signature_table(texts: &DocumentTexts) -> Table {
             .map(|line| tight(para(run(line.trim(), RECIPIENTS)))),
     );
     let mut signer = vec![centred(
-        run(&Part::SignerTitle.printed(texts.get(Part::SignerTitle)), BODY).bold(),
+        run(
+            &Part::SignerTitle.printed(texts.get(Part::SignerTitle)),
+            BODY,
+        )
+        .bold(),
     )];
     // Room for the signature and the seal.
     for _ in 0..4 {

@@ -16,7 +16,6 @@ use super::blocking;
 use super::convert::{incoming_file, IncomingFile};
 use crate::dialog::Catalog;
 use crate::document::{ReadProblem, Upload, UploadContent, MAX_UPLOAD_BYTES};
-use crate::roles::Role;
 use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -57,7 +56,7 @@ impl Fetcher {
             };
             let user = file.user;
             match blocking::read(&self.store, move |tx| tx.access(user)).await {
-                Ok(access) if access.centres.iter().any(|m| m.role == Role::Director) => {}
+                Ok(access) if access.may_send_document() => {}
                 Ok(_) => continue,
                 Err(error) => {
                     // Not fetched: the step answers that the file could not be fetched.
@@ -82,8 +81,7 @@ impl Fetcher {
         if file.size.is_some_and(|size| size > MAX_UPLOAD_BYTES) {
             return UploadContent::Refused(ReadProblem::TooLarge);
         }
-        let bytes = match tokio::time::timeout(FETCH_TIMEOUT, self.download(&file.file_id)).await
-        {
+        let bytes = match tokio::time::timeout(FETCH_TIMEOUT, self.download(&file.file_id)).await {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(Failure::TooLarge)) => return UploadContent::Refused(ReadProblem::TooLarge),
             Ok(Err(Failure::Network(reason))) => {

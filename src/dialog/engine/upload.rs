@@ -14,7 +14,6 @@ use crate::document::{
     MAX_PART_CHARS, MAX_UPLOAD_BYTES,
 };
 use crate::format::{escape_html, format_count, html_to_plain};
-use crate::roles::Role;
 
 /// The most visible characters one message of changes holds (Telegram allows 4,096).
 const MESSAGE_CHARS: usize = 3_500;
@@ -31,7 +30,7 @@ impl Turn<'_> {
             // In a group a file is meant for the people there, as any message without text.
             return;
         }
-        if !self.access.centres.iter().any(|m| m.role == Role::Director) {
+        if !self.access.may_send_document() {
             if self.state.draft.is_some() {
                 // An organiser in the middle of a session: the question again.
                 return self.not_text();
@@ -98,10 +97,11 @@ impl Turn<'_> {
         let mut notes = Vec::new();
         if !read.not_found.is_empty() {
             let parts = self.part_names(&read.not_found);
-            notes.push(
-                self.catalog
-                    .render("document.upload_not_found", self.lang, &[("parts", &parts)]),
-            );
+            notes.push(self.catalog.render(
+                "document.upload_not_found",
+                self.lang,
+                &[("parts", &parts)],
+            ));
         }
         if !unusable.is_empty() {
             let parts = self.part_names(&unusable);
@@ -113,9 +113,9 @@ impl Turn<'_> {
             ));
         }
         if changes.is_empty() {
-            let html = self
-                .catalog
-                .render("document.upload_unchanged", self.lang, &[("file", file)]);
+            let html =
+                self.catalog
+                    .render("document.upload_unchanged", self.lang, &[("file", file)]);
             self.say(html);
             for note in notes {
                 self.say(note);
@@ -132,8 +132,14 @@ impl Turn<'_> {
                 .collect(),
         });
         let html = self.text("document.upload_confirm");
-        let save = self.button(self.text("document.upload_save_button"), &Action::SaveUpload);
-        let skip = self.button(self.text("document.upload_skip_button"), &Action::SkipUpload);
+        let save = self.button(
+            self.text("document.upload_save_button"),
+            &Action::SaveUpload,
+        );
+        let skip = self.button(
+            self.text("document.upload_skip_button"),
+            &Action::SkipUpload,
+        );
         self.say_with(html, Keyboard::Inline(vec![vec![save, skip]]));
     }
 

@@ -65,10 +65,7 @@ fn document_xml(bytes: &[u8]) -> Result<String, ReadProblem> {
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let size = zip
-            .by_index_raw(i)
-            .map_err(|_| ReadProblem::Broken)?
-            .size();
+        let size = zip.by_index_raw(i).map_err(|_| ReadProblem::Broken)?.size();
         total = total.checked_add(size).ok_or(ReadProblem::TooLarge)?;
         if size > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES {
             return Err(ReadProblem::TooLarge);
@@ -96,7 +93,12 @@ fn document_xml(bytes: &[u8]) -> Result<String, ReadProblem> {
 /// The computed line of section V around its number, from the dialogs' wording.
 fn computed_line(catalog: &Catalog) -> ComputedLine {
     const MARK: &str = "\u{1}";
-    let line = plain_text(catalog, "report.total_line", Lang::Vi, &[("attendance", MARK)]);
+    let line = plain_text(
+        catalog,
+        "report.total_line",
+        Lang::Vi,
+        &[("attendance", MARK)],
+    );
     let (before, after) = line.split_once(MARK).unwrap_or((&line, ""));
     ComputedLine {
         before: fold(before),

@@ -54,7 +54,8 @@ pub(super) fn find_parts(blocks: &[Block], total: &ComputedLine) -> Result<ReadB
     }
 
     // Sections I–V: from a heading to the next one.
-    let section = |n: usize| -> Option<(usize, usize)> { Some((headings[n]? + 1, headings[n + 1]?)) };
+    let section =
+        |n: usize| -> Option<(usize, usize)> { Some((headings[n]? + 1, headings[n + 1]?)) };
     if let Some((from, to)) = section(0) {
         found.push((Part::Local, text_between(blocks, from, to)));
     }
@@ -137,9 +138,7 @@ fn is_heading(blocks: &[Block], i: usize, heading: &str) -> bool {
 
 /// A paragraph reduced for matching: folded, without a closing colon or full stop.
 fn key(text: &str) -> String {
-    fold(text)
-        .trim_end_matches([':', '.', ' '])
-        .to_owned()
+    fold(text).trim_end_matches([':', '.', ' ']).to_owned()
 }
 
 /// A folded heading without its leading number ("ii. ", "2) ", "iv - ").
@@ -176,7 +175,12 @@ fn text_between(blocks: &[Block], from: usize, to: usize) -> String {
 
 /// Section V: the literacy rate from its line, the other paragraphs as the results; the
 /// computed number of participants is left out.
-fn section_v(blocks: &[Block], from: usize, to: usize, total: &ComputedLine) -> Vec<(Part, String)> {
+fn section_v(
+    blocks: &[Block],
+    from: usize,
+    to: usize,
+    total: &ComputedLine,
+) -> Vec<(Part, String)> {
     let label = key(LITERACY_LABEL);
     let mut literacy = None;
     let mut results = Vec::new();
@@ -230,12 +234,18 @@ fn header_parts(rows: &[Vec<Vec<String>>]) -> Vec<(Part, String)> {
     if let Some(commune) = left.first().filter(|l| key(l) != key(CENTRE_KIND)) {
         parts.push((Part::Commune, (*commune).to_owned()));
     }
-    if let Some((label, number)) = cell_lines(rows, 1, 0).first().and_then(|l| l.split_once(':')) {
+    if let Some((label, number)) = cell_lines(rows, 1, 0)
+        .first()
+        .and_then(|l| l.split_once(':'))
+    {
         if key(label) == "so" {
             parts.push((Part::Number, number.trim().to_owned()));
         }
     }
-    if let Some((place, date)) = cell_lines(rows, 1, 1).first().and_then(|l| l.rsplit_once(',')) {
+    if let Some((place, date)) = cell_lines(rows, 1, 1)
+        .first()
+        .and_then(|l| l.rsplit_once(','))
+    {
         if key(date).starts_with("ngay") {
             parts.push((Part::Place, place.trim().to_owned()));
         }
@@ -252,7 +262,10 @@ fn signature_parts(rows: &[Vec<Vec<String>>]) -> Option<Vec<(Part, String)>> {
     if key(label) != key(RECIPIENTS_HEADING) {
         return None;
     }
-    let mut recipients: Vec<&str> = Some(rest.trim()).filter(|r| !r.is_empty()).into_iter().collect();
+    let mut recipients: Vec<&str> = Some(rest.trim())
+        .filter(|r| !r.is_empty())
+        .into_iter()
+        .collect();
     recipients.extend(list);
     let mut parts = vec![(Part::Recipients, recipients.join("\n"))];
     let right = cell_lines(rows, 0, 1);
@@ -289,7 +302,13 @@ mod tests {
 
     #[test]
     fn labels_are_cut_at_their_colon_or_after_their_words() {
-        assert_eq!(after_label("Tỷ lệ biết chữ trong các độ tuổi: 99,5%", LITERACY_LABEL), "99,5%");
-        assert_eq!(after_label("Tỷ lệ biết chữ trong các độ tuổi 98%", LITERACY_LABEL), "98%");
+        assert_eq!(
+            after_label("Tỷ lệ biết chữ trong các độ tuổi: 99,5%", LITERACY_LABEL),
+            "99,5%"
+        );
+        assert_eq!(
+            after_label("Tỷ lệ biết chữ trong các độ tuổi 98%", LITERACY_LABEL),
+            "98%"
+        );
     }
 }

@@ -170,7 +170,9 @@ impl Walk {
             return;
         }
         match name {
-            b"p" if self.in_body && self.paragraph.is_none() => self.finish_paragraph(String::new()),
+            b"p" if self.in_body && self.paragraph.is_none() => {
+                self.finish_paragraph(String::new())
+            }
             b"tab" | b"ptab" if self.runs > 0 => self.push_text(" "),
             b"br" | b"cr" if self.runs > 0 => self.push_text("\n"),
             b"noBreakHyphen" if self.runs > 0 => self.push_text("-"),
