@@ -95,8 +95,8 @@ pub fn line_change(old: &str, new: &str) -> LineChange {
         // One side is empty: keep a shared line as context, before the change if any.
         if head > 0 {
             head -= 1;
-        } else if tail > 0 {
-            tail -= 1;
+        } else {
+            tail = tail.saturating_sub(1);
         }
     }
     let middle = |lines: &[&str]| -> Vec<String> {

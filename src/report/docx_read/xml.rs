@@ -193,11 +193,10 @@ impl Walk {
             b"body" => self.in_body = false,
             b"t" => self.text = false,
             b"r" => self.runs = self.runs.saturating_sub(1),
-            b"p" => {
-                if self.paragraph.as_ref().is_some_and(|(_, d)| *d == depth) {
-                    if let Some((text, _)) = self.paragraph.take() {
-                        self.finish_paragraph(text);
-                    }
+            // The end of the open paragraph (not of one nested in it).
+            b"p" if self.paragraph.as_ref().is_some_and(|(_, d)| *d == depth) => {
+                if let Some((text, _)) = self.paragraph.take() {
+                    self.finish_paragraph(text);
                 }
             }
             b"tbl" if self.tables > 0 => {
