@@ -109,6 +109,7 @@ fn computed_line(catalog: &Catalog) -> ComputedLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::io::Write;
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -159,5 +160,17 @@ mod tests {
             *b ^= 0x5A;
         }
         assert_eq!(document_xml(&bytes), Err(ReadProblem::Broken));
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_or_any_document_xml_get_an_answer_not_a_panic(
+            bytes in prop::collection::vec(any::<u8>(), 0..512),
+            xml in "(<w:(p|r|t|tbl|tr|tc|body|tab|br|del)>|</w:(p|r|t|tbl|tr|tc|body|del)>|<w:(p|tab|br)/>|[a-zơ &;#x0-9.:]){0,60}",
+        ) {
+            let catalog = crate::report::test_catalog::catalog();
+            let _ = read_docx(&catalog, &bytes);
+            let _ = read_docx(&catalog, &zip_of(&[(DOCUMENT_PART, xml.as_bytes())]));
+        }
     }
 }

@@ -300,6 +300,75 @@ mod tests {
         assert_eq!(without_number("iv - x"), "x");
     }
 
+    fn blocks(paragraphs: &[&str]) -> Vec<Block> {
+        paragraphs
+            .iter()
+            .map(|p| Block::Paragraph((*p).to_owned()))
+            .collect()
+    }
+
+    fn total() -> ComputedLine {
+        ComputedLine {
+            before: fold("Số người tham gia học tại TTHTCĐ: "),
+            after: fold(" người"),
+        }
+    }
+
+    #[test]
+    fn a_section_whose_end_is_unknown_is_not_read_and_computed_lines_are_passed_over() {
+        let mut doc = blocks(&[
+            "I. Đặc điểm tình hình địa phương",
+            "Địa phương.",
+            // Heading II renamed: section I's end is unknown, and II is not found.
+            "II. Nhân sự",
+            "Ban giám đốc.",
+            "III. TỔ CHỨC HOẠT ĐỘNG",
+            "1. Đánh giá công tác hoạt động",
+            "Hoạt động.",
+            "2. Kết quả thực hiện",
+        ]);
+        doc.push(Block::Table(vec![vec![vec![
+            "Cộng".into(),
+            "99.999".into(),
+        ]]]));
+        doc.extend(blocks(&[
+            "Sau bảng.",
+            "IV. Đánh giá công tác huy động sự tham gia của xã hội",
+            "Xã hội.",
+            "V. Hiệu quả hoạt động",
+            "Tỷ lệ biết chữ trong các độ tuổi: 98%",
+            "Số người tham gia học tại TTHTCĐ: 99.999 người",
+            "Không còn hộ nghèo.",
+            "VI. Đề xuất, kiến nghị",
+            "Đề nghị.",
+            "Trên đây là báo cáo công tác tổ chức và hoạt động của TTHTCĐ năm 2020./.",
+        ]));
+        let read = find_parts(&doc, &total()).expect("headings");
+        let text = |part: Part| {
+            read.parts
+                .iter()
+                .find(|(p, _)| *p == part)
+                .map(|(_, t)| t.as_str())
+        };
+        assert_eq!(text(Part::Local), None);
+        assert_eq!(text(Part::Management), None);
+        assert_eq!(text(Part::Activities), Some("Hoạt động."));
+        assert_eq!(text(Part::Society), Some("Xã hội."));
+        assert_eq!(text(Part::Literacy), Some("98%"));
+        assert_eq!(text(Part::Results), Some("Không còn hộ nghèo."));
+        assert_eq!(text(Part::Proposals), Some("Đề nghị."));
+        assert!(
+            read.not_found.contains(&Part::Local) && read.not_found.contains(&Part::Management)
+        );
+        assert!(
+            read.not_found.contains(&Part::Recipients) && read.not_found.contains(&Part::Intro)
+        );
+        assert_eq!(
+            find_parts(&blocks(&["Giấy mời", "Kính gửi"]), &total()),
+            Err(ReadProblem::NoHeadings)
+        );
+    }
+
     #[test]
     fn labels_are_cut_at_their_colon_or_after_their_words() {
         assert_eq!(
