@@ -11,6 +11,13 @@
 //! The document itself is in Vietnamese (it goes to the education office); the part
 //! names also have English equivalents for the chat of an English-speaking director.
 
+mod upload;
+
+pub use upload::{
+    line_change, shorten, LineChange, ReadBack, ReadProblem, Upload, UploadContent,
+    MAX_UPLOAD_BYTES,
+};
+
 use crate::domain::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -202,6 +209,16 @@ impl Part {
     /// the usual wording for the settings.
     pub fn default_text(self) -> &'static str {
         self.info().default
+    }
+
+    /// `text` of this part as the document prints it: the commune line and the signer's
+    /// title in capitals, the rest as written. A text read back from a document is
+    /// compared with this, so that the capitals alone are not taken for a change.
+    pub fn printed(self, text: &str) -> String {
+        match self {
+            Part::Commune | Part::SignerTitle => text.to_uppercase(),
+            _ => text.to_owned(),
+        }
     }
 
     /// Whether the part is one line of the header or the signature (the others are

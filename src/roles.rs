@@ -153,6 +153,12 @@ impl Access {
         menus
     }
 
+    /// Whether the user directs a centre: the one who may send back the report document
+    /// edited in Word (the adapter fetches nobody else's file).
+    pub fn may_send_document(&self) -> bool {
+        self.centres.iter().any(|m| m.role == Role::Director)
+    }
+
     /// Neither a member of any centre nor a supervisor.
     pub fn is_stranger(&self) -> bool {
         !self.supervisor && self.centres.is_empty()

@@ -351,8 +351,8 @@ const CASES: &[Case] = &[
     Case {
         name: "placeholder in a text that takes none",
         file: "messages.toml",
-        from: "vi = \"Bỏ qua\"",
-        to: "vi = \"Bỏ qua {group}\"",
+        from: "[dialog.skip_button]\nvi = \"Bỏ qua\"",
+        to: "[dialog.skip_button]\nvi = \"Bỏ qua {group}\"",
         expected: &["`dialog.skip_button.vi`", "{group}", "no placeholders"],
     },
     Case {

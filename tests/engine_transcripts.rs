@@ -2235,7 +2235,7 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
         expect![[r#"
             > /baocao 1-10/2020
               (file bao-cao-trang-an-01-10-2020.docx)
-              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
+              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:
@@ -2255,12 +2255,12 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               < ✅ Đã lưu «Họ tên người ký». Báo cáo sau (/baocao) sẽ dùng nội dung này.
             > /document tháng 13
               < Tôi chưa hiểu kỳ báo cáo «tháng 13». Anh/chị gõ ví dụ:
-              < /report 2020 – cả năm 2020
-              < /report 10/2020 – tháng 10 năm 2020
-              < /report 1-10/2020 – từ tháng 1 đến tháng 10
-              < /report 01/2020-10/2020 – như trên
-              < /report Q3/2020 – quý 3
-              < /report 2020-01-01..2020-10-31 – từ ngày đến ngày
+              < /document 2020 – cả năm 2020
+              < /document 10/2020 – tháng 10 năm 2020
+              < /document 1-10/2020 – từ tháng 1 đến tháng 10
+              < /document 01/2020-10/2020 – như trên
+              < /document Q3/2020 – quý 3
+              < /document 2020-01-01..2020-10-31 – từ ngày đến ngày
             > /report 10/2020
               < <b>Kết quả thực hiện</b>
               < Trung tâm: Tràng An
@@ -2300,7 +2300,7 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               (file bao-cao-01-10-2020-31-10-2020.csv)
             * 📄 Báo cáo (Word)
               (file bao-cao-trang-an-10-2020.docx)
-              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
+              < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:

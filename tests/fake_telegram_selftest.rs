@@ -516,6 +516,41 @@ async fn documents_sent_as_multipart_are_recorded_with_their_bytes() {
     assert!(photo.photo().is_some());
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_a_user_sends_is_served_by_get_file_and_the_download_url() {
+    let (fake, bot) = setup().await;
+    let user = fake.user(42, "Lan", None);
+    fake.send_document(&user, "bao-cao.docx", b"PK\x03\x04 bytes");
+    fake.send_document_sized(&user, "lon.docx", b"x", 5_000_000);
+    let updates = bot.get_updates().await.unwrap();
+    let UpdateKind::Message(message) = &updates[0].kind else {
+        panic!("{:?}", updates[0].kind)
+    };
+    let document = message.document().unwrap();
+    assert_eq!(document.file_name.as_deref(), Some("bao-cao.docx"));
+    assert_eq!(document.file.size, 10);
+    assert!(message.text().is_none());
+    let UpdateKind::Message(large) = &updates[1].kind else {
+        panic!("{:?}", updates[1].kind)
+    };
+    assert_eq!(large.document().unwrap().file.size, 5_000_000);
+
+    let file = bot.get_file(document.file.id.clone()).await.unwrap();
+    assert_eq!(file.meta.size, 10);
+    let url = format!("{}/file/bot{TEST_TOKEN}/{}", fake.api_url(), file.path);
+    let bytes = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    assert_eq!(&bytes[..], b"PK\x03\x04 bytes");
+    assert_eq!(fake.calls("download").len(), 1);
+    assert!(fake.unknown_calls().is_empty());
+
+    let wrong = format!("{}/file/botWRONG/{}", fake.api_url(), file.path);
+    assert_eq!(reqwest::get(&wrong).await.unwrap().status(), 401);
+    let missing = bot
+        .get_file(teloxide_core::types::FileId("nope".into()))
+        .await;
+    assert!(missing.is_err());
+}
+
 /// A miniature bot on teloxide's client, to drive the waiting helpers the way the real bot will.
 async fn echo_bot(bot: Bot) {
     let mut offset = 0;

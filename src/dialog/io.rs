@@ -1,6 +1,6 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
-use crate::document::{DocumentTexts, Part};
+use crate::document::{DocumentTexts, Part, Upload};
 pub use crate::domain::ClassRef;
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, NewSession, Period, SessionId, SessionRecord, Totals,
@@ -37,6 +37,9 @@ pub enum Input {
     Button { data: String },
     /// A sticker, photo, voice note or anything else without text.
     NotText,
+    /// A file (a Telegram document message), already downloaded and read by the adapter
+    /// where it may be used (a report document sent back by a director), never its bytes.
+    Document(Upload),
     /// Fed back by the runtime right after it stored the session the engine asked to save.
     SessionSaved(SavedInfo),
     /// Fed back after `Effect::CreateInvite`: the code, and the deep link when the bot's

@@ -41,6 +41,18 @@ pub struct ChatState {
     /// The written part of the report document waiting for its new text, if any.
     #[serde(default)]
     pub document_edit: Option<DocumentEdit>,
+    /// The changes read from a report document sent back, waiting for "✅ Lưu các thay
+    /// đổi" or "Bỏ qua". A command drops them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_upload: Option<DocumentUpload>,
+}
+
+/// The written parts read from a document sent back that differ from the stored ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentUpload {
+    pub centre: CentreId,
+    /// `(part id, new text)`, cleaned, in the order of the document.
+    pub changes: Vec<(String, String)>,
 }
 
 /// A rename of a class in progress: the class, and the new name once typed.

@@ -53,13 +53,14 @@ const RECIPIENTS: usize = 22;
 /// First-line indent of body paragraphs: 1 cm.
 const FIRST_LINE: i32 = 567;
 
-/// The fixed wording of the document: the official form's, not the centre's.
+/// The fixed wording of the document: the official form's, not the centre's (also what
+/// `docx_read` looks for when a document comes back).
 const NATION: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
-const CENTRE_KIND: &str = "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG";
-const DOCUMENT_KIND: &str = "BÁO CÁO";
-const SUMMARY: &str = "CÔNG TÁC TỔ CHỨC VÀ HOẠT ĐỘNG CỦA TTHTCĐ";
-const RECIPIENTS_HEADING: &str = "Nơi nhận:";
+pub(super) const CENTRE_KIND: &str = "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG";
+pub(super) const DOCUMENT_KIND: &str = "BÁO CÁO";
+pub(super) const SUMMARY: &str = "CÔNG TÁC TỔ CHỨC VÀ HOẠT ĐỘNG CỦA TTHTCĐ";
+pub(super) const RECIPIENTS_HEADING: &str = "Nơi nhận:";
 /// Section headings, in order, as in the seed report.
 pub const HEADINGS: [&str; 6] = [
     "I. Đặc điểm tình hình địa phương",
@@ -69,9 +70,11 @@ pub const HEADINGS: [&str; 6] = [
     "V. Hiệu quả hoạt động",
     "VI. Đề xuất, kiến nghị",
 ];
-const ACTIVITIES_HEADING: &str = "1. Đánh giá công tác hoạt động";
-const RESULTS_HEADING: &str = "2. Kết quả thực hiện";
-const LITERACY_LABEL: &str = "Tỷ lệ biết chữ trong các độ tuổi: ";
+pub(super) const ACTIVITIES_HEADING: &str = "1. Đánh giá công tác hoạt động";
+pub(super) const RESULTS_HEADING: &str = "2. Kết quả thực hiện";
+pub(super) const LITERACY_LABEL: &str = "Tỷ lệ biết chữ trong các độ tuổi: ";
+/// How the (computed) closing sentence after section VI begins.
+pub(super) const CLOSING_START: &str = "Trên đây là báo cáo";
 const APPENDIX_HEADING: &str = "PHỤ LỤC: KẾT QUẢ CỦA TỪNG TRUNG TÂM";
 
 /// Everything the document shows.
@@ -323,7 +326,7 @@ fn build(report: &DocxReport<'_>) -> Docx {
 /// "Trên đây là …": the closing sentence, naming the period like the title does.
 fn closing(report: &DocxReport<'_>) -> String {
     format!(
-        "Trên đây là báo cáo công tác tổ chức và hoạt động của TTHTCĐ {} của {}./.",
+        "{CLOSING_START} công tác tổ chức và hoạt động của TTHTCĐ {} của {}./.",
         period_title(report.period).to_lowercase(),
         report.centre_name
     )
@@ -361,7 +364,7 @@ fn header_table(report: &DocxReport<'_>) -> Table {
                 left,
                 vec![
                     tight(centred(run(
-                        &texts.get(Part::Commune).to_uppercase(),
+                        &Part::Commune.printed(texts.get(Part::Commune)),
                         HEADER,
                     ))),
                     tight(centred(run(CENTRE_KIND, HEADER).bold())),
@@ -571,7 +574,11 @@ fn signature_table(texts: &DocumentTexts) -> Table {
             .map(|line| tight(para(run(line.trim(), RECIPIENTS)))),
     );
     let mut signer = vec![centred(
-        run(&texts.get(Part::SignerTitle).to_uppercase(), BODY).bold(),
+        run(
+            &Part::SignerTitle.printed(texts.get(Part::SignerTitle)),
+            BODY,
+        )
+        .bold(),
     )];
     // Room for the signature and the seal.
     for _ in 0..4 {

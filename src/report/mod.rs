@@ -8,6 +8,8 @@
 //! - `chart.rs`: attendance by group and by month as a PNG, with an embedded font.
 //! - `json.rs`: a stable machine-readable shape.
 //! - `docx.rs`: the whole report as a Word document in the official layout.
+//! - `docx_read/`: the written parts of such a document sent back edited (a `.docx` read
+//!   within caps; the table and computed figures are never read).
 //! - `labels.rs`: the official column names (vi/en) the files use.
 
 mod chart;
@@ -15,6 +17,7 @@ mod chat;
 mod csv;
 mod data;
 mod docx;
+mod docx_read;
 mod json;
 pub mod labels;
 mod rollup;
@@ -28,6 +31,7 @@ pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
 pub use data::{report_files, ReportData, ReportFiles};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
+pub use docx_read::{read_docx, read_upload};
 pub use json::report_json;
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};

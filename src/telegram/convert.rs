@@ -1,8 +1,23 @@
 //! Telegram updates to engine events: the only place that reads teloxide's update types.
 
 use crate::dialog::{Input, Sender};
+use crate::document::{Upload, UploadContent};
 use crate::runtime::{Callback, Event};
 use teloxide_core::types::{Message, Update, UpdateKind, User};
+
+/// A file sent to the bot in a private chat: what is needed to decide whether to fetch
+/// it, and to fetch it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingFile {
+    /// The sender (in a private chat, also the chat).
+    pub user: i64,
+    /// Telegram's id of the file, for `getFile`.
+    pub file_id: String,
+    /// The name the sender's app gave it ("document" when none).
+    pub file_name: String,
+    /// Its size in bytes as Telegram gives it; `None` when Telegram did not say.
+    pub size: Option<u64>,
+}
 
 /// The event an update means, or `None` for updates the bot ignores on purpose
 /// (edited messages, channel posts, membership changes, commands for other bots).
@@ -43,7 +58,15 @@ fn message_event(message: &Message, bot_username: &str) -> Option<Event> {
     let input = match message.text() {
         Some(text) if text.starts_with('/') => command(text, bot_username)?,
         Some(text) => Input::Text(text.to_owned()),
-        None => Input::NotText,
+        // A file: the processor fetches and reads it before the step where it may be used
+        // (`download.rs`); until then it is a file not fetched.
+        None => match message.document() {
+            Some(document) => Input::Document(Upload {
+                file_name: file_name(document.file_name.as_deref()),
+                content: UploadContent::NotFetched,
+            }),
+            None => Input::NotText,
+        },
     };
     Some(Event {
         chat: message.chat.id.0,
@@ -52,6 +75,34 @@ fn message_event(message: &Message, bot_username: &str) -> Option<Event> {
         callback: None,
         sent_at: Some(message.date),
     })
+}
+
+/// The file a private-chat message from a person carries, if any.
+pub fn incoming_file(update: &Update) -> Option<IncomingFile> {
+    let UpdateKind::Message(message) = &update.kind else {
+        return None;
+    };
+    let from = message.from.as_ref().filter(|from| !from.is_bot)?;
+    if !message.chat.is_private() {
+        return None;
+    }
+    let document = message.document()?;
+    // teloxide reads a missing `file_size` as `u32::MAX`: unknown, capped while reading.
+    let size = Some(document.file.size)
+        .filter(|&size| size != u32::MAX)
+        .map(u64::from);
+    Some(IncomingFile {
+        user: from.id.0 as i64,
+        file_id: document.file.id.0.clone(),
+        file_name: file_name(document.file_name.as_deref()),
+        size,
+    })
+}
+
+fn file_name(name: Option<&str>) -> String {
+    name.filter(|n| !n.trim().is_empty())
+        .unwrap_or("document")
+        .to_owned()
 }
 
 /// `/name@bot args` → command input; `None` when addressed to another bot.

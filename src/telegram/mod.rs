@@ -18,6 +18,8 @@ mod blocking;
 mod commands;
 mod convert;
 pub mod crashpoint;
+// Fetching a file a director sends back (issue 14).
+mod download;
 pub mod limits;
 // Metrics hooks of the Telegram tasks (issue 9).
 mod observe;
@@ -171,7 +173,13 @@ pub async fn run(
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
+    let fetcher = download::Fetcher {
+        bot: bot.clone(),
+        store: store.clone(),
+        catalog: catalog.clone(),
+    };
     let processor = tokio::spawn(processor::run(
+        fetcher,
         store.clone(),
         runtime,
         username,

@@ -8,6 +8,10 @@
 //! step) cannot stop the bot for everybody. The user then gets no answer to that one
 //! message or tap; the dialog state is as it was before it.
 //!
+//! An update carrying a file a director sent (a report document edited in Word) has the
+//! file fetched and read before the batch's transaction opens (`download.rs` says why);
+//! the step gets the texts read, and a retry of the batch reuses them.
+//!
 //! Why one writer and batches rather than chats processed in parallel: redb has one
 //! write transaction at a time, and a step takes about a millisecond of CPU while a
 //! commit costs an fsync (several milliseconds on an SD card). Running chats in parallel
@@ -18,6 +22,8 @@ use super::backoff::{Backoff, Jitter};
 use super::blocking::{snapshot, write};
 use super::convert::event_from_update;
 use super::crashpoint;
+use super::download::Fetcher;
+use crate::document::Upload;
 use crate::domain::Now;
 use crate::runtime::Runtime;
 use crate::store::{Store, StoreError, Tx};
@@ -32,11 +38,18 @@ const BATCH: usize = 100;
 /// How many times an update is tried alone before it is given up.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// Handles one stored update inside a transaction (the real one, or a test's stand-in).
-pub type Handler = dyn Fn(&mut Tx<'_>, i64, &str) -> Result<(), StoreError> + Send + Sync;
+/// Handles one stored update inside a transaction (the real one, or a test's stand-in),
+/// with the file it carries when that was fetched and read before the transaction.
+pub type Handler =
+    dyn Fn(&mut Tx<'_>, i64, &str, Option<&Upload>) -> Result<(), StoreError> + Send + Sync;
+
+/// The files of a batch's updates, fetched and read by update id (see `download.rs`).
+pub type Uploads = HashMap<i64, Upload>;
 
 /// Processes stored updates until `stop`, then drains what is left and returns.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
+    fetcher: Fetcher,
     store: Store,
     runtime: Arc<Runtime>,
     username: String,
@@ -45,11 +58,14 @@ pub async fn run(
     outbox_ready: Arc<Notify>,
     stop: watch::Receiver<bool>,
 ) {
-    let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, update_id, raw: &str| {
-        let now = clock.now();
-        process(tx, &runtime, &username, update_id, raw, now)
-    });
-    let mut processor = Processor::new(store, handler, Duration::from_millis(200));
+    let handler: Arc<Handler> = Arc::new(
+        move |tx: &mut Tx<'_>, update_id, raw: &str, upload: Option<&Upload>| {
+            let now = clock.now();
+            process(tx, &runtime, &username, update_id, raw, upload, now)
+        },
+    );
+    let mut processor =
+        Processor::new(store, handler, Duration::from_millis(200)).with_fetcher(fetcher);
     loop {
         match processor.round().await {
             Ok(None) => {
@@ -83,6 +99,8 @@ pub struct Processor {
     /// failure, doubling, with jitter.
     retry: Backoff,
     jitter: Jitter,
+    /// Fetches the files of a batch before its transaction (none in unit tests).
+    fetcher: Option<Fetcher>,
 }
 
 impl std::fmt::Debug for Processor {
@@ -101,7 +119,14 @@ impl Processor {
             failures: HashMap::new(),
             retry: Backoff::new(retry_pause, retry_pause.saturating_mul(MAX_ATTEMPTS)),
             jitter: Jitter::from_process(),
+            fetcher: None,
         }
+    }
+
+    /// The processor fetches the files of updates before their transaction.
+    pub fn with_fetcher(mut self, fetcher: Fetcher) -> Processor {
+        self.fetcher = Some(fetcher);
+        self
     }
 
     /// Processes one batch of pending updates: in one transaction, or one by one if that
@@ -112,10 +137,16 @@ impl Processor {
             return Ok(None);
         }
         let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
+        // Outside the transaction: a download never holds the writer.
+        let uploads: Arc<Uploads> = Arc::new(match &self.fetcher {
+            Some(fetcher) => fetcher.uploads(&pending).await,
+            None => Uploads::new(),
+        });
         // An update that already failed alone would fail the batch again: go one by one.
         let suspect = ids.iter().any(|id| self.failures.contains_key(id));
         let handler = self.handler.clone();
         let batch = pending.clone();
+        let batch_uploads = uploads.clone();
         let result = if suspect {
             Err(StoreError::Db(
                 "an update of this batch failed before".to_owned(),
@@ -123,7 +154,7 @@ impl Processor {
         } else {
             write(&self.store, move |tx| {
                 for (update_id, raw) in &batch {
-                    handler(tx, *update_id, raw)?;
+                    handler(tx, *update_id, raw, batch_uploads.get(update_id))?;
                     tx.finish_update(*update_id)?;
                 }
                 Ok(())
@@ -144,7 +175,8 @@ impl Processor {
                 }
                 let mut finished = 0;
                 for (update_id, raw) in pending {
-                    if self.one(update_id, raw).await {
+                    let upload = uploads.get(&update_id).cloned();
+                    if self.one(update_id, raw, upload).await {
                         finished += 1;
                     } else {
                         // Later updates may be of the same chat: they wait for this one.
@@ -158,10 +190,10 @@ impl Processor {
 
     /// Tries one update in its own transaction; after `MAX_ATTEMPTS` failures marks it
     /// done without effects. Returns whether it left the inbox.
-    async fn one(&mut self, update_id: i64, raw: String) -> bool {
+    async fn one(&mut self, update_id: i64, raw: String, upload: Option<Upload>) -> bool {
         let handler = self.handler.clone();
         let result = write(&self.store, move |tx| {
-            handler(tx, update_id, &raw)?;
+            handler(tx, update_id, &raw, upload.as_ref())?;
             tx.finish_update(update_id)
         })
         .await;
@@ -201,13 +233,15 @@ impl Processor {
     }
 }
 
-/// Processes one stored update inside the caller's transaction.
+/// Processes one stored update inside the caller's transaction; `upload` is the file it
+/// carries, fetched and read, when it was (a file not fetched reaches the engine as such).
 fn process(
     tx: &mut Tx<'_>,
     runtime: &Runtime,
     username: &str,
     update_id: i64,
     raw: &str,
+    upload: Option<&Upload>,
     now: Now,
 ) -> Result<(), StoreError> {
     let started = std::time::Instant::now();
@@ -215,7 +249,10 @@ fn process(
     // text the user sent (a command's name is the most it says about the content).
     let (kind, outcome) = match serde_json::from_str::<Update>(raw) {
         Ok(update) => match event_from_update(&update, username) {
-            Some(event) => {
+            Some(mut event) => {
+                if let (crate::dialog::Input::Document(_), Some(upload)) = (&event.input, upload) {
+                    event.input = crate::dialog::Input::Document(upload.clone());
+                }
                 runtime.handle(tx, &event, now)?;
                 let kind = input_kind(&event.input);
                 tracing::info!(
@@ -251,6 +288,7 @@ fn input_kind(input: &crate::dialog::Input) -> &'static str {
         Input::Command { .. } => "command",
         Input::Button { .. } => "button",
         Input::NotText => "not_text",
+        Input::Document(_) => "document",
         _ => "other",
     }
 }
@@ -277,7 +315,7 @@ mod tests {
             .expect("stored");
         let calls = Arc::new(Mutex::new(Vec::new()));
         let seen = calls.clone();
-        let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, id, _raw: &str| {
+        let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, id, _raw: &str, _upload| {
             seen.lock().expect("not poisoned").push(id);
             tx.push_outgoing(&Outgoing {
                 chat: 1,

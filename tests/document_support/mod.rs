@@ -8,8 +8,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use regex::Regex;
+use rollcall::domain::CentreId;
 use rollcall::domain::{ClassChoice, NewSession};
-use rollcall::store::Store;
+use rollcall::store::{Store, StoreError, Tx};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -90,52 +91,55 @@ pub fn seed_db(dir: &Path) -> PathBuf {
 pub fn fill_seed(path: &Path) {
     let store = Store::open(path).expect("open");
     store
-        .write(|tx| {
-            let centre = tx.ensure_centre(CENTRE)?;
-            for (g, (group, classes, attendance, female)) in SEED.iter().enumerate() {
-                // Class 0 meets twice, the others once.
-                let meetings: Vec<u64> = (0..*classes)
-                    .flat_map(|c| if c == 0 { vec![c, c] } else { vec![c] })
-                    .collect();
-                let n = meetings.len() as u64;
-                let mut female_left = *female;
-                for (i, class) in meetings.iter().enumerate() {
-                    let total = attendance / n + if i == 0 { attendance % n } else { 0 };
-                    let women = female_left.min(total);
-                    female_left -= women;
-                    let month = 1 + (g as u32 + i as u32) % 10;
-                    tx.save_session(&session(
-                        centre,
-                        group,
-                        &format!("Lớp {group} số {}", class + 1),
-                        date(2020, month, 1 + (i as u32 % 28)),
-                        total,
-                        women,
-                    ))?;
-                }
-                assert_eq!(female_left, 0, "every woman was counted");
-            }
-            tx.save_session(&session(centre, "law", "Khác", date(2020, 11, 1), 77, 7))?;
-            let other = tx.ensure_centre(OTHER_CENTRE)?;
-            tx.save_session(&session(
-                other,
-                "health",
-                "Sốt xuất huyết",
-                date(2020, 6, 6),
-                40,
-                25,
-            ))?;
-            tx.save_session(&session(
-                other,
-                "literacy",
-                "Xóa mù chữ",
-                date(2020, 7, 7),
-                12,
-                8,
-            ))?;
-            Ok(())
-        })
+        .write(|tx| seed_sessions(tx).map(drop))
         .expect("filling the seed database");
+}
+
+/// Stores the sessions `seed_db` holds through `tx`; returns the seed centre.
+pub fn seed_sessions(tx: &mut Tx<'_>) -> Result<CentreId, StoreError> {
+    let centre = tx.ensure_centre(CENTRE)?;
+    for (g, (group, classes, attendance, female)) in SEED.iter().enumerate() {
+        // Class 0 meets twice, the others once.
+        let meetings: Vec<u64> = (0..*classes)
+            .flat_map(|c| if c == 0 { vec![c, c] } else { vec![c] })
+            .collect();
+        let n = meetings.len() as u64;
+        let mut female_left = *female;
+        for (i, class) in meetings.iter().enumerate() {
+            let total = attendance / n + if i == 0 { attendance % n } else { 0 };
+            let women = female_left.min(total);
+            female_left -= women;
+            let month = 1 + (g as u32 + i as u32) % 10;
+            tx.save_session(&session(
+                centre,
+                group,
+                &format!("Lớp {group} số {}", class + 1),
+                date(2020, month, 1 + (i as u32 % 28)),
+                total,
+                women,
+            ))?;
+        }
+        assert_eq!(female_left, 0, "every woman was counted");
+    }
+    tx.save_session(&session(centre, "law", "Khác", date(2020, 11, 1), 77, 7))?;
+    let other = tx.ensure_centre(OTHER_CENTRE)?;
+    tx.save_session(&session(
+        other,
+        "health",
+        "Sốt xuất huyết",
+        date(2020, 6, 6),
+        40,
+        25,
+    ))?;
+    tx.save_session(&session(
+        other,
+        "literacy",
+        "Xóa mù chữ",
+        date(2020, 7, 7),
+        12,
+        8,
+    ))?;
+    Ok(centre)
 }
 
 /// A document read back: its XML parts, and the text of its paragraphs and tables.
@@ -291,4 +295,46 @@ pub fn seed_texts() -> Vec<(rollcall::document::Part, &'static str)> {
         (Part::SignerTitle, "GIÁM ĐỐC"),
         (Part::SignerName, "Hoàng Thị Xinh"),
     ]
+}
+
+/// The `.docx` `bytes` with its `word/document.xml` changed by `edit` (as Word would
+/// save the document after an edit); every other part is copied.
+pub fn edit_docx(bytes: &[u8], edit: impl FnOnce(String) -> String) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("an entry");
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).expect("readable");
+        entries.push((entry.name().to_owned(), content));
+    }
+    let mut edit = Some(edit);
+    for (name, content) in &mut entries {
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(std::mem::take(content)).expect("UTF-8");
+            let edit = edit.take().expect("one document part");
+            *content = edit(xml).into_bytes();
+        }
+    }
+    zip_of(
+        &entries
+            .iter()
+            .map(|(name, content)| (name.as_str(), content.as_slice()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A zip file of these entries, deflated.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in entries {
+        zip.start_file(*name, options).expect("an entry");
+        zip.write_all(content).expect("written");
+    }
+    zip.finish().expect("finished");
+    out.into_inner()
 }

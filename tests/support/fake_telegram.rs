@@ -187,6 +187,9 @@ struct FakeState {
     chat_faults: HashMap<(String, i64), VecDeque<Fault>>,
     /// Every update ever injected, by id, so that a test can deliver one again.
     history: HashMap<i64, Value>,
+    /// Files users sent (documents), by file id: their path for the download URL and
+    /// their bytes.
+    files: HashMap<String, (String, Vec<u8>)>,
     callback_answers: Vec<(String, Option<String>)>,
     send_times: HashMap<i64, Vec<Instant>>,
     next_callback_id: u64,
@@ -395,6 +398,45 @@ impl FakeTelegram {
             || json!({"id": group_chat_id, "type": "group", "title": format!("Group {group_chat_id}")}),
         );
         self.user_message(user, chat, Self::text_content(text))
+    }
+
+    /// Injects a file (a document message) from `user` in the private chat, as Telegram
+    /// delivers it: its id, name, MIME type and size; the bytes are served by `getFile`
+    /// and the download URL. Returns the update id.
+    pub fn send_document(&self, user: &TestUser, file_name: &str, bytes: &[u8]) -> i64 {
+        self.send_document_sized(user, file_name, bytes, bytes.len() as u64)
+    }
+
+    /// As `send_document`, with `file_size` saying `declared_size` (which may lie, as a
+    /// test of the bot's cap while reading).
+    pub fn send_document_sized(
+        &self,
+        user: &TestUser,
+        file_name: &str,
+        bytes: &[u8],
+        declared_size: u64,
+    ) -> i64 {
+        let file_id = self.mutate(|s| {
+            let n = s.files.len() + 1;
+            let file_id = format!("BQACAgIAAxkBAAFakeUpload{n}");
+            s.files.insert(
+                file_id.clone(),
+                (format!("documents/file_{n}.docx"), bytes.to_vec()),
+            );
+            file_id
+        });
+        let mut content = Map::new();
+        content.insert(
+            "document".into(),
+            json!({
+                "file_id": file_id,
+                "file_unique_id": format!("AgADFakeUpload{}", file_id.len()),
+                "file_name": file_name,
+                "mime_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "file_size": declared_size,
+            }),
+        );
+        self.user_message(user, user.private_chat(), content)
     }
 
     /// Injects a sticker (a message without text) in the private chat; returns the update id.
@@ -891,6 +933,9 @@ const KNOWN_METHODS: &[&str] = &[
     "setwebhook",
     "senddocument",
     "sendphoto",
+    "getfile",
+    // Not a method: a GET of `/file/bot<token>/<file_path>`, recorded like one.
+    "download",
 ];
 
 fn ok(result: Value) -> Response {
@@ -1092,6 +1137,9 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(rest) = uri.path().strip_prefix("/file/bot") {
+        return download(&inner, rest);
+    }
     let Some((token, method)) = uri
         .path()
         .strip_prefix("/bot")
@@ -1177,6 +1225,7 @@ async fn handle(
         | "setmyshortdescription"
         | "deletewebhook"
         | "setwebhook" => ok(json!(true)),
+        "getfile" => get_file(&inner, &params),
         "getwebhookinfo" => ok(json!({
             "url": "",
             "has_custom_certificate": false,
@@ -1186,6 +1235,54 @@ async fn handle(
     };
     inner.changed.notify_waiters();
     response
+}
+
+/// `getFile`: the file's path for the download URL, as Telegram answers it.
+fn get_file(inner: &Inner, params: &Params) -> Response {
+    let file_id = params.str("file_id").unwrap_or("");
+    let s = lock(inner);
+    match s.files.get(file_id) {
+        Some((path, bytes)) => ok(json!({
+            "file_id": file_id,
+            "file_unique_id": format!("AgADFakeUpload{}", file_id.len()),
+            "file_size": bytes.len(),
+            "file_path": path,
+        })),
+        None => bad_request("invalid file_id"),
+    }
+}
+
+/// `GET /file/bot<token>/<file_path>`: the file's bytes (recorded as a `download` call).
+fn download(inner: &Inner, rest: &str) -> Response {
+    let Some((token, path)) = rest.split_once('/') else {
+        return error(404, "Not Found");
+    };
+    let found = {
+        let mut s = lock(inner);
+        s.calls.push(Call {
+            method: "download".to_owned(),
+            body: json!({"file_path": path}),
+            at: Instant::now(),
+            fault: None,
+        });
+        s.files
+            .values()
+            .find(|(p, _)| p == path)
+            .map(|(_, bytes)| bytes.clone())
+    };
+    inner.changed.notify_waiters();
+    if token != inner.token {
+        return error(401, "Unauthorized");
+    }
+    match found {
+        Some(bytes) => (
+            StatusCode::OK,
+            [("content-type", "application/octet-stream")],
+            bytes,
+        )
+            .into_response(),
+        None => error(404, "Not Found"),
+    }
 }
 
 /// Clears the active poll marker when a getUpdates ends, however it ends (even if hyper drops

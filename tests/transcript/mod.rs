@@ -11,6 +11,7 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Button, Input, Keyboard, Sender};
+use rollcall::document::{ReadProblem, Upload, UploadContent, MAX_UPLOAD_BYTES};
 use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
 use rollcall::outgoing::{OutOp, Outgoing};
@@ -133,6 +134,33 @@ impl Bot {
         let mut out = format!("> {text}\n");
         out.push_str(&self.handle(user, input_of(text), None));
         out
+    }
+
+    /// `user` sends a file in the private chat (see `file_input`).
+    pub fn send_file(&mut self, user: UserId, file_name: &str, bytes: &[u8]) -> String {
+        let input = self.file_input(user, file_name, bytes);
+        let mut out = format!("> [file {file_name}]\n");
+        out.push_str(&self.handle(user, input, None));
+        out
+    }
+
+    /// What the Telegram adapter hands the runtime for a file `user` sends
+    /// (`telegram/download.rs`): only the file of someone who may send the report document
+    /// back is read (refused first when Telegram says it is too large); anybody else's
+    /// reaches the engine not fetched.
+    pub fn file_input(&self, user: UserId, file_name: &str, bytes: &[u8]) -> Input {
+        let access = self.store.read(|tx| tx.access(user)).unwrap();
+        let content = if !access.may_send_document() {
+            UploadContent::NotFetched
+        } else if bytes.len() as u64 > MAX_UPLOAD_BYTES {
+            UploadContent::Refused(ReadProblem::TooLarge)
+        } else {
+            rollcall::report::read_upload(&self.runtime.catalog, bytes)
+        };
+        Input::Document(Upload {
+            file_name: file_name.to_owned(),
+            content,
+        })
     }
 
     /// `user` presses the button labelled `label` (exactly, or by a unique prefix) on the

@@ -303,7 +303,7 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("report.row_numbers", &["classes", "attendance", "female"]),
     ("report.total_line", &["attendance"]),
     ("report.female_share", &["percent"]),
-    ("report.bad_period", &["input"]),
+    ("report.bad_period", &["input", "command"]),
     (
         "report.centre_line",
         &["centre", "classes", "attendance", "female"],
@@ -428,6 +428,24 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("document.kept", &["part"]),
     ("document.saved", &["part"]),
     ("document.bad_text", &["part", "max"]),
+    // A report document sent back edited in Word.
+    ("document.upload_directors_only", &[]),
+    ("document.upload_centre_first", &[]),
+    ("document.read_too_large", &["file", "max"]),
+    ("document.read_not_docx", &["file"]),
+    ("document.read_broken", &["file"]),
+    ("document.read_no_headings", &["file"]),
+    ("document.read_not_downloaded", &["file"]),
+    ("document.upload_read", &["file", "count"]),
+    ("document.upload_change", &["part", "old", "new"]),
+    ("document.upload_not_found", &["parts"]),
+    ("document.upload_unusable", &["parts", "max"]),
+    ("document.upload_unchanged", &["file"]),
+    ("document.upload_confirm", &[]),
+    ("document.upload_save_button", &[]),
+    ("document.upload_skip_button", &[]),
+    ("document.upload_saved", &["count"]),
+    ("document.upload_skipped", &[]),
     // Fixing what was logged.
     (
         "dialog.updated",

@@ -37,8 +37,10 @@ impl Turn<'_> {
         if !self.sender.private {
             return self.group_command(name, args);
         }
-        // A command ends the typing of a document part: the next text is not taken as one.
+        // A command ends the typing of a document part (the next text is not taken as
+        // one) and drops the changes of a document sent back that wait for confirmation.
         self.state.document_edit = None;
+        self.state.document_upload = None;
         let allowed = match needs {
             Needs::Anyone => true,
             Needs::Member => !self.access.is_stranger(),
@@ -100,7 +102,7 @@ impl Turn<'_> {
             "lang" => self.lang(args),
             "totals" => self.totals(),
             "report" => self.report(args),
-            "baocao" | "document" => self.document_command(args),
+            "baocao" | "document" => self.document_command(name, args),
             "centre" => self.choose_centre(false),
             "invite" => self.invite(args),
             "revoke" => self.revoke(args),
@@ -209,7 +211,7 @@ impl Turn<'_> {
     }
 
     fn report(&mut self, args: &str) {
-        if let Some(period) = self.period_argument(args) {
+        if let Some(period) = self.period_argument("report", args) {
             self.report_for(period);
         }
         self.remind_draft();
@@ -217,7 +219,10 @@ impl Turn<'_> {
 
     /// The period a `/report` or `/baocao` argument names, the reporting year so far when
     /// there is none; `None` after telling the sender the period was not understood.
-    pub(super) fn period_argument(&mut self, args: &str) -> Option<Period> {
+    ///
+    /// `command` is the command typed (`report`, `baocao`, `document`), which the examples
+    /// of a period not understood name.
+    pub(super) fn period_argument(&mut self, command: &str, args: &str) -> Option<Period> {
         let period = if args.is_empty() {
             Some(Period::reporting_year_to_date(
                 self.facts.year_start(),
@@ -230,7 +235,7 @@ impl Turn<'_> {
             let html = self.catalog.render(
                 "report.bad_period",
                 self.lang,
-                &[("input", &escape_html(args))],
+                &[("input", &escape_html(args)), ("command", command)],
             );
             self.say(html);
         }

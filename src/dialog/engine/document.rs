@@ -23,9 +23,10 @@ impl Turn<'_> {
         self.access.supervisor || self.access.centres.iter().any(|m| m.role == Role::Director)
     }
 
-    /// `/baocao [period]`: the period forms of `/report`, the reporting year by default.
-    pub(super) fn document_command(&mut self, args: &str) {
-        if let Some(period) = self.period_argument(args) {
+    /// `/baocao [period]` (or `/document`): the period forms of `/report`, the reporting
+    /// year by default.
+    pub(super) fn document_command(&mut self, command: &str, args: &str) {
+        if let Some(period) = self.period_argument(command, args) {
             self.document_for(period);
         }
         self.remind_draft();
@@ -64,12 +65,12 @@ impl Turn<'_> {
         });
     }
 
-    fn directs(&self, centre: CentreId) -> bool {
+    pub(super) fn directs(&self, centre: CentreId) -> bool {
         self.access.role_in(centre) == Some(Role::Director)
     }
 
     /// The centre whose words the sender may change: the one they manage, if they direct it.
-    fn editable_centre(&self) -> Option<CentreId> {
+    pub(super) fn editable_centre(&self) -> Option<CentreId> {
         self.managed_centre().filter(|&c| self.directs(c))
     }
 

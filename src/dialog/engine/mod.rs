@@ -13,7 +13,7 @@
 //! run which, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations,
 //! people, the audit log and group links, `classes.rs` a director's `/classes`,
 //! `reminders.rs` the reminder commands, `document.rs` the report document and its
-//! written parts.
+//! written parts, `upload.rs` a report document sent back edited.
 
 mod admin;
 mod answers;
@@ -27,6 +27,7 @@ mod quick;
 mod reminders;
 mod safety;
 mod session;
+mod upload;
 
 use super::callback::{self, Action};
 use super::catalog::Catalog;
@@ -78,6 +79,7 @@ pub fn step(
         Input::Text(text) => turn.typed(&text),
         Input::Button { data } => turn.pressed(&data, held),
         Input::NotText => turn.not_text(),
+        Input::Document(upload) => turn.document_received(upload),
         Input::SessionSaved(info) => turn.saved(&info),
         Input::InviteCreated {
             code,
@@ -173,7 +175,11 @@ impl Turn<'_> {
         self.sender.private
             && matches!(
                 input,
-                Input::Text(_) | Input::Command { .. } | Input::Button { .. } | Input::NotText
+                Input::Text(_)
+                    | Input::Command { .. }
+                    | Input::Button { .. }
+                    | Input::NotText
+                    | Input::Document(_)
             )
     }
 
@@ -331,6 +337,8 @@ impl Turn<'_> {
             Action::EditDocument => return self.edit_document(),
             Action::DocumentPart(id) => return self.document_part_chosen(&id),
             Action::KeepDocumentPart => return self.keep_document_part(),
+            Action::SaveUpload => return self.save_upload(),
+            Action::SkipUpload => return self.skip_upload(),
             _ => {}
         }
         if self.state.draft.is_some() {

@@ -1,0 +1,162 @@
+//! Fetching the files of stored updates before they are processed: a report document a
+//! director edited in Word and sent back. `getFile`, then the file's download URL, with
+//! the size capped before (by the size Telegram gives) and while reading; then the
+//! document is read (`report::read_upload`) and only its texts go on to the step.
+//!
+//! Why here, before the step's transaction, and not in the poller or inside the step:
+//! the inbox stores the update as Telegram sent it, and processing it must stay
+//! idempotent. A download inside the transaction would hold the one redb writer across
+//! network I/O; a download in the poller would store file contents in the inbox. Fetched
+//! just before the transaction, nothing of the download is stored except what the step
+//! commits, all at once: after a crash the update is still in the inbox and its file
+//! (which Telegram keeps downloadable for at least an hour) is simply fetched again. A
+//! timeout bounds how long one file can hold up the updates behind it.
+
+use super::blocking;
+use super::convert::{incoming_file, IncomingFile};
+use crate::dialog::Catalog;
+use crate::document::{ReadProblem, Upload, UploadContent, MAX_UPLOAD_BYTES};
+use crate::store::Store;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide_core::prelude::Requester;
+use teloxide_core::types::{FileId, Update};
+use teloxide_core::Bot;
+
+/// How long fetching one file may take, `getFile` and the download together.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What fetching needs: the Bot API, the store (whose file is fetched is decided by the
+/// sender's role) and the dialogs (which word the computed line the reader passes over).
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    pub bot: Bot,
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+}
+
+impl Fetcher {
+    /// The files of `batch` that will be read, fetched and read, by update id. Only a
+    /// director's file in the private chat is fetched: anybody else's is never
+    /// downloaded (the engine tells them so), and neither is anything in a group.
+    pub async fn uploads(&self, batch: &[(i64, String)]) -> HashMap<i64, Upload> {
+        let mut uploads = HashMap::new();
+        for (update_id, raw) in batch {
+            // Most updates carry no file: skip them without parsing.
+            if !raw.contains("\"document\"") {
+                continue;
+            }
+            let Some(file) = serde_json::from_str::<Update>(raw)
+                .ok()
+                .as_ref()
+                .and_then(incoming_file)
+            else {
+                continue;
+            };
+            let user = file.user;
+            match blocking::read(&self.store, move |tx| tx.access(user)).await {
+                Ok(access) if access.may_send_document() => {}
+                Ok(_) => continue,
+                Err(error) => {
+                    // Not fetched: the step answers that the file could not be fetched.
+                    tracing::warn!(%error, "cannot read the sender's role for a file");
+                    continue;
+                }
+            }
+            let content = self.fetch(&file).await;
+            uploads.insert(
+                *update_id,
+                Upload {
+                    file_name: file.file_name,
+                    content,
+                },
+            );
+        }
+        uploads
+    }
+
+    /// One file, fetched within the caps and the timeout and read.
+    async fn fetch(&self, file: &IncomingFile) -> UploadContent {
+        if file.size.is_some_and(|size| size > MAX_UPLOAD_BYTES) {
+            return UploadContent::Refused(ReadProblem::TooLarge);
+        }
+        let bytes = match tokio::time::timeout(FETCH_TIMEOUT, self.download(&file.file_id)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(Failure::TooLarge)) => return UploadContent::Refused(ReadProblem::TooLarge),
+            Ok(Err(Failure::Network(reason))) => {
+                tracing::warn!(%reason, "a file could not be fetched");
+                return UploadContent::Refused(ReadProblem::NotDownloaded);
+            }
+            Err(_) => {
+                tracing::warn!(
+                    seconds = FETCH_TIMEOUT.as_secs(),
+                    "fetching a file timed out"
+                );
+                return UploadContent::Refused(ReadProblem::NotDownloaded);
+            }
+        };
+        tracing::info!(bytes = bytes.len(), "a file was fetched");
+        // Unzipping and parsing is CPU work: off the async threads.
+        let catalog = self.catalog.clone();
+        tokio::task::spawn_blocking(move || crate::report::read_upload(&catalog, &bytes))
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "reading a file failed");
+                UploadContent::Refused(ReadProblem::Broken)
+            })
+    }
+
+    /// `getFile`, then the bytes from the download URL, refused past `MAX_UPLOAD_BYTES`.
+    async fn download(&self, file_id: &str) -> Result<Vec<u8>, Failure> {
+        let file = self
+            .bot
+            .get_file(FileId(file_id.to_owned()))
+            .await
+            .map_err(|e| {
+                super::observe::request_error("getFile", &e);
+                Failure::Network(e.to_string())
+            })?;
+        if file.meta.size != u32::MAX && u64::from(file.meta.size) > MAX_UPLOAD_BYTES {
+            return Err(Failure::TooLarge);
+        }
+        let url = format!(
+            "{}/file/bot{}/{}",
+            self.bot.api_url().as_str().trim_end_matches('/'),
+            self.bot.token(),
+            file.path
+        );
+        // reqwest's errors name the URL, and this URL holds the token: never log it.
+        let network = |e: reqwest::Error| Failure::Network(e.without_url().to_string());
+        let mut response = self
+            .bot
+            .client()
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(network)?;
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_UPLOAD_BYTES)
+        {
+            return Err(Failure::TooLarge);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(network)? {
+            let len = u64::try_from(bytes.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+            if len > MAX_UPLOAD_BYTES {
+                return Err(Failure::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
+/// Why a download failed.
+enum Failure {
+    TooLarge,
+    /// A network or Bot API error, described without the token.
+    Network(String),
+}
