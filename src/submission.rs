@@ -4,6 +4,7 @@
 //! shows by default, and where a centre stands for a period.
 
 use crate::domain::{CentreId, Period, Totals, UserId, YearStart};
+use crate::format::format_date;
 use crate::reminders::schedule::Monthly;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -43,12 +44,32 @@ pub struct HandIn {
 }
 
 impl HandIn {
+    /// Who handed it in, as lists show them: their name, or their id when the centre
+    /// never learnt it.
+    pub fn person(&self) -> String {
+        if self.name.trim().is_empty() {
+            format!("#{}", self.user)
+        } else {
+            self.name.trim().to_owned()
+        }
+    }
+
     /// The "Cộng" row of the table as handed in.
     pub fn total(&self) -> Totals {
         self.totals
             .values()
             .fold(Totals::default(), |sum, totals| sum + *totals)
     }
+}
+
+/// A period as messages write it: "01/01/2020 – 31/10/2020".
+pub fn period_text(period: Period) -> String {
+    format!("{} – {}", format_date(period.from), format_date(period.to))
+}
+
+/// A local time as messages write it: "05/11/2026 14:30".
+pub fn local_text(at: NaiveDateTime) -> String {
+    format!("{} {}", format_date(at.date()), at.format("%H:%M"))
 }
 
 /// The day the report of `period` is due under a centre's deadline reminder: the first

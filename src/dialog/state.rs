@@ -39,6 +39,18 @@ pub struct ChatState {
     /// The written part of the report document waiting for its new text, if any.
     #[serde(default)]
     pub document_edit: Option<DocumentEdit>,
+    /// A supervisor's rename of a centre under way (`/centres`), waiting for the new name
+    /// or for its confirmation. Any other input drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_rename: Option<CentreRename>,
+}
+
+/// A rename of a centre in progress: the centre, and the new name once typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreRename {
+    pub centre: CentreId,
+    /// The new name as it will be stored; `None` while the bot waits for it.
+    pub name: Option<String>,
 }
 
 /// A rename of a class in progress: the class, and the new name once typed.

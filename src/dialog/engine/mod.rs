@@ -4,14 +4,17 @@
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
 //! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
-//! report document and its written parts.
+//! report document and its written parts, `handin.rs` handing reports in and `/submissions`,
+//! `centres.rs` a supervisor's renaming and merging of centres.
 
 mod admin;
 mod batch;
+mod centres;
 mod classes;
 mod commands;
 mod corrections;
 mod document;
+mod handin;
 mod quick;
 mod reminders;
 mod safety;
@@ -55,6 +58,7 @@ pub fn step(
     turn.check_open_work(&input);
     let touched = input.clone();
     turn.keep_class_rename_for(&input);
+    turn.keep_centre_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -71,6 +75,12 @@ pub fn step(
         Input::InviteRedeemed(result) => turn.invite_redeemed(result),
         Input::SessionsSaved { sessions, info } => turn.batch_saved(&sessions, &info),
         Input::SaveNudge => turn.save_nudge(),
+        Input::HandedIn {
+            centre_name,
+            period,
+            recipients,
+            superseded,
+        } => turn.handed_in(&centre_name, period, recipients, superseded),
     }
     turn.touch(&touched);
     turn.flush();
@@ -167,6 +177,9 @@ impl Turn<'_> {
         if self.state.class_rename.is_some() {
             return self.class_name_typed(trimmed);
         }
+        if self.state.centre_rename.is_some() {
+            return self.centre_name_typed(trimmed);
+        }
         let fixing_line = self
             .state
             .batch
@@ -252,6 +265,10 @@ impl Turn<'_> {
         if let Action::Document(period) = action {
             return self.document_button(period);
         }
+        // Under a report or a document, which may be older than the chat's stamp.
+        if let Action::HandIn { centre, period } = action {
+            return self.handin_pressed(centre, period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
@@ -276,6 +293,11 @@ impl Turn<'_> {
             Action::EditDocument => return self.edit_document(),
             Action::DocumentPart(id) => return self.document_part_chosen(&id),
             Action::KeepDocumentPart => return self.keep_document_part(),
+            Action::ConfirmHandIn { centre, period } => {
+                return self.handin_confirmed(centre, period)
+            }
+            Action::CancelHandIn => return self.handin_cancelled(),
+            Action::Centres(step) => return self.centre_button(step),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {
