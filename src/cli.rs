@@ -1,5 +1,7 @@
 //! The subcommands of the `rollcall` binary: wiring settings, store, dialogs and adapters.
 
+mod centre;
+
 use crate::config::{config_problem, Settings};
 use crate::console;
 use crate::dialog::{load_dir, load_embedded, Catalog};
@@ -184,6 +186,11 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Rename a centre, or merge one centre into another (stop the bot first).
+    Centre {
+        #[command(subcommand)]
+        action: centre::CentreAction,
     },
     /// Erase a person's personal data on request (stop the bot first): names, chat state,
     /// mute flag, and their id in sessions, invitations and the audit log (replaced by 0).
@@ -402,6 +409,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         } => config_check(loaded),
         Command::Export { db, format, out } => export(&db, format, out.as_deref()),
         Command::Forget { db, user } => forget(&db, user),
+        Command::Centre { action } => centre::execute(action),
         Command::Backup { db, out } => backup(&db, &out),
         Command::Check {
             db,

@@ -14,6 +14,7 @@ use crate::domain::{CentreId, Period, Totals, UserId};
 use crate::submission::HandIn;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use redb::ReadableTable;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The key of a hand-in in `HANDINS` and `HANDIN_NOTICES`.
@@ -30,6 +31,15 @@ pub struct NewHandIn {
     pub at: DateTime<Utc>,
     pub local_at: NaiveDateTime,
     pub totals: BTreeMap<String, Totals>,
+}
+
+/// What the audit log keeps of a hand-in.
+#[derive(Serialize)]
+struct HandInAudit<'a> {
+    id: u64,
+    centre_name: &'a str,
+    period: Period,
+    totals: &'a BTreeMap<String, Totals>,
 }
 
 pub(super) fn key_of(handin: &HandIn) -> Key {
@@ -60,13 +70,20 @@ impl Tx<'_> {
             changed_at: None,
         };
         self.put_handin(&handin)?;
+        // The audit entry names the director as its actor only (which `forget` erases),
+        // not by name.
         self.audit::<(), _>(
             handin.at,
             handin.user,
             Some(handin.centre),
             "report_handed_in",
             None,
-            Some(&handin),
+            Some(&HandInAudit {
+                id: handin.id,
+                centre_name: &handin.centre_name,
+                period: handin.period,
+                totals: &handin.totals,
+            }),
         )?;
         Ok(handin)
     }
