@@ -66,21 +66,21 @@ fn open() -> (tempfile::TempDir, Store, CentreId, CentreId) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = Store::open(&dir.path().join("centres.redb")).expect("opens");
     let (a, b) = store
-        .write(|tx| Ok((tx.ensure_centre("Xã Ninh Nhất")?, tx.ensure_centre("Phường Tràng An")?)))
+        .write(|tx| {
+            Ok((
+                tx.ensure_centre("Xã Ninh Nhất")?,
+                tx.ensure_centre("Phường Tràng An")?,
+            ))
+        })
         .expect("centres");
     (dir, store, a, b)
 }
 
 fn report(store: &Store, centre: Option<CentreId>, p: Period) -> BTreeMap<String, Totals> {
-    store
-        .read(|tx| tx.group_totals(centre, p))
-        .expect("report")
+    store.read(|tx| tx.group_totals(centre, p)).expect("report")
 }
 
-fn sum(
-    a: &BTreeMap<String, Totals>,
-    b: &BTreeMap<String, Totals>,
-) -> BTreeMap<String, Totals> {
+fn sum(a: &BTreeMap<String, Totals>, b: &BTreeMap<String, Totals>) -> BTreeMap<String, Totals> {
     let mut out = a.clone();
     for (group, totals) in b {
         let entry = out.entry(group.clone()).or_default();
@@ -101,7 +101,14 @@ struct Planned {
 }
 
 fn planned() -> impl Strategy<Value = Planned> {
-    (any::<bool>(), 0..3usize, 0..4usize, 0u32..730, 1u32..120, prop::bool::weighted(0.1))
+    (
+        any::<bool>(),
+        0..3usize,
+        0..4usize,
+        0u32..730,
+        1u32..120,
+        prop::bool::weighted(0.1),
+    )
         .prop_map(|(b, group, class, day, total, delete)| Planned {
             b,
             group,
@@ -198,12 +205,25 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
             let gone = tx.save_session(&typed(a, "culture", "Hát chèo", date(2026, 6, 6), 10))?;
             tx.delete_session(gone.id, at())?;
             tx.link_group(-500, a, 100, at())?;
-            tx.set_document_part(a, rollcall::document::Part::Proposals, "Đề nghị của A", 100, at())?;
-            tx.set_document_part(b, rollcall::document::Part::Proposals, "Đề nghị của B", 101, at())?;
+            tx.set_document_part(
+                a,
+                rollcall::document::Part::Proposals,
+                "Đề nghị của A",
+                100,
+                at(),
+            )?;
+            tx.set_document_part(
+                b,
+                rollcall::document::Part::Proposals,
+                "Đề nghị của B",
+                101,
+                at(),
+            )?;
             tx.set_deadline(a, &deadline(20))?;
             tx.record_no_session(a, 102, date(2026, 11, 4), at())?;
             // Both hand in January–October, A after B.
-            for (centre, user, name) in [(b, 101, "Phường Tràng An"), (a, 100, "Xã Ninh Nhất")] {
+            for (centre, user, name) in [(b, 101, "Phường Tràng An"), (a, 100, "Xã Ninh Nhất")]
+            {
                 let totals = tx.group_totals(Some(centre), october)?;
                 tx.hand_in(NewHandIn {
                     centre,
@@ -235,7 +255,10 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
         .expect("merge");
     assert_eq!(preview, done, "the confirmation shows what the merge does");
     assert_eq!((done.members, done.classes, done.sessions), (2, 3, 2));
-    assert_eq!((done.deleted_sessions, done.handins, done.group_chats), (1, 1, 1));
+    assert_eq!(
+        (done.deleted_sessions, done.handins, done.group_chats),
+        (1, 1, 1)
+    );
     assert!(done.documents_dropped);
     assert!(!done.deadline_dropped, "B had none: A's moves");
     assert_eq!(done.renamed_classes.len(), 1);
@@ -267,7 +290,12 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
             names.sort();
             assert_eq!(
                 names,
-                vec!["Hát chèo", "Luật đất đai", "Tin học", "Tin học (Xã Ninh Nhất)"]
+                vec![
+                    "Hát chèo",
+                    "Luật đất đai",
+                    "Tin học",
+                    "Tin học (Xã Ninh Nhất)"
+                ]
             );
             assert_eq!(tx.group_totals(Some(b), october)?["health"].classes, 2);
             // The deleted session comes back into B.
@@ -288,7 +316,11 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
             let audit = tx.audit_log(Some(b), 1)?;
             assert_eq!(audit[0].action, "centre_merged");
             assert_eq!(audit[0].actor, 200);
-            assert!(audit[0].before.contains("Đề nghị của A"), "{}", audit[0].before);
+            assert!(
+                audit[0].before.contains("Đề nghị của A"),
+                "{}",
+                audit[0].before
+            );
             assert!(tx.counters_match_sessions()?);
             Ok(())
         })
@@ -313,7 +345,9 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
         .write(|tx| tx.restore_session(deleted[0].record.id, at()))
         .expect("restore");
     assert_eq!(report(&store, Some(b), october)["culture"].attendance, 10);
-    assert!(store.read(|tx| tx.counters_match_sessions()).expect("check"));
+    assert!(store
+        .read(|tx| tx.counters_match_sessions())
+        .expect("check"));
 }
 
 #[test]
@@ -380,7 +414,13 @@ fn renaming_a_centre_keeps_everything() {
         .expect("read");
     // Everything else in the export is as it was.
     let export_after = store.read(|tx| tx.export()).expect("export");
-    for part in ["sessions", "classes", "members", "handins", "deleted_sessions"] {
+    for part in [
+        "sessions",
+        "classes",
+        "members",
+        "handins",
+        "deleted_sessions",
+    ] {
         assert_eq!(export_before[part], export_after[part], "{part}");
     }
 }

@@ -138,7 +138,11 @@ fn a_supervisor_merges_a_centre_after_seeing_what_will_move() {
             Ok(())
         })
         .unwrap();
-    assert!(bot.store.read(|tx| tx.group_totals(Some(from), year())).unwrap().is_empty());
+    assert!(bot
+        .store
+        .read(|tx| tx.group_totals(Some(from), year()))
+        .unwrap()
+        .is_empty());
 
     // The merged centre's people now log and report for the surviving one.
     assert!(bot
@@ -219,11 +223,12 @@ fn directors_organisers_and_forged_buttons_cannot_change_centres() {
     let (mut bot, from, into) = setup();
     for user in [DIRECTOR, OTHER_DIRECTOR] {
         let shown = bot.send(user, "/centres");
-        assert!(shown.contains("Chỉ Phòng Giáo dục mới dùng được"), "{shown}");
+        assert!(
+            shown.contains("Chỉ Phòng Giáo dục mới dùng được"),
+            "{shown}"
+        );
     }
-    assert!(bot
-        .send(ORGANISER, "/centres")
-        .contains("Chỉ ban giám đốc"));
+    assert!(bot.send(ORGANISER, "/centres").contains("Chỉ ban giám đốc"));
     for user in [DIRECTOR, ORGANISER] {
         let data = format!("{}:z.my.{from}.{into}", bot.stamp(user));
         let shown = bot.press_raw(user, &data);

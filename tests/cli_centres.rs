@@ -35,7 +35,10 @@ fn text(bytes: &[u8]) -> String {
 fn database(dir: &Path) -> PathBuf {
     let db = dir.join("centres.redb");
     let store = Store::open(&db).expect("opens");
-    let at = Utc.with_ymd_and_hms(2026, 11, 5, 2, 0, 0).single().expect("instant");
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 5, 2, 0, 0)
+        .single()
+        .expect("instant");
     store
         .write(|tx| {
             let a = tx.ensure_centre("Xã Ninh Nhất")?;
@@ -91,7 +94,12 @@ fn report(db: &Path, centre: &str, period: &str) -> BTreeMap<String, Value> {
         .as_array()
         .expect("rows")
         .iter()
-        .map(|row| (row["group"].as_str().expect("group").to_owned(), row.clone()))
+        .map(|row| {
+            (
+                row["group"].as_str().expect("group").to_owned(),
+                row.clone(),
+            )
+        })
         .collect()
 }
 
@@ -101,14 +109,19 @@ fn four(row: &Value) -> [u64; 4] {
 }
 
 fn numbers(rows: &BTreeMap<String, Value>) -> BTreeMap<String, [u64; 4]> {
-    rows.iter().map(|(group, row)| (group.clone(), four(row))).collect()
+    rows.iter()
+        .map(|(group, row)| (group.clone(), four(row)))
+        .collect()
 }
 
 fn sum(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> BTreeMap<String, [u64; 4]> {
     a.iter()
         .map(|(group, row)| {
             let (x, y) = (four(row), four(&b[group]));
-            (group.clone(), [x[0] + y[0], x[1] + y[1], x[2] + y[2], x[3] + y[3]])
+            (
+                group.clone(),
+                [x[0] + y[0], x[1] + y[1], x[2] + y[2], x[3] + y[3]],
+            )
         })
         .collect()
 }
@@ -131,12 +144,21 @@ fn a_merge_from_the_command_line_sums_the_two_reports_and_the_check_passes() {
 
     // A dry run changes nothing.
     let dry = rollcall(
-        &["centre", "merge", "xa ninh nhat", "Phường Tràng An", "--dry-run"],
+        &[
+            "centre",
+            "merge",
+            "xa ninh nhat",
+            "Phường Tràng An",
+            "--dry-run",
+        ],
         &db,
     );
     assert!(dry.status.success(), "{}", text(&dry.stderr));
     let out = text(&dry.stdout);
-    assert!(out.contains("would move 1 member(s), 3 class(es), 18 session(s)"), "{out}");
+    assert!(
+        out.contains("would move 1 member(s), 3 class(es), 18 session(s)"),
+        "{out}"
+    );
     assert!(
         out.contains("class renamed (health): Tin học → Tin học (Xã Ninh Nhất)"),
         "{out}"
@@ -145,13 +167,26 @@ fn a_merge_from_the_command_line_sums_the_two_reports_and_the_check_passes() {
 
     let merged = rollcall(&["centre", "merge", "xa ninh nhat", "Phường Tràng An"], &db);
     assert!(merged.status.success(), "{}", text(&merged.stderr));
-    assert!(text(&merged.stdout).contains("merged centre"), "{}", text(&merged.stdout));
+    assert!(
+        text(&merged.stdout).contains("merged centre"),
+        "{}",
+        text(&merged.stdout)
+    );
 
     for (p, expected) in PERIODS.iter().zip(&before) {
-        assert_eq!(&numbers(&report(&db, "Phường Tràng An", p)), expected, "{p}");
+        assert_eq!(
+            &numbers(&report(&db, "Phường Tràng An", p)),
+            expected,
+            "{p}"
+        );
     }
     let check = rollcall(&["check"], &db);
-    assert!(check.status.success(), "{}{}", text(&check.stdout), text(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
     let out = text(&check.stdout);
     assert!(out.contains("report counters: OK"), "{out}");
     assert!(out.contains("centres: 1"), "{out}");
@@ -159,7 +194,11 @@ fn a_merge_from_the_command_line_sums_the_two_reports_and_the_check_passes() {
     // The merged centre is gone; merging it again is an error that names the centres.
     let again = rollcall(&["centre", "merge", "Xã Ninh Nhất", "Phường Tràng An"], &db);
     assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("no centre called"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("no centre called"),
+        "{}",
+        text(&again.stderr)
+    );
     let users = Command::new(env!("CARGO_BIN_EXE_rollcall"))
         .args(["users", "--db"])
         .arg(&db)
@@ -177,7 +216,10 @@ fn a_rename_from_the_command_line_keeps_the_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = database(dir.path());
     let before = report(&db, "Xã Ninh Nhất", "2026");
-    let renamed = rollcall(&["centre", "rename", "Xã Ninh Nhất", "Phường Ninh Nhất"], &db);
+    let renamed = rollcall(
+        &["centre", "rename", "Xã Ninh Nhất", "Phường Ninh Nhất"],
+        &db,
+    );
     assert!(renamed.status.success(), "{}", text(&renamed.stderr));
     assert!(
         text(&renamed.stdout).contains("Xã Ninh Nhất → Phường Ninh Nhất"),
@@ -187,7 +229,10 @@ fn a_rename_from_the_command_line_keeps_the_report() {
     let after = report(&db, "Phường Ninh Nhất", "2026");
     assert_eq!(numbers(&after), numbers(&before));
     // A name another centre has is refused.
-    let taken = rollcall(&["centre", "rename", "Phường Ninh Nhất", "phuong trang an"], &db);
+    let taken = rollcall(
+        &["centre", "rename", "Phường Ninh Nhất", "phuong trang an"],
+        &db,
+    );
     assert!(!taken.status.success());
     let check = rollcall(&["check"], &db);
     assert!(check.status.success(), "{}", text(&check.stdout));

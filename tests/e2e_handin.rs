@@ -70,9 +70,9 @@ async fn hand_in_from(
 async fn received(env: &TestEnv, supervisor: &TestUser, after: usize) -> SentMessage {
     let header = wait_for_text(env, supervisor, after, "📥").await;
     assert!(
-        header
-            .text
-            .contains("<b>TTHTCĐ phường Tràng An</b> nộp báo cáo kỳ <b>01/01/2020 – 31/10/2020</b>"),
+        header.text.contains(
+            "<b>TTHTCĐ phường Tràng An</b> nộp báo cáo kỳ <b>01/01/2020 – 31/10/2020</b>"
+        ),
         "{}",
         header.text
     );
@@ -113,10 +113,7 @@ async fn a_director_hands_in_the_supervisor_receives_it_and_a_correction_marks_i
 
     // The director hands in 1-10/2020 from under the report.
     let before = env.fake.messages_to(director.id).len();
-    let report = env
-        .fake
-        .send_and_wait(&director, "/report 1-10/2020")
-        .await;
+    let report = env.fake.send_and_wait(&director, "/report 1-10/2020").await;
     assert!(
         report
             .text
@@ -212,20 +209,32 @@ async fn a_director_hands_in_the_supervisor_receives_it_and_a_correction_marks_i
         .fake
         .send_and_wait(&supervisor, "/submissions 1-10/2020")
         .await;
-    assert!(listed.text.contains("1/2 trung tâm đã nộp"), "{}", listed.text);
     assert!(
-        listed.text.contains("⚠️ <b>TTHTCĐ phường Tràng An</b>: nộp"),
+        listed.text.contains("1/2 trung tâm đã nộp"),
         "{}",
         listed.text
     );
-    assert!(listed.text.contains("(20.913 lượt người)"), "as handed in: {}", listed.text);
+    assert!(
+        listed
+            .text
+            .contains("⚠️ <b>TTHTCĐ phường Tràng An</b>: nộp"),
+        "{}",
+        listed.text
+    );
+    assert!(
+        listed.text.contains("(20.913 lượt người)"),
+        "as handed in: {}",
+        listed.text
+    );
     assert!(
         listed.text.contains("đã thay đổi sau khi nộp"),
         "{}",
         listed.text
     );
     assert!(
-        listed.text.contains("⬜ <b>TTHTCĐ xã Ninh Nhất</b>: chưa nộp"),
+        listed
+            .text
+            .contains("⬜ <b>TTHTCĐ xã Ninh Nhất</b>: chưa nộp"),
         "{}",
         listed.text
     );
@@ -247,7 +256,9 @@ async fn a_director_hands_in_the_supervisor_receives_it_and_a_correction_marks_i
         .send_and_wait(&supervisor, "/submissions 1-10/2020")
         .await;
     assert!(
-        listed.text.contains("✅ <b>TTHTCĐ phường Tràng An</b>: nộp")
+        listed
+            .text
+            .contains("✅ <b>TTHTCĐ phường Tràng An</b>: nộp")
             && listed.text.contains("(20.923 lượt người)")
             && !listed.text.contains("đã thay đổi"),
         "{}",

@@ -65,7 +65,12 @@ fn setup() -> (Bot, CentreId, CentreId) {
         tx.add_supervisor(SECOND_SUPERVISOR, "Phòng GD 2", 0, at)?;
         for (group, class, day, total) in [
             ("health", "Phòng chống sốt xuất huyết", date(2026, 3, 3), 45),
-            ("health", "Phòng chống sốt xuất huyết", date(2026, 9, 10), 35),
+            (
+                "health",
+                "Phòng chống sốt xuất huyết",
+                date(2026, 9, 10),
+                35,
+            ),
             ("law", "Luật giao thông", date(2026, 10, 17), 30),
             ("law", "Luật giao thông", date(2026, 11, 2), 20),
         ] {
@@ -110,7 +115,10 @@ fn a_director_hands_in_after_one_confirmation_and_every_supervisor_gets_the_tabl
 
     // "Hủy": nothing happens.
     let cancelled = bot.tap_chats(DIRECTOR, "✖️ Hủy");
-    assert_eq!(cancelled.keys().copied().collect::<Vec<_>>(), vec![DIRECTOR]);
+    assert_eq!(
+        cancelled.keys().copied().collect::<Vec<_>>(),
+        vec![DIRECTOR]
+    );
     assert!(cancelled[&DIRECTOR].contains("Tôi chưa nộp gì cả."));
     assert_eq!(latest(&bot, centre), None);
 
@@ -132,7 +140,10 @@ fn a_director_hands_in_after_one_confirmation_and_every_supervisor_gets_the_tabl
         );
         // The table of /report (110 attendances in three sessions of two groups), then
         // the files of /report and the document of /baocao.
-        assert!(got.contains("Kết quả thực hiện\nTrung tâm: Tràng An"), "{got}");
+        assert!(
+            got.contains("Kết quả thực hiện\nTrung tâm: Tràng An"),
+            "{got}"
+        );
         assert!(
             got.contains("Số người tham gia học tại TTHTCĐ: 110 người"),
             "{got}"
@@ -157,10 +168,7 @@ fn a_director_hands_in_after_one_confirmation_and_every_supervisor_gets_the_tabl
     assert_eq!(handin.total().attendance, 110);
     assert_eq!((handin.user, handin.name.as_str()), (DIRECTOR, "Tuấn"));
     assert!(!handin.changed);
-    let audit = bot
-        .store
-        .read(|tx| tx.audit_log(Some(centre), 5))
-        .unwrap();
+    let audit = bot.store.read(|tx| tx.audit_log(Some(centre), 5)).unwrap();
     assert_eq!(audit[0].action, "report_handed_in");
     assert_eq!(audit[0].actor, DIRECTOR);
 
@@ -177,7 +185,11 @@ fn the_button_under_the_document_hands_in_too() {
     assert!(shown.contains("[📤 Nộp báo cáo]"), "{shown}");
     bot.tap(DIRECTOR, "📤 Nộp báo cáo");
     let sent = bot.tap_chats(DIRECTOR, "✅ Nộp");
-    assert!(sent[&SUPERVISOR].contains(".docx]"), "{}", sent[&SUPERVISOR]);
+    assert!(
+        sent[&SUPERVISOR].contains(".docx]"),
+        "{}",
+        sent[&SUPERVISOR]
+    );
     assert!(latest(&bot, centre).is_some());
 }
 
@@ -186,7 +198,10 @@ fn organisers_strangers_and_supervisors_cannot_hand_in() {
     let (mut bot, centre, _) = setup();
     // Nobody but the director sees the button.
     let supervisor_report = bot.send(SUPERVISOR, "/report 1-10/2026");
-    assert!(!supervisor_report.contains("Nộp báo cáo"), "{supervisor_report}");
+    assert!(
+        !supervisor_report.contains("Nộp báo cáo"),
+        "{supervisor_report}"
+    );
     assert!(bot
         .send(ORGANISER, "/report 1-10/2026")
         .contains("Chỉ ban giám đốc"));
@@ -204,8 +219,7 @@ fn organisers_strangers_and_supervisors_cannot_hand_in() {
                 "{got:?}"
             );
             assert_eq!(
-                got[&user],
-                "(Chỉ giám đốc của trung tâm mới nộp được báo cáo của trung tâm đó.)\n",
+                got[&user], "(Chỉ giám đốc của trung tâm mới nộp được báo cáo của trung tâm đó.)\n",
                 "{user} {action}"
             );
         }
@@ -217,13 +231,13 @@ fn organisers_strangers_and_supervisors_cannot_hand_in() {
 fn a_director_cannot_hand_in_another_centres_report_through_forged_button_data() {
     let (mut bot, centre, other) = setup();
     for action in ["hi", "hy"] {
-        let data = format!(
-            "{}:{action}.{other}.20260101.20261031",
-            bot.stamp(DIRECTOR)
-        );
+        let data = format!("{}:{action}.{other}.20260101.20261031", bot.stamp(DIRECTOR));
         let got = bot.press_chats(DIRECTOR, data);
         assert_eq!(got.keys().copied().collect::<Vec<_>>(), vec![DIRECTOR]);
-        assert!(got[&DIRECTOR].contains("Chỉ giám đốc của trung tâm"), "{got:?}");
+        assert!(
+            got[&DIRECTOR].contains("Chỉ giám đốc của trung tâm"),
+            "{got:?}"
+        );
     }
     // A confirmation of their own centre with a stale stamp is refused as stale.
     let stale = format!(
@@ -267,7 +281,11 @@ fn a_new_session_of_the_period_marks_the_hand_in_changed_and_tells_the_director_
     assert_eq!(saved.len(), 2, "nobody else is told: {saved:?}");
     let handin = latest(&bot, centre).unwrap();
     assert!(handin.changed);
-    assert_eq!(handin.total().attendance, 110, "the numbers as handed in stay");
+    assert_eq!(
+        handin.total().attendance,
+        110,
+        "the numbers as handed in stay"
+    );
 
     // A second correction tells nobody again (the organiser's own reply is the barrier).
     bot.send(ORGANISER, "/undo");
@@ -281,7 +299,9 @@ fn a_new_session_of_the_period_marks_the_hand_in_changed_and_tells_the_director_
     // The supervisors see it as changed.
     let listed = bot.send(SUPERVISOR, "/submissions 1-10/2026");
     assert!(
-        listed.contains("⚠️ Tràng An: nộp 05/11/2026 09:00, Tuấn (110 lượt người) – đã thay đổi sau khi nộp"),
+        listed.contains(
+            "⚠️ Tràng An: nộp 05/11/2026 09:00, Tuấn (110 lượt người) – đã thay đổi sau khi nộp"
+        ),
         "{listed}"
     );
 
@@ -289,7 +309,8 @@ fn a_new_session_of_the_period_marks_the_hand_in_changed_and_tells_the_director_
     bot.later(60);
     let asked = bot.tap_chats(DIRECTOR, "📤 Nộp lại");
     assert!(
-        asked[&DIRECTOR].contains("(Kỳ này đã nộp lúc 05/11/2026 09:00, Tuấn. Lần nộp mới sẽ thay lần trước.)"),
+        asked[&DIRECTOR]
+            .contains("(Kỳ này đã nộp lúc 05/11/2026 09:00, Tuấn. Lần nộp mới sẽ thay lần trước.)"),
         "{asked:?}"
     );
     let sent = bot.tap_chats(DIRECTOR, "✅ Nộp");

@@ -116,7 +116,8 @@ fn changes_outside_the_period_or_of_another_centre_change_nothing() {
 
 #[test]
 fn every_kind_of_correction_inside_the_period_marks_the_hand_in_once() {
-    type Change = fn(&mut Tx<'_>, CentreId, &SessionRecord, &SessionRecord) -> Result<(), StoreError>;
+    type Change =
+        fn(&mut Tx<'_>, CentreId, &SessionRecord, &SessionRecord) -> Result<(), StoreError>;
     let changes: [(&str, Change); 6] = [
         ("a new session", |tx, centre, _, _| {
             tx.save_session(&typed(centre, "Sơ cứu", date(2026, 5, 5), 12))
@@ -132,17 +133,21 @@ fn every_kind_of_correction_inside_the_period_marks_the_hand_in_once() {
         ("a deletion (and an undo)", |tx, _, inside, _| {
             tx.delete_session(inside.id, at()).map(drop)
         }),
-        ("an edit moving a session into the period", |tx, _, _, after| {
-            let changes = SessionChanges {
-                date: Some(date(2026, 10, 30)),
-                ..SessionChanges::default()
-            };
-            tx.update_session(after.id, &changes).map(drop)
-        }),
+        (
+            "an edit moving a session into the period",
+            |tx, _, _, after| {
+                let changes = SessionChanges {
+                    date: Some(date(2026, 10, 30)),
+                    ..SessionChanges::default()
+                };
+                tx.update_session(after.id, &changes).map(drop)
+            },
+        ),
         ("a class merge", |tx, centre, inside, _| {
             let other = tx.save_session(&typed(centre, "Tin hoc", date(2026, 12, 1), 5))?;
             tx.take_handin_notices(at().naive_utc())?;
-            tx.merge_classes(inside.class, other.class, 50, at()).map(drop)
+            tx.merge_classes(inside.class, other.class, 50, at())
+                .map(drop)
         }),
         ("a restore", |tx, _, inside, _| {
             tx.delete_session(inside.id, at())?;

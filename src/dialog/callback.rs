@@ -83,9 +83,15 @@ pub enum Action {
     KeepDocumentPart,
     /// "📤 Nộp báo cáo" under a report or a document: ask to hand in the report of this
     /// centre and period to the education office.
-    HandIn { centre: u64, period: Period },
+    HandIn {
+        centre: u64,
+        period: Period,
+    },
     /// Confirm handing it in.
-    ConfirmHandIn { centre: u64, period: Period },
+    ConfirmHandIn {
+        centre: u64,
+        period: Period,
+    },
     /// Do not hand it in after all.
     CancelHandIn,
     /// A button of a supervisor's `/centres`.

@@ -494,12 +494,18 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("handin.line_missing_due", &["centre", "due"]),
     ("handin.line_missing", &["centre"]),
     ("handin.line_done", &["centre", "at", "name", "attendance"]),
-    ("handin.line_changed", &["centre", "at", "name", "attendance"]),
+    (
+        "handin.line_changed",
+        &["centre", "at", "name", "attendance"],
+    ),
     ("handin.late_suffix", &["due"]),
     ("handin.list_hint", &[]),
     // A supervisor's `/centres`: rename and merge centres.
     ("centres.heading", &["count"]),
-    ("centres.detail", &["name", "members", "classes", "sessions"]),
+    (
+        "centres.detail",
+        &["name", "members", "classes", "sessions"],
+    ),
     ("centres.rename_button", &[]),
     ("centres.merge_button", &[]),
     ("centres.rename_prompt", &["name"]),

@@ -1,15 +1,15 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
-use crate::dialog::{ClassRef, ClassSummary, Facts};
 use crate::centre_change::CentreMerge;
+use crate::dialog::{ClassRef, ClassSummary, Facts};
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, Period, SessionId, SessionRecord, UserId, YearStart,
 };
-use crate::submission::HandIn;
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
+use crate::submission::HandIn;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cell::RefCell;
 

@@ -74,7 +74,16 @@ impl Runtime {
                 },
             ));
             self.report(tx, *supervisor, Some(centre), period, None, lang, outcome)?;
-            self.document(tx, *supervisor, Some(centre), period, None, lang, now, outcome)?;
+            self.document(
+                tx,
+                *supervisor,
+                Some(centre),
+                period,
+                None,
+                lang,
+                now,
+                outcome,
+            )?;
         }
         Ok(Input::HandedIn {
             centre_name: handin.centre_name,

@@ -14,14 +14,14 @@ use super::codec::{day_number, decode, encode};
 use super::reminders::{DeadlineRecord, DEADLINES};
 use super::tables::{
     CENTRES, CENTRE_NAMES, CLASSES, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, DOCUMENT_TEXTS,
-    GROUP_LINKS, INVITES, NO_SESSION_DAYS, NO_SESSION_DAY, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
+    GROUP_LINKS, INVITES, NO_SESSION_DAY, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
     SESSIONS_BY_ORGANISER,
 };
 use super::{centres::CentreRecord, StoreError, Tx};
 use crate::centre_change::{CentreMerge, RenamedClass};
 use crate::dialog::parse;
-use crate::domain::{CentreId, ClassId, ClassRecord, Period, SessionRecord, UserId};
 use crate::document::DocumentTexts;
+use crate::domain::{CentreId, ClassId, ClassRecord, Period, SessionRecord, UserId};
 use chrono::{DateTime, Utc};
 use redb::ReadableTable;
 use serde::Serialize;

@@ -362,7 +362,9 @@ impl Tx<'_> {
             let index = self.txn.open_table(super::tables::SESSIONS_BY_DATE)?;
             let sessions = self.txn.open_table(SESSIONS)?;
             for &centre in centres {
-                for entry in index.range((centre, i32::MIN, u64::MIN)..=(centre, i32::MAX, u64::MAX))? {
+                for entry in
+                    index.range((centre, i32::MIN, u64::MIN)..=(centre, i32::MAX, u64::MAX))?
+                {
                     let id = entry?.0.value().2;
                     let bytes = sessions.get(id)?.ok_or_else(|| {
                         StoreError::Db(format!(

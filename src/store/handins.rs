@@ -141,8 +141,8 @@ impl Tx<'_> {
         let latest: Vec<Key> = {
             let table = self.txn.open_table(HANDINS)?;
             let mut latest: Vec<Key> = Vec::new();
-            for entry in
-                table.range((centre, i32::MIN, i32::MIN, u64::MIN)..=(centre, day, i32::MAX, u64::MAX))?
+            for entry in table
+                .range((centre, i32::MIN, i32::MIN, u64::MIN)..=(centre, day, i32::MAX, u64::MAX))?
             {
                 let key = entry?.0.value();
                 if key.2 < day {

@@ -43,8 +43,8 @@ mod tables;
 
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
-pub use handins::NewHandIn;
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
+pub use handins::NewHandIn;
 pub use maintenance::{Counts, QueuedRow};
 pub use snapshot::Snapshot;
 

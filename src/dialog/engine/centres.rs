@@ -76,7 +76,9 @@ impl Turn<'_> {
         let Some(rename) = self.state.centre_rename.clone() else {
             return;
         };
-        let Some(old) = self.known_centre(rename.centre).filter(|_| self.access.supervisor)
+        let Some(old) = self
+            .known_centre(rename.centre)
+            .filter(|_| self.access.supervisor)
         else {
             self.state.centre_rename = None;
             return self.say_key("dialog.stale_button");
@@ -397,8 +399,7 @@ impl Turn<'_> {
 
     /// The preview of merging `from` into `into`, when both exist and differ.
     fn merge_preview(&self, from: CentreId, into: CentreId) -> Option<CentreMerge> {
-        if from == into || self.known_centre(from).is_none() || self.known_centre(into).is_none()
-        {
+        if from == into || self.known_centre(from).is_none() || self.known_centre(into).is_none() {
             return None;
         }
         self.facts.centre_merge_preview(from, into)
