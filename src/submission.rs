@@ -3,7 +3,7 @@
 //! of the centre's monthly deadline reminder, `/deadline`), the period `/submissions`
 //! shows by default, and where a centre stands for a period.
 
-use crate::domain::{CentreId, Period, Totals, UserId, YearStart};
+use crate::domain::{CentreId, Lang, Period, Totals, UserId, YearStart};
 use crate::format::format_date;
 use crate::reminders::schedule::Monthly;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
@@ -41,6 +41,10 @@ pub struct HandIn {
     /// When the director was told of that change, local time.
     #[serde(default)]
     pub changed_at: Option<NaiveDateTime>,
+    /// The language the director used when handing it in: what they are told of a change
+    /// in, unless they chose one with `/lang` since.
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 impl HandIn {
@@ -212,6 +216,7 @@ mod tests {
             totals: BTreeMap::new(),
             changed,
             changed_at: None,
+            lang: Lang::Vi,
         }
     }
 

@@ -123,7 +123,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     #[test]
-    fn a_merged_centres_report_is_the_sum_of_the_two_before(
+    fn the_merged_centres_report_equals_the_sum_of_the_two_before_the_merge(
         sessions in prop::collection::vec(planned(), 1..40),
         class_merge in any::<bool>(),
     ) {
@@ -234,6 +234,7 @@ fn a_merge_moves_people_classes_hand_ins_and_links_and_keeps_the_surviving_centr
                     at: at(),
                     local_at: at().naive_utc(),
                     totals,
+                    lang: rollcall::domain::Lang::Vi,
                 })?;
             }
             // 102 has a draft open for A.
@@ -377,6 +378,7 @@ fn renaming_a_centre_keeps_everything() {
                 at: at(),
                 local_at: at().naive_utc(),
                 totals,
+                lang: rollcall::domain::Lang::Vi,
             })?;
             Ok(())
         })

@@ -129,7 +129,7 @@ fn sum(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> BTreeMap<Str
 const PERIODS: [&str; 4] = ["2025", "2026", "1-6/2026", "3/2025-2/2026"];
 
 #[test]
-fn a_merge_from_the_command_line_sums_the_two_reports_and_the_check_passes() {
+fn rollcall_check_passes_after_a_merge_and_the_merged_centres_report_is_the_sum_of_the_two() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = database(dir.path());
     let before: Vec<_> = PERIODS

@@ -88,7 +88,8 @@ async fn received(env: &TestEnv, supervisor: &TestUser, after: usize) -> SentMes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_director_hands_in_the_supervisor_receives_it_and_a_correction_marks_it_changed() {
+async fn a_director_hands_in_the_supervisor_receives_it_an_organiser_edits_a_session_of_that_period_the_submission_shows_changed_and_the_director_is_told(
+) {
     let mut env = TestEnv::new().await;
     env.extra_args.push("--unlimited-send".to_owned());
     fill_seed(&env.db_path);

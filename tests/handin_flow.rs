@@ -330,6 +330,29 @@ fn a_new_session_of_the_period_marks_the_hand_in_changed_and_tells_the_director_
 }
 
 #[test]
+fn the_director_is_told_in_the_language_they_handed_in_with() {
+    let (mut bot, centre, _) = setup();
+    // Telegram says the director's app is in English; they never chose with /lang.
+    bot.language_hint = Some("en".to_owned());
+    assert!(bot
+        .send(DIRECTOR, "/report 1-10/2026")
+        .contains("[📤 Hand in]"));
+    bot.tap(DIRECTOR, "📤 Hand in");
+    bot.tap(DIRECTOR, "✅ Hand in");
+    assert!(latest(&bot, centre).is_some());
+    bot.language_hint = Some("vi".to_owned());
+    bot.send(ORGANISER, "sk 45 30 15/10/2026 Tiêm phòng");
+    let saved = bot.tap_chats(ORGANISER, "✅ Lưu");
+    assert!(
+        saved[&DIRECTOR].starts_with(
+            "⚠️ The report of Tràng An for 01/01/2026 – 31/10/2026 (handed in on 05/11/2026 09:00) has changed since"
+        ),
+        "{saved:?}"
+    );
+    assert!(saved[&DIRECTOR].contains("[📤 Hand in again]"), "{saved:?}");
+}
+
+#[test]
 fn submissions_lists_handed_in_not_yet_and_late_against_the_deadline_day() {
     let (mut bot, centre, other) = setup();
     let at = bot.now();

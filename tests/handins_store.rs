@@ -51,6 +51,7 @@ fn hand_in(tx: &mut Tx<'_>, centre: CentreId, period: Period) -> Result<HandIn, 
         at: at(),
         local_at: at().naive_utc(),
         totals,
+        lang: rollcall::domain::Lang::Vi,
     })
 }
 

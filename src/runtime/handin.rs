@@ -23,13 +23,15 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 impl Runtime {
     /// Hands in the report of `centre` for `period` by the event's sender (a director of
-    /// it: the engine checked) and sends it to every supervisor.
+    /// it, who speaks `lang`: the engine checked) and sends it to every supervisor.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn hand_in(
         &self,
         tx: &mut Tx<'_>,
         event: &Event,
         centre: CentreId,
         period: Period,
+        lang: Lang,
         now: Now,
         outcome: &mut Outcome,
     ) -> Result<Input, StoreError> {
@@ -52,6 +54,7 @@ impl Runtime {
             at: now.at,
             local_at: self.local(now.at),
             totals: data.per_group.clone(),
+            lang,
         })?;
         let supervisors = tx.supervisors()?;
         for (supervisor, _) in &supervisors {
@@ -118,7 +121,14 @@ impl Runtime {
                 .centre_name(handin.centre)?
                 .unwrap_or_else(|| handin.centre_name.clone());
             for user in recipients {
-                let lang = user_lang(tx, user)?;
+                // Who handed it in hears it in the language they used then, unless they
+                // chose one since; other directors in theirs.
+                let chosen = tx.chat_state(user)?.and_then(|state| state.lang);
+                let lang = match chosen {
+                    Some(lang) => lang,
+                    None if user == handin.user => handin.lang,
+                    None => Lang::default(),
+                };
                 let html = self.catalog.render(
                     "handin.changed",
                     lang,

@@ -379,7 +379,7 @@ impl Runtime {
             }
             Effect::HandIn { centre, period } => {
                 return self
-                    .hand_in(tx, event, centre, period, now, outcome)
+                    .hand_in(tx, event, centre, period, lang, now, outcome)
                     .map(Some);
             }
             Effect::RenameCentre { centre, name } => {

@@ -10,7 +10,7 @@
 use super::codec::{day_number, decode, encode};
 use super::tables::{meta_keys, HANDINS, HANDIN_NOTICES};
 use super::{meta, StoreError, Tx};
-use crate::domain::{CentreId, Period, Totals, UserId};
+use crate::domain::{CentreId, Lang, Period, Totals, UserId};
 use crate::submission::HandIn;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use redb::ReadableTable;
@@ -31,6 +31,8 @@ pub struct NewHandIn {
     pub at: DateTime<Utc>,
     pub local_at: NaiveDateTime,
     pub totals: BTreeMap<String, Totals>,
+    /// The language the director uses (see `HandIn::lang`).
+    pub lang: Lang,
 }
 
 /// What the audit log keeps of a hand-in.
@@ -68,6 +70,7 @@ impl Tx<'_> {
             totals: new.totals,
             changed: false,
             changed_at: None,
+            lang: new.lang,
         };
         self.put_handin(&handin)?;
         // The audit entry names the director as its actor only (which `forget` erases),
