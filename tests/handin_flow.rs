@@ -420,7 +420,7 @@ fn submissions_lists_handed_in_not_yet_and_late_against_the_deadline_day() {
 }
 
 #[test]
-fn the_hand_ins_are_in_the_export() {
+fn the_hand_ins_are_in_the_export_and_forgetting_the_director_keeps_their_numbers() {
     let (mut bot, _, _) = setup();
     hand_in(&mut bot);
     let export = bot.store.read(|tx| tx.export()).unwrap();
@@ -429,4 +429,13 @@ fn the_hand_ins_are_in_the_export() {
     assert_eq!(handins[0]["user"], DIRECTOR);
     assert_eq!(handins[0]["period"]["from"], "2026-01-01");
     assert_eq!(handins[0]["totals"]["law"]["attendance"], 30);
+
+    // `rollcall forget` erases the director from the hand-in, not its numbers.
+    bot.store
+        .write_unsynced(|tx| tx.forget_user(DIRECTOR, Utc::now()))
+        .unwrap();
+    let export = bot.store.read(|tx| tx.export()).unwrap();
+    let handin = &export["handins"][0];
+    assert_eq!((&handin["user"], &handin["name"]), (&0.into(), &"".into()));
+    assert_eq!(handin["totals"]["law"]["attendance"], 30);
 }
