@@ -19,9 +19,11 @@
 //! - [`console`]: the same dialogs in a terminal.
 //! - [`config`]: flags, `rollcall.toml` and `ROLLCALL_*` variables; [`ops`]: health and metrics.
 //! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting; [`document`]:
-//!   the written parts of the whole report document.
+//!   the written parts of the whole report document; [`submission`]: reports handed in to
+//!   the education office; [`centre_change`]: what renaming and merging centres move.
 
 pub mod app;
+pub mod centre_change;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -38,5 +40,6 @@ pub mod report;
 pub mod roles;
 pub mod runtime;
 pub mod store;
+pub mod submission;
 pub mod telegram;
 pub mod text;

@@ -1087,6 +1087,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+                [📤 Nộp báo cáo]
               (file bao-cao-01-01-2020-31-10-2020.xlsx)
               (file bao-cao-01-01-2020-31-10-2020.csv)
             * Tháng trước
@@ -1124,6 +1125,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+                [📤 Nộp báo cáo]
               (file bao-cao-01-10-2026-31-10-2026.xlsx)
               (file bao-cao-01-10-2026-31-10-2026.csv)
             * Năm trước
@@ -1161,6 +1163,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+                [📤 Nộp báo cáo]
               (file bao-cao-01-01-2025-31-12-2025.xlsx)
               (file bao-cao-01-01-2025-31-12-2025.csv)
             > /audit
@@ -1211,6 +1214,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /revoke MÃ – hủy một lời mời
               < /audit – nhật ký thay đổi
               < /classes (/lop) – các lớp của trung tâm: đổi tên, gộp lớp bị ghi trùng hoặc ghi nhầm nhóm
+              < Nộp báo cáo cho Phòng Giáo dục: bấm «📤 Nộp báo cáo» dưới /report hoặc /baocao
               < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
               < /centre – chọn trung tâm (nếu anh/chị phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
@@ -1436,6 +1440,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bieu-do.png)
           (file bao-cao-01-09-2026-26-11-2026.xlsx)
           (file bao-cao-01-09-2026-26-11-2026.csv)
@@ -1475,6 +1480,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bieu-do.png)
           (file bao-cao-01-09-2025-31-08-2026.xlsx)
           (file bao-cao-01-09-2025-31-08-2026.csv)
@@ -1514,6 +1520,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bieu-do.png)
           (file bao-cao-01-09-2026-26-11-2026.xlsx)
           (file bao-cao-01-09-2026-26-11-2026.csv)
@@ -1552,6 +1559,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bao-cao-01-11-2026-26-11-2026.xlsx)
           (file bao-cao-01-11-2026-26-11-2026.csv)
     "#]]
@@ -1610,6 +1618,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bieu-do.png)
           (file bao-cao-01-09-2025-05-03-2026.xlsx)
           (file bao-cao-01-09-2025-05-03-2026.csv)
@@ -1649,6 +1658,7 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
+            [📤 Nộp báo cáo]
           (file bieu-do.png)
           (file bao-cao-01-09-2024-31-08-2025.xlsx)
           (file bao-cao-01-09-2024-31-08-2025.csv)
@@ -2237,6 +2247,7 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
               (file bao-cao-trang-an-01-10-2020.docx)
               < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
+                [📤 Nộp báo cáo]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:
                 [Dòng UBND xã/phường (đầu trang)] [Số văn bản]
@@ -2296,12 +2307,14 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
+                [📤 Nộp báo cáo]
               (file bao-cao-01-10-2020-31-10-2020.xlsx)
               (file bao-cao-01-10-2020-31-10-2020.csv)
             * 📄 Báo cáo (Word)
               (file bao-cao-trang-an-10-2020.docx)
               < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.
                 [✏️ Sửa nội dung]
+                [📤 Nộp báo cáo]
             * ✏️ Sửa nội dung
               < Chọn phần muốn sửa:
                 [Dòng UBND xã/phường (đầu trang)] [Số văn bản]

@@ -19,6 +19,8 @@ const LAYERS: &[(&str, u8, &str)] = &[
     ("domain", 1, "domain"),
     ("roles", 1, "domain"),
     ("document", 1, "domain"),
+    ("submission", 1, "domain"),
+    ("centre_change", 1, "domain"),
     ("reminders::schedule", 1, "domain"),
     ("reminders::parse", 1, "domain"),
     ("parse", 1, "domain"),

@@ -3,6 +3,7 @@
 //! and personal data, `maintenance.rs` backups, checks, exports, health and dialog files.
 
 mod admin;
+mod centre;
 mod maintenance;
 mod report;
 mod run;
@@ -182,6 +183,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Rename a centre, or merge one centre into another (stop the bot first).
+    Centre {
+        #[command(subcommand)]
+        action: centre::CentreAction,
+    },
     /// Erase a person's personal data on request (stop the bot first): names, chat state,
     /// mute flag, and their id in sessions, invitations and the audit log (replaced by 0).
     /// Report numbers do not change.
@@ -300,6 +306,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         } => maintenance::config_check(loaded),
         Command::Export { db, format, out } => maintenance::export(&db, format, out.as_deref()),
         Command::Forget { db, user } => admin::forget(&db, user),
+        Command::Centre { action } => centre::execute(action),
         Command::Backup { db, out } => maintenance::backup(&db, &out),
         Command::Check {
             db,

@@ -85,6 +85,21 @@ pub enum Action {
     SaveUpload,
     /// Leave the stored texts as they are.
     SkipUpload,
+    /// "📤 Nộp báo cáo" under a report or a document: ask to hand in the report of this
+    /// centre and period to the education office.
+    HandIn {
+        centre: u64,
+        period: Period,
+    },
+    /// Confirm handing it in.
+    ConfirmHandIn {
+        centre: u64,
+        period: Period,
+    },
+    /// Do not hand it in after all.
+    CancelHandIn,
+    /// A button of a supervisor's `/centres`.
+    Centres(CentreAction),
 }
 
 /// The buttons of `/classes`: ids and page numbers only, checked again when pressed.
@@ -144,6 +159,69 @@ impl ClassAction {
             "my" => {
                 let (from, into) = pair()?;
                 ClassAction::ConfirmMerge { from, into }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The steps of a supervisor's `/centres`, each naming the centres it acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CentreAction {
+    /// A page of the list.
+    List(u32),
+    /// One centre with its buttons.
+    Open(u64),
+    /// Ask for a centre's new name.
+    Rename(u64),
+    /// Confirm the rename typed for this centre.
+    ConfirmRename(u64),
+    /// Choose the centre to merge `from` into, at this page of the other centres.
+    Merge { from: u64, page: u32 },
+    /// Ask to confirm merging `from` into `into` (showing what will move).
+    MergeInto { from: u64, into: u64 },
+    /// Confirm merging `from` into `into`.
+    ConfirmMerge { from: u64, into: u64 },
+}
+
+impl CentreAction {
+    fn encode(self) -> String {
+        match self {
+            CentreAction::List(page) => format!("l.{page}"),
+            CentreAction::Open(id) => format!("o.{id}"),
+            CentreAction::Rename(id) => format!("r.{id}"),
+            CentreAction::ConfirmRename(id) => format!("rc.{id}"),
+            CentreAction::Merge { from, page } => format!("m.{from}.{page}"),
+            CentreAction::MergeInto { from, into } => format!("mi.{from}.{into}"),
+            CentreAction::ConfirmMerge { from, into } => format!("my.{from}.{into}"),
+        }
+    }
+
+    fn decode(text: &str) -> Option<CentreAction> {
+        let (code, rest) = text.split_once('.')?;
+        let pair = || -> Option<(u64, u64)> {
+            let (a, b) = rest.split_once('.')?;
+            Some((number(a)?, number(b)?))
+        };
+        Some(match code {
+            "l" => CentreAction::List(u32::try_from(number(rest)?).ok()?),
+            "o" => CentreAction::Open(number(rest)?),
+            "r" => CentreAction::Rename(number(rest)?),
+            "rc" => CentreAction::ConfirmRename(number(rest)?),
+            "m" => {
+                let (from, page) = pair()?;
+                CentreAction::Merge {
+                    from,
+                    page: u32::try_from(page).ok()?,
+                }
+            }
+            "mi" => {
+                let (from, into) = pair()?;
+                CentreAction::MergeInto { from, into }
+            }
+            "my" => {
+                let (from, into) = pair()?;
+                CentreAction::ConfirmMerge { from, into }
             }
             _ => return None,
         })
@@ -233,6 +311,10 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::KeepDocumentPart => "dk".to_owned(),
         Action::SaveUpload => "du".to_owned(),
         Action::SkipUpload => "dx".to_owned(),
+        Action::HandIn { centre, period } => format!("hi.{centre}.{}", dates(*period)),
+        Action::ConfirmHandIn { centre, period } => format!("hy.{centre}.{}", dates(*period)),
+        Action::CancelHandIn => "hn".to_owned(),
+        Action::Centres(step) => format!("z.{}", step.encode()),
     };
     format!("{stamp}:{action}")
 }
@@ -291,6 +373,15 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             let (from, to) = dates.split_once('.')?;
             Action::Document(Period::new(day(from)?, day(to)?)?)
         }
+        Some(("hi", rest)) => {
+            let (centre, period) = centre_and_period(rest)?;
+            Action::HandIn { centre, period }
+        }
+        Some(("hy", rest)) => {
+            let (centre, period) = centre_and_period(rest)?;
+            Action::ConfirmHandIn { centre, period }
+        }
+        Some(("z", step)) => Action::Centres(CentreAction::decode(step)?),
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -313,10 +404,27 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "dk" => Action::KeepDocumentPart,
             "du" => Action::SaveUpload,
             "dx" => Action::SkipUpload,
+            "hn" => Action::CancelHandIn,
             _ => return None,
         },
     };
     Some((stamp, action))
+}
+
+/// A period as button data: `YYYYMMDD.YYYYMMDD`.
+fn dates(period: Period) -> String {
+    format!(
+        "{}.{}",
+        period.from.format("%Y%m%d"),
+        period.to.format("%Y%m%d")
+    )
+}
+
+/// `<centre>.<from>.<to>`: a centre id and a period (from on or before to).
+fn centre_and_period(text: &str) -> Option<(u64, Period)> {
+    let (centre, dates) = text.split_once('.')?;
+    let (from, to) = dates.split_once('.')?;
+    Some((number(centre)?, Period::new(day(from)?, day(to)?)?))
 }
 
 /// A decimal id: digits only (no sign, no spaces), within `u64`.
@@ -427,6 +535,35 @@ mod tests {
             Just(Action::KeepDocumentPart),
             Just(Action::SaveUpload),
             Just(Action::SkipUpload),
+            (any::<u64>(), any_period())
+                .prop_map(|(centre, period)| Action::HandIn { centre, period }),
+            (any::<u64>(), any_period())
+                .prop_map(|(centre, period)| Action::ConfirmHandIn { centre, period }),
+            Just(Action::CancelHandIn),
+            any_centre_action().prop_map(Action::Centres),
+        ]
+    }
+
+    fn any_period() -> impl Strategy<Value = Period> {
+        (0i32..3_000_000, 0i32..400).prop_map(|(from, days)| {
+            let from = NaiveDate::from_num_days_from_ce_opt(from + 1).expect("a date");
+            let to = from + chrono::Duration::days(i64::from(days));
+            Period::new(from, to).expect("ordered")
+        })
+    }
+
+    fn any_centre_action() -> impl Strategy<Value = CentreAction> {
+        prop_oneof![
+            any::<u32>().prop_map(CentreAction::List),
+            any::<u64>().prop_map(CentreAction::Open),
+            any::<u64>().prop_map(CentreAction::Rename),
+            any::<u64>().prop_map(CentreAction::ConfirmRename),
+            (any::<u64>(), any::<u32>())
+                .prop_map(|(from, page)| CentreAction::Merge { from, page }),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(from, into)| CentreAction::MergeInto { from, into }),
+            (any::<u64>(), any::<u64>())
+                .prop_map(|(from, into)| CentreAction::ConfirmMerge { from, into }),
         ]
     }
 
@@ -499,6 +636,17 @@ mod tests {
             "1:dw.2020101.20201031",
             "1:dw.+2020101.20201031",
             "1:dp.Signer",
+            "1:hi.1.20201031.20200101",
+            "1:hi.1.20200101",
+            "1:hi.-1.20200101.20201031",
+            "1:hi..20200101.20201031",
+            "1:hy.1.20200101.20201031.5",
+            "1:hy.1.2020010.20201031",
+            "1:z",
+            "1:z.o",
+            "1:z.mi.1",
+            "1:z.my.1.2.3",
+            "1:z.zz.1",
         ] {
             assert_eq!(decode(forged), None, "{forged:?}");
         }

@@ -1,5 +1,6 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
+use crate::centre_change::CentreMerge;
 use crate::document::{DocumentTexts, Part, Upload};
 pub use crate::domain::ClassRef;
 use crate::domain::{
@@ -10,6 +11,7 @@ pub use crate::outgoing::{Button, Keyboard, LinkButton, Reply};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, InviteProblem, Member, Role};
+use crate::submission::HandIn;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Who sent an input, and where.
@@ -58,6 +60,15 @@ pub enum Input {
     SessionsSaved {
         sessions: Vec<SessionId>,
         info: SavedInfo,
+    },
+    /// Fed back after `Effect::HandIn`: the report was stored as handed in and queued to
+    /// `recipients` supervisors; `superseded` when it replaces an earlier hand-in of the
+    /// same period.
+    HandedIn {
+        centre_name: String,
+        period: Period,
+        recipients: usize,
+        superseded: bool,
     },
     /// Sent by the scheduler when a draft asked for a nudge (`Effect::NudgeAt`) is due:
     /// remind the person, once, that the session is not saved yet.
@@ -167,6 +178,19 @@ pub trait Facts {
     fn document_texts(&self, _centre: CentreId) -> DocumentTexts {
         DocumentTexts::default()
     }
+    /// The latest hand-in of a centre's report for exactly `period`, if any.
+    fn latest_handin(&self, _centre: CentreId, _period: Period) -> Option<HandIn> {
+        None
+    }
+    /// The latest hand-in for exactly `period` of every centre that has one.
+    fn latest_handins(&self, _period: Period) -> Vec<HandIn> {
+        Vec::new()
+    }
+    /// What merging centre `from` into `into` would move; `None` when either is missing
+    /// or they are one.
+    fn centre_merge_preview(&self, _from: CentreId, _into: CentreId) -> Option<CentreMerge> {
+        None
+    }
 }
 
 /// Everything a step asks the outside world to do, in order.
@@ -263,6 +287,15 @@ pub enum Effect {
         name: String,
         key: String,
     },
+    /// Hand in the report of `centre` for `period` (the sender directs it, already
+    /// checked): store it with its numbers (audited) and send it to every supervisor; the
+    /// runtime then feeds back `Input::HandedIn`.
+    HandIn { centre: CentreId, period: Period },
+    /// Rename a centre (a supervisor's, name already checked); audited by the store.
+    RenameCentre { centre: CentreId, name: String },
+    /// Merge centre `from` into `into` (a supervisor's, already checked); audited by the
+    /// store.
+    MergeCentres { from: CentreId, into: CentreId },
     /// Merge class `from` into class `into` of the same centre: its sessions move to
     /// `into` and its group (permission already checked); audited by the store.
     MergeClasses { from: ClassId, into: ClassId },

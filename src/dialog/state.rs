@@ -45,6 +45,10 @@ pub struct ChatState {
     /// đổi" or "Bỏ qua". A command drops them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_upload: Option<DocumentUpload>,
+    /// A supervisor's rename of a centre under way (`/centres`), waiting for the new name
+    /// or for its confirmation. Any other input drops it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_rename: Option<CentreRename>,
 }
 
 /// The written parts read from a document sent back that differ from the stored ones.
@@ -53,6 +57,14 @@ pub struct DocumentUpload {
     pub centre: CentreId,
     /// `(part id, new text)`, cleaned, in the order of the document.
     pub changes: Vec<(String, String)>,
+}
+
+/// A rename of a centre in progress: the centre, and the new name once typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreRename {
+    pub centre: CentreId,
+    /// The new name as it will be stored; `None` while the bot waits for it.
+    pub name: Option<String>,
 }
 
 /// A rename of a class in progress: the class, and the new name once typed.

@@ -1,13 +1,15 @@
 //! The engine's read-only `Facts`, answered from the current store transaction.
 
+use crate::centre_change::CentreMerge;
 use crate::dialog::{ClassRef, ClassSummary, Facts};
 use crate::domain::{
-    CentreId, ChatId, ClassId, EntryRules, SessionId, SessionRecord, UserId, YearStart,
+    CentreId, ChatId, ClassId, EntryRules, Period, SessionId, SessionRecord, UserId, YearStart,
 };
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Access, AuditEntry, Member, Role};
 use crate::store::{StoreError, Tx};
+use crate::submission::HandIn;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::cell::RefCell;
 
@@ -163,6 +165,20 @@ impl Facts for TxFacts<'_, '_> {
 
     fn entry_rules(&self) -> EntryRules {
         self.entry
+    }
+
+    fn latest_handin(&self, centre: CentreId, period: Period) -> Option<HandIn> {
+        self.keep(self.tx.latest_handin(centre, period), None)
+    }
+
+    fn latest_handins(&self, period: Period) -> Vec<HandIn> {
+        self.keep(self.tx.latest_handins(period), Vec::new())
+    }
+
+    fn centre_merge_preview(&self, from: CentreId, into: CentreId) -> Option<CentreMerge> {
+        // The engine asks only about two existing, different centres, so a refusal here
+        // is a real failure like any other store error.
+        self.keep(self.tx.centre_merge_preview(from, into).map(Some), None)
     }
 
     fn classes_with_counts(&self, centre: CentreId) -> Vec<ClassSummary> {

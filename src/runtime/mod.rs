@@ -8,6 +8,7 @@
 mod document;
 mod facts;
 pub mod follow_up;
+mod handin;
 mod invite_code;
 pub mod nudges;
 
@@ -122,6 +123,8 @@ impl Runtime {
                 ))
             },
         )?;
+        // Sessions this step changed may have changed reports already handed in.
+        self.tell_changed_handins(tx, now, &mut outcome)?;
         tx.set_chat_state_at(event.chat, &state, now.at)?;
         // The button's spinner stops first, before any reply, so it is answered even when
         // the replies wait for the rate limit.
@@ -373,6 +376,17 @@ impl Runtime {
             }
             Effect::MergeClasses { from, into } => {
                 tx.merge_classes(from, into, event.sender.user, now.at)?;
+            }
+            Effect::HandIn { centre, period } => {
+                return self
+                    .hand_in(tx, event, centre, period, lang, now, outcome)
+                    .map(Some);
+            }
+            Effect::RenameCentre { centre, name } => {
+                tx.rename_centre(centre, &name, event.sender.user, now.at)?;
+            }
+            Effect::MergeCentres { from, into } => {
+                tx.merge_centres(from, into, event.sender.user, now.at)?;
             }
             Effect::SetDeadline { centre, timing } => match timing {
                 Some(timing) => tx.set_deadline(

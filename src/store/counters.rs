@@ -74,6 +74,54 @@ struct CounterContents {
     group_years: BTreeMap<(u64, String, i32), u64>,
 }
 
+impl CounterContents {
+    /// Adds one live session's share to every counter, as `count_session` would.
+    fn add(&mut self, s: SessionRecord, start: YearStart) {
+        let day = day_number(s.date);
+        let c = self
+            .group_days
+            .entry((s.centre, s.group.clone(), day))
+            .or_default();
+        c.0 += 1;
+        c.1 += u64::from(s.total);
+        c.2 += u64::from(s.female);
+        let year = counted_year(start, s.date);
+        let class_year = self.class_years.entry((s.class, year)).or_default();
+        // As in `count_session`: the first session of a class in a year counts it.
+        if *class_year == 0 {
+            *self
+                .group_years
+                .entry((s.centre, s.group.clone(), year))
+                .or_default() += 1;
+        }
+        *class_year += 1;
+        *self
+            .class_months
+            .entry((s.centre, s.group, month_number(s.date), s.class))
+            .or_default() += 1;
+        *self.class_days.entry((s.class, day)).or_default() += 1;
+    }
+}
+
+/// The (group, number) parts of the keys of `centre` in a table keyed by (centre, group,
+/// number), read from `first` on.
+fn centre_keys<V: redb::Value + 'static>(
+    table: &impl ReadableTable<(u64, &'static str, i32), V>,
+    first: (u64, &str, i32),
+    centre: CentreId,
+) -> Result<Vec<(String, i32)>, StoreError> {
+    let mut keys = Vec::new();
+    for entry in table.range(first..)? {
+        let (guard, _) = entry?;
+        let key = guard.value();
+        if key.0 != centre {
+            break;
+        }
+        keys.push((key.1.to_owned(), key.2));
+    }
+    Ok(keys)
+}
+
 /// The month number of a date (months since January of year 0), ordering like dates.
 pub(crate) fn month_number(date: NaiveDate) -> i32 {
     // `month0` is at most 11, so the cast cannot truncate.
@@ -291,30 +339,102 @@ impl Tx<'_> {
         let sessions = self.txn.open_table(SESSIONS)?;
         for entry in sessions.iter()? {
             let (_, bytes) = entry?;
-            let s: SessionRecord = super::codec::decode(bytes.value())?;
-            let day = day_number(s.date);
-            let c = all
-                .group_days
-                .entry((s.centre, s.group.clone(), day))
-                .or_default();
-            c.0 += 1;
-            c.1 += u64::from(s.total);
-            c.2 += u64::from(s.female);
-            let year = counted_year(start, s.date);
-            let class_year = all.class_years.entry((s.class, year)).or_default();
-            // As in `count_session`: the first session of a class in a year counts it.
-            if *class_year == 0 {
-                *all.group_years
-                    .entry((s.centre, s.group.clone(), year))
-                    .or_default() += 1;
-            }
-            *class_year += 1;
-            *all.class_months
-                .entry((s.centre, s.group, month_number(s.date), s.class))
-                .or_default() += 1;
-            *all.class_days.entry((s.class, day)).or_default() += 1;
+            all.add(super::codec::decode(bytes.value())?, start);
         }
         Ok(all)
+    }
+
+    /// Throws away the counters of `centres` and of their classes `classes`, and counts
+    /// the live sessions of those centres again (a centre merge, whose sessions changed
+    /// centre). The other centres' counters are not touched; the cost follows the
+    /// sessions of these centres, not the file's.
+    ///
+    /// `classes` must hold every class of those centres (a class's counters are keyed by
+    /// the class alone); classes of other centres must not be in it.
+    pub(super) fn rebuild_centre_counters(
+        &mut self,
+        centres: &[CentreId],
+        classes: &[ClassId],
+    ) -> Result<(), StoreError> {
+        let start = self.counter_year_start()?;
+        let mut recount = CounterContents::default();
+        {
+            let index = self.txn.open_table(super::tables::SESSIONS_BY_DATE)?;
+            let sessions = self.txn.open_table(SESSIONS)?;
+            for &centre in centres {
+                for entry in
+                    index.range((centre, i32::MIN, u64::MIN)..=(centre, i32::MAX, u64::MAX))?
+                {
+                    let id = entry?.0.value().2;
+                    let bytes = sessions.get(id)?.ok_or_else(|| {
+                        StoreError::Db(format!(
+                            "session index names session {id}, which does not exist"
+                        ))
+                    })?;
+                    recount.add(super::codec::decode(bytes.value())?, start);
+                }
+            }
+        }
+        let mut table = self.txn.open_table(GROUP_DAY_COUNTERS)?;
+        for &centre in centres {
+            let keys = centre_keys(&table, (centre, "", i32::MIN), centre)?;
+            for (group, day) in keys {
+                table.remove((centre, group.as_str(), day))?;
+            }
+        }
+        for ((centre, group, day), value) in &recount.group_days {
+            table.insert((*centre, group.as_str(), *day), *value)?;
+        }
+        drop(table);
+        let mut table = self.txn.open_table(CLASS_MONTHS)?;
+        for &centre in centres {
+            let mut keys = Vec::new();
+            for entry in table.range((centre, "", i32::MIN, ClassId::MIN)..)? {
+                let (guard, _) = entry?;
+                let key = guard.value();
+                if key.0 != centre {
+                    break;
+                }
+                keys.push((key.1.to_owned(), key.2, key.3));
+            }
+            for (group, month, class) in keys {
+                table.remove((centre, group.as_str(), month, class))?;
+            }
+        }
+        for ((centre, group, month, class), n) in &recount.class_months {
+            table.insert((*centre, group.as_str(), *month, *class), *n)?;
+        }
+        drop(table);
+        let mut table = self.txn.open_table(GROUP_YEAR_CLASSES)?;
+        for &centre in centres {
+            let keys = centre_keys(&table, (centre, "", i32::MIN), centre)?;
+            for (group, year) in keys {
+                table.remove((centre, group.as_str(), year))?;
+            }
+        }
+        for ((centre, group, year), n) in &recount.group_years {
+            table.insert((*centre, group.as_str(), *year), *n)?;
+        }
+        drop(table);
+        for (definition, counts) in [
+            (CLASS_DAYS, &recount.class_days),
+            (CLASS_YEARS, &recount.class_years),
+        ] {
+            let mut table = self.txn.open_table(definition)?;
+            for &class in classes {
+                let mut keys = Vec::new();
+                for entry in table.range((class, i32::MIN)..=(class, i32::MAX))? {
+                    keys.push(entry?.0.value());
+                }
+                for key in keys {
+                    table.remove(key)?;
+                }
+            }
+            for (key, n) in counts {
+                table.insert(*key, *n)?;
+            }
+        }
+        Ok(())
     }
 
     /// Every counter table's content as stored.

@@ -174,6 +174,42 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Moves every member of `from` to `into` (a centre merge): a person in both keeps
+    /// the higher of their two roles. Returns the people moved. The caller audits the
+    /// merge as a whole.
+    pub(super) fn move_members(
+        &mut self,
+        from: CentreId,
+        into: CentreId,
+    ) -> Result<Vec<UserId>, StoreError> {
+        let moving: Vec<(UserId, MemberRecord)> = {
+            let members = self.txn.open_table(MEMBERS)?;
+            let mut moving = Vec::new();
+            for entry in members.range((from, i64::MIN)..=(from, i64::MAX))? {
+                let (key, bytes) = entry?;
+                moving.push((key.value().1, decode(bytes.value())?));
+            }
+            moving
+        };
+        let mut members = self.txn.open_table(MEMBERS)?;
+        let mut index = self.txn.open_table(USER_CENTRES)?;
+        for (user, record) in &moving {
+            let existing: Option<MemberRecord> = members
+                .get((into, *user))?
+                .map(|bytes| decode(bytes.value()))
+                .transpose()?;
+            let kept = match existing {
+                Some(there) if there.role >= record.role => there,
+                _ => record.clone(),
+            };
+            members.remove((from, *user))?;
+            index.remove((*user, from))?;
+            members.insert((into, *user), encode(&kept)?.as_slice())?;
+            index.insert((*user, into), ())?;
+        }
+        Ok(moving.into_iter().map(|(user, _)| user).collect())
+    }
+
     /// Makes `user` a supervisor. Returns false when they already were one.
     pub fn add_supervisor(
         &mut self,

@@ -7,10 +7,12 @@
 //! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
 //! `counters.rs` (the report's counters), `documents.rs`
 //! (the written parts of the report document), `outbox.rs`, `members.rs` (people, supervisors,
-//! group links), `invites.rs`, `audit.rs` and `reminders.rs`. Table definitions live in
+//! group links), `invites.rs`, `audit.rs`, `reminders.rs`, `handins.rs` (reports handed in
+//! to the education office) and `centre_changes.rs` (renaming and merging centres). Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
 mod audit;
+mod centre_changes;
 mod centres;
 mod chats;
 mod classes;
@@ -19,6 +21,7 @@ mod counters;
 mod documents;
 mod edits;
 mod entry_checks;
+mod handins;
 mod inbox;
 pub mod invites;
 mod listing;
@@ -41,6 +44,7 @@ mod tables;
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
+pub use handins::NewHandIn;
 pub use maintenance::{Counts, QueuedRow};
 pub use snapshot::Snapshot;
 

@@ -9,7 +9,8 @@
 use super::codec::{decode, encode};
 use super::tables::{
     meta_keys, AUDIT, CENTRES, CHATS, CLASSES, DELETED_SESSIONS, DOCUMENT_TEXTS, GROUP_LINKS,
-    INBOX, INVITES, MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
+    HANDINS, INBOX, INVITES, MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS,
+    SUPERVISORS,
 };
 use super::{meta, StoreError, Tx};
 use crate::domain::UserId;
@@ -67,8 +68,8 @@ impl Tx<'_> {
     /// Everything worth keeping of the database as one JSON value: centres, people,
     /// group links, classes, sessions (with their extra answers, and the soft-deleted
     /// ones), reminders, mute flags, days without a session, invitations (without their
-    /// codes, which are credentials), the audit log and the written parts of each centre's
-    /// report document. Not exported: the inbox and outbox (transient
+    /// codes, which are credentials), the audit log, the written parts of each centre's
+    /// report document and the reports handed in. Not exported: the inbox and outbox (transient
     /// Telegram traffic), dialog states (drafts in progress) and the id counters.
     pub fn export(&self) -> Result<Value, StoreError> {
         let schema: u32 = meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0);
@@ -181,6 +182,14 @@ impl Tx<'_> {
             )?);
         }
         out.insert("document_texts".into(), Value::Array(rows));
+
+        // Every hand-in, superseded ones included: the history of what was handed in.
+        let mut rows = Vec::new();
+        for entry in self.txn.open_table(HANDINS)?.iter()? {
+            let (_, bytes) = entry?;
+            rows.push(decode::<Value>(bytes.value())?);
+        }
+        out.insert("handins".into(), Value::Array(rows));
         Ok(Value::Object(out))
     }
 
@@ -247,6 +256,23 @@ impl Tx<'_> {
         done.sessions += scrub_table_u64(self.txn, DELETED_SESSIONS, user)?;
         // The organiser index is keyed by the id that was just replaced by 0.
         self.rebuild_organiser_index()?;
+
+        // Hand-ins name the director who handed them in (`user`, `name`).
+        let mut changes = Vec::new();
+        for entry in self.txn.open_table(HANDINS)?.iter()? {
+            let (key, bytes) = entry?;
+            let mut value: Value = decode(bytes.value())?;
+            if scrub(&mut value, user) {
+                clear_name(&mut value);
+                changes.push((key.value(), value));
+            }
+        }
+        done.other_records += changes.len() as u64;
+        let mut table = self.txn.open_table(HANDINS)?;
+        for (key, value) in changes {
+            table.insert(key, encode(&value)?.as_slice())?;
+        }
+        drop(table);
 
         let mut changes = Vec::new();
         for entry in self.txn.open_table(INVITES)?.iter()? {

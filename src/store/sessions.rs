@@ -81,7 +81,7 @@ impl Tx<'_> {
     }
 
     /// Writes `record` as a live session: the record, its date index entry and its share
-    /// of the counters. The caller has made sure no live session with this id exists.
+    /// of the counters; a hand-in of a period containing its date is marked changed. The caller has made sure no live session with this id exists.
     pub(super) fn put_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
         let bytes = encode(record)?;
         self.txn
@@ -99,11 +99,13 @@ impl Tx<'_> {
             ),
             (),
         )?;
-        self.count_session(record, Change::Add)
+        self.count_session(record, Change::Add)?;
+        self.mark_handins_changed(record.centre, record.date)
     }
 
     /// Removes the live session `record` (as stored): the record, its date index entry and
-    /// its share of the counters.
+    /// its share of the counters; a hand-in of a period containing its date is marked
+    /// changed.
     pub(super) fn take_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
         self.txn.open_table(SESSIONS)?.remove(record.id)?;
         self.txn.open_table(SESSIONS_BY_DATE)?.remove((
@@ -117,7 +119,8 @@ impl Tx<'_> {
             day_number(record.date),
             record.id,
         ))?;
-        self.count_session(record, Change::Remove)
+        self.count_session(record, Change::Remove)?;
+        self.mark_handins_changed(record.centre, record.date)
     }
 
     /// The existing class `id`, refused unless it belongs to `centre` and `group` (a

@@ -134,6 +134,20 @@ pub(crate) const NO_SESSION_DAYS: TableDefinition<(u64, i64, i32), i64> =
 pub(crate) const DOCUMENT_TEXTS: TableDefinition<u64, &[u8]> =
     TableDefinition::new("document_texts");
 
+/// Period reports handed in by directors: (centre, day number of the period's first day,
+/// of its last day, hand-in id) to a JSON `submission::HandIn`. The latest hand-in of a
+/// (centre, period) is the last key of its range and supersedes the others, which stay as
+/// the history of what was handed in.
+pub(crate) const HANDINS: TableDefinition<(u64, i32, i32, u64), &[u8]> =
+    TableDefinition::new("handins");
+
+/// Hand-ins that became "changed since handed in" and whose director has not been told
+/// yet: the `HANDINS` key to nothing. Marked by the store in the transaction that changes
+/// the session, told by the runtime (`runtime/handin.rs`) in the transaction of the
+/// step, so the director hears of it once.
+pub(crate) const HANDIN_NOTICES: TableDefinition<(u64, i32, i32, u64), ()> =
+    TableDefinition::new("handin_notices");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -158,6 +172,8 @@ pub(crate) mod meta_keys {
     /// The first day of the years that `CLASS_YEARS` and `GROUP_YEAR_CLASSES` count, as
     /// `[month, day]` (missing: 1 January). See `Tx::set_counter_year_start`.
     pub(crate) const COUNTER_YEAR_START: &str = "counter_year_start";
+    /// The next hand-in id to hand out.
+    pub(crate) const NEXT_HANDIN: &str = "next_handin_id";
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
@@ -193,5 +209,7 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(DRAFT_NUDGES)?;
     txn.open_table(NO_SESSION_DAYS)?;
     txn.open_table(DOCUMENT_TEXTS)?;
+    txn.open_table(HANDINS)?;
+    txn.open_table(HANDIN_NOTICES)?;
     Ok(())
 }

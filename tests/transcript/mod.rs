@@ -180,6 +180,46 @@ impl Bot {
         self.press_data(user, &format!("* {label}"), data)
     }
 
+    /// Like `send`, with what each chat got kept apart (a step may write to other chats:
+    /// a hand-in goes to the supervisors, a correction tells a director).
+    pub fn send_chats(&mut self, user: UserId, text: &str) -> BTreeMap<i64, String> {
+        let queued = self.handle_in(user, user, input_of(text), None);
+        self.render_chats(queued)
+    }
+
+    /// Like `tap`, with what each chat got kept apart.
+    pub fn tap_chats(&mut self, user: UserId, label: &str) -> BTreeMap<i64, String> {
+        let data = self.button_data(user, label);
+        self.press_chats(user, data)
+    }
+
+    /// Like `press_raw`, with what each chat got kept apart.
+    pub fn press_chats(&mut self, user: UserId, data: String) -> BTreeMap<i64, String> {
+        let callback = self.callback();
+        let queued = self.handle_in(user, user, Input::Button { data }, Some(callback));
+        self.render_chats(queued)
+    }
+
+    /// The messages of each chat rendered as `render` does, by chat.
+    fn render_chats(&mut self, queued: Vec<Outgoing>) -> BTreeMap<i64, String> {
+        let mut by_chat: BTreeMap<i64, Vec<Outgoing>> = BTreeMap::new();
+        for message in queued {
+            by_chat.entry(message.chat).or_default().push(message);
+        }
+        by_chat
+            .into_iter()
+            .map(|(chat, messages)| (chat, self.render(messages)))
+            .collect()
+    }
+
+    /// The current stamp of a chat's dialog (to forge button data that passes it).
+    pub fn stamp(&self, chat: i64) -> u32 {
+        self.store
+            .read(|tx| tx.chat_state(chat))
+            .unwrap()
+            .map_or(0, |state| state.stamp)
+    }
+
     /// `user` sends raw callback data (a forged or stale button).
     pub fn press_raw(&mut self, user: UserId, data: &str) -> String {
         self.press_data(user, &format!("* data={data}"), data.to_owned())

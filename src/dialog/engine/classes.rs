@@ -536,7 +536,7 @@ impl Turn<'_> {
 
 /// The slice of `items` on `page` (clamped to the last page), the page shown and the
 /// number of pages.
-fn page_of<T>(items: &[T], page: u32) -> (&[T], u32, u32) {
+pub(super) fn page_of<T>(items: &[T], page: u32) -> (&[T], u32, u32) {
     let pages = items.len().div_ceil(PER_PAGE).max(1);
     let page = usize::try_from(page).unwrap_or(usize::MAX).min(pages - 1);
     let start = page * PER_PAGE;
@@ -547,7 +547,7 @@ fn page_of<T>(items: &[T], page: u32) -> (&[T], u32, u32) {
 }
 
 /// A class name cut to `NAME_CHARS` characters, with "…" when cut.
-fn short(name: &str) -> String {
+pub(super) fn short(name: &str) -> String {
     if name.chars().count() <= NAME_CHARS {
         return name.to_owned();
     }

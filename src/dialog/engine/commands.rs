@@ -109,6 +109,8 @@ impl Turn<'_> {
             "members" => self.list_members(),
             "audit" => self.show_audit(),
             "classes" | "lop" => self.classes_command(),
+            "submissions" | "nopbaocao" => self.submissions(args),
+            "centres" | "trungtam" => self.centres_command(),
             "link" => self.say_key("link.group_only"),
             other => {
                 let html = self.catalog.render(
@@ -273,6 +275,7 @@ impl Turn<'_> {
             self.text("document.word_button"),
             &Action::Document(period),
         )]);
+        rows.extend(self.handin_button(centre, period).map(|b| vec![b]));
         let keyboard = Keyboard::Inline(rows);
         self.effects.push(super::Effect::ShowReport {
             centre,

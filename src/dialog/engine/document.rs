@@ -54,9 +54,13 @@ impl Turn<'_> {
             }
         };
         let keyboard = centre.filter(|&c| self.directs(c)).map(|_| {
-            Keyboard::Inline(vec![vec![
-                self.button(self.text("document.edit_button"), &Action::EditDocument)
-            ]])
+            let mut rows =
+                vec![vec![self.button(
+                    self.text("document.edit_button"),
+                    &Action::EditDocument,
+                )]];
+            rows.extend(self.handin_button(centre, period).map(|b| vec![b]));
+            Keyboard::Inline(rows)
         });
         self.effects.push(Effect::ShowDocument {
             centre,

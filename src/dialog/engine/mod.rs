@@ -13,16 +13,20 @@
 //! run which, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations,
 //! people, the audit log and group links, `classes.rs` a director's `/classes`,
 //! `reminders.rs` the reminder commands, `document.rs` the report document and its
-//! written parts, `upload.rs` a report document sent back edited.
+//! written parts, `upload.rs` a report document sent back edited, `handin.rs` handing
+//! reports in and `/submissions`, `centres.rs` a supervisor's renaming and merging of
+//! centres.
 
 mod admin;
 mod answers;
 mod batch;
+mod centres;
 mod classes;
 mod commands;
 mod corrections;
 mod document;
 mod prompts;
+mod handin;
 mod quick;
 mod reminders;
 mod safety;
@@ -74,6 +78,7 @@ pub fn step(
         turn.drop_lapsed_work();
     }
     turn.keep_class_rename_for(&input);
+    turn.keep_centre_rename_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -91,6 +96,12 @@ pub fn step(
         Input::InviteRedeemed(result) => turn.invite_redeemed(result),
         Input::SessionsSaved { sessions, info } => turn.batch_saved(&sessions, &info),
         Input::SaveNudge => turn.save_nudge(),
+        Input::HandedIn {
+            centre_name,
+            period,
+            recipients,
+            superseded,
+        } => turn.handed_in(&centre_name, period, recipients, superseded),
     }
     if from_person {
         turn.touch();
@@ -253,6 +264,9 @@ impl Turn<'_> {
         if self.state.class_rename.is_some() {
             return self.class_name_typed(trimmed);
         }
+        if self.state.centre_rename.is_some() {
+            return self.centre_name_typed(trimmed);
+        }
         let fixing_line = self
             .state
             .batch
@@ -313,6 +327,10 @@ impl Turn<'_> {
         if let Action::Document(period) = action {
             return self.document_button(period);
         }
+        // Under a report or a document, which may be older than the chat's stamp.
+        if let Action::HandIn { centre, period } = action {
+            return self.handin_pressed(centre, period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
@@ -339,6 +357,11 @@ impl Turn<'_> {
             Action::KeepDocumentPart => return self.keep_document_part(),
             Action::SaveUpload => return self.save_upload(),
             Action::SkipUpload => return self.skip_upload(),
+            Action::ConfirmHandIn { centre, period } => {
+                return self.handin_confirmed(centre, period)
+            }
+            Action::CancelHandIn => return self.handin_cancelled(),
+            Action::Centres(step) => return self.centre_button(step),
             _ => {}
         }
         if self.state.draft.is_some() {
