@@ -563,29 +563,6 @@ fn the_outbox_is_oldest_first_and_never_reuses_a_number() {
 }
 
 #[test]
-fn a_read_never_commits() {
-    let (_dir, path) = temp_db();
-    let store = Store::open(&path).unwrap();
-    store
-        .read(|tx| {
-            tx.enqueue_updates(&[(5, "x".to_owned())], 6)?;
-            tx.push_outgoing(&message(1, "lost"))?;
-            tx.save_session(&session(1, "law", new_class("X"), day(2020, 1, 1), 1, 0))?;
-            Ok(())
-        })
-        .unwrap();
-    store
-        .read(|tx| {
-            assert_eq!(tx.poll_offset()?, 0);
-            assert!(tx.pending_updates(10)?.is_empty());
-            assert!(tx.outbox(10)?.is_empty());
-            assert_eq!(tx.class(1)?, None);
-            Ok(())
-        })
-        .unwrap();
-}
-
-#[test]
 fn a_failed_write_is_rolled_back() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();

@@ -3,6 +3,7 @@
 
 use super::tables::{meta_keys, INBOX};
 use super::{meta, StoreError, Tx};
+use super::view::{Source, View};
 use redb::ReadableTable;
 
 /// How far below the stored offset an update id still counts as one handled before.
@@ -10,12 +11,19 @@ use redb::ReadableTable;
 /// offset with a chance of about one in 20,000.
 const REPLAY_WINDOW: i64 = 100_000;
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The `offset` to pass to the next `getUpdates` (0 on a new database).
     pub fn poll_offset(&self) -> Result<i64, StoreError> {
-        Ok(meta::get(self.txn, meta_keys::POLL_OFFSET)?.unwrap_or(0))
+        Ok(meta::get(self.source, meta_keys::POLL_OFFSET)?.unwrap_or(0))
     }
 
+    /// Up to `limit` unprocessed updates, oldest first.
+    pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
+        pending_in(&self.table(INBOX)?, limit)
+    }
+}
+
+impl Tx<'_> {
     /// Stores fetched updates (raw JSON by update id) not seen before and sets the next
     /// offset. Returns how many were new.
     ///
@@ -62,11 +70,6 @@ impl Tx<'_> {
         };
         meta::put(self.txn, meta_keys::POLL_OFFSET, &new_offset)?;
         Ok(added)
-    }
-
-    /// Up to `limit` unprocessed updates, oldest first.
-    pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
-        pending_in(&self.txn.open_table(INBOX)?, limit)
     }
 
     /// Marks an update processed (removes it from the inbox).

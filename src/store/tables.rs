@@ -134,6 +134,11 @@ pub(crate) const NO_SESSION_DAYS: TableDefinition<(u64, i64, i32), i64> =
 pub(crate) const DOCUMENT_TEXTS: TableDefinition<u64, &[u8]> =
     TableDefinition::new("document_texts");
 
+/// Report files waiting to be built: job id to a JSON `ReportJob`. The step that shows a
+/// report stores its job in its own transaction; the worker removes it in the transaction
+/// that queues the files (`report_jobs.rs`).
+pub(crate) const REPORT_JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("report_jobs");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -155,6 +160,8 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
     /// The next reminder id to hand out.
     pub(crate) const NEXT_REMINDER: &str = "next_reminder_id";
+    /// The next report job id to hand out.
+    pub(crate) const NEXT_REPORT_JOB: &str = "next_report_job_id";
     /// The first day of the years that `CLASS_YEARS` and `GROUP_YEAR_CLASSES` count, as
     /// `[month, day]` (missing: 1 January). See `Tx::set_counter_year_start`.
     pub(crate) const COUNTER_YEAR_START: &str = "counter_year_start";
@@ -193,5 +200,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(DRAFT_NUDGES)?;
     txn.open_table(NO_SESSION_DAYS)?;
     txn.open_table(DOCUMENT_TEXTS)?;
+    txn.open_table(REPORT_JOBS)?;
     Ok(())
 }
