@@ -3,7 +3,9 @@
 //! not reported.
 
 use super::codec::{day_number, decode, encode};
-use super::tables::{meta_keys, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{
+    meta_keys, DEADLINES, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
+};
 use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
 use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
@@ -11,17 +13,9 @@ use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Member, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-use redb::{ReadableTable, TableDefinition};
+use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-
-/// The deadline reminder of each centre: centre id to a JSON `DeadlineRecord`.
-///
-/// Defined here rather than in `tables.rs` only because this file is where reminders live;
-/// it is a table of the file format like the others. Every `Tx` is a write transaction,
-/// which creates the table on first use, so files written before it existed need no
-/// migration, and an older binary simply ignores it.
-pub(crate) const DEADLINES: TableDefinition<u64, &[u8]> = TableDefinition::new("deadlines");
 
 /// A centre's deadline reminder as stored: its directors get the running totals privately
 /// some days before the monthly report is due.
