@@ -2,6 +2,8 @@
 //! report job, and the report worker builds the files from a snapshot and queues them
 //! with the job's removal, once, across restarts.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Input, Sender};
 use rollcall::domain::{ClassChoice, EntryRules, NewSession, Now, Period, YearStart};
@@ -253,4 +255,29 @@ fn a_finished_job_queues_nothing_a_second_time() {
     assert!(!finish(&store), "a job finished already queues nothing");
     let outbox = store.read(|view| view.outbox(100)).expect("outbox");
     assert_eq!(outbox.iter().filter(|(_, m)| is_file(m)).count(), 1);
+}
+
+#[test]
+fn the_same_files_asked_twice_while_waiting_are_built_once() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    for _ in 0..2 {
+        store
+            .write(|tx| report_2020(&runtime, tx))
+            .expect("the step");
+    }
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
+        1
+    );
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    let tables = outbox
+        .iter()
+        .filter(|(_, m)| matches!(m.op, OutOp::Message { .. }))
+        .count();
+    assert_eq!(tables, 2, "each request has its table");
+    assert_eq!(file_names(&outbox).len(), 3, "one set of files");
 }

@@ -80,15 +80,22 @@ impl ReportWorker {
 
     /// Builds and queues every waiting job; returns how many left the table. Blocks (it
     /// reads and writes the store, and building a big report takes a while).
+    pub fn run_pending(&mut self) -> Result<usize, StoreError> {
+        self.run_pending_while(&|| true)
+    }
+
+    /// Like `run_pending`, but stops as soon as `go_on` says so: before each job and
+    /// before a built job's commit (a stopping bot does not wait for a big report; its
+    /// job stays and is built again at the next start).
     ///
     /// A job whose sources cannot be read is left for the next call and reported as the
     /// error, after the other jobs were done; after `MAX_ATTEMPTS` failures it is dropped
     /// (logged), so one bad job cannot stop the others for good.
-    pub fn run_pending(&mut self) -> Result<usize, StoreError> {
+    pub fn run_pending_while(&mut self, go_on: &dyn Fn() -> bool) -> Result<usize, StoreError> {
         let mut done = 0;
         let mut first_error = None;
         let mut skip = Vec::new();
-        loop {
+        while go_on() {
             let jobs = self.store.read(|view| view.report_jobs(BATCH + skip.len()))?;
             let jobs: Vec<_> = jobs
                 .into_iter()
@@ -98,8 +105,12 @@ impl ReportWorker {
                 break;
             }
             for (id, job) in jobs {
-                match self.run_one(id, job) {
-                    Ok(()) => {
+                if !go_on() {
+                    break;
+                }
+                match self.run_one(id, job, go_on) {
+                    Ok(false) => {}
+                    Ok(true) => {
                         self.failures.remove(&id);
                         done += 1;
                     }
@@ -123,15 +134,21 @@ impl ReportWorker {
         first_error.map_or(Ok(done), Err)
     }
 
-    /// Builds job `id` from a snapshot and queues its files with the job's removal.
-    fn run_one(&self, id: u64, job: Option<ReportJob>) -> Result<(), StoreError> {
+    /// Builds job `id` from a snapshot and queues its files with the job's removal;
+    /// returns false when `go_on` stopped it before the commit (nothing written).
+    fn run_one(
+        &self,
+        id: u64,
+        job: Option<ReportJob>,
+        go_on: &dyn Fn() -> bool,
+    ) -> Result<bool, StoreError> {
         let Some(job) = job else {
             tracing::error!(
                 job = id,
                 "a report job cannot be read (written by a newer rollcall?); dropped"
             );
             self.store.write(|tx| tx.finish_report_job(id, &[]))?;
-            return Ok(());
+            return Ok(true);
         };
         let started = std::time::Instant::now();
         let sources = self
@@ -139,6 +156,9 @@ impl ReportWorker {
             .read(|view| Sources::read(view, &self.catalog, &job))?;
         // The snapshot is gone: building holds no transaction at all.
         let messages = messages(&self.catalog, &job, sources);
+        if !go_on() {
+            return Ok(false);
+        }
         let queued = self.store.write(|tx| tx.finish_report_job(id, &messages))?;
         tracing::info!(
             job = id,
@@ -148,7 +168,7 @@ impl ReportWorker {
             ms = started.elapsed().as_millis() as u64,
             "report files built"
         );
-        Ok(())
+        Ok(true)
     }
 }
 

@@ -62,7 +62,23 @@ impl<S: Source> View<S> {
 
 impl Tx<'_> {
     /// Stores a job; returns its id. The worker is told once the transaction commits.
+    ///
+    /// The same files asked again by the same chat while they wait to be built (a double
+    /// tap, an impatient "this year" pressed again) are built once: the waiting job's id
+    /// is returned and nothing is stored. A document job is always stored, since its edit
+    /// button carries the newer dialog stamp.
     pub fn queue_report_job(&mut self, job: &ReportJob) -> Result<u64, StoreError> {
+        if job.kind == ReportJobKind::Files {
+            let same = self.report_jobs(usize::MAX)?.into_iter().find(|(_, waiting)| {
+                waiting.as_ref().is_some_and(|w| {
+                    (w.chat, w.centre, w.period, w.lang, &w.kind)
+                        == (job.chat, job.centre, job.period, job.lang, &job.kind)
+                })
+            });
+            if let Some((id, _)) = same {
+                return Ok(id);
+            }
+        }
         let id = meta::next_id(self.txn, meta_keys::NEXT_REPORT_JOB)?;
         let bytes = encode(job)?;
         self.txn

@@ -14,7 +14,8 @@ use tokio::sync::{watch, Notify};
 /// The pause before a failed job is tried again.
 const RETRY_PAUSE: Duration = Duration::from_secs(2);
 
-/// Runs until `stop` turns true (a job being built is finished first).
+/// Runs until `stop` turns true. A report being built then is not waited for: it is
+/// neither committed nor sent, and its job is built again at the next start.
 pub async fn run(
     store: Store,
     catalog: Arc<crate::dialog::Catalog>,
@@ -29,13 +30,17 @@ pub async fn run(
         queued.borrow_and_update();
         let round = {
             let worker = worker.clone();
-            tokio::task::spawn_blocking(move || {
+            let stopping = stop.clone();
+            let build = tokio::task::spawn_blocking(move || {
                 worker
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .run_pending()
-            })
-            .await
+                    .run_pending_while(&|| !*stopping.borrow())
+            });
+            tokio::select! {
+                round = build => round,
+                _ = stop.changed() => return,
+            }
         };
         let mut retry = false;
         match round {
