@@ -183,8 +183,10 @@ fn target_dir() -> PathBuf {
 }
 
 fn bot_binary() -> PathBuf {
-    let path = std::env::var_os("LOAD_BOT_BINARY")
-        .map_or_else(|| target_dir().join("release").join("rollcall"), PathBuf::from);
+    let path = std::env::var_os("LOAD_BOT_BINARY").map_or_else(
+        || target_dir().join("release").join("rollcall"),
+        PathBuf::from,
+    );
     assert!(
         path.is_file(),
         "{} is missing: run `cargo build --release` first",
@@ -595,7 +597,8 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, body: Bytes) -> Respons
                 "from": bot_user(),
             });
             if method == "senddocument" {
-                message["document"] = json!({"file_id": format!("doc{id}"), "file_unique_id": format!("d{id}")});
+                message["document"] =
+                    json!({"file_id": format!("doc{id}"), "file_unique_id": format!("d{id}")});
             } else {
                 message["photo"] = json!([{"file_id": format!("photo{id}"), "file_unique_id": format!("p{id}"), "width": 640, "height": 480}]);
             }
@@ -963,26 +966,29 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     // pauses, and asks again, until the organisers are done.
     let (load_done, storm) = {
         let (done_tx, mut done) = tokio::sync::watch::channel(false);
-        let storm = args.storm_every.zip(supervisor_replies).map(|(every, mut replies)| {
-            let fake = fake.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                while !*done.borrow() {
-                    let asked = fake.send_text(SUPERVISOR, STORM_REPORT);
-                    let reply = tokio::time::timeout(REPLY_TIMEOUT, replies.recv())
-                        .await
-                        .ok()
-                        .flatten()
-                        .expect("the supervisor's table within the reply timeout");
-                    latencies.push(reply.at.saturating_duration_since(asked));
-                    tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(every)) => {}
-                        _ = done.changed() => {}
+        let storm = args
+            .storm_every
+            .zip(supervisor_replies)
+            .map(|(every, mut replies)| {
+                let fake = fake.clone();
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    while !*done.borrow() {
+                        let asked = fake.send_text(SUPERVISOR, STORM_REPORT);
+                        let reply = tokio::time::timeout(REPLY_TIMEOUT, replies.recv())
+                            .await
+                            .ok()
+                            .flatten()
+                            .expect("the supervisor's table within the reply timeout");
+                        latencies.push(reply.at.saturating_duration_since(asked));
+                        tokio::select! {
+                            () = tokio::time::sleep(Duration::from_secs(every)) => {}
+                            _ = done.changed() => {}
+                        }
                     }
-                }
-                latencies
-            })
-        });
+                    latencies
+                })
+            });
         (done_tx, storm)
     };
     let mut tasks = tokio::task::JoinSet::new();

@@ -90,10 +90,7 @@ fn report_2020(runtime: &Runtime, tx: &mut Tx<'_>) -> Result<(), StoreError> {
 }
 
 fn is_file(message: &Outgoing) -> bool {
-    matches!(
-        message.op,
-        OutOp::Document { .. } | OutOp::Photo { .. }
-    )
+    matches!(message.op, OutOp::Document { .. } | OutOp::Photo { .. })
 }
 
 fn file_names(outbox: &[(u64, Outgoing)]) -> Vec<String> {

@@ -607,14 +607,20 @@ fn a_snapshot_read_does_not_wait_for_a_running_write() {
         .recv_timeout(std::time::Duration::from_secs(30))
         .expect("the snapshot read answered while the write was running")
         .unwrap();
-    assert_eq!(totals["law"].attendance, 10, "the write in progress is not seen");
+    assert_eq!(
+        totals["law"].attendance, 10,
+        "the write in progress is not seen"
+    );
     release_tx.send(()).unwrap();
     writer.join().unwrap();
     reader.join().unwrap();
     let totals = store
         .read(|snapshot| snapshot.group_totals(Some(1), year))
         .unwrap();
-    assert_eq!(totals["law"].attendance, 17, "a later snapshot sees the commit");
+    assert_eq!(
+        totals["law"].attendance, 17,
+        "a later snapshot sees the commit"
+    );
 }
 
 #[test]

@@ -7,9 +7,9 @@ use super::{
 };
 use crate::dialog::Catalog;
 use crate::domain::{CentreId, ClassId, ClassRecord, Lang, Period, SessionRecord, Totals};
-use chrono::NaiveDate;
 use crate::format::format_date;
 use crate::store::{Source, StoreError, View};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// The totals of a report: one centre's, or the roll-up of every centre.

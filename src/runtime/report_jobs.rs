@@ -96,7 +96,9 @@ impl ReportWorker {
         let mut first_error = None;
         let mut skip = Vec::new();
         while go_on() {
-            let jobs = self.store.read(|view| view.report_jobs(BATCH + skip.len()))?;
+            let jobs = self
+                .store
+                .read(|view| view.report_jobs(BATCH + skip.len()))?;
             let jobs: Vec<_> = jobs
                 .into_iter()
                 .filter(|(id, _)| !skip.contains(id))

@@ -3,8 +3,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, AUDIT, AUDIT_BY_CENTRE};
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, UserId};
 use crate::roles::AuditEntry;
 use chrono::{DateTime, Utc};

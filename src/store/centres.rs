@@ -2,8 +2,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, CENTRES, CENTRE_NAMES};
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::CentreId;
 use chrono::{DateTime, Utc};
 use redb::ReadableTable;

@@ -8,8 +8,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::CHATS;
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::dialog::ChatState;
 use crate::domain::ChatId;
 use chrono::{DateTime, Utc};

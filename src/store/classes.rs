@@ -14,8 +14,8 @@ use super::tables::{
     meta_keys, CLASSES, CLASS_DAYS, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY,
     SESSIONS_BY_DATE,
 };
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::dialog::ClassRef;
 use crate::domain::{
     CentreId, ClassChoice, ClassId, ClassRecord, SessionId, SessionRecord, UserId,

@@ -44,8 +44,8 @@ use super::tables::meta_keys;
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
 };
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals, YearStart};
 use chrono::{Datelike, Days, NaiveDate};
 use redb::{ReadableTable, Table};

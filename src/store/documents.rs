@@ -4,8 +4,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::DOCUMENT_TEXTS;
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::document::{DocumentTexts, Part};
 use crate::domain::{CentreId, UserId};
 use chrono::{DateTime, Utc};

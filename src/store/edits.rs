@@ -13,8 +13,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::DELETED_SESSIONS;
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::domain::{CentreId, ClassChoice, ClassId, SessionId, SessionRecord};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use redb::ReadableTable;

@@ -4,8 +4,8 @@
 
 use super::codec::{day_number, decode};
 use super::tables::{CLASS_DAYS, CLASS_KEYS, DRAFT_NUDGES, SESSIONS, SESSIONS_BY_DATE};
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::dialog::ClassRef;
 use crate::domain::{CentreId, ChatId, ClassId, SessionRecord};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -80,9 +80,7 @@ impl<S: Source> View<S> {
         (total, female): (u32, u32),
     ) -> Result<Option<SessionRecord>, StoreError> {
         let day = day_number(date);
-        let met = self.table(CLASS_DAYS)?
-            .get((class, day))?
-            .is_some();
+        let met = self.table(CLASS_DAYS)?.get((class, day))?.is_some();
         if !met {
             return Ok(None);
         }
@@ -112,7 +110,11 @@ impl<S: Source> View<S> {
 
     /// The instant of the earliest nudge waiting, if any (for the scheduler's sleep).
     pub fn next_nudge(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        next_nudge_in(&self.table(DRAFT_NUDGES)?)
+        let first = self
+            .table(DRAFT_NUDGES)?
+            .first()?
+            .map(|(key, _)| key.value().0);
+        Ok(first.and_then(DateTime::from_timestamp_millis))
     }
 }
 
@@ -154,12 +156,4 @@ impl Tx<'_> {
             .map(|((_, chat), language)| (chat, Some(language).filter(|l| !l.is_empty())))
             .collect())
     }
-}
-
-/// The earliest nudge of a `DRAFT_NUDGES` table (shared by `Tx` and `Snapshot`).
-pub(super) fn next_nudge_in(
-    table: &impl ReadableTable<(i64, i64), &'static str>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let first = table.first()?.map(|(key, _)| key.value().0);
-    Ok(first.and_then(DateTime::from_timestamp_millis))
 }

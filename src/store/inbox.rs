@@ -2,8 +2,8 @@
 //! the poll offset, so that an update survives a crash between fetching and handling.
 
 use super::tables::{meta_keys, INBOX};
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use redb::ReadableTable;
 
 /// How far below the stored offset an update id still counts as one handled before.
@@ -19,7 +19,12 @@ impl<S: Source> View<S> {
 
     /// Up to `limit` unprocessed updates, oldest first.
     pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
-        pending_in(&self.table(INBOX)?, limit)
+        let mut pending = Vec::new();
+        for entry in self.table(INBOX)?.iter()?.take(limit) {
+            let (id, raw) = entry?;
+            pending.push((id.value(), raw.value().to_owned()));
+        }
+        Ok(pending)
     }
 }
 
@@ -78,17 +83,4 @@ impl Tx<'_> {
         inbox.remove(update_id)?;
         Ok(())
     }
-}
-
-/// Up to `limit` rows of an inbox table, oldest first (for `Tx` and `Snapshot` alike).
-pub(super) fn pending_in(
-    inbox: &impl ReadableTable<i64, &'static str>,
-    limit: usize,
-) -> Result<Vec<(i64, String)>, StoreError> {
-    let mut pending = Vec::new();
-    for entry in inbox.iter()?.take(limit) {
-        let (id, raw) = entry?;
-        pending.push((id.value(), raw.value().to_owned()));
-    }
-    Ok(pending)
 }

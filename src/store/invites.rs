@@ -3,8 +3,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::INVITES;
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::domain::{CentreId, UserId};
 use crate::roles::{InviteProblem, Role};
 use chrono::{DateTime, Utc};

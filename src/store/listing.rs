@@ -3,8 +3,8 @@
 
 use super::codec::decode;
 use super::tables::{SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
-use super::StoreError;
 use super::view::{Source, View};
+use super::StoreError;
 use crate::domain::{CentreId, SessionRecord, UserId};
 use redb::ReadableTable;
 

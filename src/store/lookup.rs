@@ -1,8 +1,8 @@
 //! Read-only lookups for the command line: a centre by its exact name, without creating it.
 
 use super::tables::CENTRE_NAMES;
-use super::StoreError;
 use super::view::{Source, View};
+use super::StoreError;
 use crate::domain::CentreId;
 use redb::ReadableTable;
 

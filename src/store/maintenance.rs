@@ -4,8 +4,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, CENTRES, CHATS, CLASSES, INBOX, OUTBOX, SESSIONS};
-use super::{meta, Store, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, Store, StoreError, Tx};
 use crate::domain::ChatId;
 use crate::outgoing::Outgoing;
 use redb::{ReadableTable, ReadableTableMetadata};
@@ -42,7 +42,13 @@ impl<S: Source> View<S> {
         after: Option<u64>,
         limit: usize,
     ) -> Result<Vec<QueuedRow>, StoreError> {
-        outbox_after_in(&self.table(OUTBOX)?, after, limit)
+        let start = after.map_or(0, |seq| seq.saturating_add(1));
+        let mut rows = Vec::new();
+        for entry in self.table(OUTBOX)?.range(start..)?.take(limit) {
+            let (seq, bytes) = entry?;
+            rows.push((seq.value(), decode(bytes.value())));
+        }
+        Ok(rows)
     }
 
     /// What the bot last set as its menus and descriptions (an opaque text the Telegram
@@ -161,21 +167,6 @@ impl Store {
         })?;
         Ok(bytes)
     }
-}
-
-/// Up to `limit` rows of an outbox table after `after` (for `Tx` and `Snapshot` alike).
-pub(super) fn outbox_after_in(
-    outbox: &impl ReadableTable<u64, &'static [u8]>,
-    after: Option<u64>,
-    limit: usize,
-) -> Result<Vec<QueuedRow>, StoreError> {
-    let start = after.map_or(0, |seq| seq.saturating_add(1));
-    let mut rows = Vec::new();
-    for entry in outbox.range(start..)?.take(limit) {
-        let (seq, bytes) = entry?;
-        rows.push((seq.value(), decode(bytes.value())));
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{GROUP_LINKS, MEMBERS, SUPERVISORS, USER_CENTRES};
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::domain::{CentreId, ChatId, UserId};
 use crate::roles::{Access, Member, Membership, Role};
 use chrono::{DateTime, Utc};

@@ -3,12 +3,15 @@
 //!
 //! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
 //!
-//! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
+//! Reads are written once, on [`View`] (`view.rs`): a read snapshot (`Store::read`) and a
+//! write transaction (`Tx`, which dereferences to its view) read through the same methods.
+//! Writes are `Tx`'s own. Both are spread over one file per concern: `inbox.rs`, `chats.rs`,
 //! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
 //! `counters.rs` (the report's counters), `documents.rs`
 //! (the written parts of the report document), `outbox.rs`, `members.rs` (people, supervisors,
-//! group links), `invites.rs`, `audit.rs` and `reminders.rs`. Table definitions live in
-//! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
+//! group links), `invites.rs`, `audit.rs`, `reminders.rs` and `report_jobs.rs` (report files
+//! waiting to be built). Table definitions live in `tables.rs`, versioning in `schema.rs`,
+//! value encoding in `codec.rs`.
 
 mod audit;
 mod centres;
@@ -275,7 +278,10 @@ impl Store {
     /// writer, so every read-only path (reports, listings, metrics, health, the loops'
     /// hot reads) runs beside the processor instead of queueing for its slot. Safe to call
     /// from inside a `write` closure too (it sees what was committed before that write).
-    pub fn read<T>(&self, f: impl FnOnce(&Snapshot<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Snapshot<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let txn = self.db.begin_read()?;
         f(&View { source: &txn })
     }

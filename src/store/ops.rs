@@ -11,8 +11,8 @@ use super::tables::{
     meta_keys, AUDIT, CENTRES, CHATS, CLASSES, DELETED_SESSIONS, DOCUMENT_TEXTS, GROUP_LINKS,
     INBOX, INVITES, MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS, SUPERVISORS,
 };
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::UserId;
 use redb::{ReadableTable, ReadableTableMetadata};
 use serde_json::{json, Map, Value};

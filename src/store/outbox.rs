@@ -3,8 +3,8 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, OUTBOX};
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::outgoing::Outgoing;
 use redb::ReadableTable;
 

@@ -6,8 +6,8 @@ use super::codec::{day_number, decode, encode};
 use super::tables::{
     meta_keys, DEADLINES, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
 };
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
@@ -99,7 +99,8 @@ impl<S: Source> View<S> {
         user: UserId,
         day: NaiveDate,
     ) -> Result<bool, StoreError> {
-        Ok(self.table(NO_SESSION_DAYS)?
+        Ok(self
+            .table(NO_SESSION_DAYS)?
             .get((centre, user, day_number(day)))?
             .is_some())
     }

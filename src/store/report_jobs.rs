@@ -69,12 +69,15 @@ impl Tx<'_> {
     /// button carries the newer dialog stamp.
     pub fn queue_report_job(&mut self, job: &ReportJob) -> Result<u64, StoreError> {
         if job.kind == ReportJobKind::Files {
-            let same = self.report_jobs(usize::MAX)?.into_iter().find(|(_, waiting)| {
-                waiting.as_ref().is_some_and(|w| {
-                    (w.chat, w.centre, w.period, w.lang, &w.kind)
-                        == (job.chat, job.centre, job.period, job.lang, &job.kind)
-                })
-            });
+            let same = self
+                .report_jobs(usize::MAX)?
+                .into_iter()
+                .find(|(_, waiting)| {
+                    waiting.as_ref().is_some_and(|w| {
+                        (w.chat, w.centre, w.period, w.lang, &w.kind)
+                            == (job.chat, job.centre, job.period, job.lang, &job.kind)
+                    })
+                });
             if let Some((id, _)) = same {
                 return Ok(id);
             }

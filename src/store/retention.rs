@@ -12,8 +12,8 @@
 
 use super::codec::decode;
 use super::tables::{AUDIT, AUDIT_BY_CENTRE, CHATS, INVITES};
-use super::{StoreError, Tx};
 use super::view::{Source, View};
+use super::{StoreError, Tx};
 use crate::roles::AuditEntry;
 use chrono::{DateTime, Duration, Utc};
 use redb::ReadableTable;

@@ -6,8 +6,8 @@
 use super::codec::{day_number, decode, encode};
 use super::counters::Change;
 use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
-use super::{meta, StoreError, Tx};
 use super::view::{Source, View};
+use super::{meta, StoreError, Tx};
 use crate::domain::{
     CentreId, ClassChoice, ClassId, ClassRecord, NewSession, Period, SessionId, SessionRecord,
     Totals,

@@ -108,4 +108,3 @@ impl<S: Source> View<S> {
         self.source.open(table)
     }
 }
-

@@ -85,9 +85,8 @@ impl Bot {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("bot.redb")).unwrap();
         let (centre, _) = store.write_unsynced(setup).unwrap();
-        let catalog = Arc::new(
-            load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap(),
-        );
+        let catalog =
+            Arc::new(load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap());
         Bot {
             _dir: dir,
             reports: ReportWorker::new(store.clone(), catalog.clone()),
