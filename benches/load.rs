@@ -27,6 +27,17 @@
 //! cargo bench --bench load -- --organisers 100 --db 1m                         # pre-filled copy
 //! ```
 //!
+//! `--report-storm` (with `--db 1m`, which it implies): meanwhile a supervisor asks for the
+//! roll-up of every centre over the file's five years (`/report 01/2020-12/2024`, one
+//! million sessions) every `--storm-every` seconds (default 5), waiting for the table each
+//! time; the organisers' step latency is then the figure that matters. The fake accepts
+//! the report files (sendDocument, sendPhoto) and counts them. `LOAD_BOT_BINARY=PATH` runs
+//! another build of the bot (an older commit, to compare).
+//!
+//! ```sh
+//! cargo bench --bench load -- --report-storm --organisers 100 --sessions 40 --think 20-40
+//! ```
+//!
 //! `--db empty|100k|1m`: the 100k and 1M files are filled once and cached under
 //! `target/bench-data/` (the 1M one is the same file `benches/report.rs` builds and uses);
 //! each run works on a temporary copy under `target/bench-tmp/`, deleted afterwards.
@@ -65,6 +76,10 @@ const REPLY_TIMEOUT: Duration = Duration::from_secs(120);
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// Organisers per centre (a centre has a handful of class organisers).
 const ORGANISERS_PER_CENTRE: usize = 10;
+/// The supervisor granted before the load (the report storm's).
+const SUPERVISOR: i64 = 1;
+/// The report storm's request: the roll-up of the 1M file's five years.
+const STORM_REPORT: &str = "/report 01/2020-12/2024";
 
 // ===== Arguments =====
 
@@ -102,6 +117,8 @@ struct Args {
     think: Option<(u64, u64)>,
     db: DbSize,
     repeat: usize,
+    /// Seconds between two roll-up requests of the supervisor (`--report-storm`).
+    storm_every: Option<u64>,
 }
 
 fn parse_args() -> Args {
@@ -112,7 +129,10 @@ fn parse_args() -> Args {
         think: None,
         db: DbSize::Empty,
         repeat: 1,
+        storm_every: None,
     };
+    let mut storm = false;
+    let mut storm_every = 5;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().unwrap_or_else(|| panic!("{name} needs a value"));
@@ -121,6 +141,10 @@ fn parse_args() -> Args {
             "--sessions" => args.sessions = value("--sessions").parse().expect("a number"),
             "--repeat" => args.repeat = value("--repeat").parse().expect("a number"),
             "--limits" => args.limits = true,
+            "--report-storm" => storm = true,
+            "--storm-every" => {
+                storm_every = value("--storm-every").parse().expect("seconds");
+            }
             "--think" => {
                 let v = value("--think");
                 let (a, b) = v.split_once('-').expect("--think MIN-MAX (ms)");
@@ -139,6 +163,11 @@ fn parse_args() -> Args {
         }
     }
     assert!(args.organisers > 0 && args.sessions > 0 && args.repeat > 0);
+    if storm {
+        // The five years of sessions the roll-up reads are the 1M file's.
+        args.db = DbSize::M1;
+        args.storm_every = Some(storm_every.max(1));
+    }
     args
 }
 
@@ -154,7 +183,10 @@ fn target_dir() -> PathBuf {
 }
 
 fn bot_binary() -> PathBuf {
-    let path = target_dir().join("release").join("rollcall");
+    let path = std::env::var_os("LOAD_BOT_BINARY").map_or_else(
+        || target_dir().join("release").join("rollcall"),
+        PathBuf::from,
+    );
     assert!(
         path.is_file(),
         "{} is missing: run `cargo build --release` first",
@@ -290,6 +322,9 @@ struct Stats {
     unknown: u64,
     get_updates: u64,
     first_get_updates: Option<Instant>,
+    /// Report files received (sendDocument, sendPhoto) and their bytes.
+    files: u64,
+    file_bytes: u64,
 }
 
 #[derive(Debug)]
@@ -547,6 +582,28 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, body: Bytes) -> Respons
             lock(&fake.stats).answers += 1;
             ok(json!(true))
         }
+        // Multipart uploads: only the report storm's supervisor gets files.
+        "senddocument" | "sendphoto" => {
+            {
+                let mut stats = lock(&fake.stats);
+                stats.files += 1;
+                stats.file_bytes += body.len() as u64;
+            }
+            let id = fake.next_message_id.fetch_add(1, Ordering::Relaxed);
+            let mut message = json!({
+                "message_id": id,
+                "date": unix_now(),
+                "chat": private_chat(SUPERVISOR),
+                "from": bot_user(),
+            });
+            if method == "senddocument" {
+                message["document"] =
+                    json!({"file_id": format!("doc{id}"), "file_unique_id": format!("d{id}")});
+            } else {
+                message["photo"] = json!([{"file_id": format!("photo{id}"), "file_unique_id": format!("p{id}"), "width": 640, "height": 480}]);
+            }
+            ok(message)
+        }
         "setmycommands" | "deletemycommands" | "deletewebhook" => ok(json!(true)),
         _ => {
             lock(&fake.stats).unknown += 1;
@@ -560,7 +617,11 @@ async fn start_fake(fake: Arc<Fake>) -> String {
         .await
         .expect("bind 127.0.0.1");
     let addr = listener.local_addr().expect("address");
-    let app = Router::new().fallback(handle).with_state(fake);
+    // The report storm uploads files of tens of megabytes.
+    let app = Router::new()
+        .fallback(handle)
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(fake);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -783,6 +844,12 @@ struct Figures {
     too_many: u64,
     typed_existing: u64,
     bot_warnings: usize,
+    /// The report storm: roll-ups asked, the table reply's latency, files received.
+    storm_requests: u64,
+    storm_table_p50_ms: f64,
+    storm_table_max_ms: f64,
+    storm_files: u64,
+    storm_file_mib: f64,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -815,7 +882,7 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
         let now = Utc::now();
         let ids = store
             .write(|tx| {
-                tx.add_supervisor(1, "Bench supervisor", 0, now)?;
+                tx.add_supervisor(SUPERVISOR, "Bench supervisor", 0, now)?;
                 let mut ids = Vec::new();
                 for c in 0..centres {
                     ids.push(tx.ensure_centre(&format!("Bench centre {c:04}"))?);
@@ -847,6 +914,11 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
             receivers.insert(*user, rx);
         }
     }
+    let supervisor_replies = args.storm_every.map(|_| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        lock(&fake.chats).insert(SUPERVISOR, tx);
+        rx
+    });
     let api_url = start_fake(fake.clone()).await;
     let log_path = dir.path().join("bot.log");
     let spawned = Instant::now();
@@ -890,6 +962,35 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     let cpu_before = cpu_seconds(&pid, ticks);
     let self_cpu_before = cpu_seconds("self", ticks);
     let started = Instant::now();
+    // The report storm: the supervisor asks for the five-year roll-up, waits for the table,
+    // pauses, and asks again, until the organisers are done.
+    let (load_done, storm) = {
+        let (done_tx, mut done) = tokio::sync::watch::channel(false);
+        let storm = args
+            .storm_every
+            .zip(supervisor_replies)
+            .map(|(every, mut replies)| {
+                let fake = fake.clone();
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    while !*done.borrow() {
+                        let asked = fake.send_text(SUPERVISOR, STORM_REPORT);
+                        let reply = tokio::time::timeout(REPLY_TIMEOUT, replies.recv())
+                            .await
+                            .ok()
+                            .flatten()
+                            .expect("the supervisor's table within the reply timeout");
+                        latencies.push(reply.at.saturating_duration_since(asked));
+                        tokio::select! {
+                            () = tokio::time::sleep(Duration::from_secs(every)) => {}
+                            _ = done.changed() => {}
+                        }
+                    }
+                    latencies
+                })
+            });
+        (done_tx, storm)
+    };
     let mut tasks = tokio::task::JoinSet::new();
     for user in &users {
         let mut organiser = Organiser {
@@ -916,6 +1017,12 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     while let Some(joined) = tasks.join_next().await {
         outcomes.push(joined.expect("an organiser task panicked"));
     }
+    let _ = load_done.send(true);
+    let mut storm_latencies = match storm {
+        Some(task) => task.await.expect("the report storm panicked"),
+        None => Vec::new(),
+    };
+    storm_latencies.sort_unstable();
     let cpu_after = cpu_seconds(&pid, ticks);
     let self_cpu_after = cpu_seconds("self", ticks);
     let peak_rss_mib = status_mib(&pid, "VmHWM:");
@@ -1042,6 +1149,13 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
             .lines()
             .filter(|l| l.contains(" WARN ") || l.contains("ERROR"))
             .count(),
+        storm_requests: storm_latencies.len() as u64,
+        storm_table_p50_ms: percentile(&storm_latencies, 0.50),
+        storm_table_max_ms: storm_latencies
+            .last()
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        storm_files: stats.files,
+        storm_file_mib: stats.file_bytes as f64 / (1024.0 * 1024.0),
     };
     assert_eq!(
         stats.unknown, 0,
@@ -1089,6 +1203,12 @@ fn row(args: &Args, label: &str, f: &Figures) {
         f.too_many,
         f.bot_warnings,
     );
+    if let Some(every) = args.storm_every {
+        println!(
+            "|  | report storm{label}: `{STORM_REPORT}` every {every} s after its table: {} asked, table reply p50 {:.0} ms, max {:.0} ms; {} files received ({:.1} MiB uploaded) |",
+            f.storm_requests, f.storm_table_p50_ms, f.storm_table_max_ms, f.storm_files, f.storm_file_mib
+        );
+    }
 }
 
 fn median_of(runs: &[Figures], get: impl Fn(&Figures) -> f64) -> f64 {
@@ -1118,6 +1238,11 @@ fn median(runs: &[Figures]) -> Figures {
         too_many: median_of(runs, |f| f.too_many as f64) as u64,
         typed_existing: median_of(runs, |f| f.typed_existing as f64) as u64,
         bot_warnings: median_of(runs, |f| f.bot_warnings as f64) as usize,
+        storm_requests: median_of(runs, |f| f.storm_requests as f64) as u64,
+        storm_table_p50_ms: median_of(runs, |f| f.storm_table_p50_ms),
+        storm_table_max_ms: median_of(runs, |f| f.storm_table_max_ms),
+        storm_files: median_of(runs, |f| f.storm_files as f64) as u64,
+        storm_file_mib: median_of(runs, |f| f.storm_file_mib),
     }
 }
 

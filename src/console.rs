@@ -7,7 +7,7 @@
 use crate::dialog::{Input, Keyboard, Sender};
 use crate::domain::{Now, UserId};
 use crate::outgoing::OutOp;
-use crate::runtime::{Callback, Event, Runtime};
+use crate::runtime::{Callback, Event, ReportWorker, Runtime};
 use crate::store::{Store, StoreError};
 use std::io::{BufRead, Write};
 
@@ -22,6 +22,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let mut buttons: Vec<String> = Vec::new();
     let mut presses = 0u64;
+    let mut reports = ReportWorker::new(store.clone(), runtime.catalog.clone());
     writeln!(output, "rollcall console — type /log to start, a number to press a button, Ctrl-D to quit.\n(To type a number that is also a button's number, put ' before it: '1. End a line with \\ to go on with the same message on the next line.)")?;
     let mut continued = String::new();
     for line in input.lines() {
@@ -79,10 +80,12 @@ pub fn run(
             sent_at: None,
         };
         let now = Now::in_zone(chrono::Utc::now(), zone);
-        // Handle and take the replies out of the outbox in one transaction: the console
-        // "delivers" them by printing, so nothing is left queued for a later bot run.
+        store.write(|tx| runtime.handle(tx, &event, now))?;
+        // The report files a step asked for, built as the bot's report worker builds them.
+        reports.run_pending()?;
+        // Take the replies out of the outbox: the console "delivers" them by printing, so
+        // nothing is left queued for a later bot run.
         let sent = store.write(|tx| {
-            runtime.handle(tx, &event, now)?;
             let queued = tx.outbox(1000)?;
             let mut mine = Vec::new();
             for (seq, message) in queued {

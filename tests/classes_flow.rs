@@ -345,7 +345,10 @@ fn a_director_renames_a_class_and_a_name_taken_in_its_group_suggests_a_merge() {
         log.contains("đổi tên lớp «Thu gom rác» thành «Thu gom rác thải nhựa»"),
         "{log}"
     );
-    assert!(!log.contains("class_renamed") && !log.contains('{'), "{log}");
+    assert!(
+        !log.contains("class_renamed") && !log.contains('{'),
+        "{log}"
+    );
 
     // Typed text after the rename is no longer taken as a name.
     let after = c.text(DIRECTOR, "Xin chào");

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use rollcall::domain::{ClassChoice, ClassId, NewSession, Period, SessionRecord};
-use rollcall::store::{Store, StoreError, Tx};
+use rollcall::store::{Source, Store, StoreError, View};
 use std::collections::{BTreeMap, BTreeSet};
 
 const CENTRE_NAME: &str = "Tràng An";
@@ -67,7 +67,11 @@ fn cut_period() -> Period {
 }
 
 /// Per group: (classes, sessions, attendance), as the report reads them.
-fn report(tx: &Tx<'_>, centre: u64, period: Period) -> BTreeMap<String, (u64, u64, u64)> {
+fn report<S: Source>(
+    tx: &View<S>,
+    centre: u64,
+    period: Period,
+) -> BTreeMap<String, (u64, u64, u64)> {
     tx.group_totals(Some(centre), period)
         .expect("totals")
         .into_iter()
@@ -478,7 +482,11 @@ const GROUPS: [&str; 3] = ["law", "health", "environment"];
 const NAMES: [&str; 4] = ["Một", "Hai", "Ba", "Bốn"];
 
 /// "Số lớp" per group over `period`, recounted from the live sessions: distinct classes.
-fn classes_recounted(tx: &Tx<'_>, centre: u64, period: Period) -> BTreeMap<String, u64> {
+fn classes_recounted<S: Source>(
+    tx: &View<S>,
+    centre: u64,
+    period: Period,
+) -> BTreeMap<String, u64> {
     let mut seen: BTreeMap<String, BTreeSet<ClassId>> = BTreeMap::new();
     for s in tx.sessions(Some(centre), period).expect("sessions") {
         seen.entry(s.group).or_default().insert(s.class);

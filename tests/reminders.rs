@@ -496,7 +496,7 @@ fn the_deadline_reminder_reaches_every_director_once_with_the_totals_and_a_repor
     assert!(html(&reply[0]).contains("25"), "{}", html(&reply[0]));
     let stored = store
         .read(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
+            let centre = tx.centre_by_name("Tràng An")?.expect("the centre");
             tx.deadline(centre)
         })
         .expect("read")
@@ -681,7 +681,7 @@ fn deadline_off_stops_it_and_only_directors_may_set_it() {
     assert_eq!(refused.len(), 1);
     let no_deadline = store
         .read(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
+            let centre = tx.centre_by_name("Tràng An")?.expect("the centre");
             tx.deadline(centre)
         })
         .expect("read");
@@ -699,7 +699,7 @@ fn deadline_off_stops_it_and_only_directors_may_set_it() {
     assert!(drain(&store).is_empty());
     let audit: Vec<String> = store
         .read(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
+            let centre = tx.centre_by_name("Tràng An")?.expect("the centre");
             Ok(tx
                 .audit_log(Some(centre), 10)?
                 .into_iter()

@@ -563,26 +563,64 @@ fn the_outbox_is_oldest_first_and_never_reuses_a_number() {
 }
 
 #[test]
-fn a_read_never_commits() {
+fn a_snapshot_read_does_not_wait_for_a_running_write() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
     store
-        .read(|tx| {
-            tx.enqueue_updates(&[(5, "x".to_owned())], 6)?;
-            tx.push_outgoing(&message(1, "lost"))?;
-            tx.save_session(&session(1, "law", new_class("X"), day(2020, 1, 1), 1, 0))?;
-            Ok(())
+        .write(|tx| {
+            tx.save_session(&session(1, "law", new_class("X"), day(2020, 1, 1), 10, 4))
+                .map(drop)
         })
         .unwrap();
-    store
-        .read(|tx| {
-            assert_eq!(tx.poll_offset()?, 0);
-            assert!(tx.pending_updates(10)?.is_empty());
-            assert!(tx.outbox(10)?.is_empty());
-            assert_eq!(tx.class(1)?, None);
-            Ok(())
+    let year = period(day(2020, 1, 1), day(2020, 12, 31));
+
+    // A step holds the writer, halfway through its changes, until the test releases it.
+    let (held_tx, held) = std::sync::mpsc::channel();
+    let (release_tx, release) = std::sync::mpsc::channel::<()>();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            store
+                .write(|tx| {
+                    tx.save_session(&session(1, "law", new_class("X"), day(2020, 2, 1), 7, 1))?;
+                    held_tx.send(()).unwrap();
+                    release.recv().unwrap();
+                    Ok(())
+                })
+                .unwrap();
         })
+    };
+    held.recv().unwrap();
+
+    // The report's read, on another thread, with a bounded wait: had it queued for the
+    // writer, no answer would come before the release.
+    let (read_tx, read) = std::sync::mpsc::channel();
+    let reader = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            read_tx
+                .send(store.read(|snapshot| snapshot.group_totals(Some(1), year)))
+                .unwrap();
+        })
+    };
+    let totals = read
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the snapshot read answered while the write was running")
         .unwrap();
+    assert_eq!(
+        totals["law"].attendance, 10,
+        "the write in progress is not seen"
+    );
+    release_tx.send(()).unwrap();
+    writer.join().unwrap();
+    reader.join().unwrap();
+    let totals = store
+        .read(|snapshot| snapshot.group_totals(Some(1), year))
+        .unwrap();
+    assert_eq!(
+        totals["law"].attendance, 17,
+        "a later snapshot sees the commit"
+    );
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub(super) fn run_bot(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    tokio.block_on(async {
+    let result = tokio.block_on(async {
         let (stop_tx, stop) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             wait_for_signal().await;
@@ -88,7 +88,11 @@ pub(super) fn run_bot(
         options.send.limits =
             (!unlimited_send).then_some(crate::telegram::limits::Limits::TELEGRAM);
         crate::telegram::run(bot, store, runtime, options, stop).await
-    })
+    });
+    // Every task has stopped; a report still being built on the blocking pool is not
+    // waited for (its job stays in the file and is built again at the next start).
+    tokio.shutdown_background();
+    result
 }
 
 /// The Bot API client: `token` from the configuration, `TELOXIDE_API_URL` (another Bot

@@ -15,7 +15,7 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::Outgoing;
 use crate::report;
 use crate::roles::Role;
-use crate::store::{StoreError, Tx};
+use crate::store::{DeadlineRecord, ReminderRecord, Source, StoreError, Tx, View};
 use chrono::{DateTime, Duration, Utc};
 
 /// What firing takes from the configuration.
@@ -53,6 +53,62 @@ pub struct Tick {
     pub next: Option<DateTime<Utc>>,
 }
 
+/// What is due at `now`, read without writing anything: the reminders and deadline
+/// reminders to fire or to skip, and the earliest later firing. The scheduler reads it on
+/// a snapshot first and takes the writer only when there is something to do.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Group reminders to fire or skip: (chat, reminder id, the reminder, its zone, what
+    /// to do).
+    reminders: Vec<(ChatId, u64, ReminderRecord, chrono_tz::Tz, Due)>,
+    /// Deadline reminders to fire or skip: (centre, the deadline, its zone, what to do).
+    deadlines: Vec<(CentreId, DeadlineRecord, chrono_tz::Tz, Due)>,
+    /// The earliest future firing of any reminder, to sleep until.
+    pub next: Option<DateTime<Utc>>,
+}
+
+impl Plan {
+    /// Whether firing would change anything (a firing or a skip to record).
+    pub fn is_idle(&self) -> bool {
+        self.reminders.is_empty() && self.deadlines.is_empty()
+    }
+}
+
+/// Reads which reminders are due at `now` (on a snapshot or inside the firing
+/// transaction alike).
+pub fn plan<S: Source>(
+    view: &View<S>,
+    options: FireOptions,
+    now: DateTime<Utc>,
+) -> Result<Plan, StoreError> {
+    let mut plan = Plan::default();
+    for (chat, id, reminder) in view.all_reminders()? {
+        let Ok(zone) = reminder.zone.parse::<chrono_tz::Tz>() else {
+            tracing::warn!(chat, id, zone = %reminder.zone, "reminder with an unknown time zone");
+            continue;
+        };
+        match due(reminder.schedule, zone, reminder.last, now, options.grace) {
+            Due::Wait { next } => plan.wait_for(next),
+            action => plan.reminders.push((chat, id, reminder, zone, action)),
+        }
+    }
+    for (centre, deadline) in view.all_deadlines()? {
+        let Ok(zone) = deadline.zone.parse::<chrono_tz::Tz>() else {
+            tracing::warn!(
+                centre,
+                zone = %deadline.zone,
+                "deadline reminder with an unknown time zone"
+            );
+            continue;
+        };
+        match due(deadline.timing, zone, deadline.last, now, MONTHLY_GRACE) {
+            Due::Wait { next } => plan.wait_for(next),
+            action => plan.deadlines.push((centre, deadline, zone, action)),
+        }
+    }
+    Ok(plan)
+}
+
 /// Handles every reminder due at `now`.
 pub fn fire_due(
     tx: &mut Tx<'_>,
@@ -61,14 +117,14 @@ pub fn fire_due(
     options: FireOptions,
     now: DateTime<Utc>,
 ) -> Result<Tick, StoreError> {
-    let mut tick = Tick::default();
-    for (chat, id, reminder) in tx.all_reminders()? {
-        let Ok(zone) = reminder.zone.parse::<chrono_tz::Tz>() else {
-            tracing::warn!(chat, id, zone = %reminder.zone, "reminder with an unknown time zone");
-            continue;
-        };
-        match due(reminder.schedule, zone, reminder.last, now, options.grace) {
-            Due::Wait { next } => tick.wait_for(next),
+    let plan = plan(tx, options, now)?;
+    let mut tick = Tick {
+        next: plan.next,
+        ..Tick::default()
+    };
+    for (chat, id, reminder, zone, action) in plan.reminders {
+        match action {
+            Due::Wait { .. } => {}
             Due::Skip { at } => {
                 tracing::info!(
                     chat,
@@ -89,17 +145,9 @@ pub fn fire_due(
             }
         }
     }
-    for (centre, deadline) in tx.all_deadlines()? {
-        let Ok(zone) = deadline.zone.parse::<chrono_tz::Tz>() else {
-            tracing::warn!(
-                centre,
-                zone = %deadline.zone,
-                "deadline reminder with an unknown time zone"
-            );
-            continue;
-        };
-        match due(deadline.timing, zone, deadline.last, now, MONTHLY_GRACE) {
-            Due::Wait { next } => tick.wait_for(next),
+    for (centre, deadline, zone, action) in plan.deadlines {
+        match action {
+            Due::Wait { .. } => {}
             Due::Skip { at } => {
                 tracing::info!(
                     centre,
@@ -132,7 +180,7 @@ pub fn fire_due(
     Ok(tick)
 }
 
-impl Tick {
+impl Plan {
     /// Keeps the earliest of the next firings seen.
     fn wait_for(&mut self, next: Option<DateTime<Utc>>) {
         self.next = match (self.next, next) {
@@ -198,7 +246,7 @@ fn send(
     catalog: &Catalog,
     bot_username: Option<&str>,
     chat: ChatId,
-    reminder: &crate::store::ReminderRecord,
+    reminder: &ReminderRecord,
     since: chrono::NaiveDate,
     day: chrono::NaiveDate,
 ) -> Result<usize, StoreError> {

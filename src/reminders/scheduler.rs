@@ -2,11 +2,12 @@
 //! It keeps no timers of its own: each tick recomputes from the stored schedules and the
 //! clock, so restarts and clock changes cannot make it fire twice or forget.
 //!
-//! A tick first runs in a transaction that is thrown away, and commits only when something
-//! was due: most ticks find nothing to do, and a commit costs an fsync (on a Raspberry Pi's
-//! SD card, and against the sender's deletions, which share redb's single write slot).
+//! A tick first reads what is due on a snapshot (`fire::plan`), and takes the writer only
+//! when something is: most ticks find nothing to do, and a commit costs an fsync (on a
+//! Raspberry Pi's SD card, and against the processor and the sender, which share redb's
+//! single write slot). The snapshot never waits for the writer either.
 
-use super::fire::{fire_due, FireOptions};
+use super::fire::{fire_due, plan, FireOptions, Tick};
 use crate::clock::Clock;
 use crate::dialog::Catalog;
 use crate::store::retention::Retention;
@@ -46,12 +47,15 @@ pub async fn run(
         }
         let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
         let tick = tokio::task::spawn_blocking(move || {
-            let dry = store_.read(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))?;
-            if dry.fired == 0 && dry.skipped == 0 {
-                // Nothing was written, so discarding the transaction lost nothing.
-                return Ok(dry);
+            let dry = store_.read(|view| plan(view, options, now))?;
+            if dry.is_idle() {
+                return Ok(Tick {
+                    next: dry.next,
+                    ..Tick::default()
+                });
             }
-            // The same clock reading again: the committed tick does what the dry run did.
+            // The same clock reading again: the committed tick plans again inside its own
+            // transaction, so it acts on what is stored then.
             store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
         })
         .await;

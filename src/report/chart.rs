@@ -47,7 +47,7 @@ pub struct ChartReport<'a> {
     pub catalog: &'a Catalog,
     /// Table III.2 (`report::build`): one bar per row.
     pub table: &'a ReportTable,
-    /// Attendance per month, keyed by the month's first day (`Tx::month_totals`); months
+    /// Attendance per month, keyed by the month's first day (`View::month_totals`); months
     /// of the period that are missing are drawn as zero.
     pub months: &'a BTreeMap<NaiveDate, Totals>,
     pub centre_name: &'a str,

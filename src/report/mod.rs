@@ -29,7 +29,7 @@ mod xlsx;
 pub use chart::{chart, ChartReport};
 pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
-pub use data::{report_files, ReportData, ReportFiles};
+pub use data::{report_files, FileSources, ReportData, ReportFiles};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
 pub use docx_read::{read_docx, read_upload};
 pub use json::report_json;

@@ -38,9 +38,9 @@ pub struct XlsxReport<'a> {
     pub centre_name: &'a str,
     pub period: Period,
     pub lang: Lang,
-    /// Every session of the period, by date (`Tx::sessions`).
+    /// Every session of the period, by date (`View::sessions`).
     pub sessions: &'a [SessionRecord],
-    /// The classes of those sessions (`Tx::classes_of`).
+    /// The classes of those sessions (`View::classes_of`).
     pub classes: &'a BTreeMap<ClassId, ClassRecord>,
     /// The supervisor's roll-up, one line per centre: adds a third sheet and a centre
     /// column to the session list. `None` for one centre's report.

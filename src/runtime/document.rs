@@ -1,18 +1,17 @@
-//! The report document in the chat: built from the same report data as `/report`
-//! (`ReportData::gather`, `report::build`) and the centre's stored texts, sent as a file
-//! through the outbox like the spreadsheet.
+//! The report document in the chat (`/baocao`): the step queues a job, and the report
+//! worker builds the document from the same report data as `/report`
+//! (`ReportData::gather`, `report::build`) and the centre's stored texts, and sends it as a
+//! file through the outbox like the spreadsheet (`report_jobs.rs`).
 
-use super::{Outcome, Runtime};
+use super::Runtime;
 use crate::dialog::{Keyboard, Reply};
 use crate::domain::{CentreId, ChatId, Lang, Now, Period};
-use crate::format::{escape_html, format_date};
-use crate::outgoing::{OutOp, Outgoing};
-use crate::report;
-use crate::store::{StoreError, Tx};
+use crate::store::{ReportJob, ReportJobKind, StoreError, Tx};
 
 impl Runtime {
-    /// Sends the document of `centre` (`None`: the roll-up) for `period`, then the edit
-    /// button (`keyboard`) under a short message when the engine offers it.
+    /// Asks for the document of `centre` (`None`: the roll-up) for `period`, dated today,
+    /// followed by the edit button (`keyboard`) under a short message when the engine
+    /// offers it. Nothing is sent by the step itself: the document comes first.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn document(
         &self,
@@ -23,66 +22,22 @@ impl Runtime {
         keyboard: Option<Keyboard>,
         lang: Lang,
         now: Now,
-        outcome: &mut Outcome,
     ) -> Result<(), StoreError> {
-        // The document goes to the education office: its table is in Vietnamese whatever
-        // the chat's language; the caption and messages follow the chat.
-        let data = report::ReportData::gather(tx, &self.catalog, centre, period, Lang::Vi)?;
-        let table = data.table(&self.catalog, Lang::Vi);
-        let texts = tx.document_texts(centre)?;
-        let built = report::docx(&report::DocxReport {
-            catalog: &self.catalog,
-            table: &table,
-            centre_name: &data.name,
-            period,
-            texts: &texts,
-            date: now.today,
-            centres: data.centres.as_deref(),
+        let then = keyboard.map(|keyboard| Reply {
+            html: self.catalog.text("document.edit_hint", lang).to_owned(),
+            keyboard: Some(keyboard),
         });
-        let bytes = match built {
-            Ok(bytes) => bytes,
-            // A document that cannot be built is a bug to log; the director is told so
-            // rather than waiting for a file that never comes.
-            Err(error) => {
-                tracing::error!(%error, "report document could not be built");
-                outcome.replies.push(Outgoing::reply(
-                    chat,
-                    Reply {
-                        html: self.catalog.text("document.failed", lang).to_owned(),
-                        keyboard: None,
-                    },
-                ));
-                return Ok(());
-            }
-        };
-        let caption = self.catalog.render(
-            "document.caption",
-            lang,
-            &[
-                (
-                    "period",
-                    &format!("{} – {}", format_date(period.from), format_date(period.to)),
-                ),
-                ("centre", &escape_html(&data.name)),
-            ],
-        );
-        outcome.replies.push(Outgoing {
+        tx.queue_report_job(&ReportJob {
             chat,
-            op: OutOp::Document {
-                file_name: report::docx_name(&data.name, period),
-                caption: Some(caption),
-                bytes,
+            centre,
+            period,
+            lang,
+            kind: ReportJobKind::Document {
+                date: now.today,
+                then,
             },
-        });
-        if let Some(keyboard) = keyboard {
-            outcome.replies.push(Outgoing::reply(
-                chat,
-                Reply {
-                    html: self.catalog.text("document.edit_hint", lang).to_owned(),
-                    keyboard: Some(keyboard),
-                },
-            ));
-        }
+            created_at: now.at,
+        })?;
         Ok(())
     }
 }

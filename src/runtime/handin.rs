@@ -76,8 +76,7 @@ impl Runtime {
                     keyboard: None,
                 },
             ));
-            self.report(tx, *supervisor, Some(centre), period, None, lang, outcome)?;
-            self.document(
+            self.report(
                 tx,
                 *supervisor,
                 Some(centre),
@@ -87,6 +86,7 @@ impl Runtime {
                 now,
                 outcome,
             )?;
+            self.document(tx, *supervisor, Some(centre), period, None, lang, now)?;
         }
         Ok(Input::HandedIn {
             centre_name: handin.centre_name,

@@ -11,17 +11,21 @@ pub mod follow_up;
 mod handin;
 mod invite_code;
 pub mod nudges;
+pub mod report_jobs;
 
 pub use nudges::fire_due_nudges;
+pub use report_jobs::ReportWorker;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
 use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, UserId, YearStart};
-use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, StoredChat, Tx};
-use facts::TxFacts;
+use crate::store::{
+    DeadlineRecord, ReminderRecord, ReportJob, ReportJobKind, SessionChanges, StoreError,
+    StoredChat, Tx,
+};
+pub use facts::StoreFacts;
 use std::sync::Arc;
 
 /// How long an invitation stays valid.
@@ -212,12 +216,12 @@ impl Runtime {
                 centre,
                 period,
                 keyboard,
-            } => self.report(tx, event.chat, centre, period, keyboard, lang, outcome)?,
+            } => self.report(tx, event.chat, centre, period, keyboard, lang, now, outcome)?,
             Effect::ShowDocument {
                 centre,
                 period,
                 keyboard,
-            } => self.document(tx, event.chat, centre, period, keyboard, lang, now, outcome)?,
+            } => self.document(tx, event.chat, centre, period, keyboard, lang, now)?,
             Effect::SetDocumentPart { centre, part, text } => {
                 tx.set_document_part(centre, part, &text, event.sender.user, now.at)?;
             }
@@ -410,8 +414,10 @@ impl Runtime {
         Ok(None)
     }
 
-    /// The report in the chat (the table, and for the roll-up a line per centre) with
-    /// its spreadsheet, CSV and chart attached.
+    /// The report in the chat (the table, and for the roll-up a line per centre), and a
+    /// job for its spreadsheet, CSV and chart: the report worker builds them from a
+    /// snapshot and sends them after the table (`report_jobs.rs`), so the files of a
+    /// large roll-up are never built while this step holds the writer.
     #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
@@ -421,6 +427,7 @@ impl Runtime {
         period: Period,
         keyboard: Option<crate::dialog::Keyboard>,
         lang: Lang,
+        now: Now,
         outcome: &mut Outcome,
     ) -> Result<(), StoreError> {
         let data = report::ReportData::gather(tx, &self.catalog, centre, period, lang)?;
@@ -439,46 +446,14 @@ impl Runtime {
         outcome
             .replies
             .push(Outgoing::reply(chat, Reply { html, keyboard }));
-        match report::report_files(tx, &self.catalog, &data, centre, period, lang)? {
-            Ok(files) => {
-                let caption = self.catalog.render(
-                    "report.files_caption",
-                    lang,
-                    &[
-                        (
-                            "period",
-                            &format!("{} – {}", format_date(period.from), format_date(period.to)),
-                        ),
-                        ("centre", &escape_html(&data.name)),
-                    ],
-                );
-                if let Some(chart) = files.chart {
-                    outcome.replies.push(Outgoing {
-                        chat,
-                        op: OutOp::Photo {
-                            file_name: "bieu-do.png".to_owned(),
-                            caption: Some(caption.clone()),
-                            bytes: chart,
-                        },
-                    });
-                }
-                for (file_name, bytes) in
-                    [(files.xlsx_name, files.xlsx), (files.csv_name, files.csv)]
-                {
-                    outcome.replies.push(Outgoing {
-                        chat,
-                        op: OutOp::Document {
-                            file_name,
-                            caption: Some(caption.clone()),
-                            bytes,
-                        },
-                    });
-                }
-            }
-            // The table in the chat is what matters; a file that cannot be built is a bug
-            // to log, not a reason to lose the report.
-            Err(error) => tracing::error!(%error, "report files could not be built"),
-        }
+        tx.queue_report_job(&ReportJob {
+            chat,
+            centre,
+            period,
+            lang,
+            kind: ReportJobKind::Files,
+            created_at: now.at,
+        })?;
         Ok(())
     }
 
@@ -527,7 +502,7 @@ impl Runtime {
         input: Input,
         now: Now,
     ) -> Result<(ChatState, Vec<Effect>), StoreError> {
-        let facts = TxFacts::new(tx, self.year_start, self.entry);
+        let facts = StoreFacts::new(tx, self.year_start, self.entry);
         let result = dialog::step(&self.catalog, &facts, state, &event.sender, input, now);
         facts.into_result().map(|()| result)
     }

@@ -64,13 +64,13 @@ pub async fn run(
         let (store_, runtime_) = (store.clone(), runtime.clone());
         let tick = tokio::task::spawn_blocking(move || {
             // A snapshot first: most ticks find nothing due and cost no write.
-            let next = store_.snapshot(|snapshot| snapshot.next_nudge())?;
+            let next = store_.read(|snapshot| snapshot.next_nudge())?;
             if next.is_none_or(|next| next > at) {
                 return Ok((0, next));
             }
             let now = Now::in_zone(at, runtime_.zone);
             let fired = store_.write(|tx| fire_due_nudges(&runtime_, tx, now, BATCH))?;
-            let next = store_.snapshot(|snapshot| snapshot.next_nudge())?;
+            let next = store_.read(|snapshot| snapshot.next_nudge())?;
             Ok::<_, StoreError>((fired, next))
         })
         .await;

@@ -3,12 +3,47 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, AUDIT, AUDIT_BY_CENTRE};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, UserId};
 use crate::roles::AuditEntry;
 use chrono::{DateTime, Utc};
 use redb::ReadableTable;
 use serde::Serialize;
+
+impl<S: Source> View<S> {
+    /// The latest `limit` entries, newest first: of one centre, or of everything.
+    pub fn audit_log(
+        &self,
+        centre: Option<CentreId>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let log = self.table(AUDIT)?;
+        let mut entries = Vec::new();
+        match centre {
+            Some(centre) => {
+                let index = self.table(AUDIT_BY_CENTRE)?;
+                for key in index
+                    .range((centre, 0)..=(centre, u64::MAX))?
+                    .rev()
+                    .take(limit)
+                {
+                    let (key, _) = key?;
+                    if let Some(bytes) = log.get(key.value().1)? {
+                        entries.push(decode(bytes.value())?);
+                    }
+                }
+            }
+            None => {
+                for entry in log.iter()?.rev().take(limit) {
+                    let (_, bytes) = entry?;
+                    entries.push(decode(bytes.value())?);
+                }
+            }
+        }
+        Ok(entries)
+    }
+}
 
 impl Tx<'_> {
     /// Appends an entry; `before` and `after` are serialised as JSON text.
@@ -49,37 +84,5 @@ impl Tx<'_> {
                 .insert((centre, seq), ())?;
         }
         Ok(())
-    }
-
-    /// The latest `limit` entries, newest first: of one centre, or of everything.
-    pub fn audit_log(
-        &self,
-        centre: Option<CentreId>,
-        limit: usize,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        let log = self.txn.open_table(AUDIT)?;
-        let mut entries = Vec::new();
-        match centre {
-            Some(centre) => {
-                let index = self.txn.open_table(AUDIT_BY_CENTRE)?;
-                for key in index
-                    .range((centre, 0)..=(centre, u64::MAX))?
-                    .rev()
-                    .take(limit)
-                {
-                    let (key, _) = key?;
-                    if let Some(bytes) = log.get(key.value().1)? {
-                        entries.push(decode(bytes.value())?);
-                    }
-                }
-            }
-            None => {
-                for entry in log.iter()?.rev().take(limit) {
-                    let (_, bytes) = entry?;
-                    entries.push(decode(bytes.value())?);
-                }
-            }
-        }
-        Ok(entries)
     }
 }

@@ -11,7 +11,8 @@
 //! sum of the two centres' reports before.
 
 use super::codec::{day_number, decode, encode};
-use super::reminders::{DeadlineRecord, DEADLINES};
+use super::reminders::DeadlineRecord;
+use super::tables::DEADLINES;
 use super::tables::{
     CENTRES, CENTRE_NAMES, CLASSES, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, DOCUMENT_TEXTS,
     GROUP_LINKS, INVITES, NO_SESSION_DAY, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
@@ -112,18 +113,6 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// What merging `from` into `into` would move, without changing anything (the
-    /// confirmation shows it). Refused like `merge_centres`.
-    pub fn centre_merge_preview(
-        &self,
-        from: CentreId,
-        into: CentreId,
-    ) -> Result<CentreMerge, StoreError> {
-        let (source, target) = self.merge_pair(from, into)?;
-        let plan = self.class_plan(&source, &target)?;
-        self.preview_with(&source, &target, &plan)
-    }
-
     /// Merges centre `from` into centre `into` (see the module's comment and
     /// `centre_change.rs` for what moves) and writes one audit entry by `actor`; returns
     /// what moved. `from` no longer exists afterwards.
@@ -212,157 +201,6 @@ impl Tx<'_> {
             Some(&done),
         )?;
         Ok(done)
-    }
-
-    fn centre_record(&self, centre: CentreId) -> Result<CentreRecord, StoreError> {
-        let table = self.txn.open_table(CENTRES)?;
-        let value = table.get(centre)?;
-        value
-            .map(|bytes| decode(bytes.value()))
-            .transpose()?
-            .ok_or_else(|| {
-                StoreError::Db(format!("invalid reference: centre {centre} does not exist"))
-            })
-    }
-
-    fn merge_pair(
-        &self,
-        from: CentreId,
-        into: CentreId,
-    ) -> Result<(CentreRecord, CentreRecord), StoreError> {
-        if from == into {
-            return Err(StoreError::Db(format!(
-                "refusing to merge centre {from} into itself"
-            )));
-        }
-        Ok((self.centre_record(from)?, self.centre_record(into)?))
-    }
-
-    /// The counts of a merge, from the records as they are.
-    fn preview_with(
-        &self,
-        source: &CentreRecord,
-        target: &CentreRecord,
-        plan: &ClassPlan,
-    ) -> Result<CentreMerge, StoreError> {
-        let (from, into) = (source.id, target.id);
-        let sessions = {
-            let index = self.txn.open_table(SESSIONS_BY_DATE)?;
-            let mut n = 0;
-            for entry in index.range((from, i32::MIN, u64::MIN)..=(from, i32::MAX, u64::MAX))? {
-                entry?;
-                n += 1;
-            }
-            n
-        };
-        let group_chats = {
-            let links = self.txn.open_table(GROUP_LINKS)?;
-            let mut n = 0;
-            for entry in links.iter()? {
-                if entry?.1.value() == from {
-                    n += 1;
-                }
-            }
-            n
-        };
-        Ok(CentreMerge {
-            from_name: source.name.clone(),
-            into_name: target.name.clone(),
-            members: self.members(from)?.len() as u64,
-            classes: plan.live.len() as u64,
-            renamed_classes: plan
-                .live
-                .iter()
-                .filter_map(|(class, renamed)| {
-                    renamed.as_ref().map(|(new, _)| RenamedClass {
-                        group: class.group.clone(),
-                        old: class.name.clone(),
-                        new: new.clone(),
-                    })
-                })
-                .collect(),
-            sessions,
-            deleted_sessions: self.deleted_sessions(Some(from))?.len() as u64,
-            handins: self.handins_of(from)?.len() as u64,
-            group_chats,
-            documents_dropped: !self.document_texts(Some(from))?.parts.is_empty(),
-            deadline_dropped: self.deadline(from)?.is_some() && self.deadline(into)?.is_some(),
-        })
-    }
-
-    /// The classes of `source` and the names they will have in `target`: a class whose
-    /// matching key is taken in its group gets the source centre's name in brackets (and
-    /// a number when even that is taken).
-    fn class_plan(
-        &self,
-        source: &CentreRecord,
-        target: &CentreRecord,
-    ) -> Result<ClassPlan, StoreError> {
-        let mut live = Vec::new();
-        let mut merged = Vec::new();
-        let mut all_ids = Vec::new();
-        for entry in self.txn.open_table(CLASSES)?.iter()? {
-            let (_, bytes) = entry?;
-            let class: ClassRecord = decode(bytes.value())?;
-            if class.centre == target.id {
-                all_ids.push(class.id);
-            } else if class.centre == source.id {
-                all_ids.push(class.id);
-                if class.merged_into.is_some() {
-                    merged.push(class);
-                } else {
-                    live.push(class);
-                }
-            }
-        }
-        let mut taken: HashSet<(String, String)> = HashSet::new();
-        {
-            let keys = self.txn.open_table(CLASS_KEYS)?;
-            for entry in keys.range((target.id, "", "")..)? {
-                let (key, _) = entry?;
-                let (centre, group, key) = key.value();
-                if centre != target.id {
-                    break;
-                }
-                taken.insert((group.to_owned(), key.to_owned()));
-            }
-        }
-        let clashes: Vec<bool> = live
-            .iter()
-            .map(|c| taken.contains(&(c.group.clone(), c.key.clone())))
-            .collect();
-        // The names that do not clash are taken first, so a new name never lands on one.
-        for (class, clash) in live.iter().zip(&clashes) {
-            if !clash {
-                taken.insert((class.group.clone(), class.key.clone()));
-            }
-        }
-        let mut planned = Vec::with_capacity(live.len());
-        for (class, clash) in live.into_iter().zip(clashes) {
-            if !clash {
-                planned.push((class, None));
-                continue;
-            }
-            let mut n = 1u32;
-            let renamed = loop {
-                let name = if n == 1 {
-                    format!("{} ({})", class.name, source.name)
-                } else {
-                    format!("{} ({} {n})", class.name, source.name)
-                };
-                let key = parse::class_name(&name).1;
-                if taken.insert((class.group.clone(), key.clone())) {
-                    break (name, key);
-                }
-                n = n.saturating_add(1);
-            };
-            planned.push((class, Some(renamed)));
-        }
-        Ok(ClassPlan {
-            live: planned,
-            merged,
-            all_ids,
-        })
     }
 
     /// Moves the classes of the plan to centre `into`, with their key and recency entries.
@@ -550,10 +388,175 @@ impl Tx<'_> {
         }
         Ok(())
     }
+}
+
+impl<S: super::view::Source> super::view::View<S> {
+    /// What merging `from` into `into` would move, without changing anything (the
+    /// confirmation shows it). Refused like `merge_centres`.
+    pub fn centre_merge_preview(
+        &self,
+        from: CentreId,
+        into: CentreId,
+    ) -> Result<CentreMerge, StoreError> {
+        let (source, target) = self.merge_pair(from, into)?;
+        let plan = self.class_plan(&source, &target)?;
+        self.preview_with(&source, &target, &plan)
+    }
+
+    fn centre_record(&self, centre: CentreId) -> Result<CentreRecord, StoreError> {
+        let table = self.table(CENTRES)?;
+        let value = table.get(centre)?;
+        value
+            .map(|bytes| decode(bytes.value()))
+            .transpose()?
+            .ok_or_else(|| {
+                StoreError::Db(format!("invalid reference: centre {centre} does not exist"))
+            })
+    }
+
+    fn merge_pair(
+        &self,
+        from: CentreId,
+        into: CentreId,
+    ) -> Result<(CentreRecord, CentreRecord), StoreError> {
+        if from == into {
+            return Err(StoreError::Db(format!(
+                "refusing to merge centre {from} into itself"
+            )));
+        }
+        Ok((self.centre_record(from)?, self.centre_record(into)?))
+    }
+
+    /// The classes of `source` and the names they will have in `target`: a class whose
+    /// matching key is taken in its group gets the source centre's name in brackets (and
+    /// a number when even that is taken).
+    fn class_plan(
+        &self,
+        source: &CentreRecord,
+        target: &CentreRecord,
+    ) -> Result<ClassPlan, StoreError> {
+        let mut live = Vec::new();
+        let mut merged = Vec::new();
+        let mut all_ids = Vec::new();
+        for entry in self.table(CLASSES)?.iter()? {
+            let (_, bytes) = entry?;
+            let class: ClassRecord = decode(bytes.value())?;
+            if class.centre == target.id {
+                all_ids.push(class.id);
+            } else if class.centre == source.id {
+                all_ids.push(class.id);
+                if class.merged_into.is_some() {
+                    merged.push(class);
+                } else {
+                    live.push(class);
+                }
+            }
+        }
+        let mut taken: HashSet<(String, String)> = HashSet::new();
+        {
+            let keys = self.table(CLASS_KEYS)?;
+            for entry in keys.range((target.id, "", "")..)? {
+                let (key, _) = entry?;
+                let (centre, group, key) = key.value();
+                if centre != target.id {
+                    break;
+                }
+                taken.insert((group.to_owned(), key.to_owned()));
+            }
+        }
+        let clashes: Vec<bool> = live
+            .iter()
+            .map(|c| taken.contains(&(c.group.clone(), c.key.clone())))
+            .collect();
+        // The names that do not clash are taken first, so a new name never lands on one.
+        for (class, clash) in live.iter().zip(&clashes) {
+            if !clash {
+                taken.insert((class.group.clone(), class.key.clone()));
+            }
+        }
+        let mut planned = Vec::with_capacity(live.len());
+        for (class, clash) in live.into_iter().zip(clashes) {
+            if !clash {
+                planned.push((class, None));
+                continue;
+            }
+            let mut n = 1u32;
+            let renamed = loop {
+                let name = if n == 1 {
+                    format!("{} ({})", class.name, source.name)
+                } else {
+                    format!("{} ({} {n})", class.name, source.name)
+                };
+                let key = parse::class_name(&name).1;
+                if taken.insert((class.group.clone(), key.clone())) {
+                    break (name, key);
+                }
+                n = n.saturating_add(1);
+            };
+            planned.push((class, Some(renamed)));
+        }
+        Ok(ClassPlan {
+            live: planned,
+            merged,
+            all_ids,
+        })
+    }
+
+    /// The counts of a merge, from the records as they are.
+    fn preview_with(
+        &self,
+        source: &CentreRecord,
+        target: &CentreRecord,
+        plan: &ClassPlan,
+    ) -> Result<CentreMerge, StoreError> {
+        let (from, into) = (source.id, target.id);
+        let sessions = {
+            let index = self.table(SESSIONS_BY_DATE)?;
+            let mut n = 0;
+            for entry in index.range((from, i32::MIN, u64::MIN)..=(from, i32::MAX, u64::MAX))? {
+                entry?;
+                n += 1;
+            }
+            n
+        };
+        let group_chats = {
+            let links = self.table(GROUP_LINKS)?;
+            let mut n = 0;
+            for entry in links.iter()? {
+                if entry?.1.value() == from {
+                    n += 1;
+                }
+            }
+            n
+        };
+        Ok(CentreMerge {
+            from_name: source.name.clone(),
+            into_name: target.name.clone(),
+            members: self.members(from)?.len() as u64,
+            classes: plan.live.len() as u64,
+            renamed_classes: plan
+                .live
+                .iter()
+                .filter_map(|(class, renamed)| {
+                    renamed.as_ref().map(|(new, _)| RenamedClass {
+                        group: class.group.clone(),
+                        old: class.name.clone(),
+                        new: new.clone(),
+                    })
+                })
+                .collect(),
+            sessions,
+            deleted_sessions: self.deleted_sessions(Some(from))?.len() as u64,
+            handins: self.handins_of(from)?.len() as u64,
+            group_chats,
+            documents_dropped: !self.document_texts(Some(from))?.parts.is_empty(),
+            deadline_dropped: self.deadline(from)?.is_some() && self.deadline(into)?.is_some(),
+        })
+    }
 
     /// Whether `centre` has a live session in `period`.
     fn has_sessions(&self, centre: CentreId, period: Period) -> Result<bool, StoreError> {
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
+        let index = self.table(SESSIONS_BY_DATE)?;
         let (from, to) = (day_number(period.from), day_number(period.to));
         let found = index
             .range((centre, from, u64::MIN)..=(centre, to, u64::MAX))?

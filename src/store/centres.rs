@@ -2,6 +2,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, CENTRES, CENTRE_NAMES};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::CentreId;
 use chrono::{DateTime, Utc};
@@ -16,6 +17,28 @@ pub(crate) struct CentreRecord {
     /// When the record was written; `None` on records of the first schema.
     #[serde(default)]
     pub(crate) created_at: Option<DateTime<Utc>>,
+}
+
+impl<S: Source> View<S> {
+    /// The name of `centre`, if it exists.
+    pub fn centre_name(&self, centre: CentreId) -> Result<Option<String>, StoreError> {
+        let centres = self.table(CENTRES)?;
+        let value = centres.get(centre)?;
+        let record: Option<CentreRecord> = value.map(|bytes| decode(bytes.value())).transpose()?;
+        Ok(record.map(|r| r.name))
+    }
+
+    /// Every centre, by id (for the supervisor's list and roll-up).
+    pub fn centres(&self) -> Result<Vec<(CentreId, String)>, StoreError> {
+        let centres = self.table(CENTRES)?;
+        let mut all = Vec::new();
+        for entry in centres.iter()? {
+            let (_, bytes) = entry?;
+            let record: CentreRecord = decode(bytes.value())?;
+            all.push((record.id, record.name));
+        }
+        Ok(all)
+    }
 }
 
 impl Tx<'_> {
@@ -39,25 +62,5 @@ impl Tx<'_> {
         self.txn.open_table(CENTRES)?.insert(id, bytes.as_slice())?;
         self.txn.open_table(CENTRE_NAMES)?.insert(name, id)?;
         Ok(id)
-    }
-
-    /// The name of `centre`, if it exists.
-    pub fn centre_name(&self, centre: CentreId) -> Result<Option<String>, StoreError> {
-        let centres = self.txn.open_table(CENTRES)?;
-        let value = centres.get(centre)?;
-        let record: Option<CentreRecord> = value.map(|bytes| decode(bytes.value())).transpose()?;
-        Ok(record.map(|r| r.name))
-    }
-
-    /// Every centre, by id (for the supervisor's list and roll-up).
-    pub fn centres(&self) -> Result<Vec<(CentreId, String)>, StoreError> {
-        let centres = self.txn.open_table(CENTRES)?;
-        let mut all = Vec::new();
-        for entry in centres.iter()? {
-            let (_, bytes) = entry?;
-            let record: CentreRecord = decode(bytes.value())?;
-            all.push((record.id, record.name));
-        }
-        Ok(all)
     }
 }

@@ -8,6 +8,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::CHATS;
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::dialog::ChatState;
 use crate::domain::ChatId;
@@ -52,11 +53,11 @@ struct VersionedOwned {
     state: ChatState,
 }
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The stored state of `chat`, telling a chat never seen from one whose state cannot
     /// be read any more.
     pub fn read_chat_state(&self, chat: ChatId) -> Result<StoredChat, StoreError> {
-        let chats = self.txn.open_table(CHATS)?;
+        let chats = self.table(CHATS)?;
         let Some(value) = chats.get(chat)? else {
             return Ok(StoredChat::New);
         };
@@ -82,7 +83,9 @@ impl Tx<'_> {
             StoredChat::New | StoredChat::Unreadable { .. } => None,
         })
     }
+}
 
+impl Tx<'_> {
     /// Replaces the state of `chat`.
     pub fn set_chat_state(&mut self, chat: ChatId, state: &ChatState) -> Result<(), StoreError> {
         self.put_chat_state(chat, state, None)

@@ -14,6 +14,7 @@ use super::tables::{
     meta_keys, CLASSES, CLASS_DAYS, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY,
     SESSIONS_BY_DATE,
 };
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::dialog::ClassRef;
 use crate::domain::{
@@ -73,7 +74,7 @@ fn recency_day(last_session: Option<NaiveDate>) -> i32 {
     last_session.map_or(NO_SESSION_DAY, day_number)
 }
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// Up to `limit` classes of a centre's group, most recent session date first
     /// (classes without sessions last, newest created first among equals).
     pub fn recent_classes(
@@ -83,7 +84,7 @@ impl Tx<'_> {
         limit: usize,
     ) -> Result<Vec<ClassRef>, StoreError> {
         let ids: Vec<ClassId> = {
-            let recency = self.txn.open_table(CLASS_RECENCY)?;
+            let recency = self.table(CLASS_RECENCY)?;
             let range = recency
                 .range((centre, group, i32::MIN, u64::MIN)..=(centre, group, i32::MAX, u64::MAX))?;
             let mut ids = Vec::new();
@@ -126,7 +127,7 @@ impl Tx<'_> {
 
     /// The class `id`, if it exists.
     pub fn class(&self, id: ClassId) -> Result<Option<ClassRecord>, StoreError> {
-        let classes = self.txn.open_table(CLASSES)?;
+        let classes = self.table(CLASSES)?;
         let value = classes.get(id)?;
         value.map(|bytes| decode(bytes.value())).transpose()
     }
@@ -154,7 +155,7 @@ impl Tx<'_> {
         group: &str,
         key: &str,
     ) -> Result<Option<ClassId>, StoreError> {
-        let keys = self.txn.open_table(CLASS_KEYS)?;
+        let keys = self.table(CLASS_KEYS)?;
         let Some(id) = keys.get((centre, group, key))?.map(|id| id.value()) else {
             return Ok(None);
         };
@@ -163,6 +164,129 @@ impl Tx<'_> {
         Ok(Some(self.live_class(id)?.id))
     }
 
+    /// The live classes of a centre, each with its number of live sessions, ordered by
+    /// group id then matching key. Merged classes are not listed.
+    ///
+    /// Read from the key index and `CLASS_DAYS` (one entry per class and day it met), so
+    /// the cost follows the centre's classes and their days, not its sessions.
+    pub fn centre_classes_with_counts(
+        &self,
+        centre: CentreId,
+    ) -> Result<Vec<ClassCount>, StoreError> {
+        let ids: Vec<(String, ClassId)> = {
+            let keys = self.table(CLASS_KEYS)?;
+            let mut ids = Vec::new();
+            for entry in keys.range((centre, "", "")..)? {
+                let (key, id) = entry?;
+                if key.value().0 != centre {
+                    break;
+                }
+                ids.push((key.value().2.to_owned(), id.value()));
+            }
+            ids
+        };
+        let mut classes = Vec::with_capacity(ids.len());
+        for (key, id) in ids {
+            let class = self.class(id)?.ok_or_else(|| {
+                StoreError::Db(format!(
+                    "class key index names class {id}, which does not exist"
+                ))
+            })?;
+            if is_alias(&class, &key) {
+                continue;
+            }
+            let sessions = self.class_session_count(id)?;
+            classes.push(ClassCount { class, sessions });
+        }
+        Ok(classes)
+    }
+
+    /// The number of live sessions of class `id`.
+    pub fn class_session_count(&self, id: ClassId) -> Result<u64, StoreError> {
+        let days = self.table(CLASS_DAYS)?;
+        let mut sessions = 0;
+        for entry in days.range((id, i32::MIN)..=(id, i32::MAX))? {
+            sessions += entry?.1.value();
+        }
+        Ok(sessions)
+    }
+
+    /// The class a session chosen as class `id` belongs to: `id` itself, or the class it
+    /// was merged into (followed to the end of the chain).
+    pub(super) fn live_class(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
+        let mut class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
+        for _ in 0..MAX_MERGE_HOPS {
+            let Some(next) = class.merged_into else {
+                return Ok(class);
+            };
+            class = self.class(next)?.ok_or_else(|| {
+                StoreError::Db(format!(
+                    "class {} was merged into class {next}, which does not exist",
+                    class.id
+                ))
+            })?;
+        }
+        Err(StoreError::Db(format!(
+            "class {id} has a chain of more than {MAX_MERGE_HOPS} merges"
+        )))
+    }
+
+    /// The class `id`, refused when it is missing or merged (renames and merges only
+    /// apply to classes still in use).
+    fn live_class_record(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
+        let class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
+        match class.merged_into {
+            Some(into) => Err(StoreError::Db(format!(
+                "invalid reference: class {id} was merged into class {into}"
+            ))),
+            None => Ok(class),
+        }
+    }
+
+    /// The live sessions of `class`: the days it met (`CLASS_DAYS`), then the centre's
+    /// sessions of each of those days (`SESSIONS_BY_DATE`) that belong to it.
+    fn class_session_ids(&self, class: &ClassRecord) -> Result<Vec<SessionId>, StoreError> {
+        let days: Vec<i32> = {
+            let table = self.table(CLASS_DAYS)?;
+            let mut days = Vec::new();
+            for entry in table.range((class.id, i32::MIN)..=(class.id, i32::MAX))? {
+                days.push(entry?.0.value().1);
+            }
+            days
+        };
+        let index = self.table(SESSIONS_BY_DATE)?;
+        let mut ids = Vec::new();
+        for day in days {
+            for entry in
+                index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
+            {
+                let id = entry?.0.value().2;
+                if self.session(id)?.class == class.id {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The deleted, still kept sessions of `class` (at most a month of deletions).
+    fn deleted_sessions_of_class(
+        &self,
+        class: &ClassRecord,
+    ) -> Result<Vec<super::DeletedSession>, StoreError> {
+        Ok(self
+            .deleted_sessions(Some(class.centre))?
+            .into_iter()
+            .filter(|kept| kept.record.class == class.id)
+            .collect())
+    }
+}
+
+impl Tx<'_> {
     /// The class with this (centre, group, key), created (without sessions) if needed.
     pub(super) fn ensure_class(
         &mut self,
@@ -261,53 +385,6 @@ impl Tx<'_> {
             (),
         )?;
         Ok(())
-    }
-
-    /// The live classes of a centre, each with its number of live sessions, ordered by
-    /// group id then matching key. Merged classes are not listed.
-    ///
-    /// Read from the key index and `CLASS_DAYS` (one entry per class and day it met), so
-    /// the cost follows the centre's classes and their days, not its sessions.
-    pub fn centre_classes_with_counts(
-        &self,
-        centre: CentreId,
-    ) -> Result<Vec<ClassCount>, StoreError> {
-        let ids: Vec<(String, ClassId)> = {
-            let keys = self.txn.open_table(CLASS_KEYS)?;
-            let mut ids = Vec::new();
-            for entry in keys.range((centre, "", "")..)? {
-                let (key, id) = entry?;
-                if key.value().0 != centre {
-                    break;
-                }
-                ids.push((key.value().2.to_owned(), id.value()));
-            }
-            ids
-        };
-        let mut classes = Vec::with_capacity(ids.len());
-        for (key, id) in ids {
-            let class = self.class(id)?.ok_or_else(|| {
-                StoreError::Db(format!(
-                    "class key index names class {id}, which does not exist"
-                ))
-            })?;
-            if is_alias(&class, &key) {
-                continue;
-            }
-            let sessions = self.class_session_count(id)?;
-            classes.push(ClassCount { class, sessions });
-        }
-        Ok(classes)
-    }
-
-    /// The number of live sessions of class `id`.
-    pub fn class_session_count(&self, id: ClassId) -> Result<u64, StoreError> {
-        let days = self.txn.open_table(CLASS_DAYS)?;
-        let mut sessions = 0;
-        for entry in days.range((id, i32::MIN)..=(id, i32::MAX))? {
-            sessions += entry?.1.value();
-        }
-        Ok(sessions)
     }
 
     /// Renames class `id` to `name` with matching key `key` (as `parse::class_name` makes
@@ -469,80 +546,6 @@ impl Tx<'_> {
             moved,
             moved_deleted,
         })
-    }
-
-    /// The class a session chosen as class `id` belongs to: `id` itself, or the class it
-    /// was merged into (followed to the end of the chain).
-    pub(super) fn live_class(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
-        let mut class = self.class(id)?.ok_or_else(|| {
-            StoreError::Db(format!("invalid reference: class {id} does not exist"))
-        })?;
-        for _ in 0..MAX_MERGE_HOPS {
-            let Some(next) = class.merged_into else {
-                return Ok(class);
-            };
-            class = self.class(next)?.ok_or_else(|| {
-                StoreError::Db(format!(
-                    "class {} was merged into class {next}, which does not exist",
-                    class.id
-                ))
-            })?;
-        }
-        Err(StoreError::Db(format!(
-            "class {id} has a chain of more than {MAX_MERGE_HOPS} merges"
-        )))
-    }
-
-    /// The class `id`, refused when it is missing or merged (renames and merges only
-    /// apply to classes still in use).
-    fn live_class_record(&self, id: ClassId) -> Result<ClassRecord, StoreError> {
-        let class = self.class(id)?.ok_or_else(|| {
-            StoreError::Db(format!("invalid reference: class {id} does not exist"))
-        })?;
-        match class.merged_into {
-            Some(into) => Err(StoreError::Db(format!(
-                "invalid reference: class {id} was merged into class {into}"
-            ))),
-            None => Ok(class),
-        }
-    }
-
-    /// The live sessions of `class`: the days it met (`CLASS_DAYS`), then the centre's
-    /// sessions of each of those days (`SESSIONS_BY_DATE`) that belong to it.
-    fn class_session_ids(&self, class: &ClassRecord) -> Result<Vec<SessionId>, StoreError> {
-        let days: Vec<i32> = {
-            let table = self.txn.open_table(CLASS_DAYS)?;
-            let mut days = Vec::new();
-            for entry in table.range((class.id, i32::MIN)..=(class.id, i32::MAX))? {
-                days.push(entry?.0.value().1);
-            }
-            days
-        };
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
-        let mut ids = Vec::new();
-        for day in days {
-            for entry in
-                index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
-            {
-                let id = entry?.0.value().2;
-                if self.session(id)?.class == class.id {
-                    ids.push(id);
-                }
-            }
-        }
-        Ok(ids)
-    }
-
-    /// The deleted, still kept sessions of `class` (at most a month of deletions).
-    fn deleted_sessions_of_class(
-        &self,
-        class: &ClassRecord,
-    ) -> Result<Vec<super::DeletedSession>, StoreError> {
-        Ok(self
-            .deleted_sessions(Some(class.centre))?
-            .into_iter()
-            .filter(|kept| kept.record.class == class.id)
-            .collect())
     }
 
     fn put_class(&mut self, record: &ClassRecord) -> Result<(), StoreError> {

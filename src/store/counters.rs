@@ -44,6 +44,7 @@ use super::tables::meta_keys;
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
 };
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ClassId, Period, SessionRecord, Totals, YearStart};
 use chrono::{Datelike, Days, NaiveDate};
@@ -182,6 +183,206 @@ fn bump_count<K: redb::Key + 'static>(
     Ok(new)
 }
 
+impl<S: Source> View<S> {
+    /// The first day of the years the per-year class counts count (1 January unless set).
+    pub fn counter_year_start(&self) -> Result<YearStart, StoreError> {
+        let stored = meta::get::<(u32, u32)>(self.source, meta_keys::COUNTER_YEAR_START)?;
+        Ok(stored
+            .and_then(|(month, day)| YearStart::new(month, day))
+            .unwrap_or_default())
+    }
+
+    /// The day of the latest live session of `class`, from `CLASS_DAYS`.
+    pub(super) fn class_last_day(&self, class: ClassId) -> Result<Option<NaiveDate>, StoreError> {
+        let days = self.table(CLASS_DAYS)?;
+        let last = days
+            .range((class, i32::MIN)..=(class, i32::MAX))?
+            .next_back()
+            .transpose()?
+            .map(|(key, _)| key.value().1);
+        Ok(last.and_then(date_of_day))
+    }
+
+    /// Whether every counter table holds exactly what a recount of the live sessions gives
+    /// (`rollcall check`): counters kept in step by every change should never differ, and
+    /// if they ever did, reports would be wrong without any other sign.
+    pub fn counters_match_sessions(&self) -> Result<bool, StoreError> {
+        Ok(self.recount()? == self.stored_counters()?)
+    }
+
+    /// Every counter table's content as a recount of the live sessions gives it.
+    fn recount(&self) -> Result<CounterContents, StoreError> {
+        let start = self.counter_year_start()?;
+        let mut all = CounterContents::default();
+        let sessions = self.table(SESSIONS)?;
+        for entry in sessions.iter()? {
+            let (_, bytes) = entry?;
+            let s: SessionRecord = super::codec::decode(bytes.value())?;
+            let day = day_number(s.date);
+            let c = all
+                .group_days
+                .entry((s.centre, s.group.clone(), day))
+                .or_default();
+            c.0 += 1;
+            c.1 += u64::from(s.total);
+            c.2 += u64::from(s.female);
+            let year = counted_year(start, s.date);
+            let class_year = all.class_years.entry((s.class, year)).or_default();
+            // As in `count_session`: the first session of a class in a year counts it.
+            if *class_year == 0 {
+                *all.group_years
+                    .entry((s.centre, s.group.clone(), year))
+                    .or_default() += 1;
+            }
+            *class_year += 1;
+            *all.class_months
+                .entry((s.centre, s.group, month_number(s.date), s.class))
+                .or_default() += 1;
+            *all.class_days.entry((s.class, day)).or_default() += 1;
+        }
+        Ok(all)
+    }
+
+    /// Every counter table's content as stored.
+    fn stored_counters(&self) -> Result<CounterContents, StoreError> {
+        let mut all = CounterContents::default();
+        for entry in self.table(GROUP_DAY_COUNTERS)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, day) = key.value();
+            all.group_days
+                .insert((centre, group.to_owned(), day), value.value());
+        }
+        for entry in self.table(CLASS_MONTHS)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, month, class) = key.value();
+            all.class_months
+                .insert((centre, group.to_owned(), month, class), value.value());
+        }
+        for entry in self.table(CLASS_DAYS)?.iter()? {
+            let (key, value) = entry?;
+            all.class_days.insert(key.value(), value.value());
+        }
+        for entry in self.table(CLASS_YEARS)?.iter()? {
+            let (key, value) = entry?;
+            all.class_years.insert(key.value(), value.value());
+        }
+        for entry in self.table(GROUP_YEAR_CLASSES)?.iter()? {
+            let (key, value) = entry?;
+            let (centre, group, year) = key.value();
+            all.group_years
+                .insert((centre, group.to_owned(), year), value.value());
+        }
+        Ok(all)
+    }
+
+    /// Totals per activity group of one centre over `period`, from the counters: the cost
+    /// depends on the days of the period and, unless the year's class count answers
+    /// (`year_classes`), the classes active in it, not on how many sessions the file
+    /// holds. Groups without sessions in the period are absent.
+    pub(super) fn centre_group_totals(
+        &self,
+        centre: CentreId,
+        period: Period,
+    ) -> Result<BTreeMap<String, Totals>, StoreError> {
+        let counters = self.table(GROUP_DAY_COUNTERS)?;
+        let months = self.table(CLASS_MONTHS)?;
+        let days = self.table(CLASS_DAYS)?;
+        let group_years = self.table(GROUP_YEAR_CLASSES)?;
+        let start = self.counter_year_start()?;
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let mut totals = BTreeMap::new();
+        for group in counter_groups(&counters, centre)? {
+            let mut sum = Totals::default();
+            for entry in
+                counters.range((centre, group.as_str(), from)..=(centre, group.as_str(), to))?
+            {
+                let (_, value) = entry?;
+                let (sessions, attendance, female) = value.value();
+                sum.sessions += sessions;
+                sum.attendance += attendance;
+                sum.female += female;
+            }
+            if sum.sessions > 0 {
+                sum.classes =
+                    match year_classes(&counters, &group_years, start, centre, &group, period)? {
+                        Some(n) => n,
+                        None => distinct_classes(&months, &days, centre, &group, period)?,
+                    };
+                totals.insert(group, sum);
+            }
+        }
+        Ok(totals)
+    }
+
+    /// Totals per activity group for every centre with sessions in `period`, by centre id
+    /// (the supervisor's roll-up). Centres without sessions in the period are absent.
+    pub fn group_totals_by_centre(
+        &self,
+        period: Period,
+    ) -> Result<BTreeMap<CentreId, BTreeMap<String, Totals>>, StoreError> {
+        let mut all = BTreeMap::new();
+        for centre in self.counted_centres()? {
+            let totals = self.centre_group_totals(centre, period)?;
+            if !totals.is_empty() {
+                all.insert(centre, totals);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Sessions, attendance and female attendance per calendar month of `period`, for one
+    /// centre or all, keyed by the first day of the month (for the chart). Months without
+    /// sessions are absent; `classes` is left at 0 because the chart does not show it.
+    pub fn month_totals(
+        &self,
+        centre: Option<CentreId>,
+        period: Period,
+    ) -> Result<BTreeMap<NaiveDate, Totals>, StoreError> {
+        let centres = match centre {
+            Some(c) => vec![c],
+            None => self.counted_centres()?,
+        };
+        let counters = self.table(GROUP_DAY_COUNTERS)?;
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let mut by_month = BTreeMap::new();
+        for centre in centres {
+            for group in counter_groups(&counters, centre)? {
+                let range = (centre, group.as_str(), from)..=(centre, group.as_str(), to);
+                for entry in counters.range(range)? {
+                    let (key, value) = entry?;
+                    let Some(date) = date_of_day(key.value().2) else {
+                        continue;
+                    };
+                    let first = date.with_day(1).unwrap_or(date);
+                    let (sessions, attendance, female) = value.value();
+                    let t: &mut Totals = by_month.entry(first).or_default();
+                    t.sessions += sessions;
+                    t.attendance += attendance;
+                    t.female += female;
+                }
+            }
+        }
+        Ok(by_month)
+    }
+
+    /// The centres that have at least one counter (a live session at any date), by id,
+    /// found by hopping from one centre to the next so each costs one seek.
+    fn counted_centres(&self) -> Result<Vec<CentreId>, StoreError> {
+        let counters = self.table(GROUP_DAY_COUNTERS)?;
+        let mut centres = Vec::new();
+        let mut next = Some(CentreId::MIN);
+        while let Some(start) = next {
+            let found = match counters.range((start, "", i32::MIN)..)?.next() {
+                Some(entry) => entry?.0.value().0,
+                None => break,
+            };
+            centres.push(found);
+            next = found.checked_add(1);
+        }
+        Ok(centres)
+    }
+}
+
 impl Tx<'_> {
     /// Adds `session` to the counters, or takes it out of them. Every write path of a
     /// session calls this in the transaction that writes the session, so the counters
@@ -252,14 +453,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The first day of the years the per-year class counts count (1 January unless set).
-    pub fn counter_year_start(&self) -> Result<YearStart, StoreError> {
-        let stored = meta::get::<(u32, u32)>(self.txn, meta_keys::COUNTER_YEAR_START)?;
-        Ok(stored
-            .and_then(|(month, day)| YearStart::new(month, day))
-            .unwrap_or_default())
-    }
-
     /// Makes the per-year class counts count reporting years starting on `start` (the
     /// configured `period_start`), so that a year-to-date "Số lớp" is two reads for any
     /// start day. When it differs from the stored one, every counter is counted again from
@@ -275,17 +468,6 @@ impl Tx<'_> {
         )?;
         self.rebuild_counters()?;
         Ok(true)
-    }
-
-    /// The day of the latest live session of `class`, from `CLASS_DAYS`.
-    pub(super) fn class_last_day(&self, class: ClassId) -> Result<Option<NaiveDate>, StoreError> {
-        let days = self.txn.open_table(CLASS_DAYS)?;
-        let last = days
-            .range((class, i32::MIN)..=(class, i32::MAX))?
-            .next_back()
-            .transpose()?
-            .map(|(key, _)| key.value().1);
-        Ok(last.and_then(date_of_day))
     }
 
     /// Throws the counters away and counts every live session again (the v1 → v2 and
@@ -323,25 +505,6 @@ impl Tx<'_> {
             table.insert((*centre, group.as_str(), *year), *n)?;
         }
         Ok(())
-    }
-
-    /// Whether every counter table holds exactly what a recount of the live sessions gives
-    /// (`rollcall check`): counters kept in step by every change should never differ, and
-    /// if they ever did, reports would be wrong without any other sign.
-    pub fn counters_match_sessions(&self) -> Result<bool, StoreError> {
-        Ok(self.recount()? == self.stored_counters()?)
-    }
-
-    /// Every counter table's content as a recount of the live sessions gives it.
-    fn recount(&self) -> Result<CounterContents, StoreError> {
-        let start = self.counter_year_start()?;
-        let mut all = CounterContents::default();
-        let sessions = self.txn.open_table(SESSIONS)?;
-        for entry in sessions.iter()? {
-            let (_, bytes) = entry?;
-            all.add(super::codec::decode(bytes.value())?, start);
-        }
-        Ok(all)
     }
 
     /// Throws away the counters of `centres` and of their classes `classes`, and counts
@@ -435,145 +598,6 @@ impl Tx<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Every counter table's content as stored.
-    fn stored_counters(&self) -> Result<CounterContents, StoreError> {
-        let mut all = CounterContents::default();
-        for entry in self.txn.open_table(GROUP_DAY_COUNTERS)?.iter()? {
-            let (key, value) = entry?;
-            let (centre, group, day) = key.value();
-            all.group_days
-                .insert((centre, group.to_owned(), day), value.value());
-        }
-        for entry in self.txn.open_table(CLASS_MONTHS)?.iter()? {
-            let (key, value) = entry?;
-            let (centre, group, month, class) = key.value();
-            all.class_months
-                .insert((centre, group.to_owned(), month, class), value.value());
-        }
-        for entry in self.txn.open_table(CLASS_DAYS)?.iter()? {
-            let (key, value) = entry?;
-            all.class_days.insert(key.value(), value.value());
-        }
-        for entry in self.txn.open_table(CLASS_YEARS)?.iter()? {
-            let (key, value) = entry?;
-            all.class_years.insert(key.value(), value.value());
-        }
-        for entry in self.txn.open_table(GROUP_YEAR_CLASSES)?.iter()? {
-            let (key, value) = entry?;
-            let (centre, group, year) = key.value();
-            all.group_years
-                .insert((centre, group.to_owned(), year), value.value());
-        }
-        Ok(all)
-    }
-
-    /// Totals per activity group of one centre over `period`, from the counters: the cost
-    /// depends on the days of the period and, unless the year's class count answers
-    /// (`year_classes`), the classes active in it, not on how many sessions the file
-    /// holds. Groups without sessions in the period are absent.
-    pub(super) fn centre_group_totals(
-        &self,
-        centre: CentreId,
-        period: Period,
-    ) -> Result<BTreeMap<String, Totals>, StoreError> {
-        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
-        let months = self.txn.open_table(CLASS_MONTHS)?;
-        let days = self.txn.open_table(CLASS_DAYS)?;
-        let group_years = self.txn.open_table(GROUP_YEAR_CLASSES)?;
-        let start = self.counter_year_start()?;
-        let (from, to) = (day_number(period.from), day_number(period.to));
-        let mut totals = BTreeMap::new();
-        for group in counter_groups(&counters, centre)? {
-            let mut sum = Totals::default();
-            for entry in
-                counters.range((centre, group.as_str(), from)..=(centre, group.as_str(), to))?
-            {
-                let (_, value) = entry?;
-                let (sessions, attendance, female) = value.value();
-                sum.sessions += sessions;
-                sum.attendance += attendance;
-                sum.female += female;
-            }
-            if sum.sessions > 0 {
-                sum.classes =
-                    match year_classes(&counters, &group_years, start, centre, &group, period)? {
-                        Some(n) => n,
-                        None => distinct_classes(&months, &days, centre, &group, period)?,
-                    };
-                totals.insert(group, sum);
-            }
-        }
-        Ok(totals)
-    }
-
-    /// Totals per activity group for every centre with sessions in `period`, by centre id
-    /// (the supervisor's roll-up). Centres without sessions in the period are absent.
-    pub fn group_totals_by_centre(
-        &self,
-        period: Period,
-    ) -> Result<BTreeMap<CentreId, BTreeMap<String, Totals>>, StoreError> {
-        let mut all = BTreeMap::new();
-        for centre in self.counted_centres()? {
-            let totals = self.centre_group_totals(centre, period)?;
-            if !totals.is_empty() {
-                all.insert(centre, totals);
-            }
-        }
-        Ok(all)
-    }
-
-    /// Sessions, attendance and female attendance per calendar month of `period`, for one
-    /// centre or all, keyed by the first day of the month (for the chart). Months without
-    /// sessions are absent; `classes` is left at 0 because the chart does not show it.
-    pub fn month_totals(
-        &self,
-        centre: Option<CentreId>,
-        period: Period,
-    ) -> Result<BTreeMap<NaiveDate, Totals>, StoreError> {
-        let centres = match centre {
-            Some(c) => vec![c],
-            None => self.counted_centres()?,
-        };
-        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
-        let (from, to) = (day_number(period.from), day_number(period.to));
-        let mut by_month = BTreeMap::new();
-        for centre in centres {
-            for group in counter_groups(&counters, centre)? {
-                let range = (centre, group.as_str(), from)..=(centre, group.as_str(), to);
-                for entry in counters.range(range)? {
-                    let (key, value) = entry?;
-                    let Some(date) = date_of_day(key.value().2) else {
-                        continue;
-                    };
-                    let first = date.with_day(1).unwrap_or(date);
-                    let (sessions, attendance, female) = value.value();
-                    let t: &mut Totals = by_month.entry(first).or_default();
-                    t.sessions += sessions;
-                    t.attendance += attendance;
-                    t.female += female;
-                }
-            }
-        }
-        Ok(by_month)
-    }
-
-    /// The centres that have at least one counter (a live session at any date), by id,
-    /// found by hopping from one centre to the next so each costs one seek.
-    fn counted_centres(&self) -> Result<Vec<CentreId>, StoreError> {
-        let counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
-        let mut centres = Vec::new();
-        let mut next = Some(CentreId::MIN);
-        while let Some(start) = next {
-            let found = match counters.range((start, "", i32::MIN)..)?.next() {
-                Some(entry) => entry?.0.value().0,
-                None => break,
-            };
-            centres.push(found);
-            next = found.checked_add(1);
-        }
-        Ok(centres)
     }
 }
 
@@ -715,7 +739,7 @@ fn distinct_classes(
 #[cfg(test)]
 mod tests {
     use super::super::tables::{self, meta_keys, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY};
-    use super::super::{meta, SessionChanges, Store, SCHEMA_VERSION};
+    use super::super::{meta, SessionChanges, Snapshot, Store, SCHEMA_VERSION};
     use super::*;
     use crate::domain::{ClassChoice, NewSession, YearStart};
     use chrono::{DateTime, TimeZone, Utc};
@@ -912,14 +936,14 @@ mod tests {
     }
 
     /// The counter tables as stored.
-    fn stored(tx: &Tx<'_>) -> Result<Recount, StoreError> {
+    fn stored(tx: &Snapshot<'_>) -> Result<Recount, StoreError> {
         tx.stored_counters()
     }
 
     /// Every live session, straight from the `SESSIONS` table.
-    fn live(tx: &Tx<'_>) -> Result<Vec<SessionRecord>, StoreError> {
+    fn live(tx: &Snapshot<'_>) -> Result<Vec<SessionRecord>, StoreError> {
         let mut all = Vec::new();
-        for entry in tx.txn.open_table(SESSIONS)?.iter()? {
+        for entry in tx.table(SESSIONS)?.iter()? {
             all.push(super::super::codec::decode(entry?.1.value())?);
         }
         Ok(all)
@@ -956,12 +980,12 @@ mod tests {
     /// then equals the recount, for every (centre, group) with sessions. Returns how many
     /// times it answered, so callers can make sure the fast path was exercised.
     fn check_year_classes(
-        tx: &Tx<'_>,
+        tx: &Snapshot<'_>,
         sessions: &[SessionRecord],
         periods: &[(Option<u64>, Period)],
     ) -> Result<usize, StoreError> {
-        let counters = tx.txn.open_table(GROUP_DAY_COUNTERS)?;
-        let group_years = tx.txn.open_table(GROUP_YEAR_CLASSES)?;
+        let counters = tx.table(GROUP_DAY_COUNTERS)?;
+        let group_years = tx.table(GROUP_YEAR_CLASSES)?;
         let start = tx.counter_year_start()?;
         let groups: BTreeSet<(u64, &str)> = sessions
             .iter()
@@ -1039,7 +1063,7 @@ mod tests {
                     let entry = last.entry(s.class).or_insert(s.date);
                     *entry = (*entry).max(s.date);
                 }
-                let recency = tx.txn.open_table(CLASS_RECENCY)?;
+                let recency = tx.table(CLASS_RECENCY)?;
                 let mut recency_keys = 0;
                 for entry in recency.iter()? {
                     let (key, _) = entry?;
@@ -1051,7 +1075,7 @@ mod tests {
                     assert_eq!(recency_day, expected, "recency key of class {id}");
                     recency_keys += 1;
                 }
-                assert_eq!(recency_keys, tx.txn.open_table(tables::CLASSES)?.len()?);
+                assert_eq!(recency_keys, tx.table(tables::CLASSES)?.len()?);
                 // A session is live or deleted, never both.
                 for kept in tx.deleted_sessions(None)? {
                     assert!(tx.session_record(kept.record.id)?.is_none());
@@ -1195,7 +1219,7 @@ mod tests {
             .read(|tx| {
                 assert_eq!(tx.deleted_session(a.id)?, None);
                 assert!(tx.deleted_session(b.id)?.is_some());
-                assert_eq!(tx.txn.open_table(DELETED_SESSIONS)?.len()?, 1);
+                assert_eq!(tx.table(DELETED_SESSIONS)?.len()?, 1);
                 Ok(())
             })
             .expect("read");
@@ -1301,7 +1325,7 @@ mod tests {
 
         let store = Store::open(&path).expect("reopen migrates");
         let version = store
-            .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
+            .read(|tx| meta::get::<u32>(tx.source, meta_keys::SCHEMA_VERSION))
             .expect("read");
         assert_eq!(version, Some(SCHEMA_VERSION));
         let periods = [
@@ -1407,7 +1431,7 @@ mod tests {
 
         let store = Store::open(&path).expect("reopen migrates");
         let version = store
-            .read(|tx| meta::get::<u32>(tx.txn, meta_keys::SCHEMA_VERSION))
+            .read(|tx| meta::get::<u32>(tx.source, meta_keys::SCHEMA_VERSION))
             .expect("read");
         assert_eq!(version, Some(SCHEMA_VERSION));
         // The new tables match a recount and answer the year-to-date periods they can.

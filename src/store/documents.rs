@@ -4,6 +4,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::DOCUMENT_TEXTS;
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::document::{DocumentTexts, Part};
 use crate::domain::{CentreId, UserId};
@@ -18,18 +19,20 @@ struct PartText<'a> {
     text: &'a str,
 }
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The written parts of `centre`'s document (`None`, the roll-up of every centre:
     /// the defaults, since no centre's words speak for all of them).
     pub fn document_texts(&self, centre: Option<CentreId>) -> Result<DocumentTexts, StoreError> {
         let Some(centre) = centre else {
             return Ok(DocumentTexts::default());
         };
-        let table = self.txn.open_table(DOCUMENT_TEXTS)?;
+        let table = self.table(DOCUMENT_TEXTS)?;
         let value = table.get(centre)?;
         value.map_or_else(|| Ok(DocumentTexts::default()), |v| decode(v.value()))
     }
+}
 
+impl Tx<'_> {
     /// Stores `text` (already cleaned) as `part` of `centre`'s document and audits the
     /// change; returns false (and writes nothing) when the text is the one stored.
     pub fn set_document_part(

@@ -13,6 +13,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::DELETED_SESSIONS;
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::domain::{CentreId, ClassChoice, ClassId, SessionId, SessionRecord};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -74,6 +75,36 @@ impl DeletedSession {
     /// Whether the session can no longer be restored at `now` (and will be purged).
     pub fn expired(&self, now: DateTime<Utc>) -> bool {
         now - self.deleted_at > TimeDelta::days(DELETED_RETENTION_DAYS)
+    }
+}
+
+impl<S: Source> View<S> {
+    /// The deleted session `id`, if it is still kept (expired ones may linger until the
+    /// next purge; check `DeletedSession::expired`).
+    pub fn deleted_session(&self, id: SessionId) -> Result<Option<DeletedSession>, StoreError> {
+        let table = self.table(DELETED_SESSIONS)?;
+        let value = table.get(id)?;
+        value.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    /// The deleted sessions still kept, of one centre or all, most recently deleted first
+    /// (for an "undo a deletion" list). The table holds at most a month of deletions, so
+    /// reading it whole is cheap.
+    pub fn deleted_sessions(
+        &self,
+        centre: Option<CentreId>,
+    ) -> Result<Vec<DeletedSession>, StoreError> {
+        let table = self.table(DELETED_SESSIONS)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (_, bytes) = entry?;
+            let kept: DeletedSession = decode(bytes.value())?;
+            if centre.is_none_or(|c| c == kept.record.centre) {
+                all.push(kept);
+            }
+        }
+        all.sort_by_key(|kept| std::cmp::Reverse((kept.deleted_at, kept.record.id)));
+        Ok(all)
     }
 }
 
@@ -212,34 +243,6 @@ impl Tx<'_> {
         self.put_live_session(&record)?;
         self.refresh_classes(&[record.class])?;
         Ok(Some(record))
-    }
-
-    /// The deleted session `id`, if it is still kept (expired ones may linger until the
-    /// next purge; check `DeletedSession::expired`).
-    pub fn deleted_session(&self, id: SessionId) -> Result<Option<DeletedSession>, StoreError> {
-        let table = self.txn.open_table(DELETED_SESSIONS)?;
-        let value = table.get(id)?;
-        value.map(|bytes| decode(bytes.value())).transpose()
-    }
-
-    /// The deleted sessions still kept, of one centre or all, most recently deleted first
-    /// (for an "undo a deletion" list). The table holds at most a month of deletions, so
-    /// reading it whole is cheap.
-    pub fn deleted_sessions(
-        &self,
-        centre: Option<CentreId>,
-    ) -> Result<Vec<DeletedSession>, StoreError> {
-        let table = self.txn.open_table(DELETED_SESSIONS)?;
-        let mut all = Vec::new();
-        for entry in table.iter()? {
-            let (_, bytes) = entry?;
-            let kept: DeletedSession = decode(bytes.value())?;
-            if centre.is_none_or(|c| c == kept.record.centre) {
-                all.push(kept);
-            }
-        }
-        all.sort_by_key(|kept| std::cmp::Reverse((kept.deleted_at, kept.record.id)));
-        Ok(all)
     }
 
     /// Removes for good the deleted sessions whose deletion is older than

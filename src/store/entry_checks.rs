@@ -4,6 +4,7 @@
 
 use super::codec::{day_number, decode};
 use super::tables::{CLASS_DAYS, CLASS_KEYS, DRAFT_NUDGES, SESSIONS, SESSIONS_BY_DATE};
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::dialog::ClassRef;
 use crate::domain::{CentreId, ChatId, ClassId, SessionRecord};
@@ -14,11 +15,11 @@ use redb::ReadableTable;
 /// tens to hundreds; the cap bounds a step's work whatever the file holds.
 pub const CENTRE_CLASSES_LIMIT: usize = 2_000;
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The classes of `centre` in every group, with their group id, at most
     /// `CENTRE_CLASSES_LIMIT` (one range of the key index).
     pub fn centre_classes(&self, centre: CentreId) -> Result<Vec<(ClassRef, String)>, StoreError> {
-        let keys = self.txn.open_table(CLASS_KEYS)?;
+        let keys = self.table(CLASS_KEYS)?;
         let mut found = Vec::new();
         for entry in keys.range((centre, "", "")..)? {
             let (key, id) = entry?;
@@ -49,7 +50,7 @@ impl Tx<'_> {
             return Ok(Vec::new());
         };
         let days: Vec<i32> = {
-            let class_days = self.txn.open_table(CLASS_DAYS)?;
+            let class_days = self.table(CLASS_DAYS)?;
             let mut days = Vec::new();
             for entry in class_days
                 .range((class, i32::MIN)..=(class, i32::MAX))?
@@ -82,11 +83,7 @@ impl Tx<'_> {
         (total, female): (u32, u32),
     ) -> Result<Option<SessionRecord>, StoreError> {
         let day = day_number(date);
-        let met = self
-            .txn
-            .open_table(CLASS_DAYS)?
-            .get((class, day))?
-            .is_some();
+        let met = self.table(CLASS_DAYS)?.get((class, day))?.is_some();
         if !met {
             return Ok(None);
         }
@@ -102,8 +99,8 @@ impl Tx<'_> {
         centre: CentreId,
         day: i32,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
-        let sessions = self.txn.open_table(SESSIONS)?;
+        let index = self.table(SESSIONS_BY_DATE)?;
+        let sessions = self.table(SESSIONS)?;
         let mut found = Vec::new();
         for entry in index.range((centre, day, u64::MIN)..=(centre, day, u64::MAX))? {
             let id = entry?.0.value().2;
@@ -114,6 +111,17 @@ impl Tx<'_> {
         Ok(found)
     }
 
+    /// The instant of the earliest nudge waiting, if any (for the scheduler's sleep).
+    pub fn next_nudge(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let first = self
+            .table(DRAFT_NUDGES)?
+            .first()?
+            .map(|(key, _)| key.value().0);
+        Ok(first.and_then(DateTime::from_timestamp_millis))
+    }
+}
+
+impl Tx<'_> {
     /// Asks for a nudge of the private chat `chat` at `at` (see `DRAFT_NUDGES`).
     pub fn schedule_nudge(
         &mut self,
@@ -151,17 +159,4 @@ impl Tx<'_> {
             .map(|((_, chat), language)| (chat, Some(language).filter(|l| !l.is_empty())))
             .collect())
     }
-
-    /// The instant of the earliest nudge waiting, if any (for the scheduler's sleep).
-    pub fn next_nudge(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        next_nudge_in(&self.txn.open_table(DRAFT_NUDGES)?)
-    }
-}
-
-/// The earliest nudge of a `DRAFT_NUDGES` table (shared by `Tx` and `Snapshot`).
-pub(super) fn next_nudge_in(
-    table: &impl ReadableTable<(i64, i64), &'static str>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let first = table.first()?.map(|(key, _)| key.value().0);
-    Ok(first.and_then(DateTime::from_timestamp_millis))
 }

@@ -91,45 +91,6 @@ impl Tx<'_> {
         Ok(handin)
     }
 
-    /// The latest hand-in of `centre` for exactly `period`, if any.
-    pub fn latest_handin(
-        &self,
-        centre: CentreId,
-        period: Period,
-    ) -> Result<Option<HandIn>, StoreError> {
-        let (from, to) = (day_number(period.from), day_number(period.to));
-        let table = self.txn.open_table(HANDINS)?;
-        let last = table
-            .range((centre, from, to, u64::MIN)..=(centre, from, to, u64::MAX))?
-            .next_back()
-            .transpose()?;
-        last.map(|(_, bytes)| decode(bytes.value())).transpose()
-    }
-
-    /// The latest hand-in for exactly `period` of every centre that has one, by centre.
-    pub fn latest_handins(&self, period: Period) -> Result<Vec<HandIn>, StoreError> {
-        let mut all = Vec::new();
-        for (centre, _) in self.centres()? {
-            if let Some(handin) = self.latest_handin(centre, period)? {
-                all.push(handin);
-            }
-        }
-        Ok(all)
-    }
-
-    /// Every hand-in of `centre`, oldest period first (the history, for the merge and tests).
-    pub fn handins_of(&self, centre: CentreId) -> Result<Vec<HandIn>, StoreError> {
-        let table = self.txn.open_table(HANDINS)?;
-        let mut all = Vec::new();
-        for entry in table.range(
-            (centre, i32::MIN, i32::MIN, u64::MIN)..=(centre, i32::MAX, i32::MAX, u64::MAX),
-        )? {
-            let (_, bytes) = entry?;
-            all.push(decode(bytes.value())?);
-        }
-        Ok(all)
-    }
-
     /// Marks the latest hand-in of every period of `centre` that contains `date` as
     /// changed, and queues the director's notice for those not marked before.
     ///
@@ -233,9 +194,58 @@ impl Tx<'_> {
         Ok(moved)
     }
 
+    fn put_handin(&mut self, handin: &HandIn) -> Result<(), StoreError> {
+        let bytes = encode(handin)?;
+        self.txn
+            .open_table(HANDINS)?
+            .insert(key_of(handin), bytes.as_slice())?;
+        Ok(())
+    }
+}
+
+impl<S: super::view::Source> super::view::View<S> {
+    /// The latest hand-in of `centre` for exactly `period`, if any.
+    pub fn latest_handin(
+        &self,
+        centre: CentreId,
+        period: Period,
+    ) -> Result<Option<HandIn>, StoreError> {
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let table = self.table(HANDINS)?;
+        let last = table
+            .range((centre, from, to, u64::MIN)..=(centre, from, to, u64::MAX))?
+            .next_back()
+            .transpose()?;
+        last.map(|(_, bytes)| decode(bytes.value())).transpose()
+    }
+
+    /// The latest hand-in for exactly `period` of every centre that has one, by centre.
+    pub fn latest_handins(&self, period: Period) -> Result<Vec<HandIn>, StoreError> {
+        let mut all = Vec::new();
+        for (centre, _) in self.centres()? {
+            if let Some(handin) = self.latest_handin(centre, period)? {
+                all.push(handin);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Every hand-in of `centre`, oldest period first (the history, for the merge and tests).
+    pub fn handins_of(&self, centre: CentreId) -> Result<Vec<HandIn>, StoreError> {
+        let table = self.table(HANDINS)?;
+        let mut all = Vec::new();
+        for entry in table.range(
+            (centre, i32::MIN, i32::MIN, u64::MIN)..=(centre, i32::MAX, i32::MAX, u64::MAX),
+        )? {
+            let (_, bytes) = entry?;
+            all.push(decode(bytes.value())?);
+        }
+        Ok(all)
+    }
+
     /// Whether `key` is the latest hand-in of its (centre, period).
     pub(super) fn is_latest_handin(&self, key: Key) -> Result<bool, StoreError> {
-        let table = self.txn.open_table(HANDINS)?;
+        let table = self.table(HANDINS)?;
         let last = table
             .range((key.0, key.1, key.2, u64::MIN)..=(key.0, key.1, key.2, u64::MAX))?
             .next_back()
@@ -245,16 +255,8 @@ impl Tx<'_> {
     }
 
     fn handin_at(&self, key: Key) -> Result<Option<HandIn>, StoreError> {
-        let table = self.txn.open_table(HANDINS)?;
+        let table = self.table(HANDINS)?;
         let value = table.get(key)?;
         value.map(|bytes| decode(bytes.value())).transpose()
-    }
-
-    fn put_handin(&mut self, handin: &HandIn) -> Result<(), StoreError> {
-        let bytes = encode(handin)?;
-        self.txn
-            .open_table(HANDINS)?
-            .insert(key_of(handin), bytes.as_slice())?;
-        Ok(())
     }
 }

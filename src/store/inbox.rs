@@ -2,6 +2,7 @@
 //! the poll offset, so that an update survives a crash between fetching and handling.
 
 use super::tables::{meta_keys, INBOX};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use redb::ReadableTable;
 
@@ -10,12 +11,24 @@ use redb::ReadableTable;
 /// offset with a chance of about one in 20,000.
 const REPLAY_WINDOW: i64 = 100_000;
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The `offset` to pass to the next `getUpdates` (0 on a new database).
     pub fn poll_offset(&self) -> Result<i64, StoreError> {
-        Ok(meta::get(self.txn, meta_keys::POLL_OFFSET)?.unwrap_or(0))
+        Ok(meta::get(self.source, meta_keys::POLL_OFFSET)?.unwrap_or(0))
     }
 
+    /// Up to `limit` unprocessed updates, oldest first.
+    pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut pending = Vec::new();
+        for entry in self.table(INBOX)?.iter()?.take(limit) {
+            let (id, raw) = entry?;
+            pending.push((id.value(), raw.value().to_owned()));
+        }
+        Ok(pending)
+    }
+}
+
+impl Tx<'_> {
     /// Stores fetched updates (raw JSON by update id) not seen before and sets the next
     /// offset. Returns how many were new.
     ///
@@ -64,28 +77,10 @@ impl Tx<'_> {
         Ok(added)
     }
 
-    /// Up to `limit` unprocessed updates, oldest first.
-    pub fn pending_updates(&self, limit: usize) -> Result<Vec<(i64, String)>, StoreError> {
-        pending_in(&self.txn.open_table(INBOX)?, limit)
-    }
-
     /// Marks an update processed (removes it from the inbox).
     pub fn finish_update(&mut self, update_id: i64) -> Result<(), StoreError> {
         let mut inbox = self.txn.open_table(INBOX)?;
         inbox.remove(update_id)?;
         Ok(())
     }
-}
-
-/// Up to `limit` rows of an inbox table, oldest first (for `Tx` and `Snapshot` alike).
-pub(super) fn pending_in(
-    inbox: &impl ReadableTable<i64, &'static str>,
-    limit: usize,
-) -> Result<Vec<(i64, String)>, StoreError> {
-    let mut pending = Vec::new();
-    for entry in inbox.iter()?.take(limit) {
-        let (id, raw) = entry?;
-        pending.push((id.value(), raw.value().to_owned()));
-    }
-    Ok(pending)
 }

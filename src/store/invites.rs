@@ -3,6 +3,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::INVITES;
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::domain::{CentreId, UserId};
 use crate::roles::{InviteProblem, Role};
@@ -28,6 +29,15 @@ pub struct InviteRecord {
     pub used_by: Vec<UserId>,
 }
 
+impl<S: Source> View<S> {
+    /// The invitation stored under `code`.
+    pub fn invite(&self, code: &str) -> Result<Option<InviteRecord>, StoreError> {
+        let invites = self.table(INVITES)?;
+        let value = invites.get(code)?;
+        value.map(|b| decode(b.value())).transpose()
+    }
+}
+
 impl Tx<'_> {
     /// Stores a new invitation under `code` (made by the caller from a secure random source).
     pub fn create_invite(&mut self, code: &str, invite: &InviteRecord) -> Result<(), StoreError> {
@@ -47,13 +57,6 @@ impl Tx<'_> {
             Some(&(invite.role, invite.expires_at, invite.uses_left)),
         )?;
         Ok(())
-    }
-
-    /// The invitation stored under `code`.
-    pub fn invite(&self, code: &str) -> Result<Option<InviteRecord>, StoreError> {
-        let invites = self.txn.open_table(INVITES)?;
-        let value = invites.get(code)?;
-        value.map(|b| decode(b.value())).transpose()
     }
 
     /// Uses an invitation for `user`: gives the role and returns it with its centre, or

@@ -3,11 +3,12 @@
 
 use super::codec::decode;
 use super::tables::{SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
-use super::{StoreError, Tx};
+use super::view::{Source, View};
+use super::StoreError;
 use crate::domain::{CentreId, SessionRecord, UserId};
 use redb::ReadableTable;
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// Up to `limit` live sessions of `centre`, latest date first (then latest id); only
     /// `organiser`'s when given. Reads the date index backwards, so the cost grows with
     /// what is skipped, not with the centre's history.
@@ -17,12 +18,12 @@ impl Tx<'_> {
         organiser: Option<UserId>,
         limit: usize,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        let sessions = self.txn.open_table(SESSIONS)?;
+        let sessions = self.table(SESSIONS)?;
         let mut found = Vec::new();
         if let Some(organiser) = organiser {
             // One person's sessions (`/mine`, `/undo`): the end of their own range of the
             // organiser index, so the cost does not grow with the centre's history.
-            let index = self.txn.open_table(SESSIONS_BY_ORGANISER)?;
+            let index = self.table(SESSIONS_BY_ORGANISER)?;
             let range = (organiser, centre, i32::MIN, 0)..=(organiser, centre, i32::MAX, u64::MAX);
             for key in index.range(range)?.rev() {
                 if found.len() >= limit {
@@ -39,7 +40,7 @@ impl Tx<'_> {
             }
             return Ok(found);
         }
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
+        let index = self.table(SESSIONS_BY_DATE)?;
         for key in index
             .range((centre, i32::MIN, 0)..=(centre, i32::MAX, u64::MAX))?
             .rev()

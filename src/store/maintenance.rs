@@ -4,6 +4,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, CENTRES, CHATS, CLASSES, INBOX, OUTBOX, SESSIONS};
+use super::view::{Source, View};
 use super::{meta, Store, StoreError, Tx};
 use crate::domain::ChatId;
 use crate::outgoing::Outgoing;
@@ -37,16 +38,54 @@ pub struct Counts {
 /// bad row cannot stop the sender.
 pub type QueuedRow = (u64, Result<Outgoing, StoreError>);
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// Up to `limit` queued messages with a sequence number above `after`, oldest first.
     pub fn outbox_after(
         &self,
         after: Option<u64>,
         limit: usize,
     ) -> Result<Vec<QueuedRow>, StoreError> {
-        outbox_after_in(&self.txn.open_table(OUTBOX)?, after, limit)
+        let start = after.map_or(0, |seq| seq.saturating_add(1));
+        let mut rows = Vec::new();
+        for entry in self.table(OUTBOX)?.range(start..)?.take(limit) {
+            let (seq, bytes) = entry?;
+            rows.push((seq.value(), decode(bytes.value())));
+        }
+        Ok(rows)
     }
 
+    /// What the bot last set as its menus and descriptions (an opaque text the Telegram
+    /// side compares), if it ever did.
+    pub fn telegram_profile(&self) -> Result<Option<String>, StoreError> {
+        meta::get(self.source, TELEGRAM_PROFILE)
+    }
+
+    /// The schema version and the number of records of each kind.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        // A scan of the classes (tens per centre): `check` is a maintenance command.
+        let mut merged_classes = 0;
+        let classes = self.table(CLASSES)?;
+        let all_classes = classes.len()?;
+        for entry in classes.iter()? {
+            let record: crate::domain::ClassRecord = super::codec::decode(entry?.1.value())?;
+            if record.merged_into.is_some() {
+                merged_classes += 1;
+            }
+        }
+        Ok(Counts {
+            schema_version: meta::get(self.source, meta_keys::SCHEMA_VERSION)?.unwrap_or(0),
+            centres: self.table(CENTRES)?.len()?,
+            classes: all_classes.saturating_sub(merged_classes),
+            merged_classes,
+            sessions: self.table(SESSIONS)?.len()?,
+            chats: self.table(CHATS)?.len()?,
+            inbox: self.table(INBOX)?.len()?,
+            outbox: self.table(OUTBOX)?.len()?,
+        })
+    }
+}
+
+impl Tx<'_> {
     /// Re-addresses every queued row of chat `from` to chat `to` in place (same sequence
     /// numbers, so the order of the queue is kept). Returns the sequence numbers changed.
     pub fn readdress_outbox(&mut self, from: ChatId, to: ChatId) -> Result<Vec<u64>, StoreError> {
@@ -90,12 +129,6 @@ impl Tx<'_> {
         Ok(was_running)
     }
 
-    /// What the bot last set as its menus and descriptions (an opaque text the Telegram
-    /// side compares), if it ever did.
-    pub fn telegram_profile(&self) -> Result<Option<String>, StoreError> {
-        meta::get(self.txn, TELEGRAM_PROFILE)
-    }
-
     /// Records what was set as the menus and descriptions.
     pub fn set_telegram_profile(&mut self, profile: &str) -> Result<(), StoreError> {
         meta::put(self.txn, TELEGRAM_PROFILE, &profile)
@@ -104,30 +137,6 @@ impl Tx<'_> {
     /// Clears the running mark on a clean stop.
     pub fn mark_stopped(&mut self) -> Result<(), StoreError> {
         meta::put(self.txn, RUNNING, &false)
-    }
-
-    /// The schema version and the number of records of each kind.
-    pub fn counts(&self) -> Result<Counts, StoreError> {
-        // A scan of the classes (tens per centre): `check` is a maintenance command.
-        let mut merged_classes = 0;
-        let classes = self.txn.open_table(CLASSES)?;
-        let all_classes = classes.len()?;
-        for entry in classes.iter()? {
-            let record: crate::domain::ClassRecord = super::codec::decode(entry?.1.value())?;
-            if record.merged_into.is_some() {
-                merged_classes += 1;
-            }
-        }
-        Ok(Counts {
-            schema_version: meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0),
-            centres: self.txn.open_table(CENTRES)?.len()?,
-            classes: all_classes.saturating_sub(merged_classes),
-            merged_classes,
-            sessions: self.txn.open_table(SESSIONS)?.len()?,
-            chats: self.txn.open_table(CHATS)?.len()?,
-            inbox: self.txn.open_table(INBOX)?.len()?,
-            outbox: self.txn.open_table(OUTBOX)?.len()?,
-        })
     }
 }
 
@@ -172,21 +181,6 @@ impl Store {
         })?;
         Ok(bytes)
     }
-}
-
-/// Up to `limit` rows of an outbox table after `after` (for `Tx` and `Snapshot` alike).
-pub(super) fn outbox_after_in(
-    outbox: &impl ReadableTable<u64, &'static [u8]>,
-    after: Option<u64>,
-    limit: usize,
-) -> Result<Vec<QueuedRow>, StoreError> {
-    let start = after.map_or(0, |seq| seq.saturating_add(1));
-    let mut rows = Vec::new();
-    for entry in outbox.range(start..)?.take(limit) {
-        let (seq, bytes) = entry?;
-        rows.push((seq.value(), decode(bytes.value())));
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]

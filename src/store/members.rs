@@ -3,6 +3,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::{GROUP_LINKS, MEMBERS, SUPERVISORS, USER_CENTRES};
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::domain::{CentreId, ChatId, UserId};
 use crate::roles::{Access, Member, Membership, Role};
@@ -29,12 +30,12 @@ struct SupervisorRecord {
     added_by: UserId,
 }
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// What `user` may do: supervisor or not, and the centres they belong to.
     pub fn access(&self, user: UserId) -> Result<Access, StoreError> {
-        let supervisor = self.txn.open_table(SUPERVISORS)?.get(user)?.is_some();
-        let index = self.txn.open_table(USER_CENTRES)?;
-        let members = self.txn.open_table(MEMBERS)?;
+        let supervisor = self.table(SUPERVISORS)?.get(user)?.is_some();
+        let index = self.table(USER_CENTRES)?;
+        let members = self.table(MEMBERS)?;
         let mut centres = Vec::new();
         for key in index.range((user, 0)..=(user, u64::MAX))? {
             let (key, _) = key?;
@@ -54,6 +55,52 @@ impl Tx<'_> {
         })
     }
 
+    /// The role of `user` in `centre`, if a member.
+    pub fn member_role(&self, centre: CentreId, user: UserId) -> Result<Option<Role>, StoreError> {
+        let members = self.table(MEMBERS)?;
+        let value = members.get((centre, user))?;
+        let record: Option<MemberRecord> = value.map(|b| decode(b.value())).transpose()?;
+        Ok(record.map(|r| r.role))
+    }
+
+    /// The people of `centre`, directors first, then by user id.
+    pub fn members(&self, centre: CentreId) -> Result<Vec<Member>, StoreError> {
+        let members = self.table(MEMBERS)?;
+        let mut all = Vec::new();
+        for entry in members.range((centre, i64::MIN)..=(centre, i64::MAX))? {
+            let (key, bytes) = entry?;
+            let record: MemberRecord = decode(bytes.value())?;
+            all.push(Member {
+                user: key.value().1,
+                role: record.role,
+                name: record.name,
+            });
+        }
+        all.sort_by_key(|m| (std::cmp::Reverse(m.role), m.user));
+        Ok(all)
+    }
+
+    /// Every supervisor: user id and name.
+    pub fn supervisors(&self) -> Result<Vec<(UserId, String)>, StoreError> {
+        let table = self.table(SUPERVISORS)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (user, bytes) = entry?;
+            let record: SupervisorRecord = decode(bytes.value())?;
+            all.push((user.value(), record.name));
+        }
+        Ok(all)
+    }
+
+    /// The centre a group chat is linked to.
+    pub fn group_centre(&self, chat: ChatId) -> Result<Option<CentreId>, StoreError> {
+        let links = self.table(GROUP_LINKS)?;
+        let value = links.get(chat)?;
+        Ok(value.map(|v| v.value()))
+    }
+}
+
+impl Tx<'_> {
     /// Gives `user` `role` in `centre` (replacing an earlier role there). Returns the
     /// previous role, if any.
     pub fn add_member(
@@ -118,31 +165,6 @@ impl Tx<'_> {
             None,
         )?;
         Ok(Some(role))
-    }
-
-    /// The role of `user` in `centre`, if a member.
-    pub fn member_role(&self, centre: CentreId, user: UserId) -> Result<Option<Role>, StoreError> {
-        let members = self.txn.open_table(MEMBERS)?;
-        let value = members.get((centre, user))?;
-        let record: Option<MemberRecord> = value.map(|b| decode(b.value())).transpose()?;
-        Ok(record.map(|r| r.role))
-    }
-
-    /// The people of `centre`, directors first, then by user id.
-    pub fn members(&self, centre: CentreId) -> Result<Vec<Member>, StoreError> {
-        let members = self.txn.open_table(MEMBERS)?;
-        let mut all = Vec::new();
-        for entry in members.range((centre, i64::MIN)..=(centre, i64::MAX))? {
-            let (key, bytes) = entry?;
-            let record: MemberRecord = decode(bytes.value())?;
-            all.push(Member {
-                user: key.value().1,
-                role: record.role,
-                name: record.name,
-            });
-        }
-        all.sort_by_key(|m| (std::cmp::Reverse(m.role), m.user));
-        Ok(all)
     }
 
     /// Records `name` for `user` wherever they are a member without a name yet (people
@@ -234,18 +256,6 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// Every supervisor: user id and name.
-    pub fn supervisors(&self) -> Result<Vec<(UserId, String)>, StoreError> {
-        let table = self.txn.open_table(SUPERVISORS)?;
-        let mut all = Vec::new();
-        for entry in table.iter()? {
-            let (user, bytes) = entry?;
-            let record: SupervisorRecord = decode(bytes.value())?;
-            all.push((user.value(), record.name));
-        }
-        Ok(all)
-    }
-
     /// Links a group chat to a centre (replacing an earlier link of that chat).
     pub fn link_group(
         &mut self,
@@ -268,13 +278,6 @@ impl Tx<'_> {
             Some(&chat),
         )?;
         Ok(())
-    }
-
-    /// The centre a group chat is linked to.
-    pub fn group_centre(&self, chat: ChatId) -> Result<Option<CentreId>, StoreError> {
-        let links = self.txn.open_table(GROUP_LINKS)?;
-        let value = links.get(chat)?;
-        Ok(value.map(|v| v.value()))
     }
 
     /// Forgets a group chat the bot can no longer write to (removed from the group, chat

@@ -2,6 +2,7 @@
 
 use super::codec::{decode, encode};
 use super::tables::META;
+use super::view::Source;
 use super::StoreError;
 use redb::{ReadableTable, WriteTransaction};
 use serde::de::DeserializeOwned;
@@ -9,10 +10,10 @@ use serde::Serialize;
 
 /// The value stored under `key`, if any.
 pub(crate) fn get<T: DeserializeOwned>(
-    txn: &WriteTransaction,
+    source: impl Source,
     key: &str,
 ) -> Result<Option<T>, StoreError> {
-    let table = txn.open_table(META)?;
+    let table = source.open(META)?;
     let value = table.get(key)?;
     value.map(|bytes| decode(bytes.value())).transpose()
 }

@@ -3,12 +3,15 @@
 //!
 //! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
 //!
-//! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
+//! Reads are written once, on [`View`] (`view.rs`): a read snapshot (`Store::read`) and a
+//! write transaction (`Tx`, which dereferences to its view) read through the same methods.
+//! Writes are `Tx`'s own. Both are spread over one file per concern: `inbox.rs`, `chats.rs`,
 //! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
 //! `counters.rs` (the report's counters), `documents.rs`
 //! (the written parts of the report document), `outbox.rs`, `members.rs` (people, supervisors,
 //! group links), `invites.rs`, `audit.rs`, `reminders.rs`, `handins.rs` (reports handed in
-//! to the education office) and `centre_changes.rs` (renaming and merging centres). Table definitions live in
+//! to the education office), `centre_changes.rs` (renaming and merging centres) and
+//! `report_jobs.rs` (report files waiting to be built). Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
 mod audit;
@@ -34,19 +37,21 @@ mod ops;
 pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
+mod report_jobs;
 pub mod retention;
 pub use reminders::{DeadlineRecord, ReminderRecord};
+pub use report_jobs::{ReportJob, ReportJobKind};
 mod schema;
 mod sessions;
-mod snapshot;
 mod tables;
+mod view;
 
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use handins::NewHandIn;
 pub use maintenance::{Counts, QueuedRow};
-pub use snapshot::Snapshot;
+pub use view::{Snapshot, Source, View};
 
 use redb::{Database, ReadableDatabase, WriteTransaction};
 use std::path::Path;
@@ -86,6 +91,8 @@ pub struct Store {
     path: String,
     /// Which commits are on disk (see `write_unsynced`).
     durability: Arc<DurabilityMark>,
+    /// Counts the commits that queued a report job (see `report_jobs_queued`).
+    report_jobs: Arc<watch::Sender<u64>>,
 }
 
 /// The place of a commit in the order of this process's commits, to learn when it is
@@ -170,6 +177,7 @@ impl Store {
                 last: AtomicU64::new(0),
                 durable: watch::Sender::new(0),
             }),
+            report_jobs: Arc::new(watch::Sender::new(0)),
         })
     }
 
@@ -211,6 +219,12 @@ impl Store {
         self.durability.durable.subscribe()
     }
 
+    /// Changes after every commit that queued a report job (`Tx::queue_report_job`), so
+    /// the worker that builds the files wakes when there is work and sleeps otherwise.
+    pub fn report_jobs_queued(&self) -> watch::Receiver<u64> {
+        self.report_jobs.subscribe()
+    }
+
     /// Makes every earlier commit durable: an empty durable commit (redb writes the pending
     /// non-durable commits out with it).
     pub fn sync(&self) -> Result<(), StoreError> {
@@ -229,13 +243,20 @@ impl Store {
         txn.set_quick_repair(true);
         txn.set_durability(durability)
             .map_err(|e| StoreError::Db(e.to_string()))?;
-        match f(&mut Tx { txn: &txn }) {
+        let mut tx = Tx::new(&txn);
+        let result = f(&mut tx);
+        let queued_report_job = tx.queued_report_job;
+        match result {
             Ok(value) => {
                 // Numbered while this transaction still holds redb's single write slot, so
                 // numbers follow redb's commit order (a number lost to a failed commit is
                 // only a gap).
                 let number = self.durability.last.fetch_add(1, Ordering::SeqCst) + 1;
                 txn.commit()?;
+                if queued_report_job {
+                    self.report_jobs
+                        .send_modify(|count| *count = count.wrapping_add(1));
+                }
                 if matches!(durability, redb::Durability::Immediate) {
                     self.durability.durable.send_if_modified(|durable| {
                         let moved = number > *durable;
@@ -258,37 +279,51 @@ impl Store {
 
     /// Runs `f` on a read-only snapshot (redb's MVCC read transaction): it sees every
     /// commit made before it began, durable or not, and neither waits for nor blocks the
-    /// writer. For the hot reads of the loops (the inbox, the outbox); see `Snapshot`.
-    pub fn snapshot<T>(
-        &self,
-        f: impl FnOnce(&Snapshot) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let txn = self.db.begin_read()?;
-        f(&Snapshot { txn: &txn })
-    }
-
-    /// Runs `f` in a transaction that is never committed (for reports and listings).
-    ///
-    /// It takes redb's single write slot like `write` does, so it waits for a running
-    /// write and must not be called from inside another `write` or `read` closure.
+    /// writer, so every read-only path (reports, listings, metrics, health, the loops'
+    /// hot reads) runs beside the processor instead of queueing for its slot. Safe to call
+    /// from inside a `write` closure too (it sees what was committed before that write).
     pub fn read<T>(
         &self,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+        f: impl FnOnce(&Snapshot<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        // A write transaction (aborted) rather than a read transaction, so that `Tx` has one
-        // type; anything `f` changes by mistake is thrown away.
-        let txn = self.db.begin_write()?;
-        let result = f(&mut Tx { txn: &txn });
-        if let Err(abort) = txn.abort() {
-            tracing::warn!(error = %abort, "aborting a read transaction failed");
-        }
-        result
+        let txn = self.db.begin_read()?;
+        f(&View { source: &txn })
+    }
+
+    /// How many commits this process has made (durable or not): a probe that must not
+    /// write can be checked with it.
+    pub fn commits(&self) -> u64 {
+        self.durability.last.load(Ordering::SeqCst)
     }
 }
 
 /// One transaction: every change made through it commits together or not at all.
+///
+/// The writes are `Tx`'s own methods; every read is a method of its [`View`], which `Tx`
+/// dereferences to, so a step reads what it has written so far.
 pub struct Tx<'a> {
     txn: &'a WriteTransaction,
+    view: View<&'a WriteTransaction>,
+    /// Whether a report job was queued, to tell the worker after the commit.
+    queued_report_job: bool,
+}
+
+impl<'a> Tx<'a> {
+    fn new(txn: &'a WriteTransaction) -> Tx<'a> {
+        Tx {
+            txn,
+            view: View { source: txn },
+            queued_report_job: false,
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Tx<'a> {
+    type Target = View<&'a WriteTransaction>;
+
+    fn deref(&self) -> &View<&'a WriteTransaction> {
+        &self.view
+    }
 }
 
 impl std::fmt::Debug for Tx<'_> {
@@ -350,8 +385,7 @@ mod tests {
                     .map(drop)
             })
             .expect("stored");
-        // A write transaction held open on another thread: `read` would wait for it, a
-        // snapshot does not.
+        // A write transaction held open on another thread: a snapshot does not wait for it.
         let (held_tx, held) = std::sync::mpsc::channel();
         let (release_tx, release) = std::sync::mpsc::channel::<()>();
         let writer = {
@@ -368,11 +402,11 @@ mod tests {
             })
         };
         held.recv().expect("writer started");
-        let pending = store.snapshot(|s| s.pending_updates(10)).expect("snapshot");
+        let pending = store.read(|s| s.pending_updates(10)).expect("snapshot");
         assert_eq!(pending, vec![(1, "{\"a\":1}".to_owned())]);
         release_tx.send(()).expect("writer alive");
         writer.join().expect("writer");
-        let pending = store.snapshot(|s| s.pending_updates(10)).expect("snapshot");
+        let pending = store.read(|s| s.pending_updates(10)).expect("snapshot");
         assert_eq!(pending.len(), 2);
     }
 }

@@ -12,6 +12,7 @@ use super::tables::{
     HANDINS, INBOX, INVITES, MEMBERS, MUTED, NO_SESSION_DAYS, OUTBOX, REMINDERS, SESSIONS,
     SUPERVISORS,
 };
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::UserId;
 use redb::{ReadableTable, ReadableTableMetadata};
@@ -52,16 +53,16 @@ pub struct Forgotten {
 /// Fields of stored records that hold a Telegram user id.
 const USER_FIELDS: &[&str] = &["organiser", "added_by", "created_by", "actor", "user"];
 
-impl Tx<'_> {
+impl<S: Source> View<S> {
     /// The outbox and inbox depths, the oldest queued message and the number of sessions.
     pub fn ops_sample(&self) -> Result<OpsSample, StoreError> {
-        let outbox = self.txn.open_table(OUTBOX)?;
+        let outbox = self.table(OUTBOX)?;
         let oldest_outbox = outbox.first()?.map(|(seq, _)| seq.value());
         Ok(OpsSample {
             outbox: outbox.len()?,
             oldest_outbox,
-            inbox: self.txn.open_table(INBOX)?.len()?,
-            sessions: self.txn.open_table(SESSIONS)?.len()?,
+            inbox: self.table(INBOX)?.len()?,
+            sessions: self.table(SESSIONS)?.len()?,
         })
     }
 
@@ -72,7 +73,7 @@ impl Tx<'_> {
     /// report document and the reports handed in. Not exported: the inbox and outbox (transient
     /// Telegram traffic), dialog states (drafts in progress) and the id counters.
     pub fn export(&self) -> Result<Value, StoreError> {
-        let schema: u32 = meta::get(self.txn, meta_keys::SCHEMA_VERSION)?.unwrap_or(0);
+        let schema: u32 = meta::get(self.source, meta_keys::SCHEMA_VERSION)?.unwrap_or(0);
         let mut out = Map::new();
         out.insert("format".into(), json!("rollcall-export"));
         out.insert("format_version".into(), json!(1));
@@ -80,21 +81,21 @@ impl Tx<'_> {
         out.insert("exported_at".into(), json!(chrono::Utc::now()));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(CENTRES)?.iter()? {
+        for entry in self.table(CENTRES)?.iter()? {
             let (id, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("id", json!(id.value()))])?);
         }
         out.insert("centres".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(SUPERVISORS)?.iter()? {
+        for entry in self.table(SUPERVISORS)?.iter()? {
             let (user, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("user", json!(user.value()))])?);
         }
         out.insert("supervisors".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(MEMBERS)?.iter()? {
+        for entry in self.table(MEMBERS)?.iter()? {
             let (key, bytes) = entry?;
             let (centre, user) = key.value();
             rows.push(with_keys(
@@ -105,35 +106,35 @@ impl Tx<'_> {
         out.insert("members".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(GROUP_LINKS)?.iter()? {
+        for entry in self.table(GROUP_LINKS)?.iter()? {
             let (chat, centre) = entry?;
             rows.push(json!({"chat": chat.value(), "centre": centre.value()}));
         }
         out.insert("group_links".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(CLASSES)?.iter()? {
+        for entry in self.table(CLASSES)?.iter()? {
             let (id, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("id", json!(id.value()))])?);
         }
         out.insert("classes".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(SESSIONS)?.iter()? {
+        for entry in self.table(SESSIONS)?.iter()? {
             let (id, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("id", json!(id.value()))])?);
         }
         out.insert("sessions".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(DELETED_SESSIONS)?.iter()? {
+        for entry in self.table(DELETED_SESSIONS)?.iter()? {
             let (id, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("id", json!(id.value()))])?);
         }
         out.insert("deleted_sessions".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(REMINDERS)?.iter()? {
+        for entry in self.table(REMINDERS)?.iter()? {
             let (key, bytes) = entry?;
             let (chat, id) = key.value();
             rows.push(with_keys(
@@ -144,14 +145,14 @@ impl Tx<'_> {
         out.insert("reminders".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(MUTED)?.iter()? {
+        for entry in self.table(MUTED)?.iter()? {
             let (user, _) = entry?;
             rows.push(json!(user.value()));
         }
         out.insert("muted".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(NO_SESSION_DAYS)?.iter()? {
+        for entry in self.table(NO_SESSION_DAYS)?.iter()? {
             let (key, at) = entry?;
             let (centre, user, day) = key.value();
             let day = chrono::NaiveDate::from_num_days_from_ce_opt(day);
@@ -160,21 +161,21 @@ impl Tx<'_> {
         out.insert("no_session_days".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(INVITES)?.iter()? {
+        for entry in self.table(INVITES)?.iter()? {
             let (_code, bytes) = entry?;
             rows.push(decode::<Value>(bytes.value())?);
         }
         out.insert("invitations".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(AUDIT)?.iter()? {
+        for entry in self.table(AUDIT)?.iter()? {
             let (seq, bytes) = entry?;
             rows.push(with_keys(bytes.value(), &[("seq", json!(seq.value()))])?);
         }
         out.insert("audit".into(), Value::Array(rows));
 
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(DOCUMENT_TEXTS)?.iter()? {
+        for entry in self.table(DOCUMENT_TEXTS)?.iter()? {
             let (centre, bytes) = entry?;
             rows.push(with_keys(
                 bytes.value(),
@@ -185,14 +186,16 @@ impl Tx<'_> {
 
         // Every hand-in, superseded ones included: the history of what was handed in.
         let mut rows = Vec::new();
-        for entry in self.txn.open_table(HANDINS)?.iter()? {
+        for entry in self.table(HANDINS)?.iter()? {
             let (_, bytes) = entry?;
             rows.push(decode::<Value>(bytes.value())?);
         }
         out.insert("handins".into(), Value::Array(rows));
         Ok(Value::Object(out))
     }
+}
 
+impl Tx<'_> {
     /// Erases what identifies `user`: the names of their memberships and supervisor
     /// record, the dialog state of their private chat, their mute flag, the days they
     /// said they held no session, and their id
@@ -259,7 +262,7 @@ impl Tx<'_> {
 
         // Hand-ins name the director who handed them in (`user`, `name`).
         let mut changes = Vec::new();
-        for entry in self.txn.open_table(HANDINS)?.iter()? {
+        for entry in self.table(HANDINS)?.iter()? {
             let (key, bytes) = entry?;
             let mut value: Value = decode(bytes.value())?;
             if scrub(&mut value, user) {

@@ -3,9 +3,23 @@
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, OUTBOX};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::outgoing::Outgoing;
 use redb::ReadableTable;
+
+impl<S: Source> View<S> {
+    /// Up to `limit` queued messages, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<(u64, Outgoing)>, StoreError> {
+        let outbox = self.table(OUTBOX)?;
+        let mut queued = Vec::new();
+        for entry in outbox.iter()?.take(limit) {
+            let (seq, bytes) = entry?;
+            queued.push((seq.value(), decode(bytes.value())?));
+        }
+        Ok(queued)
+    }
+}
 
 impl Tx<'_> {
     /// Queues a message; returns its sequence number.
@@ -16,17 +30,6 @@ impl Tx<'_> {
         let bytes = encode(message)?;
         self.txn.open_table(OUTBOX)?.insert(seq, bytes.as_slice())?;
         Ok(seq)
-    }
-
-    /// Up to `limit` queued messages, oldest first.
-    pub fn outbox(&self, limit: usize) -> Result<Vec<(u64, Outgoing)>, StoreError> {
-        let outbox = self.txn.open_table(OUTBOX)?;
-        let mut queued = Vec::new();
-        for entry in outbox.iter()?.take(limit) {
-            let (seq, bytes) = entry?;
-            queued.push((seq.value(), decode(bytes.value())?));
-        }
-        Ok(queued)
     }
 
     /// Removes a message once Telegram accepted it (or it was given up).

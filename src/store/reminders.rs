@@ -3,24 +3,19 @@
 //! not reported.
 
 use super::codec::{day_number, decode, encode};
-use super::tables::{meta_keys, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{
+    meta_keys, DEADLINES, MUTED, NO_SESSION_DAYS, REMINDERS, SESSIONS, SESSIONS_BY_DATE,
+};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::{CentreId, ChatId, SessionRecord, UserId};
 use crate::reminders::parse::Audience;
 use crate::reminders::schedule::{Monthly, Schedule};
 use crate::roles::{Member, Role};
 use chrono::{DateTime, NaiveDate, Utc};
-use redb::{ReadableTable, TableDefinition};
+use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-
-/// The deadline reminder of each centre: centre id to a JSON `DeadlineRecord`.
-///
-/// Defined here rather than in `tables.rs` only because this file is where reminders live;
-/// it is a table of the file format like the others. Every `Tx` is a write transaction,
-/// which creates the table on first use, so files written before it existed need no
-/// migration, and an older binary simply ignores it.
-pub(crate) const DEADLINES: TableDefinition<u64, &[u8]> = TableDefinition::new("deadlines");
 
 /// A centre's deadline reminder as stored: its directors get the running totals privately
 /// some days before the monthly report is due.
@@ -48,6 +43,90 @@ pub struct ReminderRecord {
     pub created_at: DateTime<Utc>,
     /// The last scheduled instant handled (fired or skipped); starts at creation.
     pub last: DateTime<Utc>,
+}
+
+impl<S: Source> View<S> {
+    /// The reminders of one group chat, by id.
+    pub fn reminders_of(&self, chat: ChatId) -> Result<Vec<(u64, ReminderRecord)>, StoreError> {
+        let table = self.table(REMINDERS)?;
+        let mut all = Vec::new();
+        for entry in table.range((chat, 0)..=(chat, u64::MAX))? {
+            let (key, bytes) = entry?;
+            all.push((key.value().1, decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// Every reminder of every chat.
+    pub fn all_reminders(&self) -> Result<Vec<(ChatId, u64, ReminderRecord)>, StoreError> {
+        let table = self.table(REMINDERS)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (key, bytes) = entry?;
+            let (chat, id) = key.value();
+            all.push((chat, id, decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// The deadline reminder of a centre, if it has one.
+    pub fn deadline(&self, centre: CentreId) -> Result<Option<DeadlineRecord>, StoreError> {
+        let table = self.table(DEADLINES)?;
+        let value = table.get(centre)?;
+        value.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    /// Every centre's deadline reminder, by centre id.
+    pub fn all_deadlines(&self) -> Result<Vec<(CentreId, DeadlineRecord)>, StoreError> {
+        let table = self.table(DEADLINES)?;
+        let mut all = Vec::new();
+        for entry in table.iter()? {
+            let (centre, bytes) = entry?;
+            all.push((centre.value(), decode(bytes.value())?));
+        }
+        Ok(all)
+    }
+
+    /// Whether a user turned their private nudges off.
+    pub fn is_muted(&self, user: UserId) -> Result<bool, StoreError> {
+        Ok(self.table(MUTED)?.get(user)?.is_some())
+    }
+
+    /// Whether `user` said they held no session for `centre` on the local date `day`.
+    pub fn had_no_session(
+        &self,
+        centre: CentreId,
+        user: UserId,
+        day: NaiveDate,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .table(NO_SESSION_DAYS)?
+            .get((centre, user, day_number(day)))?
+            .is_some())
+    }
+
+    /// The organisers of `centre` who logged no session dated `since` or later.
+    pub fn members_without_sessions_since(
+        &self,
+        centre: CentreId,
+        since: NaiveDate,
+    ) -> Result<Vec<Member>, StoreError> {
+        let index = self.table(SESSIONS_BY_DATE)?;
+        let sessions = self.table(SESSIONS)?;
+        let mut reported = BTreeSet::new();
+        for key in index.range((centre, day_number(since), 0)..=(centre, i32::MAX, u64::MAX))? {
+            let (key, _) = key?;
+            if let Some(bytes) = sessions.get(key.value().2)? {
+                let session: SessionRecord = decode(bytes.value())?;
+                reported.insert(session.organiser);
+            }
+        }
+        Ok(self
+            .members(centre)?
+            .into_iter()
+            .filter(|m| m.role == Role::Organiser && !reported.contains(&m.user))
+            .collect())
+    }
 }
 
 impl Tx<'_> {
@@ -97,29 +176,6 @@ impl Tx<'_> {
             )?;
         }
         Ok(existing.len())
-    }
-
-    /// The reminders of one group chat, by id.
-    pub fn reminders_of(&self, chat: ChatId) -> Result<Vec<(u64, ReminderRecord)>, StoreError> {
-        let table = self.txn.open_table(REMINDERS)?;
-        let mut all = Vec::new();
-        for entry in table.range((chat, 0)..=(chat, u64::MAX))? {
-            let (key, bytes) = entry?;
-            all.push((key.value().1, decode(bytes.value())?));
-        }
-        Ok(all)
-    }
-
-    /// Every reminder of every chat.
-    pub fn all_reminders(&self) -> Result<Vec<(ChatId, u64, ReminderRecord)>, StoreError> {
-        let table = self.txn.open_table(REMINDERS)?;
-        let mut all = Vec::new();
-        for entry in table.iter()? {
-            let (key, bytes) = entry?;
-            let (chat, id) = key.value();
-            all.push((chat, id, decode(bytes.value())?));
-        }
-        Ok(all)
     }
 
     /// Records the last scheduled instant handled for a reminder.
@@ -203,24 +259,6 @@ impl Tx<'_> {
         Ok(removed.is_some())
     }
 
-    /// The deadline reminder of a centre, if it has one.
-    pub fn deadline(&self, centre: CentreId) -> Result<Option<DeadlineRecord>, StoreError> {
-        let table = self.txn.open_table(DEADLINES)?;
-        let value = table.get(centre)?;
-        value.map(|bytes| decode(bytes.value())).transpose()
-    }
-
-    /// Every centre's deadline reminder, by centre id.
-    pub fn all_deadlines(&self) -> Result<Vec<(CentreId, DeadlineRecord)>, StoreError> {
-        let table = self.txn.open_table(DEADLINES)?;
-        let mut all = Vec::new();
-        for entry in table.iter()? {
-            let (centre, bytes) = entry?;
-            all.push((centre.value(), decode(bytes.value())?));
-        }
-        Ok(all)
-    }
-
     /// Records the last scheduled instant handled for a centre's deadline reminder.
     pub fn set_deadline_last(
         &mut self,
@@ -248,11 +286,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Whether a user turned their private nudges off.
-    pub fn is_muted(&self, user: UserId) -> Result<bool, StoreError> {
-        Ok(self.txn.open_table(MUTED)?.get(user)?.is_some())
-    }
-
     /// Records that `user` held no session for `centre` on the local date `day` (the
     /// button under a group reminder). Pressing it again changes nothing but the time.
     pub fn record_no_session(
@@ -266,42 +299,5 @@ impl Tx<'_> {
             .open_table(NO_SESSION_DAYS)?
             .insert((centre, user, day_number(day)), at.timestamp())?;
         Ok(())
-    }
-
-    /// Whether `user` said they held no session for `centre` on the local date `day`.
-    pub fn had_no_session(
-        &self,
-        centre: CentreId,
-        user: UserId,
-        day: NaiveDate,
-    ) -> Result<bool, StoreError> {
-        Ok(self
-            .txn
-            .open_table(NO_SESSION_DAYS)?
-            .get((centre, user, day_number(day)))?
-            .is_some())
-    }
-
-    /// The organisers of `centre` who logged no session dated `since` or later.
-    pub fn members_without_sessions_since(
-        &self,
-        centre: CentreId,
-        since: NaiveDate,
-    ) -> Result<Vec<Member>, StoreError> {
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
-        let sessions = self.txn.open_table(SESSIONS)?;
-        let mut reported = BTreeSet::new();
-        for key in index.range((centre, day_number(since), 0)..=(centre, i32::MAX, u64::MAX))? {
-            let (key, _) = key?;
-            if let Some(bytes) = sessions.get(key.value().2)? {
-                let session: SessionRecord = decode(bytes.value())?;
-                reported.insert(session.organiser);
-            }
-        }
-        Ok(self
-            .members(centre)?
-            .into_iter()
-            .filter(|m| m.role == Role::Organiser && !reported.contains(&m.user))
-            .collect())
     }
 }

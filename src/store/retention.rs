@@ -12,6 +12,7 @@
 
 use super::codec::decode;
 use super::tables::{AUDIT, AUDIT_BY_CENTRE, CHATS, INVITES};
+use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::roles::AuditEntry;
 use chrono::{DateTime, Duration, Utc};
@@ -65,6 +66,18 @@ pub struct Pruned {
 struct Touched {
     #[serde(default)]
     at: Option<DateTime<Utc>>,
+}
+
+impl<S: Source> View<S> {
+    /// Whether `chat` is a stranger's: the private chat of someone without any role, or a
+    /// group no centre has linked.
+    fn is_strangers_chat(&self, chat: i64) -> Result<bool, StoreError> {
+        if chat > 0 {
+            Ok(self.access(chat)?.is_stranger())
+        } else {
+            Ok(self.group_centre(chat)?.is_none())
+        }
+    }
 }
 
 impl Tx<'_> {
@@ -176,16 +189,6 @@ impl Tx<'_> {
         pruned.audit = old.len();
         Ok(pruned)
     }
-
-    /// Whether `chat` is a stranger's: the private chat of someone without any role, or a
-    /// group no centre has linked.
-    fn is_strangers_chat(&self, chat: i64) -> Result<bool, StoreError> {
-        if chat > 0 {
-            Ok(self.access(chat)?.is_stranger())
-        } else {
-            Ok(self.group_centre(chat)?.is_none())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -221,10 +224,10 @@ mod tests {
         store
             .read(|tx| {
                 Ok((
-                    tx.txn.open_table(INVITES)?.len()?,
-                    tx.txn.open_table(CHATS)?.len()?,
-                    tx.txn.open_table(AUDIT)?.len()?,
-                    tx.txn.open_table(AUDIT_BY_CENTRE)?.len()?,
+                    tx.table(INVITES)?.len()?,
+                    tx.table(CHATS)?.len()?,
+                    tx.table(AUDIT)?.len()?,
+                    tx.table(AUDIT_BY_CENTRE)?.len()?,
                 ))
             })
             .expect("counts")

@@ -54,7 +54,7 @@ fn v0_to_v1(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// version 1 files have every session but no counters, so they are counted once here.
 fn v1_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
-    Tx { txn }.rebuild_counters()
+    Tx::new(txn).rebuild_counters()
 }
 
 /// Version 3 adds the per-year class counts (`CLASS_YEARS`, `GROUP_YEAR_CLASSES`) that
@@ -64,14 +64,14 @@ fn v1_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// rewrites the other counters too, which costs one pass over the sessions, once.
 fn v2_to_v3(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
-    Tx { txn }.rebuild_counters()
+    Tx::new(txn).rebuild_counters()
 }
 
 /// Version 4 adds the index of sessions by organiser (`SESSIONS_BY_ORGANISER`) that keeps
 /// `/mine` from reading the whole centre's history; it is built from the live sessions.
 fn v3_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
-    Tx { txn }.rebuild_organiser_index()
+    Tx::new(txn).rebuild_organiser_index()
 }
 
 /// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.

@@ -6,6 +6,7 @@
 use super::codec::{day_number, decode, encode};
 use super::counters::Change;
 use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
+use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::{
     CentreId, ClassChoice, ClassId, ClassRecord, NewSession, Period, SessionId, SessionRecord,
@@ -13,6 +14,139 @@ use crate::domain::{
 };
 use redb::ReadableTable;
 use std::collections::BTreeMap;
+
+impl<S: Source> View<S> {
+    /// The existing class `id`, refused unless it belongs to `centre` and `group` (a
+    /// button's class id is untrusted and may be stale).
+    ///
+    /// A class merged into another since it was chosen (a draft keeps the id) yields the
+    /// class it became, whose group may differ: the caller stores the session under the
+    /// returned class's group.
+    pub(super) fn class_in(
+        &self,
+        id: ClassId,
+        centre: CentreId,
+        group: &str,
+    ) -> Result<ClassRecord, StoreError> {
+        let class = self.class(id)?.ok_or_else(|| {
+            StoreError::Db(format!("invalid reference: class {id} does not exist"))
+        })?;
+        if class.centre != centre || class.group != group {
+            return Err(StoreError::Db(format!(
+                "invalid reference: class {id} belongs to centre {} group {:?}, not centre {centre} group {group:?}",
+                class.centre, class.group
+            )));
+        }
+        if class.merged_into.is_none() {
+            return Ok(class);
+        }
+        let live = self.live_class(id)?;
+        if live.centre != centre {
+            return Err(StoreError::Db(format!(
+                "class {id} was merged into class {} of another centre",
+                live.id
+            )));
+        }
+        Ok(live)
+    }
+
+    /// Totals per activity group (by group id) of one centre, or of all centres when
+    /// `centre` is `None`, over `period`. Groups without sessions are absent; deleted
+    /// sessions are not counted.
+    ///
+    /// Read from the counters (`counters.rs`), so one centre's year costs about the same
+    /// with a hundred sessions in the file as with a million.
+    pub fn group_totals(
+        &self,
+        centre: Option<CentreId>,
+        period: Period,
+    ) -> Result<BTreeMap<String, Totals>, StoreError> {
+        match centre {
+            Some(c) => self.centre_group_totals(c, period),
+            None => {
+                // Classes belong to one centre, so the distinct classes of all centres are
+                // the sum of each centre's.
+                let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+                for per_group in self.group_totals_by_centre(period)?.into_values() {
+                    for (group, t) in per_group {
+                        let sum = totals.entry(group).or_default();
+                        *sum = *sum + t;
+                    }
+                }
+                Ok(totals)
+            }
+        }
+    }
+
+    /// All sessions of one centre (or all) in `period`, by date then id.
+    pub fn sessions(
+        &self,
+        centre: Option<CentreId>,
+        period: Period,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut sessions = self
+            .session_ids(centre, period)?
+            .into_iter()
+            .map(|id| self.session(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The index orders by centre first; across centres the order must be restored.
+        sessions.sort_by_key(|s| (s.date, s.id));
+        Ok(sessions)
+    }
+
+    /// The session `id`, if it exists.
+    pub fn session_record(&self, id: SessionId) -> Result<Option<SessionRecord>, StoreError> {
+        let sessions = self.table(SESSIONS)?;
+        let value = sessions.get(id)?;
+        value.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    /// A session the index names; its absence means the index and the table disagree.
+    pub(super) fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
+        self.session_record(id)?.ok_or_else(|| {
+            StoreError::Db(format!(
+                "session index names session {id}, which does not exist"
+            ))
+        })
+    }
+
+    /// The ids of the sessions of `centre` (or of every centre) in `period`, by centre,
+    /// date and id, read from the date index only.
+    fn session_ids(
+        &self,
+        centre: Option<CentreId>,
+        period: Period,
+    ) -> Result<Vec<SessionId>, StoreError> {
+        let index = self.table(SESSIONS_BY_DATE)?;
+        let (from, to) = (day_number(period.from), day_number(period.to));
+        let mut ids = Vec::new();
+        let mut scan = |c: CentreId| -> Result<(), StoreError> {
+            for entry in index.range((c, from, u64::MIN)..=(c, to, u64::MAX))? {
+                let (key, _) = entry?;
+                ids.push(key.value().2);
+            }
+            Ok(())
+        };
+        match centre {
+            Some(c) => scan(c)?,
+            None => {
+                // Hop from one centre present in the index to the next, so that centres
+                // never referenced by a session cost nothing and every centre in the index
+                // is covered, whether or not it has a record in `centres`.
+                let mut next = Some(CentreId::MIN);
+                while let Some(start) = next {
+                    let found = match index.range((start, i32::MIN, u64::MIN)..)?.next() {
+                        Some(entry) => entry?.0.value().0,
+                        None => break,
+                    };
+                    scan(found)?;
+                    next = found.checked_add(1);
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
 
 impl Tx<'_> {
     /// Saves a confirmed session (creating its class when it is new, or reusing the class
@@ -121,136 +255,5 @@ impl Tx<'_> {
         ))?;
         self.count_session(record, Change::Remove)?;
         self.mark_handins_changed(record.centre, record.date)
-    }
-
-    /// The existing class `id`, refused unless it belongs to `centre` and `group` (a
-    /// button's class id is untrusted and may be stale).
-    ///
-    /// A class merged into another since it was chosen (a draft keeps the id) yields the
-    /// class it became, whose group may differ: the caller stores the session under the
-    /// returned class's group.
-    pub(super) fn class_in(
-        &self,
-        id: ClassId,
-        centre: CentreId,
-        group: &str,
-    ) -> Result<ClassRecord, StoreError> {
-        let class = self.class(id)?.ok_or_else(|| {
-            StoreError::Db(format!("invalid reference: class {id} does not exist"))
-        })?;
-        if class.centre != centre || class.group != group {
-            return Err(StoreError::Db(format!(
-                "invalid reference: class {id} belongs to centre {} group {:?}, not centre {centre} group {group:?}",
-                class.centre, class.group
-            )));
-        }
-        if class.merged_into.is_none() {
-            return Ok(class);
-        }
-        let live = self.live_class(id)?;
-        if live.centre != centre {
-            return Err(StoreError::Db(format!(
-                "class {id} was merged into class {} of another centre",
-                live.id
-            )));
-        }
-        Ok(live)
-    }
-
-    /// Totals per activity group (by group id) of one centre, or of all centres when
-    /// `centre` is `None`, over `period`. Groups without sessions are absent; deleted
-    /// sessions are not counted.
-    ///
-    /// Read from the counters (`counters.rs`), so one centre's year costs about the same
-    /// with a hundred sessions in the file as with a million.
-    pub fn group_totals(
-        &self,
-        centre: Option<CentreId>,
-        period: Period,
-    ) -> Result<BTreeMap<String, Totals>, StoreError> {
-        match centre {
-            Some(c) => self.centre_group_totals(c, period),
-            None => {
-                // Classes belong to one centre, so the distinct classes of all centres are
-                // the sum of each centre's.
-                let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
-                for per_group in self.group_totals_by_centre(period)?.into_values() {
-                    for (group, t) in per_group {
-                        let sum = totals.entry(group).or_default();
-                        *sum = *sum + t;
-                    }
-                }
-                Ok(totals)
-            }
-        }
-    }
-
-    /// All sessions of one centre (or all) in `period`, by date then id.
-    pub fn sessions(
-        &self,
-        centre: Option<CentreId>,
-        period: Period,
-    ) -> Result<Vec<SessionRecord>, StoreError> {
-        let mut sessions = self
-            .session_ids(centre, period)?
-            .into_iter()
-            .map(|id| self.session(id))
-            .collect::<Result<Vec<_>, _>>()?;
-        // The index orders by centre first; across centres the order must be restored.
-        sessions.sort_by_key(|s| (s.date, s.id));
-        Ok(sessions)
-    }
-
-    /// The session `id`, if it exists.
-    pub fn session_record(&self, id: SessionId) -> Result<Option<SessionRecord>, StoreError> {
-        let sessions = self.txn.open_table(SESSIONS)?;
-        let value = sessions.get(id)?;
-        value.map(|bytes| decode(bytes.value())).transpose()
-    }
-
-    /// A session the index names; its absence means the index and the table disagree.
-    pub(super) fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
-        self.session_record(id)?.ok_or_else(|| {
-            StoreError::Db(format!(
-                "session index names session {id}, which does not exist"
-            ))
-        })
-    }
-
-    /// The ids of the sessions of `centre` (or of every centre) in `period`, by centre,
-    /// date and id, read from the date index only.
-    fn session_ids(
-        &self,
-        centre: Option<CentreId>,
-        period: Period,
-    ) -> Result<Vec<SessionId>, StoreError> {
-        let index = self.txn.open_table(SESSIONS_BY_DATE)?;
-        let (from, to) = (day_number(period.from), day_number(period.to));
-        let mut ids = Vec::new();
-        let mut scan = |c: CentreId| -> Result<(), StoreError> {
-            for entry in index.range((c, from, u64::MIN)..=(c, to, u64::MAX))? {
-                let (key, _) = entry?;
-                ids.push(key.value().2);
-            }
-            Ok(())
-        };
-        match centre {
-            Some(c) => scan(c)?,
-            None => {
-                // Hop from one centre present in the index to the next, so that centres
-                // never referenced by a session cost nothing and every centre in the index
-                // is covered, whether or not it has a record in `centres`.
-                let mut next = Some(CentreId::MIN);
-                while let Some(start) = next {
-                    let found = match index.range((start, i32::MIN, u64::MIN)..)?.next() {
-                        Some(entry) => entry?.0.value().0,
-                        None => break,
-                    };
-                    scan(found)?;
-                    next = found.checked_add(1);
-                }
-            }
-        }
-        Ok(ids)
     }
 }

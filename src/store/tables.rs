@@ -80,6 +80,11 @@ pub(crate) const AUDIT_BY_CENTRE: TableDefinition<(u64, u64), ()> =
 /// Reminders of group chats: (chat, reminder id) to a JSON `ReminderRecord`.
 pub(crate) const REMINDERS: TableDefinition<(i64, u64), &[u8]> = TableDefinition::new("reminders");
 
+/// The deadline reminder of each centre: centre id to a JSON `DeadlineRecord`. Added
+/// without a migration: `create_all` makes it at every open, and an older binary ignores
+/// it.
+pub(crate) const DEADLINES: TableDefinition<u64, &[u8]> = TableDefinition::new("deadlines");
+
 /// Organisers who turned their private nudges off: user id to nothing.
 pub(crate) const MUTED: TableDefinition<i64, ()> = TableDefinition::new("muted");
 /// Counters of live sessions per (centre, group, day number): (sessions, attendance, female).
@@ -148,6 +153,11 @@ pub(crate) const HANDINS: TableDefinition<(u64, i32, i32, u64), &[u8]> =
 pub(crate) const HANDIN_NOTICES: TableDefinition<(u64, i32, i32, u64), ()> =
     TableDefinition::new("handin_notices");
 
+/// Report files waiting to be built: job id to a JSON `ReportJob`. The step that shows a
+/// report stores its job in its own transaction; the worker removes it in the transaction
+/// that queues the files (`report_jobs.rs`).
+pub(crate) const REPORT_JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("report_jobs");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -169,6 +179,8 @@ pub(crate) mod meta_keys {
     pub(crate) const NEXT_AUDIT: &str = "next_audit_seq";
     /// The next reminder id to hand out.
     pub(crate) const NEXT_REMINDER: &str = "next_reminder_id";
+    /// The next report job id to hand out.
+    pub(crate) const NEXT_REPORT_JOB: &str = "next_report_job_id";
     /// The first day of the years that `CLASS_YEARS` and `GROUP_YEAR_CLASSES` count, as
     /// `[month, day]` (missing: 1 January). See `Tx::set_counter_year_start`.
     pub(crate) const COUNTER_YEAR_START: &str = "counter_year_start";
@@ -177,7 +189,8 @@ pub(crate) mod meta_keys {
 }
 
 /// Opens every table once inside `txn`, which creates the missing ones, so that later
-/// reads never fail with "table does not exist".
+/// reads never fail with "table does not exist" (a read snapshot cannot create a table).
+/// A new table must be listed here.
 pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     txn.open_table(META)?;
     txn.open_table(INBOX)?;
@@ -199,6 +212,7 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(AUDIT)?;
     txn.open_table(AUDIT_BY_CENTRE)?;
     txn.open_table(REMINDERS)?;
+    txn.open_table(DEADLINES)?;
     txn.open_table(MUTED)?;
     txn.open_table(GROUP_DAY_COUNTERS)?;
     txn.open_table(CLASS_MONTHS)?;
@@ -211,5 +225,39 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(DOCUMENT_TEXTS)?;
     txn.open_table(HANDINS)?;
     txn.open_table(HANDIN_NOTICES)?;
+    txn.open_table(REPORT_JOBS)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use redb::{ReadableDatabase, TableHandle};
+
+    /// Every table named in this file is created at open: a read snapshot cannot create
+    /// one, so a table left out would fail the reads of a snapshot until something wrote it.
+    #[test]
+    fn create_all_creates_every_table_of_this_file() {
+        let source = include_str!("tables.rs");
+        let marker = concat!("TableDefinition::", "new(\"");
+        let mut named: Vec<&str> = source
+            .match_indices(marker)
+            .filter_map(|(at, _)| source[at + marker.len()..].split('"').next())
+            .collect();
+        named.sort_unstable();
+        assert!(named.len() > 20, "{named:?}");
+
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = redb::Database::create(dir.path().join("t.redb")).expect("creates");
+        let txn = db.begin_write().expect("write");
+        super::create_all(&txn).expect("tables");
+        txn.commit().expect("commit");
+        let read = db.begin_read().expect("read");
+        let mut created: Vec<String> = read
+            .list_tables()
+            .expect("tables")
+            .map(|table| table.name().to_owned())
+            .collect();
+        created.sort_unstable();
+        assert_eq!(created, named);
+    }
 }

@@ -13,17 +13,6 @@ pub async fn write<T: Send + 'static>(
         .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
 }
 
-/// Runs `f` in a transaction that is never committed, off the async threads.
-pub async fn read<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || store.read(f))
-        .await
-        .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
-}
-
 /// Runs `f` in a non-durable commit and returns its number (see `Store::write_unsynced`),
 /// off the async threads.
 pub async fn write_unsynced<T: Send + 'static>(
@@ -36,13 +25,13 @@ pub async fn write_unsynced<T: Send + 'static>(
         .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
 }
 
-/// Runs `f` on a read-only snapshot (see `Store::snapshot`), off the async threads.
-pub async fn snapshot<T: Send + 'static>(
+/// Runs `f` on a read-only snapshot (see `Store::read`), off the async threads.
+pub async fn read<T: Send + 'static>(
     store: &Store,
     f: impl FnOnce(&Snapshot<'_>) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
     let store = store.clone();
-    tokio::task::spawn_blocking(move || store.snapshot(f))
+    tokio::task::spawn_blocking(move || store.read(f))
         .await
         .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))))
 }

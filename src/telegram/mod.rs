@@ -1,11 +1,12 @@
 //! The only code that knows teloxide and the Bot API: fetching updates into the inbox,
 //! turning stored updates into engine events, and delivering the outbox.
 //!
-//! Four tasks share the store and wake each other:
+//! The tasks share the store and wake each other:
 //!
 //! ```text
-//! poller ──(inbox rows)──► processor ──(outbox rows)──► sender
-//!                      reminder scheduler ──(outbox rows)──┘
+//! poller ──(inbox rows)──► processor ──(outbox rows)──────────► sender
+//!                              └─(report jobs)─► report worker ──┤
+//!                      reminder scheduler ──(outbox rows)───────┘
 //! ```
 //!
 //! The poller stores each fetched batch together with the next offset before it asks
@@ -25,6 +26,7 @@ pub mod limits;
 mod observe;
 mod poller;
 pub mod processor;
+mod reports;
 mod sender;
 // Webhook mode (issue 9).
 pub mod webhook;
@@ -178,6 +180,13 @@ pub async fn run(
         store: store.clone(),
         catalog: catalog.clone(),
     };
+    // Report files are built beside the processor, from snapshots (`reports.rs`).
+    let reports = tokio::spawn(reports::run(
+        store.clone(),
+        catalog.clone(),
+        outbox_ready.clone(),
+        processor_stop.clone(),
+    ));
     let processor = tokio::spawn(processor::run(
         fetcher,
         store.clone(),
@@ -209,6 +218,7 @@ pub async fn run(
     let _ = processor.await;
     let _ = reminders.await;
     let _ = nudges.await;
+    let _ = reports.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;

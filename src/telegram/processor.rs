@@ -19,7 +19,7 @@
 //! divides the fsync cost by the batch size, which is where the time goes.
 
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{snapshot, write};
+use super::blocking::{read, write};
 use super::convert::event_from_update;
 use super::crashpoint;
 use super::download::Fetcher;
@@ -132,7 +132,7 @@ impl Processor {
     /// Processes one batch of pending updates: in one transaction, or one by one if that
     /// fails. Returns how many updates left the inbox, `None` when it was empty.
     pub async fn round(&mut self) -> Result<Option<usize>, StoreError> {
-        let pending = snapshot(&self.store, |s| s.pending_updates(BATCH)).await?;
+        let pending = read(&self.store, |s| s.pending_updates(BATCH)).await?;
         if pending.is_empty() {
             return Ok(None);
         }

@@ -14,7 +14,7 @@
 //! the restart: delivery is at least once, never "maybe not at all".
 
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{snapshot, write, write_unsynced};
+use super::blocking::{read, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
 use crate::clock::Clock;
@@ -260,7 +260,7 @@ impl Scheduler {
             return;
         }
         let after = self.loaded_up_to;
-        let rows = match snapshot(&self.store, move |s| s.outbox_after(after, room)).await {
+        let rows = match read(&self.store, move |s| s.outbox_after(after, room)).await {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(%error, "cannot read the outbox");

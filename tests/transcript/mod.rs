@@ -16,7 +16,7 @@ use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
 use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::roles::Role;
-use rollcall::runtime::{Callback, Event, Runtime};
+use rollcall::runtime::{Callback, Event, ReportWorker, Runtime};
 use rollcall::store::{Store, StoreError, Tx};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -42,6 +42,8 @@ pub struct Bot {
     _dir: tempfile::TempDir,
     pub store: Store,
     pub runtime: Runtime,
+    /// Builds the report files the steps ask for, as the bot's report task does.
+    reports: ReportWorker,
     pub centre: CentreId,
     /// The processing instant.
     now: DateTime<Utc>,
@@ -84,12 +86,14 @@ impl Bot {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("bot.redb")).unwrap();
         let (centre, _) = store.write_unsynced(setup).unwrap();
-        let catalog = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap();
+        let catalog =
+            Arc::new(load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).unwrap());
         Bot {
             _dir: dir,
+            reports: ReportWorker::new(store.clone(), catalog.clone()),
             store,
             runtime: Runtime {
-                catalog: Arc::new(catalog),
+                catalog,
                 bot_username: Some("rollcall_bot".to_owned()),
                 zone: ZONE,
                 year_start: YearStart::default(),
@@ -296,13 +300,19 @@ impl Bot {
         };
         let now = Now::in_zone(self.now, ZONE);
         let runtime = &self.runtime;
-        let (queued, _) = self
+        let (mut queued, _) = self
             .store
             .write_unsynced(|tx| {
                 runtime.handle(tx, &event, now)?;
                 take_outbox(tx)
             })
             .unwrap();
+        // The files of a report follow the step's replies: the report worker builds them
+        // from a snapshot after the step committed, as in the bot.
+        if self.reports.run_pending().unwrap() > 0 {
+            let (files, _) = self.store.write_unsynced(take_outbox).unwrap();
+            queued.extend(files);
+        }
         queued
     }
 

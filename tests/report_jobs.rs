@@ -1,0 +1,280 @@
+//! Report files off the writer: the step that answers `/report` commits the table and a
+//! report job, and the report worker builds the files from a snapshot and queues them
+//! with the job's removal, once, across restarts.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use rollcall::dialog::{load_dir, Input, Sender};
+use rollcall::domain::{ClassChoice, EntryRules, NewSession, Now, Period, YearStart};
+use rollcall::outgoing::{OutOp, Outgoing};
+use rollcall::report;
+use rollcall::roles::Role;
+use rollcall::runtime::{Event, ReportWorker, Runtime};
+use rollcall::store::{ReportJobKind, Store, StoreError, Tx};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+const DIRECTOR: i64 = 50;
+const ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+fn runtime() -> Runtime {
+    Runtime {
+        catalog: Arc::new(
+            load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("dialogs"),
+        ),
+        bot_username: Some("rollcall_bot".to_owned()),
+        zone: ZONE,
+        year_start: YearStart::default(),
+        entry: EntryRules::default(),
+    }
+}
+
+fn now() -> Now {
+    Now::in_zone(Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap(), ZONE)
+}
+
+/// A centre with its director and a few sessions of 2020.
+fn filled(path: &Path) -> (Store, u64) {
+    let store = Store::open(path).expect("opens");
+    let centre = store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_member(centre, DIRECTOR, Role::Director, "Tuấn", 0, now().at)?;
+            for (day, group, class, total, female) in [
+                (3, "health", "Sức khỏe A", 20, 12),
+                (4, "law", "Pháp luật B", 15, 9),
+                (9, "health", "Sức khỏe A", 22, 13),
+            ] {
+                tx.save_session(&NewSession {
+                    centre,
+                    organiser: DIRECTOR,
+                    group: group.to_owned(),
+                    class: ClassChoice::New {
+                        name: class.to_owned(),
+                        key: class.to_lowercase(),
+                    },
+                    date: NaiveDate::from_ymd_opt(2020, 3, day).unwrap(),
+                    total,
+                    female,
+                    extra: BTreeMap::new(),
+                    created_at: now().at,
+                })?;
+            }
+            Ok(centre)
+        })
+        .expect("filled");
+    (store, centre)
+}
+
+/// The director's `/report 2020`, as the processor hands it to the runtime.
+fn report_2020(runtime: &Runtime, tx: &mut Tx<'_>) -> Result<(), StoreError> {
+    let event = Event {
+        chat: DIRECTOR,
+        sender: Sender {
+            user: DIRECTOR,
+            chat: DIRECTOR,
+            name: "Tuấn".to_owned(),
+            language_hint: Some("vi".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: "report".to_owned(),
+            args: "2020".to_owned(),
+        },
+        callback: None,
+        sent_at: None,
+    };
+    runtime.handle(tx, &event, now())
+}
+
+fn is_file(message: &Outgoing) -> bool {
+    matches!(message.op, OutOp::Document { .. } | OutOp::Photo { .. })
+}
+
+fn file_names(outbox: &[(u64, Outgoing)]) -> Vec<String> {
+    outbox
+        .iter()
+        .filter_map(|(_, m)| match &m.op {
+            OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
+                Some(file_name.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_step_commits_the_table_and_a_job_and_no_file_rows() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, centre) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    let mut announced = store.report_jobs_queued();
+    announced.borrow_and_update();
+
+    let (outbox, jobs) = store
+        .write(|tx| {
+            report_2020(&runtime, tx)?;
+            // What the step's own transaction holds, before it commits.
+            Ok((tx.outbox(100)?, tx.report_jobs(10)?))
+        })
+        .expect("the step");
+    assert_eq!(outbox.len(), 1, "the table alone: {outbox:?}");
+    assert!(
+        matches!(&outbox[0].1.op, OutOp::Message { html, .. } if html.contains("Tràng An")),
+        "{outbox:?}"
+    );
+    assert!(!outbox.iter().any(|(_, m)| is_file(m)));
+    assert_eq!(jobs.len(), 1);
+    let job = jobs[0].1.clone().expect("a readable job");
+    assert_eq!(
+        (job.chat, job.centre, job.kind),
+        (DIRECTOR, Some(centre), ReportJobKind::Files)
+    );
+    assert!(
+        announced.has_changed().expect("the store is open"),
+        "the commit told the worker"
+    );
+
+    // The worker: the files follow the table, and the job is gone.
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert!(matches!(outbox[0].1.op, OutOp::Message { .. }));
+    assert_eq!(
+        file_names(&outbox),
+        [
+            "bieu-do.png",
+            "bao-cao-01-01-2020-31-12-2020.xlsx",
+            "bao-cao-01-01-2020-31-12-2020.csv"
+        ]
+    );
+    assert!(store
+        .read(|view| view.report_jobs(10))
+        .expect("jobs")
+        .is_empty());
+
+    // The CSV is the one the report module makes of the same sessions.
+    let period = Period::new(
+        NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+    )
+    .expect("a period");
+    let expected = store
+        .read(|view| {
+            let sessions = view.sessions(Some(centre), period)?;
+            let classes = view.classes_of(&sessions)?;
+            Ok(report::sessions_csv(
+                &runtime.catalog,
+                &sessions,
+                &classes,
+                rollcall::domain::Lang::Vi,
+            ))
+        })
+        .expect("read");
+    let csv = outbox
+        .iter()
+        .find_map(|(_, m)| match &m.op {
+            OutOp::Document {
+                file_name, bytes, ..
+            } if file_name.ends_with(".csv") => Some(bytes.clone()),
+            _ => None,
+        })
+        .expect("the CSV");
+    assert_eq!(csv, expected);
+}
+
+#[test]
+fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("db.redb");
+    let (store, _) = filled(&path);
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    // The process dies before its worker ran: the job is in the file, no file is queued.
+    drop(store);
+
+    let store = Store::open(&path).expect("reopens");
+    let pending = store.read(|view| view.report_jobs(10)).expect("jobs");
+    assert_eq!(pending.len(), 1, "the job survived the restart");
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    // A second round (another wake-up, or the worker of a later start) finds nothing.
+    assert_eq!(worker.run_pending().expect("nothing left"), 0);
+    drop(worker);
+    drop(store);
+
+    let store = Store::open(&path).expect("reopens");
+    assert_eq!(
+        ReportWorker::new(store.clone(), runtime.catalog.clone())
+            .run_pending()
+            .expect("nothing left"),
+        0
+    );
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(
+        file_names(&outbox),
+        [
+            "bieu-do.png",
+            "bao-cao-01-01-2020-31-12-2020.xlsx",
+            "bao-cao-01-01-2020-31-12-2020.csv"
+        ],
+        "exactly one set of files"
+    );
+}
+
+#[test]
+fn a_finished_job_queues_nothing_a_second_time() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
+    let file = Outgoing {
+        chat: DIRECTOR,
+        op: OutOp::Document {
+            file_name: "a.csv".to_owned(),
+            caption: None,
+            bytes: b"x".to_vec(),
+        },
+    };
+    let finish = |store: &Store| {
+        store
+            .write(|tx| tx.finish_report_job(id, std::slice::from_ref(&file)))
+            .expect("finish")
+    };
+    assert!(finish(&store), "the job's files are queued");
+    assert!(!finish(&store), "a job finished already queues nothing");
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(outbox.iter().filter(|(_, m)| is_file(m)).count(), 1);
+}
+
+#[test]
+fn the_same_files_asked_twice_while_waiting_are_built_once() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    for _ in 0..2 {
+        store
+            .write(|tx| report_2020(&runtime, tx))
+            .expect("the step");
+    }
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
+        1
+    );
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    let tables = outbox
+        .iter()
+        .filter(|(_, m)| matches!(m.op, OutOp::Message { .. }))
+        .count();
+    assert_eq!(tables, 2, "each request has its table");
+    assert_eq!(file_names(&outbox).len(), 3, "one set of files");
+}
