@@ -1,69 +1,40 @@
-//! The report worker's work: building the files of the report jobs that steps queued
+//! The report worker's work: building the reports that steps queued
 //! (`Tx::queue_report_job`) off the single writer, and queueing them.
 //!
-//! A job is read, with everything its files are made of, on a read snapshot; the files are
-//! built with no transaction open; then one short write transaction removes the job and
-//! queues the files in the outbox (`Tx::finish_report_job`). A crash before that commit
-//! leaves the job to be built again at the next start; after it, the job is gone and the
-//! files are sent like any reply. Meanwhile the processor keeps the writer: an organiser's
-//! step never waits for a spreadsheet of a million sessions.
+//! A job's figures are read on a read snapshot; the table goes to the chat in one short
+//! write transaction (which marks the job); the files are built from the same snapshot's
+//! sessions with no transaction open; then one more short transaction removes the job and
+//! queues the files (`Tx::finish_report_job`). A crash before a commit leaves that part to
+//! be built again at the next start; after it, the part is queued and is not queued twice.
+//! Meanwhile the processor keeps the writer: an organiser's step never waits for a
+//! five-year roll-up or a spreadsheet of a million sessions.
 //!
 //! The async task that runs this is `telegram::reports`; the console and the tests call
 //! [`ReportWorker::run_pending`] directly.
 
-use crate::dialog::{Catalog, Reply};
+use crate::dialog::{Catalog, Keyboard, Reply};
 use crate::document::DocumentTexts;
 use crate::domain::{ChatId, Lang, Period};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report::{self, FileSources, ReportData};
-use crate::store::{ReportJob, ReportJobKind, Source, Store, StoreError, View};
+use crate::store::{ReportJob, ReportJobKind, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Jobs read per snapshot.
 const BATCH: usize = 16;
 /// How many times a job whose sources cannot be read is tried before it is dropped.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// What a job's files are made of, read on one snapshot.
-enum Sources {
-    Files {
-        data: ReportData,
-        files: FileSources,
-    },
-    Document {
-        data: ReportData,
-        texts: DocumentTexts,
-    },
-}
-
-impl Sources {
-    fn read<S: Source>(
-        view: &View<S>,
-        catalog: &Catalog,
-        job: &ReportJob,
-    ) -> Result<Sources, StoreError> {
-        Ok(match job.kind {
-            ReportJobKind::Files => Sources::Files {
-                data: ReportData::gather(view, catalog, job.centre, job.period, job.lang)?,
-                files: FileSources::read(view, job.centre, job.period)?,
-            },
-            // The document goes to the education office: its table is in Vietnamese
-            // whatever the chat's language; the caption and messages follow the chat.
-            ReportJobKind::Document { .. } => Sources::Document {
-                data: ReportData::gather(view, catalog, job.centre, job.period, Lang::Vi)?,
-                texts: view.document_texts(job.centre)?,
-            },
-        })
-    }
-}
-
-/// Builds the files of waiting report jobs and queues them, oldest job first.
+/// Builds waiting reports and queues them, oldest job first.
 #[derive(Debug)]
 pub struct ReportWorker {
     store: Store,
     catalog: Arc<Catalog>,
+    /// Woken after each commit that queued messages (the sender, in the bot).
+    queued: Option<Arc<Notify>>,
     /// Failed attempts per job (forgotten on restart, which only means a job gets its
     /// attempts again).
     failures: HashMap<u64, u32>,
@@ -74,7 +45,21 @@ impl ReportWorker {
         ReportWorker {
             store,
             catalog,
+            queued: None,
             failures: HashMap::new(),
+        }
+    }
+
+    /// Wakes `sender` after each commit that queued messages, so the table goes out
+    /// while the files are still being built.
+    pub fn waking(mut self, sender: Arc<Notify>) -> ReportWorker {
+        self.queued = Some(sender);
+        self
+    }
+
+    fn wake(&self) {
+        if let Some(sender) = &self.queued {
+            sender.notify_one();
         }
     }
 
@@ -153,15 +138,43 @@ impl ReportWorker {
             return Ok(true);
         };
         let started = std::time::Instant::now();
-        let sources = self
-            .store
-            .read(|view| Sources::read(view, &self.catalog, &job))?;
-        // The snapshot is gone: building holds no transaction at all.
-        let messages = messages(&self.catalog, &job, sources);
+        let messages = match &job.kind {
+            ReportJobKind::Report { keyboard } => {
+                // One snapshot for the table and the files, so both show the same
+                // sessions; the table is committed (and sent) before the sessions are read.
+                let (data, files) = self.store.read(|view| {
+                    let data =
+                        ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)?;
+                    if !job.table_sent {
+                        let table = table_message(&self.catalog, &job, &data, keyboard.clone());
+                        if self.store.write(|tx| tx.queue_report_table(id, &table))? {
+                            self.wake();
+                        }
+                    }
+                    Ok((data, FileSources::read(view, job.centre, job.period)?))
+                })?;
+                // The snapshot is gone: building holds no transaction at all.
+                file_messages(&self.catalog, &job, &data, &files)
+            }
+            ReportJobKind::Document { date, then } => {
+                // The document goes to the education office: its table is in Vietnamese
+                // whatever the chat's language; the caption and messages follow the chat.
+                let (data, texts) = self.store.read(|view| {
+                    Ok((
+                        ReportData::gather(view, &self.catalog, job.centre, job.period, Lang::Vi)?,
+                        view.document_texts(job.centre)?,
+                    ))
+                })?;
+                document_messages(&self.catalog, &job, &data, &texts, *date, then.as_ref())
+            }
+        };
         if !go_on() {
             return Ok(false);
         }
         let queued = self.store.write(|tx| tx.finish_report_job(id, &messages))?;
+        if queued {
+            self.wake();
+        }
         tracing::info!(
             job = id,
             chat = job.chat,
@@ -174,15 +187,27 @@ impl ReportWorker {
     }
 }
 
-/// The messages that carry a job's files, in the order the chat shows them.
-fn messages(catalog: &Catalog, job: &ReportJob, sources: Sources) -> Vec<Outgoing> {
-    match (sources, &job.kind) {
-        (Sources::Files { data, files }, _) => file_messages(catalog, job, &data, &files),
-        (Sources::Document { data, texts }, ReportJobKind::Document { date, then }) => {
-            document_messages(catalog, job, &data, &texts, *date, then.as_ref())
-        }
-        (Sources::Document { .. }, ReportJobKind::Files) => Vec::new(),
+/// The report in the chat: the table, and for the roll-up a line per centre, with the
+/// engine's buttons under it.
+fn table_message(
+    catalog: &Catalog,
+    job: &ReportJob,
+    data: &ReportData,
+    keyboard: Option<Keyboard>,
+) -> Outgoing {
+    let table = data.table(catalog, job.lang);
+    let mut html = report::render_chat(catalog, &table, &data.name, job.period, job.lang);
+    let lines: Vec<String> = data
+        .centres
+        .iter()
+        .flatten()
+        .map(|c| report::render_centre_line(catalog, &c.name, c.totals, job.lang))
+        .collect();
+    if !lines.is_empty() {
+        html.push_str("\n\n");
+        html.push_str(&lines.join("\n"));
     }
+    Outgoing::reply(job.chat, Reply { html, keyboard })
 }
 
 /// The caption of a report's files: the period and the centre.
@@ -201,7 +226,7 @@ fn caption(catalog: &Catalog, key: &str, lang: Lang, period: Period, name: &str)
 }
 
 /// The chart, the spreadsheet and the CSV of a report. A file that cannot be built is a
-/// bug to log: the table in the chat, sent by the step, is what matters.
+/// bug to log: the table in the chat, sent first, is what matters.
 fn file_messages(
     catalog: &Catalog,
     job: &ReportJob,

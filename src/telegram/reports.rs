@@ -1,9 +1,10 @@
-//! The report worker's task: builds the files of queued report jobs (`runtime::report_jobs`)
-//! on the blocking pool, beside the processor rather than inside its transactions.
+//! The report worker's task: builds the reports of queued report jobs
+//! (`runtime::report_jobs`) on the blocking pool, beside the processor rather than inside
+//! its transactions.
 //!
 //! It wakes at start (jobs left by a crash or a stop), after every commit that queued a job
-//! (`Store::report_jobs_queued`), and after a pause when a job failed; then wakes the
-//! sender for the files it queued.
+//! (`Store::report_jobs_queued`), and after a pause when a job failed. The worker wakes the
+//! sender after each commit of a table or of files.
 
 use crate::runtime::ReportWorker;
 use crate::store::Store;
@@ -23,7 +24,9 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut queued = store.report_jobs_queued();
-    let worker = Arc::new(Mutex::new(ReportWorker::new(store, catalog)));
+    let worker = Arc::new(Mutex::new(
+        ReportWorker::new(store, catalog).waking(outbox_ready),
+    ));
     loop {
         // Marks every announcement so far as seen before looking, so a job committed while
         // this round runs wakes the next one.
@@ -44,11 +47,9 @@ pub async fn run(
         };
         let mut retry = false;
         match round {
-            Ok(Ok(0)) => {}
-            Ok(Ok(_)) => outbox_ready.notify_one(),
+            Ok(Ok(_)) => {}
             Ok(Err(error)) => {
                 tracing::warn!(%error, "report jobs left to try again");
-                outbox_ready.notify_one();
                 retry = true;
             }
             Err(error) => {
