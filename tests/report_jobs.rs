@@ -12,7 +12,7 @@ use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::report;
 use rollcall::roles::Role;
 use rollcall::runtime::{Event, ReportWorker, Runtime};
-use rollcall::store::{ReportJobKind, Store, StoreError, Tx};
+use rollcall::store::{EncodedOutgoing, ReportJobKind, Store, StoreError, Tx};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -147,7 +147,11 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
 
     // The worker: the table, then the files, and the job is gone.
     let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
-    assert_eq!(worker.run_pending().expect("built"), 1);
+    assert_eq!(
+        worker.run_pending().expect("built"),
+        2,
+        "a table and its files"
+    );
     let outbox = store.read(|view| view.outbox(100)).expect("outbox");
     assert!(
         matches!(&outbox[0].1.op, OutOp::Message { html, keyboard: Some(_) } if html.contains("Tràng An")),
@@ -213,7 +217,11 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
     let pending = store.read(|view| view.report_jobs(10)).expect("jobs");
     assert_eq!(pending.len(), 1, "the job survived the restart");
     let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
-    assert_eq!(worker.run_pending().expect("built"), 1);
+    assert_eq!(
+        worker.run_pending().expect("built"),
+        2,
+        "a table and its files"
+    );
     // A second round (another wake-up, or the worker of a later start) finds nothing.
     assert_eq!(worker.run_pending().expect("nothing left"), 0);
     drop(worker);
@@ -288,14 +296,15 @@ fn a_finished_job_queues_nothing_a_second_time() {
         .write(|tx| report_2020(&runtime, tx))
         .expect("the step");
     let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
-    let file = Outgoing {
+    let file = EncodedOutgoing::new(&Outgoing {
         chat: DIRECTOR,
         op: OutOp::Document {
             file_name: "a.csv".to_owned(),
             caption: None,
             bytes: b"x".to_vec(),
         },
-    };
+    })
+    .expect("encoded");
     let finish = |store: &Store| {
         store
             .write(|tx| tx.finish_report_job(id, std::slice::from_ref(&file)))

@@ -1,10 +1,11 @@
 //! The report worker's work: building the reports that steps queued
 //! (`Tx::queue_report_job`) off the single writer, and queueing them.
 //!
-//! A job's figures are read on a read snapshot; the table goes to the chat in one short
-//! write transaction (which marks the job); the files are built from the same snapshot's
-//! sessions with no transaction open; then one more short transaction removes the job and
-//! queues the files (`Tx::finish_report_job`). A crash before a commit leaves that part to
+//! A job's figures are read on a read snapshot and its table goes to the chat in one short
+//! write transaction (which marks the job); then its files are built from another snapshot
+//! with no transaction open, and one more short transaction removes the job and queues the
+//! files (`Tx::finish_report_job`). Tables and files are two loops (`Part`), so a table is
+//! never held up by the files of an earlier report. A crash before a commit leaves that part to
 //! be built again at the next start; after it, the part is queued and is not queued twice.
 //! Meanwhile the processor keeps the writer: an organiser's step never waits for a
 //! five-year roll-up or a spreadsheet of a million sessions.
@@ -18,7 +19,7 @@ use crate::domain::{ChatId, Lang, Period};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report::{self, FileSources, ReportData};
-use crate::store::{ReportJob, ReportJobKind, Store, StoreError};
+use crate::store::{EncodedOutgoing, ReportJob, ReportJobKind, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -63,30 +64,38 @@ impl ReportWorker {
         }
     }
 
-    /// Builds and queues every waiting job; returns how many left the table. Blocks (it
-    /// reads and writes the store, and building a big report takes a while).
+    /// Builds and queues every waiting report, tables first; returns how many parts
+    /// (tables, sets of files) were queued or dropped. Blocks (it reads and writes the
+    /// store, and building a big report takes a while).
     pub fn run_pending(&mut self) -> Result<usize, StoreError> {
-        self.run_pending_while(&|| true)
+        let tables = self.run_pending_while(Part::Tables, &|| true)?;
+        Ok(tables + self.run_pending_while(Part::Files, &|| true)?)
     }
 
-    /// Like `run_pending`, but stops as soon as `go_on` says so: before each job and
-    /// before a built job's commit (a stopping bot does not wait for a big report; its
-    /// job stays and is built again at the next start).
+    /// Builds and queues `part` of every waiting report that is ready for it, oldest job
+    /// first, and stops as soon as `go_on` says so: before each job and before a commit
+    /// (a stopping bot does not wait for a big report; its job stays and that part is
+    /// built again at the next start). Returns how many parts were queued or dropped.
     ///
     /// A job whose sources cannot be read is left for the next call and reported as the
     /// error, after the other jobs were done; after `MAX_ATTEMPTS` failures it is dropped
     /// (logged), so one bad job cannot stop the others for good.
-    pub fn run_pending_while(&mut self, go_on: &dyn Fn() -> bool) -> Result<usize, StoreError> {
+    pub fn run_pending_while(
+        &mut self,
+        part: Part,
+        go_on: &dyn Fn() -> bool,
+    ) -> Result<usize, StoreError> {
         let mut done = 0;
         let mut first_error = None;
         let mut skip = Vec::new();
         while go_on() {
-            let jobs = self
+            // The table holds the waiting jobs only: a handful.
+            let jobs: Vec<_> = self
                 .store
-                .read(|view| view.report_jobs(BATCH + skip.len()))?;
-            let jobs: Vec<_> = jobs
+                .read(|view| view.report_jobs(usize::MAX))?
                 .into_iter()
-                .filter(|(id, _)| !skip.contains(id))
+                .filter(|(id, job)| !skip.contains(id) && part.is_ready(job.as_ref()))
+                .take(BATCH)
                 .collect();
             if jobs.is_empty() {
                 break;
@@ -95,7 +104,12 @@ impl ReportWorker {
                 if !go_on() {
                     break;
                 }
-                match self.run_one(id, job, go_on) {
+                let result = match (part, job) {
+                    (Part::Tables, Some(job)) => self.queue_table(id, &job),
+                    (Part::Files, job) => self.queue_files(id, job, go_on),
+                    (Part::Tables, None) => Ok(false),
+                };
+                match result {
                     Ok(false) => {}
                     Ok(true) => {
                         self.failures.remove(&id);
@@ -121,9 +135,33 @@ impl ReportWorker {
         first_error.map_or(Ok(done), Err)
     }
 
-    /// Builds job `id` from a snapshot and queues its files with the job's removal;
-    /// returns false when `go_on` stopped it before the commit (nothing written).
-    fn run_one(
+    /// Reads the figures of report job `id` on a snapshot and queues its table (marking
+    /// the job); returns whether it was queued.
+    fn queue_table(&self, id: u64, job: &ReportJob) -> Result<bool, StoreError> {
+        let ReportJobKind::Report { keyboard } = &job.kind else {
+            return Ok(false);
+        };
+        let started = std::time::Instant::now();
+        let data = self.store.read(|view| {
+            ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)
+        })?;
+        let table = table_message(&self.catalog, job, &data, keyboard.clone());
+        let queued = self.store.write(|tx| tx.queue_report_table(id, &table))?;
+        if queued {
+            self.wake();
+        }
+        tracing::info!(
+            job = id,
+            chat = job.chat,
+            ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "report table queued"
+        );
+        Ok(queued)
+    }
+
+    /// Builds the files of job `id` from a snapshot and queues them with the job's
+    /// removal; returns false when `go_on` stopped it before the commit (nothing written).
+    fn queue_files(
         &self,
         id: u64,
         job: Option<ReportJob>,
@@ -139,19 +177,12 @@ impl ReportWorker {
         };
         let started = std::time::Instant::now();
         let messages = match &job.kind {
-            ReportJobKind::Report { keyboard } => {
-                // One snapshot for the table and the files, so both show the same
-                // sessions; the table is committed (and sent) before the sessions are read.
+            ReportJobKind::Report { .. } => {
                 let (data, files) = self.store.read(|view| {
-                    let data =
-                        ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)?;
-                    if !job.table_sent {
-                        let table = table_message(&self.catalog, &job, &data, keyboard.clone());
-                        if self.store.write(|tx| tx.queue_report_table(id, &table))? {
-                            self.wake();
-                        }
-                    }
-                    Ok((data, FileSources::read(view, job.centre, job.period)?))
+                    Ok((
+                        ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)?,
+                        FileSources::read(view, job.centre, job.period)?,
+                    ))
                 })?;
                 // The snapshot is gone: building holds no transaction at all.
                 file_messages(&self.catalog, &job, &data, &files)
@@ -168,9 +199,16 @@ impl ReportWorker {
                 document_messages(&self.catalog, &job, &data, &texts, *date, then.as_ref())
             }
         };
+        // Encoded before the transaction: a spreadsheet of a million sessions takes a
+        // while to spell out, and the writer is not held meanwhile.
+        let messages = messages
+            .iter()
+            .map(EncodedOutgoing::new)
+            .collect::<Result<Vec<_>, _>>()?;
         if !go_on() {
             return Ok(false);
         }
+        let built = started.elapsed();
         let queued = self.store.write(|tx| tx.finish_report_job(id, &messages))?;
         if queued {
             self.wake();
@@ -180,10 +218,39 @@ impl ReportWorker {
             chat = job.chat,
             files = messages.len(),
             queued,
-            ms = started.elapsed().as_millis() as u64,
-            "report files built"
+            built_ms = u64::try_from(built.as_millis()).unwrap_or(u64::MAX),
+            commit_ms = u64::try_from((started.elapsed() - built).as_millis()).unwrap_or(u64::MAX),
+            "report files queued"
         );
         Ok(true)
+    }
+}
+
+/// The two parts of a report, built by two loops so that a table never waits for the
+/// files of an earlier report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The table in the chat (read from the counters: at most about a second).
+    Tables,
+    /// The files, and the report document (they read every session of the period).
+    Files,
+}
+
+impl Part {
+    /// Whether a waiting job (`None`: one that cannot be read) has this part to build.
+    fn is_ready(self, job: Option<&ReportJob>) -> bool {
+        match (self, job) {
+            (Part::Tables, Some(job)) => {
+                matches!(job.kind, ReportJobKind::Report { .. }) && !job.table_sent
+            }
+            (Part::Tables, None) => false,
+            // The files follow their table; the document has none; an unreadable job is
+            // dropped here.
+            (Part::Files, Some(job)) => {
+                job.table_sent || matches!(job.kind, ReportJobKind::Document { .. })
+            }
+            (Part::Files, None) => true,
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, REPORT_JOBS};
 use super::view::{Source, View};
-use super::{meta, StoreError, Tx};
+use super::{meta, EncodedOutgoing, StoreError, Tx};
 use crate::dialog::{Keyboard, Reply};
 use crate::domain::{CentreId, ChatId, Lang, Period};
 use crate::outgoing::Outgoing;
@@ -75,13 +75,15 @@ impl Tx<'_> {
         self.txn
             .open_table(REPORT_JOBS)?
             .insert(id, bytes.as_slice())?;
-        self.queued_report_job = true;
+        self.report_work_queued = true;
         Ok(id)
     }
 
     /// Queues `table` (the report of job `id` in the chat) and marks the job so, in this
     /// one transaction. Returns false, queueing nothing, when the job is gone or its table
     /// was queued already, so a table is queued once.
+    ///
+    /// The worker that builds the files is told once the transaction commits.
     pub fn queue_report_table(&mut self, id: u64, table: &Outgoing) -> Result<bool, StoreError> {
         let job = {
             let jobs = self.txn.open_table(REPORT_JOBS)?;
@@ -102,6 +104,7 @@ impl Tx<'_> {
             .open_table(REPORT_JOBS)?
             .insert(id, bytes.as_slice())?;
         self.push_outgoing(table)?;
+        self.report_work_queued = true;
         Ok(true)
     }
 
@@ -111,13 +114,13 @@ impl Tx<'_> {
     pub fn finish_report_job(
         &mut self,
         id: u64,
-        messages: &[Outgoing],
+        messages: &[EncodedOutgoing],
     ) -> Result<bool, StoreError> {
         if self.txn.open_table(REPORT_JOBS)?.remove(id)?.is_none() {
             return Ok(false);
         }
         for message in messages {
-            self.push_outgoing(message)?;
+            self.push_encoded(message)?;
         }
         Ok(true)
     }
