@@ -604,7 +604,11 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, body: Bytes) -> Respons
             }
             ok(message)
         }
-        "setmycommands" | "deletemycommands" | "deletewebhook" => ok(json!(true)),
+        "setmycommands"
+        | "deletemycommands"
+        | "setmydescription"
+        | "setmyshortdescription"
+        | "deletewebhook" => ok(json!(true)),
         _ => {
             lock(&fake.stats).unknown += 1;
             error(404, "Not Found: method not found", None)

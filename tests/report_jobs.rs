@@ -1,6 +1,7 @@
-//! Report files off the writer: the step that answers `/report` commits the table and a
-//! report job, and the report worker builds the files from a snapshot and queues them
-//! with the job's removal, once, across restarts.
+//! Reports off the writer: the step that answers `/report` commits a report job and
+//! nothing else of the report; the report worker reads the figures on a snapshot, queues
+//! the table, builds the files and queues them with the job's removal, each once, across
+//! restarts.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,7 +12,7 @@ use rollcall::outgoing::{OutOp, Outgoing};
 use rollcall::report;
 use rollcall::roles::Role;
 use rollcall::runtime::{Event, ReportWorker, Runtime};
-use rollcall::store::{ReportJobKind, Store, StoreError, Tx};
+use rollcall::store::{EncodedOutgoing, ReportJobKind, Store, StoreError, Tx};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -105,8 +106,18 @@ fn file_names(outbox: &[(u64, Outgoing)]) -> Vec<String> {
         .collect()
 }
 
+fn tables(outbox: &[(u64, Outgoing)]) -> Vec<String> {
+    outbox
+        .iter()
+        .filter_map(|(_, m)| match &m.op {
+            OutOp::Message { html, .. } => Some(html.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn the_step_commits_the_table_and_a_job_and_no_file_rows() {
+fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let (store, centre) = filled(&dir.path().join("db.redb"));
     let runtime = runtime();
@@ -120,28 +131,33 @@ fn the_step_commits_the_table_and_a_job_and_no_file_rows() {
             Ok((tx.outbox(100)?, tx.report_jobs(10)?))
         })
         .expect("the step");
-    assert_eq!(outbox.len(), 1, "the table alone: {outbox:?}");
-    assert!(
-        matches!(&outbox[0].1.op, OutOp::Message { html, .. } if html.contains("Tràng An")),
-        "{outbox:?}"
-    );
-    assert!(!outbox.iter().any(|(_, m)| is_file(m)));
+    assert!(outbox.is_empty(), "no table and no file rows: {outbox:?}");
     assert_eq!(jobs.len(), 1);
     let job = jobs[0].1.clone().expect("a readable job");
-    assert_eq!(
-        (job.chat, job.centre, job.kind),
-        (DIRECTOR, Some(centre), ReportJobKind::Files)
+    assert_eq!((job.chat, job.centre), (DIRECTOR, Some(centre)));
+    assert!(
+        matches!(job.kind, ReportJobKind::Report { keyboard: Some(_) }),
+        "the engine's buttons go with the job: {:?}",
+        job.kind
     );
     assert!(
         announced.has_changed().expect("the store is open"),
         "the commit told the worker"
     );
 
-    // The worker: the files follow the table, and the job is gone.
+    // The worker: the table, then the files, and the job is gone.
     let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
-    assert_eq!(worker.run_pending().expect("built"), 1);
+    assert_eq!(
+        worker.run_pending().expect("built"),
+        2,
+        "a table and its files"
+    );
     let outbox = store.read(|view| view.outbox(100)).expect("outbox");
-    assert!(matches!(outbox[0].1.op, OutOp::Message { .. }));
+    assert!(
+        matches!(&outbox[0].1.op, OutOp::Message { html, keyboard: Some(_) } if html.contains("Tràng An")),
+        "{outbox:?}"
+    );
+    assert_eq!(tables(&outbox).len(), 1);
     assert_eq!(
         file_names(&outbox),
         [
@@ -201,7 +217,11 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
     let pending = store.read(|view| view.report_jobs(10)).expect("jobs");
     assert_eq!(pending.len(), 1, "the job survived the restart");
     let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
-    assert_eq!(worker.run_pending().expect("built"), 1);
+    assert_eq!(
+        worker.run_pending().expect("built"),
+        2,
+        "a table and its files"
+    );
     // A second round (another wake-up, or the worker of a later start) finds nothing.
     assert_eq!(worker.run_pending().expect("nothing left"), 0);
     drop(worker);
@@ -215,6 +235,7 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
         0
     );
     let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(tables(&outbox).len(), 1, "one table");
     assert_eq!(
         file_names(&outbox),
         [
@@ -227,6 +248,46 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
 }
 
 #[test]
+fn a_crash_after_the_table_leaves_only_the_files_to_build() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("db.redb");
+    let (store, _) = filled(&path);
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    // The worker committed the table, then the process died while building the files.
+    let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
+    let table = Outgoing::reply(
+        DIRECTOR,
+        rollcall::dialog::Reply {
+            html: "the table".to_owned(),
+            keyboard: None,
+        },
+    );
+    assert!(store
+        .write(|tx| tx.queue_report_table(id, &table))
+        .expect("the table"));
+    drop(store);
+
+    let store = Store::open(&path).expect("reopens");
+    let job = store.read(|view| view.report_jobs(10)).expect("jobs")[0]
+        .1
+        .clone()
+        .expect("readable");
+    assert!(job.table_sent);
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(
+        tables(&outbox),
+        ["the table"],
+        "the table is not queued again"
+    );
+    assert_eq!(file_names(&outbox).len(), 3, "the files follow");
+}
+
+#[test]
 fn a_finished_job_queues_nothing_a_second_time() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let (store, _) = filled(&dir.path().join("db.redb"));
@@ -235,46 +296,38 @@ fn a_finished_job_queues_nothing_a_second_time() {
         .write(|tx| report_2020(&runtime, tx))
         .expect("the step");
     let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
-    let file = Outgoing {
+    let file = EncodedOutgoing::new(&Outgoing {
         chat: DIRECTOR,
         op: OutOp::Document {
             file_name: "a.csv".to_owned(),
             caption: None,
             bytes: b"x".to_vec(),
         },
-    };
+    })
+    .expect("encoded");
     let finish = |store: &Store| {
         store
             .write(|tx| tx.finish_report_job(id, std::slice::from_ref(&file)))
             .expect("finish")
     };
+    let table = Outgoing::reply(
+        DIRECTOR,
+        rollcall::dialog::Reply {
+            html: "the table".to_owned(),
+            keyboard: None,
+        },
+    );
+    let queue_table = |store: &Store| {
+        store
+            .write(|tx| tx.queue_report_table(id, &table))
+            .expect("table")
+    };
+    assert!(queue_table(&store), "the table is queued");
+    assert!(!queue_table(&store), "and only once");
     assert!(finish(&store), "the job's files are queued");
+    assert!(!queue_table(&store), "a finished job queues no table");
     assert!(!finish(&store), "a job finished already queues nothing");
     let outbox = store.read(|view| view.outbox(100)).expect("outbox");
     assert_eq!(outbox.iter().filter(|(_, m)| is_file(m)).count(), 1);
-}
-
-#[test]
-fn the_same_files_asked_twice_while_waiting_are_built_once() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let (store, _) = filled(&dir.path().join("db.redb"));
-    let runtime = runtime();
-    for _ in 0..2 {
-        store
-            .write(|tx| report_2020(&runtime, tx))
-            .expect("the step");
-    }
-    assert_eq!(
-        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
-        1
-    );
-    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
-    assert_eq!(worker.run_pending().expect("built"), 1);
-    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
-    let tables = outbox
-        .iter()
-        .filter(|(_, m)| matches!(m.op, OutOp::Message { .. }))
-        .count();
-    assert_eq!(tables, 2, "each request has its table");
-    assert_eq!(file_names(&outbox).len(), 3, "one set of files");
+    assert_eq!(tables(&outbox).len(), 1);
 }

@@ -37,6 +37,7 @@ impl Runtime {
                 then,
             },
             created_at: now.at,
+            table_sent: false,
         })?;
         Ok(())
     }

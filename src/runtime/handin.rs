@@ -76,16 +76,7 @@ impl Runtime {
                     keyboard: None,
                 },
             ));
-            self.report(
-                tx,
-                *supervisor,
-                Some(centre),
-                period,
-                None,
-                lang,
-                now,
-                outcome,
-            )?;
+            self.report(tx, *supervisor, Some(centre), (period, None), lang, now)?;
             self.document(tx, *supervisor, Some(centre), period, None, lang, now)?;
         }
         Ok(Input::HandedIn {

@@ -1,69 +1,41 @@
-//! The report worker's work: building the files of the report jobs that steps queued
+//! The report worker's work: building the reports that steps queued
 //! (`Tx::queue_report_job`) off the single writer, and queueing them.
 //!
-//! A job is read, with everything its files are made of, on a read snapshot; the files are
-//! built with no transaction open; then one short write transaction removes the job and
-//! queues the files in the outbox (`Tx::finish_report_job`). A crash before that commit
-//! leaves the job to be built again at the next start; after it, the job is gone and the
-//! files are sent like any reply. Meanwhile the processor keeps the writer: an organiser's
-//! step never waits for a spreadsheet of a million sessions.
+//! A job's figures are read on a read snapshot and its table goes to the chat in one short
+//! write transaction (which marks the job); then its files are built from another snapshot
+//! with no transaction open, and one more short transaction removes the job and queues the
+//! files (`Tx::finish_report_job`). Tables and files are two loops (`Part`), so a table is
+//! never held up by the files of an earlier report. A crash before a commit leaves that part to
+//! be built again at the next start; after it, the part is queued and is not queued twice.
+//! Meanwhile the processor keeps the writer: an organiser's step never waits for a
+//! five-year roll-up or a spreadsheet of a million sessions.
 //!
 //! The async task that runs this is `telegram::reports`; the console and the tests call
 //! [`ReportWorker::run_pending`] directly.
 
-use crate::dialog::{Catalog, Reply};
+use crate::dialog::{Catalog, Keyboard, Reply};
 use crate::document::DocumentTexts;
 use crate::domain::{ChatId, Lang, Period};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report::{self, FileSources, ReportData};
-use crate::store::{ReportJob, ReportJobKind, Source, Store, StoreError, View};
+use crate::store::{EncodedOutgoing, ReportJob, ReportJobKind, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Jobs read per snapshot.
 const BATCH: usize = 16;
 /// How many times a job whose sources cannot be read is tried before it is dropped.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// What a job's files are made of, read on one snapshot.
-enum Sources {
-    Files {
-        data: ReportData,
-        files: FileSources,
-    },
-    Document {
-        data: ReportData,
-        texts: DocumentTexts,
-    },
-}
-
-impl Sources {
-    fn read<S: Source>(
-        view: &View<S>,
-        catalog: &Catalog,
-        job: &ReportJob,
-    ) -> Result<Sources, StoreError> {
-        Ok(match job.kind {
-            ReportJobKind::Files => Sources::Files {
-                data: ReportData::gather(view, catalog, job.centre, job.period, job.lang)?,
-                files: FileSources::read(view, job.centre, job.period)?,
-            },
-            // The document goes to the education office: its table is in Vietnamese
-            // whatever the chat's language; the caption and messages follow the chat.
-            ReportJobKind::Document { .. } => Sources::Document {
-                data: ReportData::gather(view, catalog, job.centre, job.period, Lang::Vi)?,
-                texts: view.document_texts(job.centre)?,
-            },
-        })
-    }
-}
-
-/// Builds the files of waiting report jobs and queues them, oldest job first.
+/// Builds waiting reports and queues them, oldest job first.
 #[derive(Debug)]
 pub struct ReportWorker {
     store: Store,
     catalog: Arc<Catalog>,
+    /// Woken after each commit that queued messages (the sender, in the bot).
+    queued: Option<Arc<Notify>>,
     /// Failed attempts per job (forgotten on restart, which only means a job gets its
     /// attempts again).
     failures: HashMap<u64, u32>,
@@ -74,34 +46,56 @@ impl ReportWorker {
         ReportWorker {
             store,
             catalog,
+            queued: None,
             failures: HashMap::new(),
         }
     }
 
-    /// Builds and queues every waiting job; returns how many left the table. Blocks (it
-    /// reads and writes the store, and building a big report takes a while).
-    pub fn run_pending(&mut self) -> Result<usize, StoreError> {
-        self.run_pending_while(&|| true)
+    /// Wakes `sender` after each commit that queued messages, so the table goes out
+    /// while the files are still being built.
+    pub fn waking(mut self, sender: Arc<Notify>) -> ReportWorker {
+        self.queued = Some(sender);
+        self
     }
 
-    /// Like `run_pending`, but stops as soon as `go_on` says so: before each job and
-    /// before a built job's commit (a stopping bot does not wait for a big report; its
-    /// job stays and is built again at the next start).
+    fn wake(&self) {
+        if let Some(sender) = &self.queued {
+            sender.notify_one();
+        }
+    }
+
+    /// Builds and queues every waiting report, tables first; returns how many parts
+    /// (tables, sets of files) were queued or dropped. Blocks (it reads and writes the
+    /// store, and building a big report takes a while).
+    pub fn run_pending(&mut self) -> Result<usize, StoreError> {
+        let tables = self.run_pending_while(Part::Tables, &|| true)?;
+        Ok(tables + self.run_pending_while(Part::Files, &|| true)?)
+    }
+
+    /// Builds and queues `part` of every waiting report that is ready for it, oldest job
+    /// first, and stops as soon as `go_on` says so: before each job and before a commit
+    /// (a stopping bot does not wait for a big report; its job stays and that part is
+    /// built again at the next start). Returns how many parts were queued or dropped.
     ///
     /// A job whose sources cannot be read is left for the next call and reported as the
     /// error, after the other jobs were done; after `MAX_ATTEMPTS` failures it is dropped
     /// (logged), so one bad job cannot stop the others for good.
-    pub fn run_pending_while(&mut self, go_on: &dyn Fn() -> bool) -> Result<usize, StoreError> {
+    pub fn run_pending_while(
+        &mut self,
+        part: Part,
+        go_on: &dyn Fn() -> bool,
+    ) -> Result<usize, StoreError> {
         let mut done = 0;
         let mut first_error = None;
         let mut skip = Vec::new();
         while go_on() {
-            let jobs = self
+            // The table holds the waiting jobs only: a handful.
+            let jobs: Vec<_> = self
                 .store
-                .read(|view| view.report_jobs(BATCH + skip.len()))?;
-            let jobs: Vec<_> = jobs
+                .read(|view| view.report_jobs(usize::MAX))?
                 .into_iter()
-                .filter(|(id, _)| !skip.contains(id))
+                .filter(|(id, job)| !skip.contains(id) && part.is_ready(job.as_ref()))
+                .take(BATCH)
                 .collect();
             if jobs.is_empty() {
                 break;
@@ -110,7 +104,12 @@ impl ReportWorker {
                 if !go_on() {
                     break;
                 }
-                match self.run_one(id, job, go_on) {
+                let result = match (part, job) {
+                    (Part::Tables, Some(job)) => self.queue_table(id, &job),
+                    (Part::Files, job) => self.queue_files(id, job, go_on),
+                    (Part::Tables, None) => Ok(false),
+                };
+                match result {
                     Ok(false) => {}
                     Ok(true) => {
                         self.failures.remove(&id);
@@ -136,9 +135,33 @@ impl ReportWorker {
         first_error.map_or(Ok(done), Err)
     }
 
-    /// Builds job `id` from a snapshot and queues its files with the job's removal;
-    /// returns false when `go_on` stopped it before the commit (nothing written).
-    fn run_one(
+    /// Reads the figures of report job `id` on a snapshot and queues its table (marking
+    /// the job); returns whether it was queued.
+    fn queue_table(&self, id: u64, job: &ReportJob) -> Result<bool, StoreError> {
+        let ReportJobKind::Report { keyboard } = &job.kind else {
+            return Ok(false);
+        };
+        let started = std::time::Instant::now();
+        let data = self.store.read(|view| {
+            ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)
+        })?;
+        let table = table_message(&self.catalog, job, &data, keyboard.clone());
+        let queued = self.store.write(|tx| tx.queue_report_table(id, &table))?;
+        if queued {
+            self.wake();
+        }
+        tracing::info!(
+            job = id,
+            chat = job.chat,
+            ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "report table queued"
+        );
+        Ok(queued)
+    }
+
+    /// Builds the files of job `id` from a snapshot and queues them with the job's
+    /// removal; returns false when `go_on` stopped it before the commit (nothing written).
+    fn queue_files(
         &self,
         id: u64,
         job: Option<ReportJob>,
@@ -153,36 +176,105 @@ impl ReportWorker {
             return Ok(true);
         };
         let started = std::time::Instant::now();
-        let sources = self
-            .store
-            .read(|view| Sources::read(view, &self.catalog, &job))?;
-        // The snapshot is gone: building holds no transaction at all.
-        let messages = messages(&self.catalog, &job, sources);
+        let messages = match &job.kind {
+            ReportJobKind::Report { .. } => {
+                let (data, files) = self.store.read(|view| {
+                    Ok((
+                        ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)?,
+                        FileSources::read(view, job.centre, job.period)?,
+                    ))
+                })?;
+                // The snapshot is gone: building holds no transaction at all.
+                file_messages(&self.catalog, &job, &data, &files)
+            }
+            ReportJobKind::Document { date, then } => {
+                // The document goes to the education office: its table is in Vietnamese
+                // whatever the chat's language; the caption and messages follow the chat.
+                let (data, texts) = self.store.read(|view| {
+                    Ok((
+                        ReportData::gather(view, &self.catalog, job.centre, job.period, Lang::Vi)?,
+                        view.document_texts(job.centre)?,
+                    ))
+                })?;
+                document_messages(&self.catalog, &job, &data, &texts, *date, then.as_ref())
+            }
+        };
+        // Encoded before the transaction: a spreadsheet of a million sessions takes a
+        // while to spell out, and the writer is not held meanwhile.
+        let messages = messages
+            .iter()
+            .map(EncodedOutgoing::new)
+            .collect::<Result<Vec<_>, _>>()?;
         if !go_on() {
             return Ok(false);
         }
+        let built = started.elapsed();
         let queued = self.store.write(|tx| tx.finish_report_job(id, &messages))?;
+        if queued {
+            self.wake();
+        }
         tracing::info!(
             job = id,
             chat = job.chat,
             files = messages.len(),
             queued,
-            ms = started.elapsed().as_millis() as u64,
-            "report files built"
+            built_ms = u64::try_from(built.as_millis()).unwrap_or(u64::MAX),
+            commit_ms = u64::try_from((started.elapsed() - built).as_millis()).unwrap_or(u64::MAX),
+            "report files queued"
         );
         Ok(true)
     }
 }
 
-/// The messages that carry a job's files, in the order the chat shows them.
-fn messages(catalog: &Catalog, job: &ReportJob, sources: Sources) -> Vec<Outgoing> {
-    match (sources, &job.kind) {
-        (Sources::Files { data, files }, _) => file_messages(catalog, job, &data, &files),
-        (Sources::Document { data, texts }, ReportJobKind::Document { date, then }) => {
-            document_messages(catalog, job, &data, &texts, *date, then.as_ref())
+/// The two parts of a report, built by two loops so that a table never waits for the
+/// files of an earlier report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The table in the chat (read from the counters: at most about a second).
+    Tables,
+    /// The files, and the report document (they read every session of the period).
+    Files,
+}
+
+impl Part {
+    /// Whether a waiting job (`None`: one that cannot be read) has this part to build.
+    fn is_ready(self, job: Option<&ReportJob>) -> bool {
+        match (self, job) {
+            (Part::Tables, Some(job)) => {
+                matches!(job.kind, ReportJobKind::Report { .. }) && !job.table_sent
+            }
+            (Part::Tables, None) => false,
+            // The files follow their table; the document has none; an unreadable job is
+            // dropped here.
+            (Part::Files, Some(job)) => {
+                job.table_sent || matches!(job.kind, ReportJobKind::Document { .. })
+            }
+            (Part::Files, None) => true,
         }
-        (Sources::Document { .. }, ReportJobKind::Files) => Vec::new(),
     }
+}
+
+/// The report in the chat: the table, and for the roll-up a line per centre, with the
+/// engine's buttons under it.
+fn table_message(
+    catalog: &Catalog,
+    job: &ReportJob,
+    data: &ReportData,
+    keyboard: Option<Keyboard>,
+) -> Outgoing {
+    let table = data.table(catalog, job.lang);
+    let mut html = report::render_chat(catalog, &table, &data.name, job.period, job.lang);
+    let lines: Vec<String> = data
+        .centres
+        .iter()
+        .flatten()
+        .map(|c| report::render_centre_line(catalog, &c.name, c.totals, job.lang))
+        .collect();
+    if !lines.is_empty() {
+        html.push_str("\n\n");
+        html.push_str(&lines.join("\n"));
+    }
+    Outgoing::reply(job.chat, Reply { html, keyboard })
 }
 
 /// The caption of a report's files: the period and the centre.
@@ -201,7 +293,7 @@ fn caption(catalog: &Catalog, key: &str, lang: Lang, period: Period, name: &str)
 }
 
 /// The chart, the spreadsheet and the CSV of a report. A file that cannot be built is a
-/// bug to log: the table in the chat, sent by the step, is what matters.
+/// bug to log: the table in the chat, sent first, is what matters.
 fn file_messages(
     catalog: &Catalog,
     job: &ReportJob,

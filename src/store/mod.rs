@@ -36,6 +36,7 @@ mod meta;
 mod ops;
 pub use ops::{Forgotten, OpsSample};
 mod outbox;
+pub use outbox::EncodedOutgoing;
 mod reminders;
 mod report_jobs;
 pub mod retention;
@@ -219,8 +220,9 @@ impl Store {
         self.durability.durable.subscribe()
     }
 
-    /// Changes after every commit that queued a report job (`Tx::queue_report_job`), so
-    /// the worker that builds the files wakes when there is work and sleeps otherwise.
+    /// Changes after every commit that queued a report job (`Tx::queue_report_job`) or a
+    /// report's table (`Tx::queue_report_table`, after which its files are due), so the
+    /// report worker wakes when there is work and sleeps otherwise.
     pub fn report_jobs_queued(&self) -> watch::Receiver<u64> {
         self.report_jobs.subscribe()
     }
@@ -245,7 +247,7 @@ impl Store {
             .map_err(|e| StoreError::Db(e.to_string()))?;
         let mut tx = Tx::new(&txn);
         let result = f(&mut tx);
-        let queued_report_job = tx.queued_report_job;
+        let report_work_queued = tx.report_work_queued;
         match result {
             Ok(value) => {
                 // Numbered while this transaction still holds redb's single write slot, so
@@ -253,7 +255,7 @@ impl Store {
                 // only a gap).
                 let number = self.durability.last.fetch_add(1, Ordering::SeqCst) + 1;
                 txn.commit()?;
-                if queued_report_job {
+                if report_work_queued {
                     self.report_jobs
                         .send_modify(|count| *count = count.wrapping_add(1));
                 }
@@ -304,8 +306,9 @@ impl Store {
 pub struct Tx<'a> {
     txn: &'a WriteTransaction,
     view: View<&'a WriteTransaction>,
-    /// Whether a report job was queued, to tell the worker after the commit.
-    queued_report_job: bool,
+    /// Whether a report job (or a report's table, after which the files are due) was
+    /// queued, to tell the report worker after the commit.
+    report_work_queued: bool,
 }
 
 impl<'a> Tx<'a> {
@@ -313,7 +316,7 @@ impl<'a> Tx<'a> {
         Tx {
             txn,
             view: View { source: txn },
-            queued_report_job: false,
+            report_work_queued: false,
         }
     }
 }

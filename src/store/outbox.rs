@@ -21,14 +21,31 @@ impl<S: Source> View<S> {
     }
 }
 
+/// A message encoded for the outbox before its transaction: encoding a file of tens of
+/// megabytes takes a while, and the writer need not be held meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedOutgoing(Vec<u8>);
+
+impl EncodedOutgoing {
+    pub fn new(message: &Outgoing) -> Result<EncodedOutgoing, StoreError> {
+        encode(message).map(EncodedOutgoing)
+    }
+}
+
 impl Tx<'_> {
     /// Queues a message; returns its sequence number.
     pub fn push_outgoing(&mut self, message: &Outgoing) -> Result<u64, StoreError> {
+        self.push_encoded(&EncodedOutgoing::new(message)?)
+    }
+
+    /// Queues a message encoded already; returns its sequence number.
+    pub fn push_encoded(&mut self, message: &EncodedOutgoing) -> Result<u64, StoreError> {
         // A counter rather than "last key + 1", so a sequence number is never reused after
         // the queue empties: the sender may still be holding the old number.
         let seq = meta::next_id(self.txn, meta_keys::NEXT_OUTBOX)?;
-        let bytes = encode(message)?;
-        self.txn.open_table(OUTBOX)?.insert(seq, bytes.as_slice())?;
+        self.txn
+            .open_table(OUTBOX)?
+            .insert(seq, message.0.as_slice())?;
         Ok(seq)
     }
 

@@ -1,25 +1,27 @@
-//! Report files waiting to be built, so that no report file is built under the writer.
+//! Reports waiting to be built, so that no report is built under the writer.
 //!
-//! The step that answers a report (`/report`, `/baocao`) commits the table in the chat and
-//! a job in its own transaction (`queue_report_job`); a worker reads the job and builds
-//! the files from a read snapshot, then removes the job and queues the files in one short
-//! transaction (`finish_report_job`). A crash before that commit leaves the job, which is
-//! built again; after it, the job is gone and the outbox delivers the files (at least once,
-//! like every reply). A commit that queued a job is announced to the worker
-//! (`Store::report_jobs_queued`).
+//! The step that answers a report (`/report`, `/baocao`) commits a job in its own
+//! transaction (`queue_report_job`) and nothing else of the report. A worker reads the
+//! job's figures on a read snapshot and queues the table in the chat in one short
+//! transaction (`queue_report_table`, which marks the job), then builds the files with no
+//! transaction open and, in one more short transaction, removes the job and queues the
+//! files (`finish_report_job`). A crash before a commit leaves the job as it was, and that
+//! part is built again; after it, the part is in the outbox and is not queued twice; the
+//! outbox delivers it at least once, like every reply. A commit that queued a job is
+//! announced to the worker (`Store::report_jobs_queued`).
 
 use super::codec::{decode, encode};
 use super::tables::{meta_keys, REPORT_JOBS};
 use super::view::{Source, View};
-use super::{meta, StoreError, Tx};
-use crate::dialog::Reply;
+use super::{meta, EncodedOutgoing, StoreError, Tx};
+use crate::dialog::{Keyboard, Reply};
 use crate::domain::{CentreId, ChatId, Lang, Period};
 use crate::outgoing::Outgoing;
 use chrono::{DateTime, NaiveDate, Utc};
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
-/// One report's files to build and send to `chat`.
+/// One report to build and send to `chat`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportJob {
     pub chat: ChatId,
@@ -31,13 +33,18 @@ pub struct ReportJob {
     pub kind: ReportJobKind,
     /// When the step asked for it.
     pub created_at: DateTime<Utc>,
+    /// Whether the report's table is queued already (`queue_report_table`): after a
+    /// crash, only the files are left to build.
+    #[serde(default)]
+    pub table_sent: bool,
 }
 
-/// Which files a job builds.
+/// What a job builds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReportJobKind {
-    /// The chart, the spreadsheet and the CSV that follow the report's table in the chat.
-    Files,
+    /// The report's table in the chat, with `keyboard` (the engine's period and document
+    /// buttons) under it, then its chart, spreadsheet and CSV.
+    Report { keyboard: Option<Keyboard> },
     /// The report document (Word), dated `date`, then `then` (the edit button under a
     /// short message) when the step offered it.
     Document {
@@ -62,33 +69,43 @@ impl<S: Source> View<S> {
 
 impl Tx<'_> {
     /// Stores a job; returns its id. The worker is told once the transaction commits.
-    ///
-    /// The same files asked again by the same chat while they wait to be built (a double
-    /// tap, an impatient "this year" pressed again) are built once: the waiting job's id
-    /// is returned and nothing is stored. A document job is always stored, since its edit
-    /// button carries the newer dialog stamp.
     pub fn queue_report_job(&mut self, job: &ReportJob) -> Result<u64, StoreError> {
-        if job.kind == ReportJobKind::Files {
-            let same = self
-                .report_jobs(usize::MAX)?
-                .into_iter()
-                .find(|(_, waiting)| {
-                    waiting.as_ref().is_some_and(|w| {
-                        (w.chat, w.centre, w.period, w.lang, &w.kind)
-                            == (job.chat, job.centre, job.period, job.lang, &job.kind)
-                    })
-                });
-            if let Some((id, _)) = same {
-                return Ok(id);
-            }
-        }
         let id = meta::next_id(self.txn, meta_keys::NEXT_REPORT_JOB)?;
         let bytes = encode(job)?;
         self.txn
             .open_table(REPORT_JOBS)?
             .insert(id, bytes.as_slice())?;
-        self.queued_report_job = true;
+        self.report_work_queued = true;
         Ok(id)
+    }
+
+    /// Queues `table` (the report of job `id` in the chat) and marks the job so, in this
+    /// one transaction. Returns false, queueing nothing, when the job is gone or its table
+    /// was queued already, so a table is queued once.
+    ///
+    /// The worker that builds the files is told once the transaction commits.
+    pub fn queue_report_table(&mut self, id: u64, table: &Outgoing) -> Result<bool, StoreError> {
+        let job = {
+            let jobs = self.txn.open_table(REPORT_JOBS)?;
+            let stored = jobs.get(id)?;
+            match stored {
+                Some(bytes) => decode::<ReportJob>(bytes.value())?,
+                None => return Ok(false),
+            }
+        };
+        if job.table_sent {
+            return Ok(false);
+        }
+        let bytes = encode(&ReportJob {
+            table_sent: true,
+            ..job
+        })?;
+        self.txn
+            .open_table(REPORT_JOBS)?
+            .insert(id, bytes.as_slice())?;
+        self.push_outgoing(table)?;
+        self.report_work_queued = true;
+        Ok(true)
     }
 
     /// Removes job `id` and queues `messages` (its files) in the outbox, in this one
@@ -97,13 +114,13 @@ impl Tx<'_> {
     pub fn finish_report_job(
         &mut self,
         id: u64,
-        messages: &[Outgoing],
+        messages: &[EncodedOutgoing],
     ) -> Result<bool, StoreError> {
         if self.txn.open_table(REPORT_JOBS)?.remove(id)?.is_none() {
             return Ok(false);
         }
         for message in messages {
-            self.push_outgoing(message)?;
+            self.push_encoded(message)?;
         }
         Ok(true)
     }

@@ -1,10 +1,14 @@
-//! The report worker's task: builds the files of queued report jobs (`runtime::report_jobs`)
-//! on the blocking pool, beside the processor rather than inside its transactions.
+//! The report worker's tasks: build the reports of queued report jobs
+//! (`runtime::report_jobs`) on the blocking pool, beside the processor rather than inside
+//! its transactions. One loop queues the tables, another builds the files, so a table is
+//! never held up by the files of an earlier report.
 //!
-//! It wakes at start (jobs left by a crash or a stop), after every commit that queued a job
-//! (`Store::report_jobs_queued`), and after a pause when a job failed; then wakes the
-//! sender for the files it queued.
+//! Each wakes at start (jobs left by a crash or a stop), after every commit that queued a
+//! job or a table (`Store::report_jobs_queued`), and after a pause when a job failed. The
+//! worker wakes the sender after each commit of a table or of files.
 
+use crate::dialog::Catalog;
+use crate::runtime::report_jobs::Part;
 use crate::runtime::ReportWorker;
 use crate::store::Store;
 use std::sync::{Arc, Mutex};
@@ -14,16 +18,36 @@ use tokio::sync::{watch, Notify};
 /// The pause before a failed job is tried again.
 const RETRY_PAUSE: Duration = Duration::from_secs(2);
 
-/// Runs until `stop` turns true. A report being built then is not waited for: it is
-/// neither committed nor sent, and its job is built again at the next start.
+/// Runs both loops until `stop` turns true. A report being built then is not waited for:
+/// it is neither committed nor sent, and its job is built again at the next start.
 pub async fn run(
     store: Store,
-    catalog: Arc<crate::dialog::Catalog>,
+    catalog: Arc<Catalog>,
+    outbox_ready: Arc<Notify>,
+    stop: watch::Receiver<bool>,
+) {
+    let tables = tokio::spawn(run_part(
+        Part::Tables,
+        store.clone(),
+        catalog.clone(),
+        outbox_ready.clone(),
+        stop.clone(),
+    ));
+    run_part(Part::Files, store, catalog, outbox_ready, stop).await;
+    let _ = tables.await;
+}
+
+async fn run_part(
+    part: Part,
+    store: Store,
+    catalog: Arc<Catalog>,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut queued = store.report_jobs_queued();
-    let worker = Arc::new(Mutex::new(ReportWorker::new(store, catalog)));
+    let worker = Arc::new(Mutex::new(
+        ReportWorker::new(store, catalog).waking(outbox_ready),
+    ));
     loop {
         // Marks every announcement so far as seen before looking, so a job committed while
         // this round runs wakes the next one.
@@ -35,7 +59,7 @@ pub async fn run(
                 worker
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .run_pending_while(&|| !*stopping.borrow())
+                    .run_pending_while(part, &|| !*stopping.borrow())
             });
             tokio::select! {
                 round = build => round,
@@ -44,15 +68,13 @@ pub async fn run(
         };
         let mut retry = false;
         match round {
-            Ok(Ok(0)) => {}
-            Ok(Ok(_)) => outbox_ready.notify_one(),
+            Ok(Ok(_)) => {}
             Ok(Err(error)) => {
-                tracing::warn!(%error, "report jobs left to try again");
-                outbox_ready.notify_one();
+                tracing::warn!(?part, %error, "report jobs left to try again");
                 retry = true;
             }
             Err(error) => {
-                tracing::error!(%error, "report task failed");
+                tracing::error!(?part, %error, "report task failed");
                 retry = true;
             }
         }
