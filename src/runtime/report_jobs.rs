@@ -237,6 +237,14 @@ pub enum Part {
 }
 
 impl Part {
+    /// A short name for logs and thread names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Tables => "tables",
+            Part::Files => "files",
+        }
+    }
+
     /// Whether a waiting job (`None`: one that cannot be read) has this part to build.
     fn is_ready(self, job: Option<&ReportJob>) -> bool {
         match (self, job) {

@@ -16,6 +16,7 @@
 mod api;
 pub mod backoff;
 mod blocking;
+mod build_thread;
 mod commands;
 mod convert;
 pub mod crashpoint;

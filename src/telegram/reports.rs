@@ -1,17 +1,19 @@
 //! The report worker's tasks: build the reports of queued report jobs
-//! (`runtime::report_jobs`) on the blocking pool, beside the processor rather than inside
-//! its transactions. One loop queues the tables, another builds the files, so a table is
-//! never held up by the files of an earlier report.
+//! (`runtime::report_jobs`) beside the processor rather than inside its transactions,
+//! each part on its own low-priority thread (`build_thread`). One loop queues the tables,
+//! another builds the files, so a table is never held up by the files of an earlier
+//! report.
 //!
 //! Each wakes at start (jobs left by a crash or a stop), after every commit that queued a
 //! job or a table (`Store::report_jobs_queued`), and after a pause when a job failed. The
 //! worker wakes the sender after each commit of a table or of files.
 
+use super::build_thread::BuildThread;
 use crate::dialog::Catalog;
 use crate::runtime::report_jobs::Part;
 use crate::runtime::ReportWorker;
 use crate::store::Store;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
@@ -45,36 +47,31 @@ async fn run_part(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut queued = store.report_jobs_queued();
-    let worker = Arc::new(Mutex::new(
-        ReportWorker::new(store, catalog).waking(outbox_ready),
-    ));
+    let worker = ReportWorker::new(store, catalog).waking(outbox_ready);
+    let builds = match BuildThread::start(part, worker) {
+        Ok(builds) => builds,
+        Err(error) => {
+            tracing::error!(?part, %error, "could not start the report thread; reports are not built");
+            return;
+        }
+    };
     loop {
         // Marks every announcement so far as seen before looking, so a job committed while
         // this round runs wakes the next one.
         queued.borrow_and_update();
-        let round = {
-            let worker = worker.clone();
-            let stopping = stop.clone();
-            let build = tokio::task::spawn_blocking(move || {
-                worker
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .run_pending_while(part, &|| !*stopping.borrow())
-            });
-            tokio::select! {
-                round = build => round,
-                _ = stop.changed() => return,
-            }
+        let round = tokio::select! {
+            round = builds.round(stop.clone()) => round,
+            _ = stop.changed() => return,
         };
         let mut retry = false;
         match round {
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => {
+            Some(Ok(_)) => {}
+            Some(Err(error)) => {
                 tracing::warn!(?part, %error, "report jobs left to try again");
                 retry = true;
             }
-            Err(error) => {
-                tracing::error!(?part, %error, "report task failed");
+            None => {
+                tracing::error!(?part, "report build failed");
                 retry = true;
             }
         }
