@@ -148,6 +148,14 @@ fn a_supervisor_merges_a_centre_after_seeing_what_will_move() {
     assert!(bot
         .send(DIRECTOR, "/report 2026")
         .contains("Trung tâm: Phường Tràng An"));
+    // Its audit log says in words who merged what (not "thay đổi (centre_merged)").
+    let audit = bot.send(DIRECTOR, "/audit");
+    assert!(
+        audit.contains(
+            "Phòng GD: gộp trung tâm «Xã Ninh Nhất» vào «Phường Tràng An» (2 buổi chuyển sang)"
+        ),
+        "{audit}"
+    );
     bot.send(ORGANISER, "sk 25 10 04/11/2026 Tin học");
     let saved = bot.tap(ORGANISER, "✅ Lưu");
     assert!(saved.contains("Đã lưu"), "{saved}");
@@ -213,6 +221,11 @@ fn a_supervisor_renames_a_centre_and_a_taken_name_offers_a_merge() {
             Ok(())
         })
         .unwrap();
+    let audit = bot.send(DIRECTOR, "/audit");
+    assert!(
+        audit.contains("Phòng GD: đổi tên trung tâm «Xã Ninh Nhất» thành «Phường Ninh Nhất»"),
+        "{audit}"
+    );
     // Text typed afterwards is not taken for a name.
     let shown = bot.send(SUPERVISOR, "Phường Mới");
     assert!(!shown.contains("Đổi tên trung tâm"), "{shown}");

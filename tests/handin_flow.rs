@@ -171,6 +171,11 @@ fn a_director_hands_in_after_one_confirmation_and_every_supervisor_gets_the_tabl
     let audit = bot.store.read(|tx| tx.audit_log(Some(centre), 5)).unwrap();
     assert_eq!(audit[0].action, "report_handed_in");
     assert_eq!(audit[0].actor, DIRECTOR);
+    let audit = bot.send(DIRECTOR, "/audit");
+    assert!(
+        audit.contains("Tuấn: nộp báo cáo kỳ 01/01/2026 – 31/10/2026 cho phòng giáo dục"),
+        "{audit}"
+    );
 
     // The confirmation's button cannot be pressed twice.
     let again = bot.press_chats(DIRECTOR, bot.button_data(DIRECTOR, "✅ Nộp"));

@@ -7,9 +7,10 @@
 
 use super::catalog::Catalog;
 use crate::document::Part;
-use crate::domain::UserId;
+use crate::domain::{Period, UserId};
 use crate::format::{escape_html, format_count, format_date};
 use crate::roles::{AuditEntry, Role};
+use crate::submission::period_text;
 use crate::text::Lang;
 use serde_json::Value;
 
@@ -90,6 +91,23 @@ fn what_was_done(
                 ("to", name(a.get("into")?)?),
                 ("sessions", format_count(a.get("moved")?.as_u64()?, lang)),
             ])
+        }),
+        "centre_renamed" => match (&before, &after) {
+            (Some(b), Some(a)) => name(b)
+                .zip(name(a))
+                .map(|(from, to)| vec![("from", from), ("to", to)]),
+            _ => None,
+        },
+        "centre_merged" => after.as_ref().and_then(|a| {
+            Some(vec![
+                ("from", escape_html(a.get("from_name")?.as_str()?)),
+                ("to", escape_html(a.get("into_name")?.as_str()?)),
+                ("sessions", format_count(a.get("sessions")?.as_u64()?, lang)),
+            ])
+        }),
+        "report_handed_in" => after.as_ref().and_then(|a| {
+            let period: Period = serde_json::from_value(a.get("period")?.clone()).ok()?;
+            Some(vec![("period", period_text(period))])
         }),
         "document_text_changed" => after.as_ref().or(before.as_ref()).and_then(|v| {
             let part = Part::from_id(v.get("part")?.as_str()?)?;

@@ -114,6 +114,9 @@ pub trait Facts {
     fn centres(&self) -> Vec<(CentreId, String)>;
     /// The people of a centre.
     fn members(&self, centre: CentreId) -> Vec<Member>;
+    /// The education office's officers (supervisors): id and name, for `/audit` to name
+    /// who renamed or merged a centre.
+    fn supervisors(&self) -> Vec<(UserId, String)>;
     /// The latest audit entries of a centre, newest first.
     fn audit(&self, centre: CentreId, limit: usize) -> Vec<AuditEntry>;
     /// An invitation by code: its role, centre and creator.

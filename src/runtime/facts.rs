@@ -97,6 +97,10 @@ impl<S: Source> Facts for StoreFacts<'_, S> {
         self.keep(self.view.members(centre), Vec::new())
     }
 
+    fn supervisors(&self) -> Vec<(UserId, String)> {
+        self.keep(self.view.supervisors(), Vec::new())
+    }
+
     fn audit(&self, centre: CentreId, limit: usize) -> Vec<AuditEntry> {
         self.keep(self.view.audit_log(Some(centre), limit), Vec::new())
     }

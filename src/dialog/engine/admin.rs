@@ -573,13 +573,21 @@ impl Turn<'_> {
             self.lang,
             &[("centre", &escape_html(&self.centre_label(centre)))],
         )];
-        // Names as the centre knows them; a person no longer a member shows as their id.
+        // Names as the centre knows them, then the education office's officers (who
+        // rename and merge centres); anyone else shows as their id.
         let members = self.facts.members(centre);
+        let supervisors = self.facts.supervisors();
         let name_of = |user: UserId| {
             members
                 .iter()
                 .find(|m| m.user == user)
                 .map(|m| display_name(&m.name, user))
+                .or_else(|| {
+                    supervisors
+                        .iter()
+                        .find(|(id, _)| *id == user)
+                        .map(|(_, name)| display_name(name, user))
+                })
         };
         for entry in &entries {
             lines.push(crate::dialog::audit_text::audit_line(
