@@ -146,7 +146,7 @@ fn a_member_removed_while_a_new_entry_is_held_cannot_keep_the_old_draft() {
         Anh/chị không còn thuộc trung tâm của bản nháp này nên bản nháp đã được bỏ, chưa có gì được lưu:
         Nhóm hoạt động: Sức khỏe
 
-        Đã giữ bản nháp cũ. Tin nhắn mới chưa được ghi.
+        Tin nhắn mới chưa được ghi.
     "#]]
     .assert_eq(&said);
 }
@@ -164,8 +164,6 @@ fn a_member_removed_while_a_new_entry_is_held_cannot_start_it() {
         * 🆕 Bỏ nháp cũ
         Anh/chị không còn thuộc trung tâm của bản nháp này nên bản nháp đã được bỏ, chưa có gì được lưu:
         Nhóm hoạt động: Sức khỏe
-
-        Đã bỏ bản nháp cũ.
 
         Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
     "#]]
@@ -245,4 +243,21 @@ fn a_member_removed_at_the_summary_gets_no_nudge() {
         .unwrap();
     assert_eq!(due, 1, "the nudge was due");
     assert_eq!(bot.outbox(), "", "but it is not sent");
+}
+
+#[test]
+fn a_draft_dropped_before_its_first_answer_says_so_instead_of_an_empty_list() {
+    let mut bot = Bot::new();
+    bot.at("2026-12-07 20:00");
+    bot.send(ORGANISER, "/log");
+    remove_behind_the_dialog(&mut bot);
+    let said = bot.send(ORGANISER, "Sức khỏe");
+    expect![[r#"
+        > Sức khỏe
+        Anh/chị không còn thuộc trung tâm của bản nháp này nên bản nháp đã được bỏ, chưa có gì được lưu:
+        (chưa trả lời câu nào)
+
+        Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
+    "#]]
+    .assert_eq(&said);
 }

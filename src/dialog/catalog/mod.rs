@@ -225,6 +225,8 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("entry.held_old_button", &[]),
     ("entry.held_name_button", &[]),
     ("entry.old_dropped", &[]),
+    ("entry.no_answers", &[]),
+    ("entry.new_not_logged", &[]),
     ("entry.new_dropped", &[]),
     ("entry.last_year", &[]),
     ("entry.days_ago", &["days"]),

@@ -219,6 +219,13 @@ impl Turn<'_> {
             Lapse::NoLongerMember => "entry.no_longer_member",
             Lapse::Expired => "entry.expired",
         };
+        // A draft dropped before its first answer still gets a line after the colon.
+        let none_yet = self.catalog.render("entry.no_answers", self.lang, &[]);
+        let held = if held.trim().is_empty() {
+            none_yet.as_str()
+        } else {
+            held
+        };
         let html = self.catalog.render(
             key,
             self.lang,

@@ -102,20 +102,29 @@ impl Turn<'_> {
     }
 
     /// The answer to the held-entry question.
+    /// When the old work is already gone (the access check in `step()` dropped it, with
+    /// its own notice), neither answer claims to drop or keep it.
     pub(super) fn held_answer(&mut self, held: Held, action: Action) {
+        let open_work = self.state.draft.is_some() || self.state.batch.is_some();
         match action {
             Action::Confirm => {
                 self.effects.push(Effect::CloseButtons);
                 self.state.draft = None;
                 self.state.batch = None;
-                self.say_key("entry.old_dropped");
+                if open_work {
+                    self.say_key("entry.old_dropped");
+                }
                 self.now.today = held.today;
                 self.new_entry(&held.text);
             }
-            Action::Reject => {
+            Action::Reject if open_work => {
                 self.effects.push(Effect::CloseButtons);
                 self.say_key("entry.new_dropped");
                 self.ask_open_work();
+            }
+            Action::Reject => {
+                self.effects.push(Effect::CloseButtons);
+                self.say_key("entry.new_not_logged");
             }
             Action::UseAsName => match self.state.draft.as_ref().map(|d| d.at.clone()) {
                 Some(Step::NewClassName { question, .. } | Step::Asking { question, .. }) => {
