@@ -110,3 +110,90 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
         "{csv}"
     );
 }
+
+/// Regression: a centre's own number question bounded by `at_most` used to get the
+/// "more women than people, swap them?" offer when a larger number was typed, and accepting
+/// it overwrote the attendance and the women's count. Only the women's question may offer
+/// a swap; any other is refused with its limit and asked again.
+#[test]
+fn an_extra_at_most_question_is_refused_not_offered_a_swap_of_total_and_female() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dialogs = dir.path().join("dialogs");
+    std::fs::create_dir(&dialogs).expect("mkdir");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
+    for entry in std::fs::read_dir(&shipped).expect("dialogs") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dialogs.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let session = std::fs::read_to_string(dialogs.join("session.toml")).expect("read");
+    let youth = r#"
+[[question]]
+id = "youth"
+kind = "number"
+min = 0
+max = 100000
+at_most = "total"
+prompt.vi = "Trong đó có bao nhiêu thanh niên?"
+prompt.en = "How many of them were young people?"
+label.vi = "Thanh niên"
+label.en = "Young people"
+"#;
+    std::fs::write(dialogs.join("session.toml"), format!("{session}\n{youth}")).expect("write");
+    let catalog = load_dir(&dialogs).expect("the extended dialogs load");
+    let store = Store::open(&dir.path().join("db.redb")).expect("open");
+    store
+        .write(|tx| {
+            let centre = tx.ensure_centre("Tràng An")?;
+            tx.add_member(centre, 7, Role::Organiser, "Lan", 0, chrono::Utc::now())
+                .map(drop)
+        })
+        .expect("grant");
+    let runtime = Runtime {
+        catalog: Arc::new(catalog),
+        bot_username: None,
+        zone: chrono_tz::Asia::Ho_Chi_Minh,
+        year_start: YearStart::default(),
+        entry: rollcall::domain::EntryRules::default(),
+    };
+    // 45 people, 30 women, then 50 young people (more than attended), then 1 (Yes, if a
+    // swap were offered; a refusal takes it as the answer instead), then Save.
+    let script = "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n50\n1\n1\n";
+    let mut output = Vec::new();
+    rollcall::console::run(
+        &store,
+        &runtime,
+        7,
+        chrono_tz::Asia::Ho_Chi_Minh,
+        script.as_bytes(),
+        &mut output,
+    )
+    .expect("console");
+    let output = String::from_utf8(output).expect("utf-8");
+    assert!(
+        !output.contains("Số nữ lớn hơn số người"),
+        "no swap offered:\n{output}"
+    );
+    assert!(
+        output.contains("Số này không thể lớn hơn Số người tham gia (45)."),
+        "refused with its limit:\n{output}"
+    );
+    assert!(output.contains("Đã lưu buổi học số 1"), "{output}");
+    let sessions = store
+        .read(|tx| {
+            tx.sessions(
+                None,
+                Period::new(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).expect("period"),
+            )
+        })
+        .expect("read");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        (sessions[0].total, sessions[0].female),
+        (45, 30),
+        "the attendance and women stay as typed"
+    );
+    assert_eq!(
+        sessions[0].extra.get("youth").map(String::as_str),
+        Some("1")
+    );
+}

@@ -267,6 +267,12 @@ impl Reader<'_> {
         else {
             return None;
         };
+        // The swap writes the attendance and the women (`Draft::set_numbers`), so only the
+        // women's question, bounded by the attendance, may offer it; a centre's own
+        // `at_most` question is refused with its limit instead.
+        if question.id != "female" || other != "total" {
+            return None;
+        }
         let Some(Answer::Number(limit)) = draft.answer(other) else {
             return None;
         };
