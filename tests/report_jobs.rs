@@ -331,3 +331,26 @@ fn a_finished_job_queues_nothing_a_second_time() {
     assert_eq!(outbox.iter().filter(|(_, m)| is_file(m)).count(), 1);
     assert_eq!(tables(&outbox).len(), 1);
 }
+
+#[test]
+fn forgetting_a_person_drops_the_reports_waiting_for_their_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    store.write(|tx| report_2020(&runtime, tx)).unwrap();
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).unwrap().len(),
+        1,
+        "the director's report waits"
+    );
+    let done = store
+        .write(|tx| tx.forget_user(DIRECTOR, now().at))
+        .unwrap();
+    assert_eq!(done.report_jobs, 1);
+    assert!(store.read(|view| view.report_jobs(10)).unwrap().is_empty());
+    // Nothing is built or sent to the forgotten person's chat afterwards.
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(worker.run_pending().unwrap(), 0);
+    let outbox = store.read(|view| view.outbox(100)).unwrap();
+    assert!(file_names(&outbox).is_empty() && tables(&outbox).is_empty());
+}

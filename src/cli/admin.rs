@@ -103,7 +103,7 @@ pub(super) fn forget(db: &Path, user: i64) -> anyhow::Result<()> {
     let store = open_existing(db)?;
     let done = store.write(|tx| tx.forget_user(user, chrono::Utc::now()))?;
     println!(
-        "forgot user {user}: {} name(s) erased, {} session(s) and {} other record(s) no longer name them, {} audit entr(y/ies) changed, chat state {}, mute flag {}, {} day(s) without a session removed",
+        "forgot user {user}: {} name(s) erased, {} session(s) and {} other record(s) no longer name them, {} audit entr(y/ies) changed, chat state {}, mute flag {}, {} day(s) without a session removed, {} waiting report(s) dropped",
         done.names,
         done.sessions,
         done.other_records,
@@ -111,6 +111,7 @@ pub(super) fn forget(db: &Path, user: i64) -> anyhow::Result<()> {
         if done.chat_state { "removed" } else { "none" },
         if done.muted { "removed" } else { "none" },
         done.no_session_days,
+        done.report_jobs,
     );
     Ok(())
 }

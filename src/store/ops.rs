@@ -48,6 +48,8 @@ pub struct Forgotten {
     pub muted: bool,
     /// Days they had said they held no session, removed.
     pub no_session_days: u64,
+    /// Reports still waiting to be built for their private chat, dropped.
+    pub report_jobs: u64,
 }
 
 /// Fields of stored records that hold a Telegram user id.
@@ -352,6 +354,7 @@ impl Tx<'_> {
         }
         done.no_session_days = theirs.len() as u64;
         drop(table);
+        done.report_jobs = self.drop_report_jobs_to(user)?;
 
         // The entry records that an erasure happened and how much it changed, but not
         // whose: the id is exactly the personal data just erased.

@@ -124,4 +124,22 @@ impl Tx<'_> {
         }
         Ok(true)
     }
+
+    /// Drops the waiting reports addressed to `chat` (a person erased by `forget_user`:
+    /// their private chat). A job that cannot be read is left for the worker to drop.
+    /// Returns how many were dropped.
+    pub fn drop_report_jobs_to(&mut self, chat: ChatId) -> Result<u64, StoreError> {
+        let mut theirs = Vec::new();
+        for entry in self.txn.open_table(REPORT_JOBS)?.iter()? {
+            let (id, bytes) = entry?;
+            if decode::<ReportJob>(bytes.value()).is_ok_and(|job| job.chat == chat) {
+                theirs.push(id.value());
+            }
+        }
+        let mut table = self.txn.open_table(REPORT_JOBS)?;
+        for id in &theirs {
+            table.remove(*id)?;
+        }
+        Ok(theirs.len() as u64)
+    }
 }
