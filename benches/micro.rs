@@ -83,6 +83,9 @@ impl Facts for Fixed {
     fn members(&self, _centre: CentreId) -> Vec<Member> {
         Vec::new()
     }
+    fn supervisors(&self) -> Vec<(UserId, String)> {
+        Vec::new()
+    }
     fn audit(&self, _centre: CentreId, _limit: usize) -> Vec<AuditEntry> {
         Vec::new()
     }
