@@ -790,8 +790,12 @@ impl Organiser {
 
     async fn session(&mut self, labels: &Labels, k: usize) -> Result<(), String> {
         let group = &labels.groups[self.id as usize % labels.groups.len()];
-        let total = 10 + k as u32;
-        let female = (k as u32) % total;
+        // Totals stay within 10–29, so a long run never types "more than three times the
+        // class's usual" (which asks for a confirmation before saving); the women's count
+        // (0–4, the round of 20) keeps the sessions of one class on one day with the same
+        // total apart, so no duplicate is offered either.
+        let total = 10 + (k as u32) % 20;
+        let female = (k as u32 / 20) % total;
         let first_class = format!("Lớp {} số 0", self.id);
         let ask_group = self.say("/log").await?;
         let ask_class = self.tap(&ask_group, group).await?;
