@@ -168,6 +168,7 @@ fn benches(c: &mut Criterion) {
                 texts: &texts,
                 date: period.to,
                 centres: None,
+                comparison: None,
             })
             .expect("docx");
             black_box(bytes)

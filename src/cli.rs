@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod multi_db;
+
 /// What `--version` prints after the name: the crate's version and the git commit the
 /// binary was built from (`build.rs`; "unknown" when built without git).
 pub const VERSION: &str = concat!(
@@ -72,10 +74,11 @@ pub enum Command {
     ///
     /// One centre (--centre NAME) or every centre (--all, or no --centre): the same
     /// table summed, plus one line per centre. Binary formats (xlsx, png) go to
-    /// --out, or to standard output when it is not a terminal.
+    /// --out, or to standard output when it is not a terminal. Several --db (bots may
+    /// be running on them): the roll-up of every centre of every file, read from copies.
     Report {
         #[command(flatten)]
-        settings: Settings,
+        settings: multi_db::ReportSettings,
         /// The period, e.g. 2020, 1-10/2020, 01/2020-10/2020, 2020-01-01..2020-10-31 (default:
         /// the reporting year so far, from the configuration's period_start).
         #[arg(long)]
@@ -273,6 +276,8 @@ pub enum Format {
     /// The whole report as a Word document in the official layout (always in Vietnamese,
     /// with the centre's stored texts).
     Docx,
+    /// The roll-up's centre × group table (CSV, UTF-8 with a byte-order mark).
+    Centres,
 }
 
 impl Format {
@@ -431,7 +436,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
             all,
             out,
             centre,
-        } => print_report(
+        } => multi_db::report(
             &settings,
             &ReportArgs {
                 period: period.as_deref(),
@@ -605,7 +610,7 @@ async fn wait_for_signal() {
 }
 
 /// The `report` options other than the shared settings.
-struct ReportArgs<'a> {
+pub(crate) struct ReportArgs<'a> {
     period: Option<&'a str>,
     format: Format,
     lang: &'a str,
@@ -667,8 +672,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
             text.into_bytes()
         }
         Format::Json => {
-            let mut json =
-                report::report_json(&table, &data.name, period, lang, data.centres.as_deref());
+            let mut json = report::report_data_json(&catalog, &data, lang);
             json.push('\n');
             json.into_bytes()
         }
@@ -686,16 +690,23 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
                 let classes = tx.classes_of(&sessions)?;
                 Ok((sessions, classes))
             })?;
-            report::xlsx(&report::XlsxReport {
-                catalog: &catalog,
-                table: &table,
-                centre_name: &data.name,
-                period,
-                lang,
-                sessions: &sessions,
-                classes: &classes,
-                centres: data.centres.as_deref(),
-            })?
+            let comparison = data.comparison(&catalog, lang);
+            report::xlsx_with(
+                &report::XlsxReport {
+                    catalog: &catalog,
+                    table: &table,
+                    centre_name: &data.name,
+                    period,
+                    lang,
+                    sessions: &sessions,
+                    classes: &classes,
+                    centres: data.centres.as_deref(),
+                },
+                &report::XlsxExtras {
+                    centres: data.roll_up.as_ref().map(report::RollUp::sheet),
+                    comparison: comparison.has_data().then_some(&comparison),
+                },
+            )?
         }
         Format::Png => {
             let months = store.read(|tx| tx.month_totals(centre, period))?;
@@ -708,6 +719,10 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
                 lang,
             })?
         }
+        Format::Centres => match &data.roll_up {
+            Some(roll_up) => report::centres_csv(&roll_up.sheet(), lang),
+            None => bail!("--format centres is the table of every centre: leave out --centre"),
+        },
         Format::Docx => {
             // The document goes to the education office: its table is in Vietnamese
             // whatever --lang says.
@@ -721,6 +736,7 @@ fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow::Result<()
                 texts: &texts,
                 date: today,
                 centres: data.centres.as_deref(),
+                comparison: Some(&data.comparison(&catalog, Lang::Vi)),
             })?
         }
     };

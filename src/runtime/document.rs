@@ -38,6 +38,7 @@ impl Runtime {
             texts: &texts,
             date: now.today,
             centres: data.centres.as_deref(),
+            comparison: Some(&data.comparison(&self.catalog, Lang::Vi)),
         });
         let bytes = match built {
             Ok(bytes) => bytes,

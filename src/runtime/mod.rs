@@ -10,6 +10,7 @@ mod facts;
 pub mod follow_up;
 mod invite_code;
 pub mod nudges;
+mod roll_up;
 
 pub use nudges::fire_due_nudges;
 
@@ -25,6 +26,10 @@ use std::sync::Arc;
 
 /// How long an invitation stays valid.
 pub const INVITE_DAYS: i64 = 7;
+
+/// The characters of HTML one message may take here: Telegram's 4,096 counted after the
+/// tags are parsed, less room for the escapes that count more before than after.
+const MESSAGE_BUDGET: usize = 3_900;
 
 /// One thing that happened in a chat, stripped of the adapter's types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,7 +214,21 @@ impl Runtime {
                 centre,
                 period,
                 keyboard,
-            } => self.report(tx, event.chat, centre, period, keyboard, lang, outcome)?,
+                centres_keyboard,
+            } => self.report(
+                tx,
+                event.chat,
+                centre,
+                period,
+                (keyboard, centres_keyboard),
+                lang,
+                now,
+                outcome,
+            )?,
+            Effect::ShowCentreTable { period } => {
+                self.centre_table(tx, event.chat, period, lang, outcome)?
+            }
+            Effect::ShowSilent { days } => self.silent(tx, event.chat, days, lang, now, outcome)?,
             Effect::ShowDocument {
                 centre,
                 period,
@@ -396,8 +415,9 @@ impl Runtime {
         Ok(None)
     }
 
-    /// The report in the chat (the table, and for the roll-up a line per centre) with
-    /// its spreadsheet, CSV and chart attached.
+    /// The report in the chat (the table with the same period a year earlier; for the
+    /// roll-up, a second message with the centres and the silent centres) with its
+    /// spreadsheet, CSV and chart attached.
     #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
@@ -405,26 +425,58 @@ impl Runtime {
         chat: ChatId,
         centre: Option<CentreId>,
         period: Period,
-        keyboard: Option<crate::dialog::Keyboard>,
+        (keyboard, centres_keyboard): (
+            Option<crate::dialog::Keyboard>,
+            Option<crate::dialog::Keyboard>,
+        ),
         lang: Lang,
+        now: Now,
         outcome: &mut Outcome,
     ) -> Result<(), StoreError> {
         let data = report::ReportData::gather(tx, &self.catalog, centre, period, lang)?;
         let table = data.table(&self.catalog, lang);
         let mut html = report::render_chat(&self.catalog, &table, &data.name, period, lang);
-        let lines: Vec<String> = data
-            .centres
-            .iter()
-            .flatten()
-            .map(|c| report::render_centre_line(&self.catalog, &c.name, c.totals, lang))
-            .collect();
-        if !lines.is_empty() {
+        let comparison = report::compare::render_comparison(
+            &self.catalog,
+            &data.comparison(&self.catalog, lang),
+            lang,
+        );
+        // Telegram takes 4,096 characters a message: the comparison goes under the table
+        // when both fit (always with the shipped dialogs), else right after it.
+        let fits = html.chars().count() + comparison.chars().count() < MESSAGE_BUDGET;
+        if fits && !comparison.is_empty() {
             html.push_str("\n\n");
-            html.push_str(&lines.join("\n"));
+            html.push_str(&comparison);
         }
         outcome
             .replies
             .push(Outgoing::reply(chat, Reply { html, keyboard }));
+        if !fits && !comparison.is_empty() {
+            outcome.replies.push(Outgoing::reply(
+                chat,
+                Reply {
+                    html: comparison,
+                    keyboard: None,
+                },
+            ));
+        }
+        if let Some(roll_up) = &data.roll_up {
+            let silence = roll_up.silence(now.today, report::silent::DEFAULT_SILENT_DAYS);
+            let html = report::centres_chat::render_centres(
+                &self.catalog,
+                &roll_up.table,
+                &roll_up.last_year,
+                &silence,
+                lang,
+            );
+            outcome.replies.push(Outgoing::reply(
+                chat,
+                Reply {
+                    html,
+                    keyboard: centres_keyboard,
+                },
+            ));
+        }
         match report::report_files(tx, &self.catalog, &data, centre, period, lang)? {
             Ok(files) => {
                 let caption = self.catalog.render(
@@ -442,7 +494,7 @@ impl Runtime {
                     outcome.replies.push(Outgoing {
                         chat,
                         op: OutOp::Photo {
-                            file_name: "bieu-do.png".to_owned(),
+                            file_name: files.chart_name.clone(),
                             caption: Some(caption.clone()),
                             bytes: chart,
                         },

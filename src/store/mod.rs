@@ -10,6 +10,7 @@
 //! group links), `invites.rs`, `audit.rs` and `reminders.rs`. Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
+mod activity;
 mod audit;
 mod centres;
 mod chats;
@@ -26,6 +27,9 @@ mod lookup;
 mod maintenance;
 mod members;
 mod meta;
+// Copies of a database another process may hold open, for reports over several files.
+mod copy;
+pub use copy::{CopyKind, OpenedCopy};
 // Operations support (metrics samples, export, erasure); added with issue 9.
 mod ops;
 pub use ops::{Forgotten, OpsSample};

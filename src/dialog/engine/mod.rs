@@ -252,6 +252,9 @@ impl Turn<'_> {
         if let Action::Document(period) = action {
             return self.document_button(period);
         }
+        if let Action::CentreTable(period) = action {
+            return self.centre_table_button(period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
