@@ -128,9 +128,12 @@ pub fn signed_percent(now: u64, before: u64, lang: Lang) -> Option<String> {
     })
 }
 
-/// The change in words for the chat: "+2.868; +15,9%", or "+150; mới" when there was
-/// nothing a year earlier.
+/// The change in words for the chat: "+2.868; +15,9%", "+150; năm trước chưa có" when
+/// there was nothing a year earlier, "0" when there is nothing either year.
 pub fn change_text(catalog: &Catalog, now: u64, before: u64, lang: Lang) -> String {
+    if now == 0 && before == 0 {
+        return "0".to_owned();
+    }
     let count = signed_change(now, before, lang);
     match signed_percent(now, before, lang) {
         Some(percent) => format!("{count}; {percent}"),

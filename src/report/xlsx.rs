@@ -483,6 +483,90 @@ mod tests {
     }
 
     #[test]
+    fn sessions_beyond_a_sheet_s_rows_go_on_further_sheets_and_the_first_sheet_says_so() {
+        use crate::report::test_catalog::{catalog, seed_totals};
+        use calamine::{Reader, Xlsx};
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let catalog = catalog();
+        let table = super::super::build(&catalog, &seed_totals(), Lang::Vi);
+        let sessions: Vec<SessionRecord> = (1..=7u64)
+            .map(|id| SessionRecord {
+                id,
+                centre: 1,
+                organiser: 5,
+                group: "health".to_owned(),
+                class: 1,
+                date: NaiveDate::from_ymd_opt(2020, 3, 5).expect("date"),
+                total: 10,
+                female: 4,
+                extra: BTreeMap::new(),
+                created_at: Utc
+                    .with_ymd_and_hms(2020, 3, 5, 9, 0, 0)
+                    .single()
+                    .expect("instant"),
+            })
+            .collect();
+        let period = Period::new(
+            NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+            NaiveDate::from_ymd_opt(2020, 10, 31).expect("date"),
+        )
+        .expect("period");
+        let report = XlsxReport {
+            catalog: &catalog,
+            table: &table,
+            centre_name: "Tràng An",
+            period,
+            lang: Lang::Vi,
+            sessions: &sessions,
+            classes: &BTreeMap::new(),
+            centres: None,
+        };
+        // Three rows a sheet stand in for Excel's 1,048,575.
+        let bytes = build(&report, &XlsxExtras::default(), 3).expect("built");
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        assert_eq!(
+            book.sheet_names(),
+            ["Báo cáo", "Buổi học", "Buổi học (2)", "Buổi học (3)"]
+        );
+        let ids: Vec<f64> = ["Buổi học", "Buổi học (2)", "Buổi học (3)"]
+            .iter()
+            .flat_map(|name| {
+                let sheet = book.worksheet_range(name).expect("sheet");
+                assert_eq!(
+                    sheet.get_value((0, 0)),
+                    Some(&calamine::Data::String("Mã buổi".to_owned())),
+                    "every sheet has the header"
+                );
+                (1..sheet.height())
+                    .filter_map(|r| match sheet.get_value((r as u32, 0)) {
+                        Some(calamine::Data::Float(f)) => Some(*f),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(ids, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        let first = book.worksheet_range("Báo cáo").expect("sheet 1");
+        let note = first
+            .rows()
+            .flatten()
+            .find_map(|c| match c {
+                calamine::Data::String(s) if s.contains("trang tính") => Some(s.clone()),
+                _ => None,
+            })
+            .expect("the note");
+        assert_eq!(
+            note,
+            "Danh sách 7 buổi học được chia thành 3 trang tính (Buổi học, Buổi học (2), Buổi \
+             học (3)) vì mỗi trang tính của Excel chỉ chứa được 1.048.576 dòng."
+        );
+        // With room enough, one sheet and no note.
+        let bytes = build(&report, &XlsxExtras::default(), MAX_SESSION_ROWS).expect("built");
+        let book = Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        assert_eq!(book.sheet_names(), ["Báo cáo", "Buổi học"]);
+    }
+
+    #[test]
     fn cells_are_cut_to_excel_s_limit() {
         assert_eq!(cell(&"ơ".repeat(40_000)).chars().count(), MAX_CELL_CHARS);
         assert_eq!(column(20_000), 16_383);
