@@ -299,6 +299,9 @@ pub(super) fn centre_sheet(
     Ok(())
 }
 
+/// A column group of the comparison: its header and how to read its number.
+type Measure = (labels::Label, fn(&Totals) -> u64);
+
 /// The sheet "So với cùng kỳ": for each group, Số lớp, Tổng số and Nữ this period and a
 /// year earlier, the change and its percentage.
 pub(super) fn comparison_sheet(
@@ -309,7 +312,7 @@ pub(super) fn comparison_sheet(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     sheet.set_name(labels::SHEET_COMPARISON.get(lang))?;
-    let measures: [(labels::Label, fn(&Totals) -> u64); 3] = [
+    let measures: [Measure; 3] = [
         (labels::CLASSES, |t| t.classes),
         (labels::TOTAL, |t| t.attendance),
         (labels::FEMALE, |t| t.female),

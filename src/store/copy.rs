@@ -176,6 +176,90 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_taken_while_commits_land_is_consistent_or_refused() {
+        use crate::domain::{ClassChoice, NewSession};
+        use chrono::{NaiveDate, TimeZone, Utc};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let original = dir.path().join("busy.redb");
+        let held = filled(&original);
+        let centre = held
+            .read(|tx| tx.centre_by_name("Tràng An"))
+            .expect("read")
+            .expect("centre");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        // A writer committing sessions as fast as it can, as a busy bot would.
+        let writer = {
+            let (store, stop) = (held.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut saved = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    store
+                        .write(|tx| {
+                            for _ in 0..20 {
+                                saved += 1;
+                                tx.save_session(&NewSession {
+                                    centre,
+                                    organiser: 7,
+                                    group: "law".to_owned(),
+                                    class: ClassChoice::New {
+                                        name: format!("Lớp {}", saved % 50),
+                                        key: format!("lop {}", saved % 50),
+                                    },
+                                    date: NaiveDate::from_ymd_opt(2026, 1, 1 + saved % 28)
+                                        .expect("date"),
+                                    total: 30,
+                                    female: 10,
+                                    extra: Default::default(),
+                                    created_at: Utc
+                                        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                                        .single()
+                                        .expect("instant"),
+                                })?;
+                            }
+                            Ok(())
+                        })
+                        .expect("writer commits");
+                    // The copies begin once the first commit has landed.
+                    let _ = started_tx.send(());
+                }
+                saved
+            })
+        };
+        started.recv().expect("the writer commits");
+        let (mut verified, mut refused) = (0, 0);
+        for i in 0..10 {
+            let copy = dir.path().join(format!("copy-{i}.redb"));
+            match Store::open_copy(&original, &copy) {
+                Ok(opened) => {
+                    assert!(matches!(opened.kind, CopyKind::Live { .. }));
+                    // A copy that verified is one commit's state: its counters match
+                    // its sessions, 20 sessions a commit.
+                    let (consistent, counts) = opened
+                        .store
+                        .read(|tx| Ok((tx.counters_match_sessions()?, tx.counts()?)))
+                        .expect("the copy reads");
+                    assert!(consistent, "copy {i}: counters out of step with sessions");
+                    assert_eq!(counts.sessions % 20, 0, "copy {i}: half a commit");
+                    verified += 1;
+                }
+                // Every copy torn by a commit: refused with the advice, never read.
+                Err(error) => {
+                    assert!(error.to_string().contains("did not verify"), "{error}");
+                    refused += 1;
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        let saved = writer.join().expect("writer");
+        assert!(saved > 0);
+        eprintln!("copies while writing: {verified} verified, {refused} refused, {saved} sessions written");
+    }
+
+    #[test]
     fn a_missing_file_is_named() {
         let dir = tempfile::tempdir().expect("temp dir");
         let missing = dir.path().join("none.redb");
