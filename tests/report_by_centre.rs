@@ -7,7 +7,7 @@
 //! year" numbers are the report of the same period a year earlier.
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use rollcall::dialog::{load_dir, Catalog};
 use rollcall::domain::{CentreId, ClassChoice, Lang, NewSession, Period, Totals};
@@ -136,7 +136,18 @@ proptest! {
         let (store, ids) = fill(&dir.path().join("p.redb"), &sessions);
         let catalog = catalog();
         let lang = Lang::Vi;
-        for period in [period_in_2026(from, days), Period::new(date(2026, 1, 1), date(2026, 12, 31)).expect("year")] {
+        // Every way the store counts a roll-up: a period cutting months, a whole year and
+        // a year to date (the classes' first days), whole months (the months' classes).
+        let some_day = period_in_2026(from, 0).from;
+        let month_first = some_day.with_day(1).expect("first of the month");
+        let month_last = (month_first + chrono::Months::new(days % 3 + 1)).pred_opt().expect("a day");
+        let periods = [
+            period_in_2026(from, days),
+            Period::new(date(2026, 1, 1), date(2026, 12, 31)).expect("year"),
+            Period::new(date(2026, 1, 1), some_day).expect("year to date"),
+            Period::new(month_first, month_last.min(date(2026, 12, 31))).expect("whole months"),
+        ];
+        for period in periods {
             let earlier = year_earlier(period);
             let (data, summed, earlier_all, own, own_earlier) = store
                 .read(|tx| {

@@ -40,6 +40,7 @@
 //! start day is still right, only not as fast.
 
 use super::codec::day_number;
+use super::roll_up_counters::RollUpContents;
 use super::tables::meta_keys;
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
@@ -72,6 +73,8 @@ struct CounterContents {
     class_years: BTreeMap<(u64, i32), u64>,
     /// `GROUP_YEAR_CLASSES`: (centre, group, year) → classes.
     group_years: BTreeMap<(u64, String, i32), u64>,
+    /// The roll-up's tables keyed by time first (`roll_up_counters.rs`).
+    roll_up: RollUpContents,
 }
 
 /// The month number of a date (months since January of year 0), ordering like dates.
@@ -145,6 +148,11 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         let day = day_number(session.date);
         let group = session.group.as_str();
+        let start = self.counter_year_start()?;
+        let year = counted_year(start, session.date);
+        // The roll-up's first-day index moves when this session was or becomes its
+        // class's first of the year: the first day before the change, for after it.
+        let first_before = self.class_first_day(session.class, start, year)?;
         {
             let mut counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
             let key = (session.centre, group, day);
@@ -181,7 +189,6 @@ impl Tx<'_> {
         )?;
         let mut days = self.txn.open_table(CLASS_DAYS)?;
         bump_count(&mut days, &(session.class, day), change, "class day")?;
-        let year = counted_year(self.counter_year_start()?, session.date);
         let mut years = self.txn.open_table(CLASS_YEARS)?;
         let left = bump_count(&mut years, &(session.class, year), change, "class year")?;
         // A class enters its group's count for the year with its first session of that
@@ -201,7 +208,8 @@ impl Tx<'_> {
                 "group year classes",
             )?;
         }
-        Ok(())
+        drop((months, days, years));
+        self.count_roll_up(session, change, start, year, first_before)
     }
 
     /// The first day of the years the per-year class counts count (1 January unless set).
@@ -274,7 +282,8 @@ impl Tx<'_> {
         for ((centre, group, year), n) in &recount.group_years {
             table.insert((*centre, group.as_str(), *year), *n)?;
         }
-        Ok(())
+        drop(table);
+        self.write_roll_up(&recount.roll_up)
     }
 
     /// Whether every counter table holds exactly what a recount of the live sessions gives
@@ -301,6 +310,7 @@ impl Tx<'_> {
             c.1 += u64::from(s.total);
             c.2 += u64::from(s.female);
             let year = counted_year(start, s.date);
+            all.roll_up.add(&s, year);
             let class_year = all.class_years.entry((s.class, year)).or_default();
             // As in `count_session`: the first session of a class in a year counts it.
             if *class_year == 0 {
@@ -346,6 +356,7 @@ impl Tx<'_> {
             all.group_years
                 .insert((centre, group.to_owned(), year), value.value());
         }
+        all.roll_up = self.stored_roll_up()?;
         Ok(all)
     }
 
@@ -386,22 +397,6 @@ impl Tx<'_> {
             }
         }
         Ok(totals)
-    }
-
-    /// Totals per activity group for every centre with sessions in `period`, by centre id
-    /// (the supervisor's roll-up). Centres without sessions in the period are absent.
-    pub fn group_totals_by_centre(
-        &self,
-        period: Period,
-    ) -> Result<BTreeMap<CentreId, BTreeMap<String, Totals>>, StoreError> {
-        let mut all = BTreeMap::new();
-        for centre in self.counted_centres()? {
-            let totals = self.centre_group_totals(centre, period)?;
-            if !totals.is_empty() {
-                all.insert(centre, totals);
-            }
-        }
-        Ok(all)
     }
 
     /// Sessions, attendance and female attendance per calendar month of `period`, for one
@@ -539,7 +534,7 @@ fn year_classes(
 /// Months wholly inside the period are read as one range of `CLASS_MONTHS`; a month the
 /// period cuts (at most the first and the last) looks each class of that month up in
 /// `CLASS_DAYS` for a day inside the cut.
-fn distinct_classes(
+pub(super) fn distinct_classes(
     months: &impl ReadableTable<(u64, &'static str, i32, u64), u64>,
     days: &impl ReadableTable<(u64, i32), u64>,
     centre: CentreId,
@@ -778,6 +773,7 @@ mod tests {
                 .entry((s.class, day_number(s.date)))
                 .or_default() += 1;
             let year = start.latest_on_or_before(s.date).year();
+            r.roll_up.add(s, year);
             *r.class_years.entry((s.class, year)).or_default() += 1;
             year_classes
                 .entry((s.centre, s.group.clone(), year))

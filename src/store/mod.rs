@@ -36,6 +36,7 @@ pub use ops::{Forgotten, OpsSample};
 mod outbox;
 mod reminders;
 pub mod retention;
+mod roll_up_counters;
 pub use reminders::{DeadlineRecord, ReminderRecord};
 mod schema;
 mod sessions;
@@ -58,7 +59,7 @@ use tokio::sync::watch;
 pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]
