@@ -332,6 +332,14 @@ fn province(c: &mut Criterion) {
     group.bench_function("supervisor_chat_year_to_date", |b| {
         b.iter(|| black_box(chat(year_to_date)))
     });
+    let november = Period::new(
+        NaiveDate::from_ymd_opt(2024, 11, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2024, 11, 30).expect("date"),
+    )
+    .expect("period");
+    group.bench_function("supervisor_chat_month", |b| {
+        b.iter(|| black_box(chat(november)))
+    });
     group.bench_function("silent", |b| {
         b.iter(|| {
             let (centres, activity) = store
@@ -377,7 +385,64 @@ fn province(c: &mut Criterion) {
 
     // The report's own files over every centre's year: a million sessions read, the
     // workbook (table, sessions, by centre, comparison), the CSV and the chart. Slow,
-    // so measured a few times by hand rather than by criterion's ten samples.
+    // so measured a few times by hand rather than by criterion's ten samples; first once
+    // step by step, to see where the time goes.
+    let started = Instant::now();
+    let (data, sessions, classes, months) = store
+        .read(|tx| {
+            let data = report::ReportData::gather(tx, &catalog, None, year_2024, lang)?;
+            let sessions = tx.sessions(None, year_2024)?;
+            let classes = tx.classes_of(&sessions)?;
+            let months = tx.month_totals(None, year_2024)?;
+            Ok((data, sessions, classes, months))
+        })
+        .expect("read");
+    let read = started.elapsed();
+    let table = data.table(&catalog, lang);
+    let comparison = data.comparison(&catalog, lang);
+    let started = Instant::now();
+    let xlsx = report::xlsx_with(
+        &report::XlsxReport {
+            catalog: &catalog,
+            table: &table,
+            centre_name: &data.name,
+            period: year_2024,
+            lang,
+            sessions: &sessions,
+            classes: &classes,
+            centres: data.centres.as_deref(),
+        },
+        &report::XlsxExtras {
+            centres: data.roll_up.as_ref().map(report::RollUp::sheet),
+            comparison: Some(&comparison),
+        },
+    )
+    .expect("xlsx");
+    let workbook = started.elapsed();
+    let started = Instant::now();
+    let csv = report::sessions_csv(&catalog, &sessions, &classes, lang);
+    let csv_took = started.elapsed();
+    let started = Instant::now();
+    let png = report::chart(&report::ChartReport {
+        catalog: &catalog,
+        table: &table,
+        months: &months,
+        centre_name: &data.name,
+        period: year_2024,
+        lang,
+    })
+    .expect("chart");
+    let chart_took = started.elapsed();
+    eprintln!(
+        "province/report_files_year steps: read {} sessions {read:.2?}, xlsx {workbook:.2?} \
+         ({:.1} MB), csv {csv_took:.2?} ({:.1} MB), chart {chart_took:.2?}",
+        sessions.len(),
+        xlsx.len() as f64 / 1e6,
+        csv.len() as f64 / 1e6
+    );
+    black_box((xlsx, csv, png));
+    drop((data, sessions, classes, months));
+
     let mut runs = Vec::new();
     for _ in 0..3 {
         let started = Instant::now();

@@ -333,6 +333,7 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("report.by_centre_more", &["count"]),
     ("report.by_centre_button", &[]),
     ("report.by_centre_caption", &["period"]),
+    ("report.file_too_big", &["file", "megabytes"]),
     ("silent.heading", &["today"]),
     ("silent.idle_in_period", &["count"]),
     ("silent.quiet", &["days", "count"]),

@@ -27,6 +27,9 @@ use std::sync::Arc;
 /// How long an invitation stays valid.
 pub const INVITE_DAYS: i64 = 7;
 
+/// The largest file a bot may send through the Bot API (Telegram's limit is 50 MB).
+const TELEGRAM_FILE_BYTES: usize = 50_000_000;
+
 /// The characters of HTML one message may take here: Telegram's 4,096 counted after the
 /// tags are parsed, less room for the escapes that count more before than after.
 const MESSAGE_BUDGET: usize = 3_900;
@@ -503,6 +506,24 @@ impl Runtime {
                 for (file_name, bytes) in
                     [(files.xlsx_name, files.xlsx), (files.csv_name, files.csv)]
                 {
+                    // Telegram refuses a bot's file over 50 MB (a province's year of
+                    // sessions as CSV is about 120 MB): said instead of sent, so the
+                    // supervisor knows where to get it.
+                    if bytes.len() > TELEGRAM_FILE_BYTES {
+                        let megabytes = (bytes.len() / 1_000_000).to_string();
+                        outcome.replies.push(Outgoing::reply(
+                            chat,
+                            Reply {
+                                html: self.catalog.render(
+                                    "report.file_too_big",
+                                    lang,
+                                    &[("file", &file_name), ("megabytes", &megabytes)],
+                                ),
+                                keyboard: None,
+                            },
+                        ));
+                        continue;
+                    }
                     outcome.replies.push(Outgoing {
                         chat,
                         op: OutOp::Document {
