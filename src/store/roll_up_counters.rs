@@ -20,7 +20,7 @@
 //! other counters, and compared with a recount by `rollcall check`.
 
 use super::codec::day_number;
-use super::counters::{counted_year, distinct_classes, month_number, Change};
+use super::counters::{counted_year, date_of_day, distinct_classes, month_number, Change};
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, DAY_CENTRE_TOTALS, MONTH_CENTRE_CLASSES, MONTH_CENTRE_TOTALS,
     YEAR_FIRST_DAYS,
@@ -353,6 +353,52 @@ impl Tx<'_> {
         }
         Ok(all)
     }
+}
+
+impl Tx<'_> {
+    /// Sessions, attendance and female attendance per calendar month of `period` over
+    /// every centre, keyed by the first day of the month (as `month_totals` of no centre).
+    pub(super) fn all_month_totals(
+        &self,
+        period: Period,
+    ) -> Result<BTreeMap<NaiveDate, Totals>, StoreError> {
+        let mut by_month: BTreeMap<NaiveDate, Totals> = BTreeMap::new();
+        let mut add = |date: Option<NaiveDate>, (sessions, attendance, female): Sums| {
+            let Some(date) = date else {
+                return;
+            };
+            let t = by_month
+                .entry(date.with_day(1).unwrap_or(date))
+                .or_default();
+            t.sessions += sessions;
+            t.attendance += attendance;
+            t.female += female;
+        };
+        let months = WholeMonths::of(period);
+        if let Some((first, last)) = months.full {
+            let table = self.txn.open_table(MONTH_CENTRE_TOTALS)?;
+            for entry in table.range((first, CentreId::MIN, "")..(last + 1, CentreId::MIN, ""))? {
+                let (key, value) = entry?;
+                add(month_first_day(key.value().0), value.value());
+            }
+        }
+        let days = self.txn.open_table(DAY_CENTRE_TOTALS)?;
+        for (from, to) in &months.cut_days {
+            let range =
+                (day_number(*from), CentreId::MIN, "")..(day_number(*to) + 1, CentreId::MIN, "");
+            for entry in days.range(range)? {
+                let (key, value) = entry?;
+                add(date_of_day(key.value().0), value.value());
+            }
+        }
+        Ok(by_month)
+    }
+}
+
+/// The first day of month number `month` (see `counters::month_number`).
+fn month_first_day(month: i32) -> Option<NaiveDate> {
+    // `rem_euclid(12)` is in 0..12, so the cast cannot truncate or wrap.
+    NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1)
 }
 
 /// The counted year whose first day `period` starts on, when it also ends in that year.
