@@ -1274,14 +1274,20 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               <    biến
               <    Lớp 0 · Tổng 0 · Nữ 0</pre>
               < Số người tham gia học tại TTHTCĐ: 0 người
-              < 
-              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2026-26-11-2026.xlsx)
-              (file bao-cao-01-01-2026-26-11-2026.csv)
+              < <b>Theo trung tâm</b>: 2 trung tâm, 0 có buổi học trong kỳ
+              < 1. <b>Hoành Bồ</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 2. <b>Tràng An</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 
+              < <b>Trung tâm im lặng</b> (đến 26/11/2026)
+              < Có thành viên nhưng không ghi buổi nào trong kỳ (2):
+              < • Hoành Bồ – chưa ghi buổi nào
+              < • Tràng An – chưa ghi buổi nào
+                [📊 Bảng theo trung tâm]
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.csv)
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1324,8 +1330,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2020-31-12-2020.xlsx)
-              (file bao-cao-01-01-2020-31-12-2020.csv)
+              (file bao-cao-hoanh-bo-2020.xlsx)
+              (file bao-cao-hoanh-bo-2020.csv)
             > /totals
               < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
               < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
@@ -1379,15 +1385,23 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               <    biến
               <    Lớp 0 · Tổng 0 · Nữ 0</pre>
               < Số người tham gia học tại TTHTCĐ: 0 người
-              < 
-              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Phường Mới</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2026-26-11-2026.xlsx)
-              (file bao-cao-01-01-2026-26-11-2026.csv)
+              < <b>Theo trung tâm</b>: 3 trung tâm, 0 có buổi học trong kỳ
+              < 1. <b>Hoành Bồ</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 2. <b>Phường Mới</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 3. <b>Tràng An</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 
+              < <b>Trung tâm im lặng</b> (đến 26/11/2026)
+              < Có thành viên nhưng không ghi buổi nào trong kỳ (2):
+              < • Hoành Bồ – chưa ghi buổi nào
+              < • Tràng An – chưa ghi buổi nào
+              < Chưa có ai tham gia, nên chưa dùng bot (1):
+              < • Phường Mới – chưa ghi buổi nào
+                [📊 Bảng theo trung tâm]
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.csv)
         "#]],
     );
 }
@@ -1437,6 +1451,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2025 – 26/11/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
@@ -1477,6 +1497,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 30 người
           < Nữ chiếm 66,7% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2024 – 31/08/2025)
+          < Lượt người: <b>30</b>, năm trước 0 (+30; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>20</b>, năm trước 0 (+20; năm trước chưa có)
+          < • Sức khỏe: 30, năm trước 0 (+30; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
@@ -1517,6 +1543,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2025 – 26/11/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
@@ -1615,6 +1647,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2024 – 05/03/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
@@ -1655,6 +1693,12 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 30 người
           < Nữ chiếm 66,7% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2023 – 31/08/2024)
+          < Lượt người: <b>30</b>, năm trước 0 (+30; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>20</b>, năm trước 0 (+20; năm trước chưa có)
+          < • Sức khỏe: 30, năm trước 0 (+30; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]

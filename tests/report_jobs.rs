@@ -136,7 +136,13 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
     let job = jobs[0].1.clone().expect("a readable job");
     assert_eq!((job.chat, job.centre), (DIRECTOR, Some(centre)));
     assert!(
-        matches!(job.kind, ReportJobKind::Report { keyboard: Some(_) }),
+        matches!(
+            job.kind,
+            ReportJobKind::Report {
+                keyboard: Some(_),
+                ..
+            }
+        ),
         "the engine's buttons go with the job: {:?}",
         job.kind
     );
@@ -266,7 +272,7 @@ fn a_crash_after_the_table_leaves_only_the_files_to_build() {
         },
     );
     assert!(store
-        .write(|tx| tx.queue_report_table(id, &table))
+        .write(|tx| tx.queue_report_table(id, std::slice::from_ref(&table)))
         .expect("the table"));
     drop(store);
 
@@ -319,7 +325,7 @@ fn a_finished_job_queues_nothing_a_second_time() {
     );
     let queue_table = |store: &Store| {
         store
-            .write(|tx| tx.queue_report_table(id, &table))
+            .write(|tx| tx.queue_report_table(id, std::slice::from_ref(&table)))
             .expect("table")
     };
     assert!(queue_table(&store), "the table is queued");

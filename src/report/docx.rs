@@ -14,6 +14,7 @@
 //! The words are the centre's (`DocumentTexts`); the numbers are always computed here
 //! from table III.2 (`report::build`), never taken from the texts.
 
+use super::compare::Comparison;
 use super::labels;
 use super::table::ReportTable;
 use super::{CentreTotals, FileError};
@@ -26,7 +27,6 @@ use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
 };
-use unicode_normalization::UnicodeNormalization;
 
 /// A4 in twentieths of a point (twips): 210 × 297 mm.
 const A4_WIDTH: u32 = 11_906;
@@ -92,6 +92,9 @@ pub struct DocxReport<'a> {
     pub date: NaiveDate,
     /// The roll-up's centres: adds an appendix with one row per centre.
     pub centres: Option<&'a [CentreTotals]>,
+    /// The same period a year earlier: a line under table III.2 (left out when neither
+    /// period has a session).
+    pub comparison: Option<&'a Comparison>,
 }
 
 /// The document as the bytes of a `.docx` file.
@@ -106,7 +109,10 @@ pub fn docx(report: &DocxReport<'_>) -> Result<Vec<u8>, FileError> {
 /// The file name: `bao-cao-<centre>-<period>.docx`, in ASCII so that every phone and mail
 /// program keeps it (for example `bao-cao-trang-an-01-10-2020.docx`).
 pub fn docx_name(centre_name: &str, period: Period) -> String {
-    format!("bao-cao-{}-{}.docx", slug(centre_name), period_slug(period))
+    format!(
+        "{}.docx",
+        super::names::report_stem(Some(centre_name), period)
+    )
 }
 
 /// The period as the title names it: in months when it is whole months ("TỪ THÁNG 01 ĐẾN
@@ -141,45 +147,12 @@ pub fn period_title(period: Period) -> String {
 }
 
 /// Whether the period starts on a first and ends on a last day of a month.
-fn whole_months(period: Period) -> bool {
+pub(super) fn whole_months(period: Period) -> bool {
     let last_of_month = period
         .to
         .succ_opt()
         .is_none_or(|next| next.month() != period.to.month());
     period.from.day() == 1 && last_of_month
-}
-
-fn period_slug(period: Period) -> String {
-    let (from, to) = (period.from, period.to);
-    if whole_months(period) && from.year() == to.year() {
-        if from.month() == 1 && to.month() == 12 {
-            return from.year().to_string();
-        }
-        if from.month() == to.month() {
-            return format!("{:02}-{}", from.month(), from.year());
-        }
-        return format!("{:02}-{:02}-{}", from.month(), to.month(), to.year());
-    }
-    format!("{}-{}", from.format("%d-%m-%Y"), to.format("%d-%m-%Y"))
-}
-
-/// Lower-case ASCII words joined by "-": diacritics dropped, "đ" as "d".
-fn slug(name: &str) -> String {
-    let ascii: String = name
-        .nfd()
-        .filter_map(|c| match c {
-            'đ' | 'Đ' => Some('d'),
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            c if c.is_ascii() || c.is_whitespace() => Some(' '),
-            _ => None,
-        })
-        .collect();
-    let words: Vec<&str> = ascii.split_whitespace().collect();
-    if words.is_empty() {
-        "trung-tam".to_owned()
-    } else {
-        words.join("-")
-    }
 }
 
 /// A run in the document's font.
@@ -287,6 +260,11 @@ fn build(report: &DocxReport<'_>) -> Docx {
     doc = doc
         .add_table(results_table(report.table))
         .add_paragraph(para(run("", BODY)));
+    if let Some(comparison) = report.comparison.filter(|c| c.has_data()) {
+        for p in body(&comparison_line(comparison)) {
+            doc = doc.add_paragraph(p);
+        }
+    }
 
     let total_line = super::xlsx::plain_text(
         report.catalog,
@@ -321,6 +299,34 @@ fn build(report: &DocxReport<'_>) -> Docx {
             .add_table(centres_table(centres));
     }
     doc
+}
+
+/// The line under table III.2 that sets the period beside the same period a year
+/// earlier: "So với cùng kỳ năm trước (từ tháng 01 đến tháng 10 năm 2019): số lớp
+/// (chuyên đề) 50, tăng 5 (11,1%); …". Words, not signs, as an administrative text writes.
+pub(super) fn comparison_line(comparison: &Comparison) -> String {
+    let lang = Lang::Vi;
+    let part = |name: &str, now: u64, before: u64| {
+        let change = match now.cmp(&before) {
+            std::cmp::Ordering::Equal => "không đổi".to_owned(),
+            std::cmp::Ordering::Greater => format!("tăng {}", format_count(now - before, lang)),
+            std::cmp::Ordering::Less => format!("giảm {}", format_count(before - now, lang)),
+        };
+        let percent = match super::compare::signed_percent(now, before, lang) {
+            Some(p) if now != before => format!(" ({})", p.trim_start_matches(['+', '-'])),
+            Some(_) => String::new(),
+            None => " (cùng kỳ năm trước chưa có)".to_owned(),
+        };
+        format!("{name} {}, {change}{percent}", format_count(now, lang))
+    };
+    let (now, before) = (comparison.now, comparison.before);
+    format!(
+        "So với cùng kỳ năm trước ({}): {}; {}; {}.",
+        period_title(comparison.earlier).to_lowercase(),
+        part("số lớp (chuyên đề)", now.classes, before.classes),
+        part("số lượt người tham gia", now.attendance, before.attendance),
+        part("trong đó nữ", now.female, before.female),
+    )
 }
 
 /// "Trên đây là …": the closing sentence, naming the period like the title does.
@@ -640,8 +646,30 @@ mod tests {
         ];
         for (p, title, slug) in cases {
             assert_eq!(period_title(p), title);
-            assert_eq!(period_slug(p), slug);
+            assert_eq!(super::super::names::period_slug(p), slug);
         }
+    }
+
+    #[test]
+    fn the_comparison_line_says_the_change_in_words() {
+        use crate::report::compare::compare;
+        use crate::report::test_catalog::{catalog, seed_totals};
+        let mut before = seed_totals();
+        // A year earlier: fewer people in arts, the same classes, nothing in law.
+        if let Some(arts) = before.get_mut("arts") {
+            arts.attendance = 5_068;
+        }
+        before.remove("law");
+        let p = period((2020, 1, 1), (2020, 10, 31));
+        let comparison = compare(&catalog(), p, &seed_totals(), &before, Lang::Vi);
+        assert_eq!(
+            comparison_line(&comparison),
+            "So với cùng kỳ năm trước (từ tháng 01 đến tháng 10 năm 2019): số lớp (chuyên đề) \
+             50, tăng 5 (11,1%); số lượt người tham gia 20.868, tăng 1.400 (7,2%); trong đó nữ \
+             13.698, tăng 450 (3,4%)."
+        );
+        let none = compare(&catalog(), p, &seed_totals(), &Default::default(), Lang::Vi);
+        assert!(comparison_line(&none).contains("tăng 50 (cùng kỳ năm trước chưa có)"));
     }
 
     #[test]
