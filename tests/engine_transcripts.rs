@@ -1088,8 +1088,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-01-2020-31-10-2020.xlsx)
-              (file bao-cao-01-01-2020-31-10-2020.csv)
+              (file bao-cao-trang-an-01-10-2020.xlsx)
+              (file bao-cao-trang-an-01-10-2020.csv)
             * Tháng trước
               < <b>Kết quả thực hiện</b>
               < Trung tâm: Tràng An
@@ -1126,8 +1126,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-10-2026-31-10-2026.xlsx)
-              (file bao-cao-01-10-2026-31-10-2026.csv)
+              (file bao-cao-trang-an-10-2026.xlsx)
+              (file bao-cao-trang-an-10-2026.csv)
             * Năm trước
               < <b>Kết quả thực hiện</b>
               < Trung tâm: Tràng An
@@ -1164,8 +1164,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-01-2025-31-12-2025.xlsx)
-              (file bao-cao-01-01-2025-31-12-2025.csv)
+              (file bao-cao-trang-an-2025.xlsx)
+              (file bao-cao-trang-an-2025.csv)
             > /audit
               < <b>Nhật ký thay đổi – Tràng An</b>
               < 26/11/2026 · Lan: bỏ #50 (người phụ trách lớp) khỏi trung tâm
@@ -1461,9 +1461,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2026-26-11-2026.xlsx)
-          (file bao-cao-01-09-2026-26-11-2026.csv)
+          (file bieu-do-trang-an-01-09-2026-26-11-2026.png)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.csv)
         * Năm trước
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1507,9 +1507,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2025-31-08-2026.xlsx)
-          (file bao-cao-01-09-2025-31-08-2026.csv)
+          (file bieu-do-trang-an-01-09-2025-31-08-2026.png)
+          (file bao-cao-trang-an-01-09-2025-31-08-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2025-31-08-2026.csv)
         * Năm nay
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1553,9 +1553,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2026-26-11-2026.xlsx)
-          (file bao-cao-01-09-2026-26-11-2026.csv)
+          (file bieu-do-trang-an-01-09-2026-26-11-2026.png)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.csv)
         * Tháng này
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1592,8 +1592,8 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bao-cao-01-11-2026-26-11-2026.xlsx)
-          (file bao-cao-01-11-2026-26-11-2026.csv)
+          (file bao-cao-trang-an-01-11-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-11-2026-26-11-2026.csv)
     "#]]
     .assert_eq(&bot.script(
         LAN,
@@ -1657,9 +1657,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2025-05-03-2026.xlsx)
-          (file bao-cao-01-09-2025-05-03-2026.csv)
+          (file bieu-do-trang-an-01-09-2025-05-03-2026.png)
+          (file bao-cao-trang-an-01-09-2025-05-03-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2025-05-03-2026.csv)
         * Năm trước
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1703,9 +1703,9 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2024-31-08-2025.xlsx)
-          (file bao-cao-01-09-2024-31-08-2025.csv)
+          (file bieu-do-trang-an-01-09-2024-31-08-2025.png)
+          (file bao-cao-trang-an-01-09-2024-31-08-2025.xlsx)
+          (file bao-cao-trang-an-01-09-2024-31-08-2025.csv)
     "#]]
     .assert_eq(&bot.script(
         LAN,
@@ -2352,8 +2352,8 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-10-2020-31-10-2020.xlsx)
-              (file bao-cao-01-10-2020-31-10-2020.csv)
+              (file bao-cao-trang-an-10-2020.xlsx)
+              (file bao-cao-trang-an-10-2020.csv)
             * 📄 Báo cáo (Word)
               (file bao-cao-trang-an-10-2020.docx)
               < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.

@@ -167,9 +167,9 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
     assert_eq!(
         file_names(&outbox),
         [
-            "bieu-do.png",
-            "bao-cao-01-01-2020-31-12-2020.xlsx",
-            "bao-cao-01-01-2020-31-12-2020.csv"
+            "bieu-do-trang-an-2020.png",
+            "bao-cao-trang-an-2020.xlsx",
+            "bao-cao-trang-an-2020.csv"
         ]
     );
     assert!(store
@@ -245,9 +245,9 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
     assert_eq!(
         file_names(&outbox),
         [
-            "bieu-do.png",
-            "bao-cao-01-01-2020-31-12-2020.xlsx",
-            "bao-cao-01-01-2020-31-12-2020.csv"
+            "bieu-do-trang-an-2020.png",
+            "bao-cao-trang-an-2020.xlsx",
+            "bao-cao-trang-an-2020.csv"
         ],
         "exactly one set of files"
     );
