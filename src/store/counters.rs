@@ -1403,6 +1403,75 @@ mod tests {
     }
 
     #[test]
+    fn a_version_4_file_gets_the_roll_up_counters() {
+        use super::super::tables::{
+            DAY_CENTRE_TOTALS, MONTH_CENTRE_CLASSES, MONTH_CENTRE_TOTALS, YEAR_FIRST_DAYS,
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v4.redb");
+        let store = Store::open(&path).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..90u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    // Every fifth session falls in the next year, so classes meet in both.
+                    let d = if i % 5 == 0 { NEXT_YEAR + i } else { i };
+                    tx.save_session(&new_session(1 + u64::from(i % 3), g, k, d, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        // The roll-up's periods: year to date, a whole year, whole months, cut months.
+        let periods = [
+            Period::reporting_year_to_date(YearStart::JANUARY_FIRST, day(DAYS)),
+            Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("period"),
+            Period::new(date(2020, 2, 1), date(2020, 3, 31)).expect("period"),
+            Period::new(day(10), day(NEXT_YEAR + 50)).expect("period"),
+        ];
+        let by_centre = |store: &Store| {
+            store
+                .read(|tx| {
+                    periods
+                        .iter()
+                        .map(|p| Ok((tx.group_totals_by_centre(*p)?, tx.month_totals(None, *p)?)))
+                        .collect::<Result<Vec<_>, StoreError>>()
+                })
+                .expect("read")
+        };
+        let before = by_centre(&store);
+        assert!(before.iter().all(|(centres, _)| centres.len() == 3));
+
+        // Make it the file v4 wrote: the same tables without the roll-up's, version 4.
+        {
+            let txn = store.db.begin_write().expect("write");
+            txn.delete_table(MONTH_CENTRE_TOTALS).expect("drop");
+            txn.delete_table(DAY_CENTRE_TOTALS).expect("drop");
+            txn.delete_table(MONTH_CENTRE_CLASSES).expect("drop");
+            txn.delete_table(YEAR_FIRST_DAYS).expect("drop");
+            meta::put(&txn, meta_keys::SCHEMA_VERSION, &4u32).expect("version");
+            txn.commit().expect("commit");
+        }
+        drop(store);
+
+        let store = Store::open(&path).expect("reopen migrates");
+        let version = store
+            .read(|tx| meta::get::<u32>(tx.source, meta_keys::SCHEMA_VERSION))
+            .expect("read");
+        assert_eq!(version, Some(SCHEMA_VERSION));
+        assert_eq!(SCHEMA_VERSION, 5);
+        assert!(store
+            .read(|tx| tx.counters_match_sessions())
+            .expect("check"));
+        let rows = store
+            .read(
+                |tx| Ok(tx.table(YEAR_FIRST_DAYS)?.len()? + tx.table(MONTH_CENTRE_TOTALS)?.len()?),
+            )
+            .expect("read");
+        assert!(rows > 0, "the roll-up's tables are filled");
+        assert_eq!(by_centre(&store), before);
+    }
+
+    #[test]
     fn the_fast_year_class_count_applies_for_a_school_year() {
         // Regression (issue 16): the year's class count only answered for periods from
         // 1 January, so with `period_start = "09-01"` every Save's running totals took the
