@@ -209,6 +209,7 @@ fn benches(c: &mut Criterion) {
                 date: period.to,
                 centres: None,
                 comparison: None,
+                centres_last_year: None,
             })
             .expect("docx");
             black_box(bytes)

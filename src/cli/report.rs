@@ -140,6 +140,7 @@ pub(super) fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow
                 date: today,
                 centres: data.centres.as_deref(),
                 comparison: Some(&data.comparison(&catalog, Lang::Vi)),
+                centres_last_year: data.roll_up.as_ref().map(|r| &r.last_year),
             })?
         }
     };

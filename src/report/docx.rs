@@ -20,13 +20,14 @@ use super::table::ReportTable;
 use super::{CentreTotals, FileError};
 use crate::dialog::Catalog;
 use crate::document::{DocumentTexts, Part};
-use crate::domain::{Lang, Period, Totals};
+use crate::domain::{CentreId, Lang, Period, Totals};
 use crate::format::format_count;
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
 };
+use std::collections::BTreeMap;
 
 /// A4 in twentieths of a point (twips): 210 × 297 mm.
 const A4_WIDTH: u32 = 11_906;
@@ -95,6 +96,9 @@ pub struct DocxReport<'a> {
     /// The same period a year earlier: a line under table III.2 (left out when neither
     /// period has a session).
     pub comparison: Option<&'a Comparison>,
+    /// Each centre's totals over the same period a year earlier (absent: nothing then):
+    /// the appendix of the roll-up gets the attendances then and the change.
+    pub centres_last_year: Option<&'a BTreeMap<CentreId, Totals>>,
 }
 
 /// The document as the bytes of a `.docx` file.
@@ -296,7 +300,7 @@ fn build(report: &DocxReport<'_>) -> Docx {
     if let Some(centres) = report.centres {
         doc = doc
             .add_paragraph(centred(run(APPENDIX_HEADING, BODY).bold()).page_break_before(true))
-            .add_table(centres_table(centres));
+            .add_table(centres_table(centres, report.centres_last_year));
     }
     doc
 }
@@ -489,6 +493,17 @@ fn results_table(table: &ReportTable) -> Table {
 /// A row of a numbers table: its number, a name, then one centred count per column
 /// (classes, attendances, women; the appendix adds sessions).
 fn counts_row(widths: &[usize], number: &str, name: &str, counts: &[u64], bold: bool) -> TableRow {
+    TableRow::new(count_cells(widths, number, name, counts, bold)).cant_split()
+}
+
+/// The cells of `counts_row`.
+fn count_cells(
+    widths: &[usize],
+    number: &str,
+    name: &str,
+    counts: &[u64],
+    bold: bool,
+) -> Vec<TableCell> {
     let mut cells = vec![
         cell(
             widths[0],
@@ -502,21 +517,18 @@ fn counts_row(widths: &[usize], number: &str, name: &str, counts: &[u64], bold: 
             .zip(&widths[2..])
             .map(|(count, width)| number_cell(*width, *count, bold)),
     );
-    TableRow::new(cells).cant_split()
+    cells
 }
 
-/// The roll-up's appendix: one row per centre (zeros included) and the total.
-fn centres_table(centres: &[CentreTotals]) -> Table {
-    let widths = [
-        700,
-        TEXT_WIDTH - 700 - 4 * 1_150,
-        1_150,
-        1_150,
-        1_150,
-        1_150,
-    ];
+/// The roll-up's appendix: one row per centre (zeros included) and the total; with
+/// `last_year`, each centre's attendances over the same period a year earlier and the
+/// change in percent beside its own.
+fn centres_table(
+    centres: &[CentreTotals],
+    last_year: Option<&BTreeMap<CentreId, Totals>>,
+) -> Table {
     let lang = Lang::Vi;
-    let headers = [
+    let mut headers = vec![
         labels::NUMBER,
         labels::CENTRE,
         labels::CLASSES,
@@ -524,33 +536,60 @@ fn centres_table(centres: &[CentreTotals]) -> Table {
         labels::TOTAL,
         labels::FEMALE,
     ];
+    if last_year.is_some() {
+        headers.extend([labels::LAST_YEAR_ATTENDANCE, labels::CHANGE_PERCENT]);
+    }
+    // The counts share what the number and the centre's name leave of the page.
+    let count = if last_year.is_some() { 1_000 } else { 1_150 };
+    let counts = headers.len() - 2;
+    let mut widths = vec![700, TEXT_WIDTH - 700 - counts * count];
+    widths.extend(std::iter::repeat_n(count, counts));
     let mut rows = vec![TableRow::new(
         headers
             .iter()
-            .zip(widths)
-            .map(|(label, width)| header_cell(width, label.get(lang)))
+            .zip(&widths)
+            .map(|(label, width)| header_cell(*width, label.get(lang)))
             .collect(),
     )];
+    let row = |number: &str, name: &str, totals: &Totals, before: Option<&Totals>, bold| {
+        let mut cells = count_cells(&widths, number, name, &appendix_counts(totals), bold);
+        if let Some(before) = before {
+            let change = super::compare::signed_percent(totals.attendance, before.attendance, lang)
+                .unwrap_or_else(|| "–".to_owned());
+            let text = run(&change, SMALL);
+            cells.push(number_cell(widths[6], before.attendance, bold));
+            cells.push(cell(
+                widths[7],
+                para(if bold { text.bold() } else { text }).align(AlignmentType::Center),
+            ));
+        }
+        TableRow::new(cells).cant_split()
+    };
     let mut sum = Totals::default();
+    let mut sum_before = Totals::default();
     for (i, centre) in centres.iter().enumerate() {
         sum = sum + centre.totals;
-        rows.push(counts_row(
-            &widths,
+        let before = last_year.map(|all| all.get(&centre.centre).copied().unwrap_or_default());
+        if let Some(before) = before {
+            sum_before = sum_before + before;
+        }
+        rows.push(row(
             &(i + 1).to_string(),
             &centre.name,
-            &appendix_counts(&centre.totals),
+            &centre.totals,
+            before.as_ref(),
             false,
         ));
     }
-    rows.push(counts_row(
-        &widths,
+    rows.push(row(
         "",
         labels::TOTAL_ROW.get(lang),
-        &appendix_counts(&sum),
+        &sum,
+        last_year.map(|_| &sum_before),
         true,
     ));
     Table::new(rows)
-        .set_grid(widths.to_vec())
+        .set_grid(widths)
         .width(TEXT_WIDTH, WidthType::Dxa)
 }
 

@@ -88,6 +88,9 @@ pub const SAME_PERIOD_LAST_YEAR: Label = label("Cùng kỳ năm trước", "Same
 /// The change from last year to this one, and that change in percent of last year's.
 pub const CHANGE: Label = label("Tăng/giảm", "Change");
 pub const CHANGE_PERCENT: Label = label("Tăng/giảm (%)", "Change (%)");
+/// The appendix of the roll-up's document: each centre's attendances a year earlier.
+pub const LAST_YEAR_ATTENDANCE: Label =
+    label("Tổng số cùng kỳ năm trước", "Total, same period last year");
 /// The date of a centre's latest session, and how many members it has.
 pub const LAST_SESSION: Label = label("Buổi học gần nhất", "Latest session");
 pub const MEMBERS: Label = label("Số thành viên", "Members");

@@ -520,6 +520,7 @@ fn document_messages(
         date,
         centres: data.centres.as_deref(),
         comparison: Some(&data.comparison(catalog, Lang::Vi)),
+        centres_last_year: data.roll_up.as_ref().map(|r| &r.last_year),
     });
     let bytes = match built {
         Ok(bytes) => bytes,
