@@ -337,3 +337,111 @@ fn a_finished_job_queues_nothing_a_second_time() {
     assert_eq!(outbox.iter().filter(|(_, m)| is_file(m)).count(), 1);
     assert_eq!(tables(&outbox).len(), 1);
 }
+
+/// A supervisor's command, as the processor hands it to the runtime.
+fn supervisor_command(
+    runtime: &Runtime,
+    tx: &mut Tx<'_>,
+    name: &str,
+    args: &str,
+) -> Result<(), StoreError> {
+    let event = Event {
+        chat: SUPERVISOR,
+        sender: Sender {
+            user: SUPERVISOR,
+            chat: SUPERVISOR,
+            name: "Phòng GD".to_owned(),
+            language_hint: Some("vi".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: name.to_owned(),
+            args: args.to_owned(),
+        },
+        callback: None,
+        sent_at: None,
+    };
+    runtime.handle(tx, &event, now())
+}
+
+const SUPERVISOR: i64 = 60;
+
+#[test]
+fn the_roll_up_s_centres_and_silent_go_out_with_the_tables_before_any_file() {
+    use rollcall::runtime::report_jobs::Part;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    let jobs = store
+        .write(|tx| {
+            tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, now().at)?;
+            // A member-less centre, for the silent list.
+            tx.ensure_centre("Ninh Nhất")?;
+            supervisor_command(&runtime, tx, "report", "2020")?;
+            supervisor_command(&runtime, tx, "silent", "")?;
+            Ok((tx.outbox(100)?, tx.report_jobs(10)?))
+        })
+        .expect("the steps");
+    let (outbox, jobs) = jobs;
+    assert!(outbox.is_empty(), "the steps queue jobs only: {outbox:?}");
+    assert!(matches!(
+        jobs.iter()
+            .map(|(_, j)| j.clone().expect("readable").kind)
+            .collect::<Vec<_>>()[..],
+        [
+            ReportJobKind::Report {
+                centres_keyboard: Some(_),
+                today: Some(_),
+                ..
+            },
+            ReportJobKind::Silent { days: 30, .. }
+        ]
+    ));
+
+    // The tables' loop alone: the roll-up's table, its centres with the button, and the
+    // silent centres; no file yet, and the silent job is done.
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(
+        worker
+            .run_pending_while(Part::Tables, &|| true)
+            .expect("tables"),
+        2
+    );
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert!(!outbox.iter().any(|(_, m)| is_file(m)), "{outbox:?}");
+    let messages = tables(&outbox);
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("Tất cả trung tâm"), "{}", messages[0]);
+    assert!(messages[1].contains("Tràng An"), "{}", messages[1]);
+    assert!(
+        matches!(
+            &outbox[1].1.op,
+            OutOp::Message {
+                keyboard: Some(_),
+                ..
+            }
+        ),
+        "the button for the centre × group table"
+    );
+    assert!(messages[2].contains("Ninh Nhất"), "{}", messages[2]);
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
+        1
+    );
+
+    // Then the roll-up's files, named after every centre.
+    assert_eq!(worker.run_pending().expect("files"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(
+        file_names(&outbox),
+        [
+            "bieu-do-tat-ca-trung-tam-2020.png",
+            "bao-cao-tat-ca-trung-tam-2020.xlsx",
+            "bao-cao-tat-ca-trung-tam-2020.csv"
+        ]
+    );
+    assert!(store
+        .read(|view| view.report_jobs(10))
+        .expect("jobs")
+        .is_empty());
+}
