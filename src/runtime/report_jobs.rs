@@ -261,9 +261,7 @@ impl ReportWorker {
         );
         Ok(true)
     }
-}
 
-impl ReportWorker {
     /// `/silent`: the centres with members but no session in the last `days` days as of
     /// `today`, and the centres nobody has joined, read on a snapshot.
     fn silent_message(

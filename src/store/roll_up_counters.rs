@@ -17,7 +17,8 @@
 //! - any other period counts its classes per centre and group as `counters.rs` does.
 //!
 //! They are kept in step by `count_session` (through `count_roll_up`), rebuilt with the
-//! other counters, and compared with a recount by `rollcall check`.
+//! other counters (for the two centres of a centre merge by `rebuild_centre_roll_up`,
+//! which `rebuild_centre_counters` calls), and compared with a recount by `rollcall check`.
 
 use super::codec::day_number;
 use super::counters::{counted_year, date_of_day, distinct_classes, month_number, Change};
