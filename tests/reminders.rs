@@ -13,7 +13,7 @@ use rollcall::reminders::fire::{fire_due, FireOptions};
 use rollcall::reminders::parse::Audience;
 use rollcall::reminders::schedule::{Monthly, Schedule, Weekdays};
 use rollcall::roles::Role;
-use rollcall::runtime::{Callback, Event, Runtime};
+use rollcall::runtime::{Callback, Event, ReportWorker, Runtime};
 use rollcall::store::{DeadlineRecord, ReminderRecord, Store};
 use std::path::Path;
 use std::sync::Arc;
@@ -484,6 +484,11 @@ fn command(store: &Store, user: i64, text: &str, at: DateTime<Utc>) -> Vec<Outgo
     store
         .write(|tx| runtime.handle(tx, &event, Now::in_zone(at, chrono_tz::Asia::Ho_Chi_Minh)))
         .expect("handled");
+    // A report's table and files are built by the report worker off the step, as in the
+    // running bot.
+    ReportWorker::new(store.clone(), runtime.catalog.clone())
+        .run_pending()
+        .expect("reports built");
     drain(store)
 }
 
