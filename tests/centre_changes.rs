@@ -157,7 +157,13 @@ proptest! {
             prop_assert_eq!(&report(&store, Some(b), p), &sum(ra, rb), "{:?}", p);
             prop_assert_eq!(&report(&store, Some(a), p), &BTreeMap::new(), "{:?}", p);
             prop_assert_eq!(&report(&store, None, p), all, "{:?}", p);
+            // The supervisor's roll-up (read from the counters keyed by time first) has
+            // the merged centre's row as the sum, and no row of the centre merged away.
+            let by_centre = store.read(|tx| tx.group_totals_by_centre(p)).expect("roll-up");
+            prop_assert_eq!(by_centre.get(&b).cloned().unwrap_or_default(), sum(ra, rb), "{:?}", p);
+            prop_assert!(!by_centre.contains_key(&a), "{:?}", p);
         }
+        // `rollcall check`: every counter table, the roll-up's included, is a recount.
         prop_assert!(store.read(|tx| tx.counters_match_sessions()).expect("check"));
         prop_assert_eq!(store.read(|tx| tx.centres()).expect("centres").len(), 1);
         let live = sessions.iter().filter(|s| !s.b && !s.delete).count() as u64;

@@ -246,3 +246,136 @@ fn the_console_sends_lines_ending_in_a_backslash_as_one_message() {
     assert!(out.contains("Kiểm tra lại 2 buổi học"), "{out}");
     assert!(out.contains("Đã lưu 2 buổi học: số 1, 2"), "{out}");
 }
+
+/// One centre's sessions for the multi-database test: (group, class, date, total, female).
+type Sessions = &'static [(&'static str, &'static str, (i32, u32, u32), u32, u32)];
+
+/// Fills `store` with `centres` (name, members, sessions), in order.
+fn fill_centres(store: &rollcall::store::Store, centres: &[(&str, i64, Sessions)]) {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use rollcall::domain::{ClassChoice, NewSession};
+    let at = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("instant");
+    store
+        .write(|tx| {
+            for (name, members, sessions) in centres {
+                let centre = tx.ensure_centre(name)?;
+                for user in 0..*members {
+                    let id = 1_000 * i64::try_from(centre).expect("small id") + user;
+                    tx.add_member(centre, id, rollcall::roles::Role::Organiser, "", 1, at)?;
+                }
+                for (group, class, (y, m, d), total, female) in sessions.iter() {
+                    tx.save_session(&NewSession {
+                        centre,
+                        organiser: 7,
+                        group: (*group).to_owned(),
+                        class: ClassChoice::New {
+                            name: (*class).to_owned(),
+                            key: class.to_lowercase(),
+                        },
+                        date: NaiveDate::from_ymd_opt(*y, *m, *d).expect("date"),
+                        total: *total,
+                        female: *female,
+                        extra: Default::default(),
+                        created_at: at,
+                    })?;
+                }
+            }
+            Ok(())
+        })
+        .expect("filled");
+}
+
+#[test]
+fn the_multi_db_report_equals_the_single_db_report_of_the_same_sessions() {
+    const A1: Sessions = &[
+        ("health", "Sốt xuất huyết", (2026, 2, 3), 40, 30),
+        ("health", "Sốt xuất huyết", (2026, 3, 5), 35, 20),
+        ("law", "Luật giao thông", (2026, 4, 1), 50, 10),
+        ("health", "Sốt xuất huyết", (2025, 3, 5), 20, 10),
+    ];
+    const A2: Sessions = &[("arts", "Văn nghệ", (2025, 6, 1), 80, 60)];
+    const B1: Sessions = &[
+        ("law", "Luật đất đai", (2026, 5, 20), 60, 25),
+        ("environment", "Rác thải", (2026, 5, 21), 25, 20),
+        ("law", "Luật đất đai", (2025, 5, 20), 45, 15),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b, all) = (
+        dir.path().join("a.redb"),
+        dir.path().join("b.redb"),
+        dir.path().join("all.redb"),
+    );
+    fill_centres(
+        &rollcall::store::Store::open(&a).expect("open"),
+        &[("A1", 2, A1), ("A2", 1, A2)],
+    );
+    fill_centres(
+        &rollcall::store::Store::open(&b).expect("open"),
+        &[("B1", 0, B1)],
+    );
+    // The same sessions in one file, the centres named as the multi-db report names them.
+    fill_centres(
+        &rollcall::store::Store::open(&all).expect("open"),
+        &[("a: A1", 2, A1), ("a: A2", 1, A2), ("Bắc: B1", 0, B1)],
+    );
+    // A bot is "running" on a.redb: this process holds it open, as `rollcall run` does.
+    let running = rollcall::store::Store::open(&a).expect("held open");
+
+    let run = |dbs: &[String], format: &str| -> (String, String) {
+        let mut command = rollcall();
+        command
+            .env("RUST_LOG", "info")
+            .args(["report", "--period", "1-6/2026", "--format", format]);
+        for db in dbs {
+            command.arg("--db").arg(db);
+        }
+        let output = command.output().expect("run");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        (text(&output.stdout), text(&output.stderr))
+    };
+    let report = |dbs: &[String], format: &str| run(dbs, format).0;
+    let multi = [a.display().to_string(), format!("Bắc={}", b.display())];
+    let single = [all.display().to_string()];
+    for format in ["json", "centres", "text"] {
+        assert_eq!(
+            report(&multi, format),
+            report(&single, format),
+            "--format {format}"
+        );
+    }
+    // a.redb was read from a verified copy, as the bot held it.
+    let (_, log) = run(&multi, "json");
+    assert!(log.contains("the file is in use"), "{log}");
+    // And the numbers are the sessions': the summed table and last year's.
+    let json: serde_json::Value =
+        serde_json::from_str(&report(&multi, "json")).expect("valid JSON");
+    assert_eq!(json["total"]["attendance"], 40 + 35 + 50 + 60 + 25);
+    assert_eq!(json["last_year"]["total"]["attendance"], 20 + 80 + 45);
+    assert_eq!(json["centres"][0]["name"], "a: A1");
+    assert_eq!(json["centres"][0]["members"], 2);
+    assert_eq!(json["centres"][0]["groups"]["health"]["classes"], 1);
+    assert_eq!(json["centres"][2]["name"], "Bắc: B1");
+    assert_eq!(json["centres"][2]["last_session"], "2026-05-21");
+    // The file held open was only read.
+    running
+        .write(|tx| tx.ensure_centre("A3").map(drop))
+        .expect("the bot's file is still its own");
+
+    // Two files with the same stem must be labelled apart.
+    let output = rollcall()
+        .args(["report", "--format", "json", "--db"])
+        .arg(&a)
+        .arg("--db")
+        .arg(&a)
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("LABEL=PATH"),
+        "{}",
+        text(&output.stderr)
+    );
+}

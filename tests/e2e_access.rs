@@ -285,6 +285,7 @@ async fn reports_count_only_their_centre_and_the_roll_up_sums_every_centre() {
         "{}",
         b.text
     );
+    let before = env.fake.messages_to(SUPERVISOR).len();
     let all = report(&env, SUPERVISOR, year).await;
     assert!(
         all.text
@@ -292,17 +293,26 @@ async fn reports_count_only_their_centre_and_the_roll_up_sums_every_centre() {
         "{}",
         all.text
     );
+    // The centres come in the message after the table (queued before the files, which
+    // `report` waited for), the largest attendance first.
+    let centres = env.fake.messages_to(SUPERVISOR)[before..]
+        .iter()
+        .find(|m| m.method == "sendmessage" && m.text.contains("Theo trung tâm"))
+        .cloned()
+        .expect("the centres after the table");
     assert!(
-        all.text
-            .contains("<b>Tràng An</b>: 1 lớp, 45 lượt người, 30 nữ"),
+        centres
+            .text
+            .contains("1. <b>Tràng An</b>: 45 lượt, 1 lớp, 30 nữ"),
         "{}",
-        all.text
+        centres.text
     );
     assert!(
-        all.text
-            .contains("<b>Hoành Bồ</b>: 2 lớp, 35 lượt người, 21 nữ"),
+        centres
+            .text
+            .contains("2. <b>Hoành Bồ</b>: 35 lượt, 2 lớp, 21 nữ"),
         "{}",
-        all.text
+        centres.text
     );
 
     // An organiser sees the running totals of their own centre only.

@@ -1088,8 +1088,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-01-2020-31-10-2020.xlsx)
-              (file bao-cao-01-01-2020-31-10-2020.csv)
+              (file bao-cao-trang-an-01-10-2020.xlsx)
+              (file bao-cao-trang-an-01-10-2020.csv)
             * Tháng trước
               < <b>Kết quả thực hiện</b>
               < Trung tâm: Tràng An
@@ -1126,8 +1126,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-10-2026-31-10-2026.xlsx)
-              (file bao-cao-01-10-2026-31-10-2026.csv)
+              (file bao-cao-trang-an-10-2026.xlsx)
+              (file bao-cao-trang-an-10-2026.csv)
             * Năm trước
               < <b>Kết quả thực hiện</b>
               < Trung tâm: Tràng An
@@ -1164,8 +1164,8 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-01-2025-31-12-2025.xlsx)
-              (file bao-cao-01-01-2025-31-12-2025.csv)
+              (file bao-cao-trang-an-2025.xlsx)
+              (file bao-cao-trang-an-2025.csv)
             > /audit
               < <b>Nhật ký thay đổi – Tràng An</b>
               < 26/11/2026 · Lan: bỏ #50 (người phụ trách lớp) khỏi trung tâm
@@ -1274,14 +1274,20 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               <    biến
               <    Lớp 0 · Tổng 0 · Nữ 0</pre>
               < Số người tham gia học tại TTHTCĐ: 0 người
-              < 
-              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2026-26-11-2026.xlsx)
-              (file bao-cao-01-01-2026-26-11-2026.csv)
+              < <b>Theo trung tâm</b>: 2 trung tâm, 0 có buổi học trong kỳ
+              < 1. <b>Hoành Bồ</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 2. <b>Tràng An</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 
+              < <b>Trung tâm im lặng</b> (đến 26/11/2026)
+              < Có thành viên nhưng không ghi buổi nào trong kỳ (2):
+              < • Hoành Bồ – chưa ghi buổi nào
+              < • Tràng An – chưa ghi buổi nào
+                [📊 Bảng theo trung tâm]
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.csv)
             > /centre
               < Chọn <b>trung tâm</b>:
                 [Tất cả trung tâm]
@@ -1324,8 +1330,8 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2020-31-12-2020.xlsx)
-              (file bao-cao-01-01-2020-31-12-2020.csv)
+              (file bao-cao-hoanh-bo-2020.xlsx)
+              (file bao-cao-hoanh-bo-2020.csv)
             > /totals
               < <b>Số liệu lũy kế</b> 01/01/2026 – 26/11/2026
               < Chưa có buổi học nào được ghi trong kỳ này. Gõ /log để ghi buổi đầu tiên.
@@ -1379,15 +1385,23 @@ fn a_supervisor_sees_every_centre_and_creates_centres() {
               <    biến
               <    Lớp 0 · Tổng 0 · Nữ 0</pre>
               < Số người tham gia học tại TTHTCĐ: 0 người
-              < 
-              < • <b>Tràng An</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Hoành Bồ</b>: 0 lớp, 0 lượt người, 0 nữ
-              < • <b>Phường Mới</b>: 0 lớp, 0 lượt người, 0 nữ
                 [Tháng này] [Tháng trước]
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
-              (file bao-cao-01-01-2026-26-11-2026.xlsx)
-              (file bao-cao-01-01-2026-26-11-2026.csv)
+              < <b>Theo trung tâm</b>: 3 trung tâm, 0 có buổi học trong kỳ
+              < 1. <b>Hoành Bồ</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 2. <b>Phường Mới</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 3. <b>Tràng An</b>: 0 lượt, 0 lớp, 0 nữ (0)
+              < 
+              < <b>Trung tâm im lặng</b> (đến 26/11/2026)
+              < Có thành viên nhưng không ghi buổi nào trong kỳ (2):
+              < • Hoành Bồ – chưa ghi buổi nào
+              < • Tràng An – chưa ghi buổi nào
+              < Chưa có ai tham gia, nên chưa dùng bot (1):
+              < • Phường Mới – chưa ghi buổi nào
+                [📊 Bảng theo trung tâm]
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.xlsx)
+              (file bao-cao-tat-ca-trung-tam-01-01-2026-26-11-2026.csv)
         "#]],
     );
 }
@@ -1437,13 +1451,19 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2025 – 26/11/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2026-26-11-2026.xlsx)
-          (file bao-cao-01-09-2026-26-11-2026.csv)
+          (file bieu-do-trang-an-01-09-2026-26-11-2026.png)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.csv)
         * Năm trước
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1477,13 +1497,19 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 30 người
           < Nữ chiếm 66,7% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2024 – 31/08/2025)
+          < Lượt người: <b>30</b>, năm trước 0 (+30; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>20</b>, năm trước 0 (+20; năm trước chưa có)
+          < • Sức khỏe: 30, năm trước 0 (+30; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2025-31-08-2026.xlsx)
-          (file bao-cao-01-09-2025-31-08-2026.csv)
+          (file bieu-do-trang-an-01-09-2025-31-08-2026.png)
+          (file bao-cao-trang-an-01-09-2025-31-08-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2025-31-08-2026.csv)
         * Năm nay
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1517,13 +1543,19 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2025 – 26/11/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2026-26-11-2026.xlsx)
-          (file bao-cao-01-09-2026-26-11-2026.csv)
+          (file bieu-do-trang-an-01-09-2026-26-11-2026.png)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2026-26-11-2026.csv)
         * Tháng này
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1560,8 +1592,8 @@ fn the_report_years_begin_on_the_configured_year_start() {
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bao-cao-01-11-2026-26-11-2026.xlsx)
-          (file bao-cao-01-11-2026-26-11-2026.csv)
+          (file bao-cao-trang-an-01-11-2026-26-11-2026.xlsx)
+          (file bao-cao-trang-an-01-11-2026-26-11-2026.csv)
     "#]]
     .assert_eq(&bot.script(
         LAN,
@@ -1615,13 +1647,19 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 40 người
           < Nữ chiếm 62,5% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2024 – 05/03/2025)
+          < Lượt người: <b>40</b>, năm trước 0 (+40; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>25</b>, năm trước 0 (+25; năm trước chưa có)
+          < • Pháp luật: 40, năm trước 0 (+40; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2025-05-03-2026.xlsx)
-          (file bao-cao-01-09-2025-05-03-2026.csv)
+          (file bieu-do-trang-an-01-09-2025-05-03-2026.png)
+          (file bao-cao-trang-an-01-09-2025-05-03-2026.xlsx)
+          (file bao-cao-trang-an-01-09-2025-05-03-2026.csv)
         * Năm trước
           < <b>Kết quả thực hiện</b>
           < Trung tâm: Tràng An
@@ -1655,13 +1693,19 @@ fn the_report_years_begin_on_the_configured_year_start() {
           <    Lớp 0 · Tổng 0 · Nữ 0</pre>
           < Số người tham gia học tại TTHTCĐ: 30 người
           < Nữ chiếm 66,7% số lượt người tham gia.
+          < 
+          < <b>So với cùng kỳ năm trước</b> (01/09/2023 – 31/08/2024)
+          < Lượt người: <b>30</b>, năm trước 0 (+30; năm trước chưa có)
+          < Số lớp: <b>1</b>, năm trước 0 (+1; năm trước chưa có)
+          < Nữ: <b>20</b>, năm trước 0 (+20; năm trước chưa có)
+          < • Sức khỏe: 30, năm trước 0 (+30; năm trước chưa có)
             [Tháng này] [Tháng trước]
             [Năm nay] [Năm trước]
             [📄 Báo cáo (Word)]
             [📤 Nộp báo cáo]
-          (file bieu-do.png)
-          (file bao-cao-01-09-2024-31-08-2025.xlsx)
-          (file bao-cao-01-09-2024-31-08-2025.csv)
+          (file bieu-do-trang-an-01-09-2024-31-08-2025.png)
+          (file bao-cao-trang-an-01-09-2024-31-08-2025.xlsx)
+          (file bao-cao-trang-an-01-09-2024-31-08-2025.csv)
     "#]]
     .assert_eq(&bot.script(
         LAN,
@@ -2308,8 +2352,8 @@ fn a_director_gets_the_document_and_changes_one_part_in_the_chat() {
                 [Năm nay] [Năm trước]
                 [📄 Báo cáo (Word)]
                 [📤 Nộp báo cáo]
-              (file bao-cao-01-10-2020-31-10-2020.xlsx)
-              (file bao-cao-01-10-2020-31-10-2020.csv)
+              (file bao-cao-trang-an-10-2020.xlsx)
+              (file bao-cao-trang-an-10-2020.csv)
             * 📄 Báo cáo (Word)
               (file bao-cao-trang-an-10-2020.docx)
               < Các mục I–VI, đầu trang, nơi nhận và chữ ký là lời của trung tâm: bấm «✏️ Sửa nội dung» để thay đổi, hoặc sửa tệp này trong Word rồi gửi lại cho tôi. Bảng số liệu và số người tham gia luôn được tính lại từ các buổi học đã ghi.

@@ -149,9 +149,9 @@ fn a_director_hands_in_after_one_confirmation_and_every_supervisor_gets_the_tabl
             "{got}"
         );
         for file in [
-            "[file bieu-do.png]",
-            "[file bao-cao-01-01-2026-31-10-2026.xlsx]",
-            "[file bao-cao-01-01-2026-31-10-2026.csv]",
+            "[file bieu-do-trang-an-01-10-2026.png]",
+            "[file bao-cao-trang-an-01-10-2026.xlsx]",
+            "[file bao-cao-trang-an-01-10-2026.csv]",
             ".docx]",
         ] {
             assert!(got.contains(file), "{file} in {got}");

@@ -199,6 +199,53 @@ fn the_roll_up_document_sums_the_centres_and_lists_each_in_an_appendix() {
 }
 
 #[test]
+fn the_roll_up_appendix_sets_each_centre_beside_the_same_period_a_year_earlier() {
+    use rollcall::domain::{ClassChoice, NewSession};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = seed_db(dir.path());
+    // The other centre met once in March 2019 (26 attendances); the seed centre did not.
+    Store::open(&db)
+        .expect("open")
+        .write(|tx| {
+            let other = tx
+                .centre_by_name(document_support::OTHER_CENTRE)?
+                .expect("the other centre");
+            tx.save_session(&NewSession {
+                centre: other,
+                organiser: 4242,
+                group: "health".to_owned(),
+                class: ClassChoice::New {
+                    name: "Năm trước".to_owned(),
+                    key: "nam truoc".to_owned(),
+                },
+                date: chrono::NaiveDate::from_ymd_opt(2019, 3, 5).expect("date"),
+                total: 26,
+                female: 10,
+                extra: Default::default(),
+                created_at: chrono::Utc::now(),
+            })
+            .map(drop)
+        })
+        .expect("a session a year earlier");
+    let doc = read_docx(&report_docx(&db, dir.path(), None));
+    let appendix = &doc.tables[3];
+    assert_eq!(
+        appendix[0][6..],
+        ["Tổng số cùng kỳ năm trước", "Tăng/giảm (%)"]
+    );
+    // The seed centre: nothing a year earlier, so no percentage.
+    assert_eq!(
+        (appendix[1][1].as_str(), appendix[1][4].as_str()),
+        (CENTRE, "20.868")
+    );
+    assert_eq!(appendix[1][6..], ["0", "–"]);
+    // The other centre: 52 now, 26 then, twice as many.
+    assert_eq!(appendix[2][4..], ["52", "33", "26", "+100,0%"]);
+    assert_eq!(appendix[3][1], "Cộng");
+    assert_eq!(appendix[3][6], "26");
+}
+
+#[test]
 fn a_changed_part_is_audited_once_exported_and_read_back_for_the_next_document() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = seed_db(dir.path());

@@ -136,7 +136,13 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
     let job = jobs[0].1.clone().expect("a readable job");
     assert_eq!((job.chat, job.centre), (DIRECTOR, Some(centre)));
     assert!(
-        matches!(job.kind, ReportJobKind::Report { keyboard: Some(_) }),
+        matches!(
+            job.kind,
+            ReportJobKind::Report {
+                keyboard: Some(_),
+                ..
+            }
+        ),
         "the engine's buttons go with the job: {:?}",
         job.kind
     );
@@ -161,9 +167,9 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
     assert_eq!(
         file_names(&outbox),
         [
-            "bieu-do.png",
-            "bao-cao-01-01-2020-31-12-2020.xlsx",
-            "bao-cao-01-01-2020-31-12-2020.csv"
+            "bieu-do-trang-an-2020.png",
+            "bao-cao-trang-an-2020.xlsx",
+            "bao-cao-trang-an-2020.csv"
         ]
     );
     assert!(store
@@ -239,9 +245,9 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
     assert_eq!(
         file_names(&outbox),
         [
-            "bieu-do.png",
-            "bao-cao-01-01-2020-31-12-2020.xlsx",
-            "bao-cao-01-01-2020-31-12-2020.csv"
+            "bieu-do-trang-an-2020.png",
+            "bao-cao-trang-an-2020.xlsx",
+            "bao-cao-trang-an-2020.csv"
         ],
         "exactly one set of files"
     );
@@ -266,7 +272,7 @@ fn a_crash_after_the_table_leaves_only_the_files_to_build() {
         },
     );
     assert!(store
-        .write(|tx| tx.queue_report_table(id, &table))
+        .write(|tx| tx.queue_report_table(id, std::slice::from_ref(&table)))
         .expect("the table"));
     drop(store);
 
@@ -319,7 +325,7 @@ fn a_finished_job_queues_nothing_a_second_time() {
     );
     let queue_table = |store: &Store| {
         store
-            .write(|tx| tx.queue_report_table(id, &table))
+            .write(|tx| tx.queue_report_table(id, std::slice::from_ref(&table)))
             .expect("table")
     };
     assert!(queue_table(&store), "the table is queued");
@@ -353,4 +359,112 @@ fn forgetting_a_person_drops_the_reports_waiting_for_their_chat() {
     assert_eq!(worker.run_pending().unwrap(), 0);
     let outbox = store.read(|view| view.outbox(100)).unwrap();
     assert!(file_names(&outbox).is_empty() && tables(&outbox).is_empty());
+}
+
+/// A supervisor's command, as the processor hands it to the runtime.
+fn supervisor_command(
+    runtime: &Runtime,
+    tx: &mut Tx<'_>,
+    name: &str,
+    args: &str,
+) -> Result<(), StoreError> {
+    let event = Event {
+        chat: SUPERVISOR,
+        sender: Sender {
+            user: SUPERVISOR,
+            chat: SUPERVISOR,
+            name: "Phòng GD".to_owned(),
+            language_hint: Some("vi".to_owned()),
+            private: true,
+        },
+        input: Input::Command {
+            name: name.to_owned(),
+            args: args.to_owned(),
+        },
+        callback: None,
+        sent_at: None,
+    };
+    runtime.handle(tx, &event, now())
+}
+
+const SUPERVISOR: i64 = 60;
+
+#[test]
+fn the_roll_up_s_centres_and_silent_go_out_with_the_tables_before_any_file() {
+    use rollcall::runtime::report_jobs::Part;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    let jobs = store
+        .write(|tx| {
+            tx.add_supervisor(SUPERVISOR, "Phòng GD", 0, now().at)?;
+            // A member-less centre, for the silent list.
+            tx.ensure_centre("Ninh Nhất")?;
+            supervisor_command(&runtime, tx, "report", "2020")?;
+            supervisor_command(&runtime, tx, "silent", "")?;
+            Ok((tx.outbox(100)?, tx.report_jobs(10)?))
+        })
+        .expect("the steps");
+    let (outbox, jobs) = jobs;
+    assert!(outbox.is_empty(), "the steps queue jobs only: {outbox:?}");
+    assert!(matches!(
+        jobs.iter()
+            .map(|(_, j)| j.clone().expect("readable").kind)
+            .collect::<Vec<_>>()[..],
+        [
+            ReportJobKind::Report {
+                centres_keyboard: Some(_),
+                today: Some(_),
+                ..
+            },
+            ReportJobKind::Silent { days: 30, .. }
+        ]
+    ));
+
+    // The tables' loop alone: the roll-up's table, its centres with the button, and the
+    // silent centres; no file yet, and the silent job is done.
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(
+        worker
+            .run_pending_while(Part::Tables, &|| true)
+            .expect("tables"),
+        2
+    );
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert!(!outbox.iter().any(|(_, m)| is_file(m)), "{outbox:?}");
+    let messages = tables(&outbox);
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("Tất cả trung tâm"), "{}", messages[0]);
+    assert!(messages[1].contains("Tràng An"), "{}", messages[1]);
+    assert!(
+        matches!(
+            &outbox[1].1.op,
+            OutOp::Message {
+                keyboard: Some(_),
+                ..
+            }
+        ),
+        "the button for the centre × group table"
+    );
+    assert!(messages[2].contains("Ninh Nhất"), "{}", messages[2]);
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
+        1
+    );
+
+    // Then the roll-up's files, named after every centre.
+    assert_eq!(worker.run_pending().expect("files"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(
+        file_names(&outbox),
+        [
+            "bieu-do-tat-ca-trung-tam-2020.png",
+            "bao-cao-tat-ca-trung-tam-2020.xlsx",
+            "bao-cao-tat-ca-trung-tam-2020.csv"
+        ]
+    );
+    assert!(store
+        .read(|view| view.report_jobs(10))
+        .expect("jobs")
+        .is_empty());
 }

@@ -5,6 +5,7 @@
 mod admin;
 mod centre;
 mod maintenance;
+mod multi_db;
 mod report;
 mod run;
 
@@ -73,7 +74,7 @@ pub enum Command {
     /// --out, or to standard output when it is not a terminal.
     Report {
         #[command(flatten)]
-        settings: Settings,
+        settings: multi_db::ReportSettings,
         /// The period, e.g. 2020, 1-10/2020, 01/2020-10/2020, 2020-01-01..2020-10-31 (default:
         /// the reporting year so far, from the configuration's period_start).
         #[arg(long)]
@@ -276,6 +277,8 @@ pub enum Format {
     /// The whole report as a Word document in the official layout (always in Vietnamese,
     /// with the centre's stored texts).
     Docx,
+    /// The roll-up's centre × group table (CSV, UTF-8 with a byte-order mark).
+    Centres,
 }
 
 impl Format {
@@ -332,7 +335,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
             all,
             out,
             centre,
-        } => report::print_report(
+        } => multi_db::report(
             &settings,
             &report::ReportArgs {
                 period: period.as_deref(),

@@ -75,8 +75,7 @@ pub(super) fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow
             text.into_bytes()
         }
         Format::Json => {
-            let mut json =
-                report::report_json(&table, &data.name, period, lang, data.centres.as_deref());
+            let mut json = report::report_data_json(&catalog, &data, lang);
             json.push('\n');
             json.into_bytes()
         }
@@ -94,16 +93,23 @@ pub(super) fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow
                 let classes = tx.classes_of(&sessions)?;
                 Ok((sessions, classes))
             })?;
-            report::xlsx(&report::XlsxReport {
-                catalog: &catalog,
-                table: &table,
-                centre_name: &data.name,
-                period,
-                lang,
-                sessions: &sessions,
-                classes: &classes,
-                centres: data.centres.as_deref(),
-            })?
+            let comparison = data.comparison(&catalog, lang);
+            report::xlsx_with(
+                &report::XlsxReport {
+                    catalog: &catalog,
+                    table: &table,
+                    centre_name: &data.name,
+                    period,
+                    lang,
+                    sessions: &sessions,
+                    classes: &classes,
+                    centres: data.centres.as_deref(),
+                },
+                &report::XlsxExtras {
+                    centres: data.roll_up.as_ref().map(report::RollUp::sheet),
+                    comparison: comparison.has_data().then_some(&comparison),
+                },
+            )?
         }
         Format::Png => {
             let months = store.read(|tx| tx.month_totals(centre, period))?;
@@ -116,6 +122,10 @@ pub(super) fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow
                 lang,
             })?
         }
+        Format::Centres => match &data.roll_up {
+            Some(roll_up) => report::centres_csv(&roll_up.sheet(), lang),
+            None => bail!("--format centres is the table of every centre: leave out --centre"),
+        },
         Format::Docx => {
             // The document goes to the education office: its table is in Vietnamese
             // whatever --lang says.
@@ -129,6 +139,8 @@ pub(super) fn print_report(settings: &Settings, args: &ReportArgs<'_>) -> anyhow
                 texts: &texts,
                 date: today,
                 centres: data.centres.as_deref(),
+                comparison: Some(&data.comparison(&catalog, Lang::Vi)),
+                centres_last_year: data.roll_up.as_ref().map(|r| &r.last_year),
             })?
         }
     };

@@ -75,6 +75,9 @@ pub enum Action {
     Classes(ClassAction),
     /// The whole report of this period as a Word document (the button under a report).
     Document(Period),
+    /// The supervisor's centre × group table of this period as files (the button under
+    /// the roll-up's centre list).
+    CentreTable(Period),
     /// Change the written parts of the report document: the list of parts.
     EditDocument,
     /// Show one written part (by id) and wait for its new text.
@@ -306,6 +309,11 @@ pub fn encode(stamp: u32, action: &Action) -> String {
             period.from.format("%Y%m%d"),
             period.to.format("%Y%m%d")
         ),
+        Action::CentreTable(period) => format!(
+            "bt.{}.{}",
+            period.from.format("%Y%m%d"),
+            period.to.format("%Y%m%d")
+        ),
         Action::EditDocument => "de".to_owned(),
         Action::DocumentPart(id) => format!("dp.{id}"),
         Action::KeepDocumentPart => "dk".to_owned(),
@@ -382,6 +390,10 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             Action::ConfirmHandIn { centre, period }
         }
         Some(("z", step)) => Action::Centres(CentreAction::decode(step)?),
+        Some(("bt", dates)) => {
+            let (from, to) = dates.split_once('.')?;
+            Action::CentreTable(Period::new(day(from)?, day(to)?)?)
+        }
         Some(("pr", code)) => {
             Action::Period(PeriodChoice::ALL.into_iter().find(|c| c.code() == code)?)
         }
@@ -529,6 +541,11 @@ mod tests {
                 let from = NaiveDate::from_num_days_from_ce_opt(from + 1).expect("a date");
                 let to = from + chrono::Duration::days(i64::from(days));
                 Action::Document(Period::new(from, to).expect("ordered"))
+            }),
+            (0i32..3_000_000, 0i32..400).prop_map(|(from, days)| {
+                let from = NaiveDate::from_num_days_from_ce_opt(from + 1).expect("a date");
+                let to = from + chrono::Duration::days(i64::from(days));
+                Action::CentreTable(Period::new(from, to).expect("ordered"))
             }),
             Just(Action::EditDocument),
             id.prop_map(Action::DocumentPart),

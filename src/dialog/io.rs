@@ -216,12 +216,21 @@ pub enum Effect {
     /// Send the running totals of the current period for a centre (`None`: every centre).
     ShowTotals { centre: Option<CentreId> },
     /// Send the period report of a centre (`None`: the roll-up of every centre), with its
-    /// files, and `keyboard` (buttons for other periods) under the table.
+    /// files, and `keyboard` (buttons for other periods) under the table; for the roll-up,
+    /// the centres and the silent centres in a second message with `centres_keyboard`
+    /// (the button for the whole centre × group table) under it.
     ShowReport {
         centre: Option<CentreId>,
         period: Period,
         keyboard: Option<Keyboard>,
+        centres_keyboard: Option<Keyboard>,
     },
+    /// Send the centre × group table of `period` over every centre as files (a
+    /// supervisor's button; access already checked).
+    ShowCentreTable { period: Period },
+    /// Send the centres with no session in the last `days` days, and those without
+    /// members (`/silent`; access already checked).
+    ShowSilent { days: u32 },
     /// Create an invitation (creating the centre `new_centre` first when given); the
     /// runtime then feeds back `Input::InviteCreated`.
     CreateInvite {

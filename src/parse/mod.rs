@@ -23,6 +23,28 @@ pub enum NumberError {
     TooLarge,
 }
 
+/// The days of `/silent` when none are typed: "no session for 30 days".
+pub const DEFAULT_SILENT_DAYS: u32 = 30;
+/// The most days `/silent` takes (ten years); more is surely a slip.
+pub const MAX_SILENT_DAYS: u32 = 3_650;
+
+/// The days of `/silent`: nothing typed means `DEFAULT_SILENT_DAYS`; otherwise a whole
+/// number from 1 to `MAX_SILENT_DAYS`, as `whole_number` reads it, maybe followed by a
+/// word for days (`45`, `45 ngày`, `45 days`).
+pub fn silent_days(text: &str) -> Option<u32> {
+    if text.trim().is_empty() {
+        return Some(DEFAULT_SILENT_DAYS);
+    }
+    // A word for days after the number is fine ("45 ngày", "45 days").
+    let folded = fold(text);
+    let number = ["ngay", "days", "day", "d"]
+        .iter()
+        .find_map(|unit| folded.strip_suffix(unit))
+        .unwrap_or(&folded);
+    let days = u32::try_from(whole_number(number).ok()?).ok()?;
+    (1..=MAX_SILENT_DAYS).contains(&days).then_some(days)
+}
+
 /// A whole number typed by a user: `45`, ` 45 `, `45 người`, full-width `４５`,
 /// Vietnamese thousands `1.200`. Range checks are the caller's.
 pub fn whole_number(text: &str) -> Result<u64, NumberError> {
@@ -70,4 +92,23 @@ pub fn class_key(text: &str) -> String {
 /// `None` when not understood or when it ends before it starts.
 pub fn period(text: &str) -> Option<Period> {
     period::period(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silent_days_default_to_thirty_and_stay_in_range() {
+        assert_eq!(silent_days(""), Some(30));
+        assert_eq!(silent_days("  "), Some(30));
+        assert_eq!(silent_days("45"), Some(45));
+        assert_eq!(silent_days("45 ngày"), Some(45));
+        assert_eq!(silent_days("４５"), Some(45));
+        assert_eq!(silent_days("45 Days"), Some(45));
+        assert_eq!(silent_days("3650"), Some(3_650));
+        for bad in ["0", "3651", "-5", "abc", "4.5", "99999999999999999999"] {
+            assert_eq!(silent_days(bad), None, "{bad}");
+        }
+    }
 }

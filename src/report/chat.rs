@@ -160,7 +160,7 @@ pub fn render_totals(catalog: &Catalog, table: &ReportTable, period: Period, lan
 }
 
 /// `text` cut to at most `max` characters, the last one being `…` when something was cut.
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

@@ -1,8 +1,11 @@
 //! Every session as a CSV file for spreadsheets: UTF-8 with a byte-order mark (so that
-//! Excel shows Vietnamese letters correctly), ISO dates, one column per extra answer.
+//! Excel shows Vietnamese letters correctly), ISO dates, one column per extra answer; and
+//! the centre × group table in the same way.
 
+use super::labels;
+use super::xlsx_centres::CentreSheet;
 use crate::dialog::Catalog;
-use crate::domain::{ClassRecord, Lang, SessionRecord};
+use crate::domain::{ClassRecord, Lang, SessionRecord, Totals};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The UTF-8 byte-order mark Excel needs to read the file as UTF-8.
@@ -78,6 +81,96 @@ fn write(
         }
         writer.write_record(&record)?;
     }
+    Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// The centre × group table as CSV (UTF-8 with BOM): one row per centre, then the total
+/// row (id left empty). Columns: `id`, `centre`, then `<group>_classes`,
+/// `<group>_attendance` and `<group>_female` for each group in the table's order, the
+/// centre's `classes`, `attendance` and `female`, the same three of the same period a
+/// year earlier (`last_year_…`), `change_attendance`, the `last_session` date (ISO, empty
+/// when none) and `members`.
+pub fn centres_csv(sheet: &CentreSheet<'_>, lang: Lang) -> Vec<u8> {
+    match write_centres(sheet, lang) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "building the centres CSV failed");
+            BOM.as_bytes().to_vec()
+        }
+    }
+}
+
+fn write_centres(
+    sheet: &CentreSheet<'_>,
+    lang: Lang,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let table = sheet.table;
+    let mut writer = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    let mut header = vec!["id".to_owned(), "centre".to_owned()];
+    for column in table.columns() {
+        for measure in ["classes", "attendance", "female"] {
+            header.push(format!("{}_{measure}", column.group));
+        }
+    }
+    header.extend(
+        [
+            "classes",
+            "attendance",
+            "female",
+            "last_year_classes",
+            "last_year_attendance",
+            "last_year_female",
+            "change_attendance",
+            "last_session",
+            "members",
+        ]
+        .map(str::to_owned),
+    );
+    writer.write_record(&header)?;
+    let counts = |t: &Totals| [t.classes, t.attendance, t.female].map(|n| n.to_string());
+    let change = |now: u64, before: u64| (i128::from(now) - i128::from(before)).to_string();
+    let mut last_year_sum = Totals::default();
+    let mut members_sum = 0u64;
+    for row in &table.rows {
+        let before = sheet
+            .last_year
+            .get(&row.centre)
+            .copied()
+            .unwrap_or_default();
+        last_year_sum = last_year_sum + before;
+        let members = sheet
+            .activity
+            .members
+            .get(&row.centre)
+            .copied()
+            .unwrap_or(0);
+        members_sum = members_sum.saturating_add(members);
+        let mut record = vec![row.centre.to_string(), defuse(&row.name)];
+        record.extend(row.cells.iter().flat_map(counts));
+        record.extend(counts(&row.total));
+        record.extend(counts(&before));
+        record.push(change(row.total.attendance, before.attendance));
+        record.push(
+            sheet
+                .activity
+                .last_session
+                .get(&row.centre)
+                .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
+        );
+        record.push(members.to_string());
+        writer.write_record(&record)?;
+    }
+    let mut total = vec![String::new(), labels::TOTAL_ROW.get(lang).to_owned()];
+    total.extend(table.columns().iter().flat_map(|c| counts(&c.totals)));
+    total.extend(counts(&table.summed.total));
+    total.extend(counts(&last_year_sum));
+    total.push(change(
+        table.summed.total.attendance,
+        last_year_sum.attendance,
+    ));
+    total.push(String::new());
+    total.push(members_sum.to_string());
+    writer.write_record(&total)?;
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 

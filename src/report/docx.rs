@@ -14,19 +14,20 @@
 //! The words are the centre's (`DocumentTexts`); the numbers are always computed here
 //! from table III.2 (`report::build`), never taken from the texts.
 
+use super::compare::Comparison;
 use super::labels;
 use super::table::ReportTable;
 use super::{CentreTotals, FileError};
 use crate::dialog::Catalog;
 use crate::document::{DocumentTexts, Part};
-use crate::domain::{Lang, Period, Totals};
+use crate::domain::{CentreId, Lang, Period, Totals};
 use crate::format::format_count;
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
     AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow, VAlignType, VMergeType, WidthType,
 };
-use unicode_normalization::UnicodeNormalization;
+use std::collections::BTreeMap;
 
 /// A4 in twentieths of a point (twips): 210 × 297 mm.
 const A4_WIDTH: u32 = 11_906;
@@ -92,6 +93,12 @@ pub struct DocxReport<'a> {
     pub date: NaiveDate,
     /// The roll-up's centres: adds an appendix with one row per centre.
     pub centres: Option<&'a [CentreTotals]>,
+    /// The same period a year earlier: a line under table III.2 (left out when neither
+    /// period has a session).
+    pub comparison: Option<&'a Comparison>,
+    /// Each centre's totals over the same period a year earlier (absent: nothing then):
+    /// the appendix of the roll-up gets the attendances then and the change.
+    pub centres_last_year: Option<&'a BTreeMap<CentreId, Totals>>,
 }
 
 /// The document as the bytes of a `.docx` file.
@@ -106,7 +113,10 @@ pub fn docx(report: &DocxReport<'_>) -> Result<Vec<u8>, FileError> {
 /// The file name: `bao-cao-<centre>-<period>.docx`, in ASCII so that every phone and mail
 /// program keeps it (for example `bao-cao-trang-an-01-10-2020.docx`).
 pub fn docx_name(centre_name: &str, period: Period) -> String {
-    format!("bao-cao-{}-{}.docx", slug(centre_name), period_slug(period))
+    format!(
+        "{}.docx",
+        super::names::report_stem(Some(centre_name), period)
+    )
 }
 
 /// The period as the title names it: in months when it is whole months ("TỪ THÁNG 01 ĐẾN
@@ -141,45 +151,12 @@ pub fn period_title(period: Period) -> String {
 }
 
 /// Whether the period starts on a first and ends on a last day of a month.
-fn whole_months(period: Period) -> bool {
+pub(super) fn whole_months(period: Period) -> bool {
     let last_of_month = period
         .to
         .succ_opt()
         .is_none_or(|next| next.month() != period.to.month());
     period.from.day() == 1 && last_of_month
-}
-
-fn period_slug(period: Period) -> String {
-    let (from, to) = (period.from, period.to);
-    if whole_months(period) && from.year() == to.year() {
-        if from.month() == 1 && to.month() == 12 {
-            return from.year().to_string();
-        }
-        if from.month() == to.month() {
-            return format!("{:02}-{}", from.month(), from.year());
-        }
-        return format!("{:02}-{:02}-{}", from.month(), to.month(), to.year());
-    }
-    format!("{}-{}", from.format("%d-%m-%Y"), to.format("%d-%m-%Y"))
-}
-
-/// Lower-case ASCII words joined by "-": diacritics dropped, "đ" as "d".
-fn slug(name: &str) -> String {
-    let ascii: String = name
-        .nfd()
-        .filter_map(|c| match c {
-            'đ' | 'Đ' => Some('d'),
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            c if c.is_ascii() || c.is_whitespace() => Some(' '),
-            _ => None,
-        })
-        .collect();
-    let words: Vec<&str> = ascii.split_whitespace().collect();
-    if words.is_empty() {
-        "trung-tam".to_owned()
-    } else {
-        words.join("-")
-    }
 }
 
 /// A run in the document's font.
@@ -287,6 +264,11 @@ fn build(report: &DocxReport<'_>) -> Docx {
     doc = doc
         .add_table(results_table(report.table))
         .add_paragraph(para(run("", BODY)));
+    if let Some(comparison) = report.comparison.filter(|c| c.has_data()) {
+        for p in body(&comparison_line(comparison)) {
+            doc = doc.add_paragraph(p);
+        }
+    }
 
     let total_line = super::xlsx::plain_text(
         report.catalog,
@@ -318,9 +300,37 @@ fn build(report: &DocxReport<'_>) -> Docx {
     if let Some(centres) = report.centres {
         doc = doc
             .add_paragraph(centred(run(APPENDIX_HEADING, BODY).bold()).page_break_before(true))
-            .add_table(centres_table(centres));
+            .add_table(centres_table(centres, report.centres_last_year));
     }
     doc
+}
+
+/// The line under table III.2 that sets the period beside the same period a year
+/// earlier: "So với cùng kỳ năm trước (từ tháng 01 đến tháng 10 năm 2019): số lớp
+/// (chuyên đề) 50, tăng 5 (11,1%); …". Words, not signs, as an administrative text writes.
+pub(super) fn comparison_line(comparison: &Comparison) -> String {
+    let lang = Lang::Vi;
+    let part = |name: &str, now: u64, before: u64| {
+        let change = match now.cmp(&before) {
+            std::cmp::Ordering::Equal => "không đổi".to_owned(),
+            std::cmp::Ordering::Greater => format!("tăng {}", format_count(now - before, lang)),
+            std::cmp::Ordering::Less => format!("giảm {}", format_count(before - now, lang)),
+        };
+        let percent = match super::compare::signed_percent(now, before, lang) {
+            Some(p) if now != before => format!(" ({})", p.trim_start_matches(['+', '-'])),
+            Some(_) => String::new(),
+            None => " (cùng kỳ năm trước chưa có)".to_owned(),
+        };
+        format!("{name} {}, {change}{percent}", format_count(now, lang))
+    };
+    let (now, before) = (comparison.now, comparison.before);
+    format!(
+        "So với cùng kỳ năm trước ({}): {}; {}; {}.",
+        period_title(comparison.earlier).to_lowercase(),
+        part("số lớp (chuyên đề)", now.classes, before.classes),
+        part("số lượt người tham gia", now.attendance, before.attendance),
+        part("trong đó nữ", now.female, before.female),
+    )
 }
 
 /// "Trên đây là …": the closing sentence, naming the period like the title does.
@@ -483,6 +493,17 @@ fn results_table(table: &ReportTable) -> Table {
 /// A row of a numbers table: its number, a name, then one centred count per column
 /// (classes, attendances, women; the appendix adds sessions).
 fn counts_row(widths: &[usize], number: &str, name: &str, counts: &[u64], bold: bool) -> TableRow {
+    TableRow::new(count_cells(widths, number, name, counts, bold)).cant_split()
+}
+
+/// The cells of `counts_row`.
+fn count_cells(
+    widths: &[usize],
+    number: &str,
+    name: &str,
+    counts: &[u64],
+    bold: bool,
+) -> Vec<TableCell> {
     let mut cells = vec![
         cell(
             widths[0],
@@ -496,21 +517,18 @@ fn counts_row(widths: &[usize], number: &str, name: &str, counts: &[u64], bold: 
             .zip(&widths[2..])
             .map(|(count, width)| number_cell(*width, *count, bold)),
     );
-    TableRow::new(cells).cant_split()
+    cells
 }
 
-/// The roll-up's appendix: one row per centre (zeros included) and the total.
-fn centres_table(centres: &[CentreTotals]) -> Table {
-    let widths = [
-        700,
-        TEXT_WIDTH - 700 - 4 * 1_150,
-        1_150,
-        1_150,
-        1_150,
-        1_150,
-    ];
+/// The roll-up's appendix: one row per centre (zeros included) and the total; with
+/// `last_year`, each centre's attendances over the same period a year earlier and the
+/// change in percent beside its own.
+fn centres_table(
+    centres: &[CentreTotals],
+    last_year: Option<&BTreeMap<CentreId, Totals>>,
+) -> Table {
     let lang = Lang::Vi;
-    let headers = [
+    let mut headers = vec![
         labels::NUMBER,
         labels::CENTRE,
         labels::CLASSES,
@@ -518,33 +536,60 @@ fn centres_table(centres: &[CentreTotals]) -> Table {
         labels::TOTAL,
         labels::FEMALE,
     ];
+    if last_year.is_some() {
+        headers.extend([labels::LAST_YEAR_ATTENDANCE, labels::CHANGE_PERCENT]);
+    }
+    // The counts share what the number and the centre's name leave of the page.
+    let count = if last_year.is_some() { 1_000 } else { 1_150 };
+    let counts = headers.len() - 2;
+    let mut widths = vec![700, TEXT_WIDTH - 700 - counts * count];
+    widths.extend(std::iter::repeat_n(count, counts));
     let mut rows = vec![TableRow::new(
         headers
             .iter()
-            .zip(widths)
-            .map(|(label, width)| header_cell(width, label.get(lang)))
+            .zip(&widths)
+            .map(|(label, width)| header_cell(*width, label.get(lang)))
             .collect(),
     )];
+    let row = |number: &str, name: &str, totals: &Totals, before: Option<&Totals>, bold| {
+        let mut cells = count_cells(&widths, number, name, &appendix_counts(totals), bold);
+        if let Some(before) = before {
+            let change = super::compare::signed_percent(totals.attendance, before.attendance, lang)
+                .unwrap_or_else(|| "–".to_owned());
+            let text = run(&change, SMALL);
+            cells.push(number_cell(widths[6], before.attendance, bold));
+            cells.push(cell(
+                widths[7],
+                para(if bold { text.bold() } else { text }).align(AlignmentType::Center),
+            ));
+        }
+        TableRow::new(cells).cant_split()
+    };
     let mut sum = Totals::default();
+    let mut sum_before = Totals::default();
     for (i, centre) in centres.iter().enumerate() {
         sum = sum + centre.totals;
-        rows.push(counts_row(
-            &widths,
+        let before = last_year.map(|all| all.get(&centre.centre).copied().unwrap_or_default());
+        if let Some(before) = before {
+            sum_before = sum_before + before;
+        }
+        rows.push(row(
             &(i + 1).to_string(),
             &centre.name,
-            &appendix_counts(&centre.totals),
+            &centre.totals,
+            before.as_ref(),
             false,
         ));
     }
-    rows.push(counts_row(
-        &widths,
+    rows.push(row(
         "",
         labels::TOTAL_ROW.get(lang),
-        &appendix_counts(&sum),
+        &sum,
+        last_year.map(|_| &sum_before),
         true,
     ));
     Table::new(rows)
-        .set_grid(widths.to_vec())
+        .set_grid(widths)
         .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
@@ -640,8 +685,30 @@ mod tests {
         ];
         for (p, title, slug) in cases {
             assert_eq!(period_title(p), title);
-            assert_eq!(period_slug(p), slug);
+            assert_eq!(super::super::names::period_slug(p), slug);
         }
+    }
+
+    #[test]
+    fn the_comparison_line_says_the_change_in_words() {
+        use crate::report::compare::compare;
+        use crate::report::test_catalog::{catalog, seed_totals};
+        let mut before = seed_totals();
+        // A year earlier: fewer people in arts, the same classes, nothing in law.
+        if let Some(arts) = before.get_mut("arts") {
+            arts.attendance = 5_068;
+        }
+        before.remove("law");
+        let p = period((2020, 1, 1), (2020, 10, 31));
+        let comparison = compare(&catalog(), p, &seed_totals(), &before, Lang::Vi);
+        assert_eq!(
+            comparison_line(&comparison),
+            "So với cùng kỳ năm trước (từ tháng 01 đến tháng 10 năm 2019): số lớp (chuyên đề) \
+             50, tăng 5 (11,1%); số lượt người tham gia 20.868, tăng 1.400 (7,2%); trong đó nữ \
+             13.698, tăng 450 (3,4%)."
+        );
+        let none = compare(&catalog(), p, &seed_totals(), &Default::default(), Lang::Vi);
+        assert!(comparison_line(&none).contains("tăng 50 (cùng kỳ năm trước chưa có)"));
     }
 
     #[test]

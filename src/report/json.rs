@@ -11,12 +11,20 @@
 //!
 //! `centres` is present only for the roll-up of all centres. Dates are ISO 8601, counts
 //! plain integers (no thousands separators), group ids the stable ids of `groups.toml`.
+//!
+//! `report_data_json` (what `rollcall report --format json` writes) adds `last_year`, the
+//! same period a year earlier (`{"period": …, "rows": […], "total": …}`), and for each
+//! centre of the roll-up its `groups` (group id → totals, groups with sessions only), its
+//! `last_year` totals, its `last_session` date (absent: none) and its `members`.
 
-use super::table::ReportTable;
+use super::data::ReportData;
+use super::table::{build, ReportTable};
 use super::xlsx::CentreTotals;
+use crate::dialog::Catalog;
 use crate::domain::{Lang, Period, Totals};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 struct Document<'a> {
@@ -27,6 +35,15 @@ struct Document<'a> {
     total: Totals,
     #[serde(skip_serializing_if = "Option::is_none")]
     centres: Option<Vec<Centre<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_year: Option<LastYear<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct LastYear<'a> {
+    period: PeriodJson,
+    rows: Vec<Row<'a>>,
+    total: Totals,
 }
 
 #[derive(Debug, Serialize)]
@@ -50,6 +67,14 @@ struct Centre<'a> {
     name: &'a str,
     #[serde(flatten)]
     totals: Totals,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<BTreeMap<&'a str, Totals>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_year: Option<Totals>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_session: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<u64>,
 }
 
 /// The report as pretty-printed JSON (see the module documentation for the shape).
@@ -67,16 +92,7 @@ pub fn report_json(
         },
         centre: centre_name,
         lang: lang.code(),
-        rows: table
-            .rows
-            .iter()
-            .map(|r| Row {
-                number: r.number,
-                group: &r.group,
-                name: &r.official_name,
-                totals: r.totals,
-            })
-            .collect(),
+        rows: json_rows(table),
         total: table.total,
         centres: centres.map(|list| {
             list.iter()
@@ -84,13 +100,100 @@ pub fn report_json(
                     id: c.centre,
                     name: &c.name,
                     totals: c.totals,
+                    groups: None,
+                    last_year: None,
+                    last_session: None,
+                    members: None,
                 })
                 .collect()
         }),
+        last_year: None,
     };
-    // Serialising plain structs of strings and integers cannot fail; should it ever, an
-    // empty object keeps the output valid JSON.
-    serde_json::to_string_pretty(&document).unwrap_or_else(|e| {
+    pretty(&document)
+}
+
+/// The report with the same period a year earlier and, for the roll-up, each centre's
+/// groups, last year's totals, latest session and members (see the module documentation).
+pub fn report_data_json(catalog: &Catalog, data: &ReportData, lang: Lang) -> String {
+    let table = data.table(catalog, lang);
+    let comparison = data.comparison(catalog, lang);
+    let last_year_table = build(catalog, &data.last_year, lang);
+    let centres = data.roll_up.as_ref().map(|roll_up| {
+        let columns = roll_up.table.columns();
+        roll_up
+            .table
+            .rows
+            .iter()
+            .map(|row| Centre {
+                id: row.centre,
+                name: &row.name,
+                totals: row.total,
+                groups: Some(
+                    columns
+                        .iter()
+                        .zip(&row.cells)
+                        .filter(|(_, t)| t.sessions > 0)
+                        .map(|(c, t)| (c.group.as_str(), *t))
+                        .collect(),
+                ),
+                last_year: Some(
+                    roll_up
+                        .last_year
+                        .get(&row.centre)
+                        .copied()
+                        .unwrap_or_default(),
+                ),
+                last_session: roll_up.activity.last_session.get(&row.centre).copied(),
+                members: Some(
+                    roll_up
+                        .activity
+                        .members
+                        .get(&row.centre)
+                        .copied()
+                        .unwrap_or(0),
+                ),
+            })
+            .collect()
+    });
+    let document = Document {
+        period: PeriodJson {
+            from: data.period.from,
+            to: data.period.to,
+        },
+        centre: &data.name,
+        lang: lang.code(),
+        rows: json_rows(&table),
+        total: table.total,
+        centres,
+        last_year: Some(LastYear {
+            period: PeriodJson {
+                from: comparison.earlier.from,
+                to: comparison.earlier.to,
+            },
+            rows: json_rows(&last_year_table),
+            total: last_year_table.total,
+        }),
+    };
+    pretty(&document)
+}
+
+fn json_rows(table: &ReportTable) -> Vec<Row<'_>> {
+    table
+        .rows
+        .iter()
+        .map(|r| Row {
+            number: r.number,
+            group: &r.group,
+            name: &r.official_name,
+            totals: r.totals,
+        })
+        .collect()
+}
+
+/// Serialising plain structs of strings and integers cannot fail; should it ever, an
+/// empty object keeps the output valid JSON.
+fn pretty(document: &Document<'_>) -> String {
+    serde_json::to_string_pretty(document).unwrap_or_else(|e| {
         tracing::error!(error = %e, "serialising the report failed");
         "{}".to_owned()
     })
@@ -99,7 +202,6 @@ pub fn report_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::table::build;
     use crate::report::test_catalog::{catalog, seed_totals};
 
     #[test]

@@ -71,3 +71,47 @@ pub const CHART_BY_MONTH: Label =
     label("Số lượt người tham gia theo tháng", "Attendances by month");
 /// The part of the attendance that is not female.
 pub const OTHERS: Label = label("Nam", "Men");
+
+/// The supervisor's sheets (issue 15).
+pub const SHEET_BY_CENTRE: Label = label("Theo trung tâm", "By centre");
+pub const SHEET_COMPARISON: Label = label("So với cùng kỳ", "Same period last year");
+/// The title of the centre × group sheet.
+pub const BY_CENTRE_TITLE: Label = label("Kết quả thực hiện theo trung tâm", "Results by centre");
+/// The title of the comparison sheet.
+pub const COMPARISON_TITLE: Label = label(
+    "Kết quả thực hiện so với cùng kỳ năm trước",
+    "Results compared with the same period last year",
+);
+/// The period of the report and the same period a year earlier, as column headers.
+pub const THIS_PERIOD: Label = label("Kỳ này", "This period");
+pub const SAME_PERIOD_LAST_YEAR: Label = label("Cùng kỳ năm trước", "Same period last year");
+/// The change from last year to this one, and that change in percent of last year's.
+pub const CHANGE: Label = label("Tăng/giảm", "Change");
+pub const CHANGE_PERCENT: Label = label("Tăng/giảm (%)", "Change (%)");
+/// The appendix of the roll-up's document: each centre's attendances a year earlier.
+pub const LAST_YEAR_ATTENDANCE: Label =
+    label("Tổng số cùng kỳ năm trước", "Total, same period last year");
+/// The date of a centre's latest session, and how many members it has.
+pub const LAST_SESSION: Label = label("Buổi học gần nhất", "Latest session");
+pub const MEMBERS: Label = label("Số thành viên", "Members");
+/// Said in a cell when a centre never logged a session.
+pub const NEVER: Label = label("chưa có", "none");
+
+/// The note on the first sheet when the sessions did not fit one sheet: Excel holds at
+/// most 1,048,576 rows a sheet.
+pub fn split_note(lang: Lang, sessions: usize, sheets: &[String]) -> String {
+    let count = crate::format::format_count(sessions as u64, lang);
+    let names = sheets.join(", ");
+    match lang {
+        Lang::Vi => format!(
+            "Danh sách {count} buổi học được chia thành {} trang tính ({names}) vì mỗi trang \
+             tính của Excel chỉ chứa được 1.048.576 dòng.",
+            sheets.len()
+        ),
+        Lang::En => format!(
+            "The {count} sessions are split over {} sheets ({names}) because an Excel sheet \
+             holds at most 1,048,576 rows.",
+            sheets.len()
+        ),
+    }
+}

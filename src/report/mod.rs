@@ -11,31 +11,46 @@
 //! - `docx_read/`: the written parts of such a document sent back edited (a `.docx` read
 //!   within caps; the table and computed figures are never read).
 //! - `labels.rs`: the official column names (vi/en) the files use.
+//! - `by_centre.rs`: the centre × group table of the roll-up (pure).
+//! - `compare.rs`: the same period a year earlier beside the period.
+//! - `silent.rs`: the centres that logged nothing lately, apart from those without members.
+//! - `centres_chat.rs`: the roll-up's centres and the silent centres in the chat.
+//! - `xlsx_centres.rs`: the sheets "Theo trung tâm" and "So với cùng kỳ".
+//! - `names.rs`: the files' names.
+//! - `merge.rs`: the roll-up over several databases (`rollcall report --db … --db …`).
 
+pub mod by_centre;
+pub mod centres_chat;
 mod chart;
 mod chat;
+pub mod compare;
 mod csv;
 mod data;
 mod docx;
 mod docx_read;
 mod json;
 pub mod labels;
+pub mod merge;
+pub mod names;
 mod rollup;
+pub mod silent;
 mod table;
 #[cfg(test)]
 mod test_catalog;
 mod xlsx;
+mod xlsx_centres;
 
 pub use chart::{chart, ChartReport};
 pub use chat::{render_chat, render_totals};
-pub use csv::sessions_csv;
-pub use data::{report_files, FileSources, ReportData, ReportFiles};
+pub use csv::{centres_csv, sessions_csv};
+pub use data::{report_files, FileSources, ReportData, ReportFiles, RollUp};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
 pub use docx_read::{read_docx, read_upload};
-pub use json::report_json;
+pub use json::{report_data_json, report_json};
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
-pub use xlsx::{xlsx, CentreTotals, XlsxReport};
+pub use xlsx::{xlsx, xlsx_with, CentreTotals, XlsxExtras, XlsxReport, MAX_SESSION_ROWS};
+pub use xlsx_centres::{centre_table_xlsx, CentreSheet};
 
 /// A report file that could not be made. Both come from libraries writing into memory,
 /// so they point at a bug (or an unreadable embedded font), not at the user's data.

@@ -1,4 +1,7 @@
-//! The supervisor's roll-up: one line per centre under the summed table.
+//! One centre's totals as a line (`report.centre_line`). The supervisor's roll-up no
+//! longer puts these under the summed table (the centres' ranking of `centres_chat.rs`
+//! does); kept because centres' exported dialog folders carry the text, and an unknown
+//! text key there would stop the bot from starting.
 
 use crate::dialog::Catalog;
 use crate::domain::{Lang, Totals};

@@ -76,7 +76,14 @@ impl Runtime {
                     keyboard: None,
                 },
             ));
-            self.report(tx, *supervisor, Some(centre), (period, None), lang, now)?;
+            self.report(
+                tx,
+                *supervisor,
+                Some(centre),
+                (period, None, None),
+                lang,
+                now,
+            )?;
             self.document(tx, *supervisor, Some(centre), period, None, lang, now)?;
         }
         Ok(Input::HandedIn {

@@ -216,7 +216,36 @@ impl Runtime {
                 centre,
                 period,
                 keyboard,
-            } => self.report(tx, event.chat, centre, (period, keyboard), lang, now)?,
+                centres_keyboard,
+            } => self.report(
+                tx,
+                event.chat,
+                centre,
+                (period, keyboard, centres_keyboard),
+                lang,
+                now,
+            )?,
+            Effect::ShowCentreTable { period } => self.queue_job(
+                tx,
+                event.chat,
+                None,
+                period,
+                lang,
+                now,
+                ReportJobKind::CentreTable,
+            )?,
+            Effect::ShowSilent { days } => self.queue_job(
+                tx,
+                event.chat,
+                None,
+                Period::reporting_year_to_date(self.year_start, now.today),
+                lang,
+                now,
+                ReportJobKind::Silent {
+                    days,
+                    today: now.today,
+                },
+            )?,
             Effect::ShowDocument {
                 centre,
                 period,
@@ -415,25 +444,52 @@ impl Runtime {
     }
 
     /// Asks for the report of `centre` (`None`: the roll-up) over `period`: a job that
-    /// the report worker turns into the table in the chat (with `keyboard` under it) and
-    /// its spreadsheet, CSV and chart (`report_jobs.rs`). Nothing of the report is read or
-    /// built while this step holds the writer: a five-year roll-up of a million sessions
-    /// takes the worker about half a second for the table and seconds for the files.
+    /// the report worker turns into the table in the chat (with `keyboard` under it; for
+    /// the roll-up, the centres and the silent centres with `centres_keyboard` under them)
+    /// and its spreadsheet, CSV and chart (`report_jobs.rs`). Nothing of the report is read
+    /// or built while this step holds the writer: a five-year roll-up of a million
+    /// sessions takes the worker about half a second for the table and seconds for the
+    /// files.
     fn report(
         &self,
         tx: &mut Tx<'_>,
         chat: ChatId,
         centre: Option<CentreId>,
-        (period, keyboard): (Period, Option<crate::dialog::Keyboard>),
+        (period, keyboard, centres_keyboard): (
+            Period,
+            Option<crate::dialog::Keyboard>,
+            Option<crate::dialog::Keyboard>,
+        ),
         lang: Lang,
         now: Now,
+    ) -> Result<(), StoreError> {
+        let kind = ReportJobKind::Report {
+            keyboard,
+            centres_keyboard,
+            today: Some(now.today),
+        };
+        self.queue_job(tx, chat, centre, period, lang, now, kind)
+    }
+
+    /// Queues a job of `kind` for the report worker (the centre × group table's files,
+    /// `/silent`, a report): read and built on a snapshot, never under the writer.
+    #[allow(clippy::too_many_arguments)]
+    fn queue_job(
+        &self,
+        tx: &mut Tx<'_>,
+        chat: ChatId,
+        centre: Option<CentreId>,
+        period: Period,
+        lang: Lang,
+        now: Now,
+        kind: ReportJobKind,
     ) -> Result<(), StoreError> {
         tx.queue_report_job(&ReportJob {
             chat,
             centre,
             period,
             lang,
-            kind: ReportJobKind::Report { keyboard },
+            kind,
             created_at: now.at,
             table_sent: false,
         })?;

@@ -18,6 +18,9 @@ use crate::document::DocumentTexts;
 use crate::domain::{ChatId, Lang, Period};
 use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
+use crate::report::centres_chat::{render_silence, COMMAND_SILENT_LINES};
+use crate::report::names::centre_table_name;
+use crate::report::silent::{silent_centres, Activity, DEFAULT_SILENT_DAYS};
 use crate::report::{self, FileSources, ReportData};
 use crate::store::{EncodedOutgoing, ReportJob, ReportJobKind, Store, StoreError};
 use std::collections::HashMap;
@@ -26,6 +29,11 @@ use tokio::sync::Notify;
 
 /// Jobs read per snapshot.
 const BATCH: usize = 16;
+/// The largest file a bot may send through the Bot API (Telegram's limit is 50 MB).
+const TELEGRAM_FILE_BYTES: usize = 50_000_000;
+/// The characters of HTML one message may take here: Telegram's 4,096 counted after the
+/// tags are parsed, less room for the escapes that count more before than after.
+const MESSAGE_BUDGET: usize = 3_900;
 /// How many times a job whose sources cannot be read is tried before it is dropped.
 pub const MAX_ATTEMPTS: u32 = 3;
 
@@ -136,16 +144,36 @@ impl ReportWorker {
     }
 
     /// Reads the figures of report job `id` on a snapshot and queues its table (marking
-    /// the job); returns whether it was queued.
+    /// the job); returns whether it was queued. `/silent` is one message like a table,
+    /// queued with the job's removal.
     fn queue_table(&self, id: u64, job: &ReportJob) -> Result<bool, StoreError> {
-        let ReportJobKind::Report { keyboard } = &job.kind else {
-            return Ok(false);
-        };
         let started = std::time::Instant::now();
+        let (keyboards, today) = match &job.kind {
+            ReportJobKind::Report {
+                keyboard,
+                centres_keyboard,
+                today,
+            } => (
+                (keyboard.clone(), centres_keyboard.clone()),
+                today.unwrap_or_else(|| job.created_at.date_naive()),
+            ),
+            ReportJobKind::Silent { days, today } => {
+                let message = self.silent_message(job, *days, *today)?;
+                let message = EncodedOutgoing::new(&message)?;
+                let queued = self
+                    .store
+                    .write(|tx| tx.finish_report_job(id, std::slice::from_ref(&message)))?;
+                if queued {
+                    self.wake();
+                }
+                return Ok(queued);
+            }
+            ReportJobKind::Document { .. } | ReportJobKind::CentreTable => return Ok(false),
+        };
         let data = self.store.read(|view| {
             ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)
         })?;
-        let table = table_message(&self.catalog, job, &data, keyboard.clone());
+        let table = table_messages(&self.catalog, job, &data, keyboards, today);
         let queued = self.store.write(|tx| tx.queue_report_table(id, &table))?;
         if queued {
             self.wake();
@@ -187,6 +215,15 @@ impl ReportWorker {
                 // The snapshot is gone: building holds no transaction at all.
                 file_messages(&self.catalog, &job, &data, &files)
             }
+            ReportJobKind::CentreTable => {
+                let data = self.store.read(|view| {
+                    ReportData::gather(view, &self.catalog, None, job.period, job.lang)
+                })?;
+                centre_table_messages(&self.catalog, &job, &data)
+            }
+            ReportJobKind::Silent { days, today } => {
+                vec![self.silent_message(&job, *days, *today)?]
+            }
             ReportJobKind::Document { date, then } => {
                 // The document goes to the education office: its table is in Vietnamese
                 // whatever the chat's language; the caption and messages follow the chat.
@@ -224,6 +261,34 @@ impl ReportWorker {
         );
         Ok(true)
     }
+
+    /// `/silent`: the centres with members but no session in the last `days` days as of
+    /// `today`, and the centres nobody has joined, read on a snapshot.
+    fn silent_message(
+        &self,
+        job: &ReportJob,
+        days: u32,
+        today: chrono::NaiveDate,
+    ) -> Result<Outgoing, StoreError> {
+        let (centres, activity) = self.store.read(|view| {
+            Ok((
+                view.centres()?,
+                Activity {
+                    last_session: view.last_session_days()?,
+                    members: view.member_counts()?,
+                },
+            ))
+        })?;
+        let silence = silent_centres(&centres, &activity, None, today, days);
+        let html = render_silence(&self.catalog, &silence, COMMAND_SILENT_LINES, job.lang);
+        Ok(Outgoing::reply(
+            job.chat,
+            Reply {
+                html,
+                keyboard: None,
+            },
+        ))
+    }
 }
 
 /// The two parts of a report, built by two loops so that a table never waits for the
@@ -248,41 +313,117 @@ impl Part {
     /// Whether a waiting job (`None`: one that cannot be read) has this part to build.
     fn is_ready(self, job: Option<&ReportJob>) -> bool {
         match (self, job) {
-            (Part::Tables, Some(job)) => {
-                matches!(job.kind, ReportJobKind::Report { .. }) && !job.table_sent
-            }
+            (Part::Tables, Some(job)) => match job.kind {
+                ReportJobKind::Report { .. } => !job.table_sent,
+                ReportJobKind::Silent { .. } => true,
+                ReportJobKind::Document { .. } | ReportJobKind::CentreTable => false,
+            },
             (Part::Tables, None) => false,
-            // The files follow their table; the document has none; an unreadable job is
-            // dropped here.
-            (Part::Files, Some(job)) => {
-                job.table_sent || matches!(job.kind, ReportJobKind::Document { .. })
-            }
+            // The files follow their table; the document and the centre × group table
+            // have none; `/silent` is sent with the tables; an unreadable job is dropped
+            // here.
+            (Part::Files, Some(job)) => match job.kind {
+                ReportJobKind::Report { .. } => job.table_sent,
+                ReportJobKind::Document { .. } | ReportJobKind::CentreTable => true,
+                ReportJobKind::Silent { .. } => false,
+            },
             (Part::Files, None) => true,
         }
     }
 }
 
-/// The report in the chat: the table, and for the roll-up a line per centre, with the
-/// engine's buttons under it.
-fn table_message(
+/// The report in the chat: the table with the same period a year earlier under it, the
+/// engine's buttons under that; for the roll-up, a second message with the centres (the
+/// largest and the smallest) and the silent centres as of `today`, with the button for
+/// the whole centre × group table under it.
+fn table_messages(
     catalog: &Catalog,
     job: &ReportJob,
     data: &ReportData,
-    keyboard: Option<Keyboard>,
-) -> Outgoing {
-    let table = data.table(catalog, job.lang);
-    let mut html = report::render_chat(catalog, &table, &data.name, job.period, job.lang);
-    let lines: Vec<String> = data
-        .centres
-        .iter()
-        .flatten()
-        .map(|c| report::render_centre_line(catalog, &c.name, c.totals, job.lang))
-        .collect();
-    if !lines.is_empty() {
+    (keyboard, centres_keyboard): (Option<Keyboard>, Option<Keyboard>),
+    today: chrono::NaiveDate,
+) -> Vec<Outgoing> {
+    let lang = job.lang;
+    let table = data.table(catalog, lang);
+    let mut html = report::render_chat(catalog, &table, &data.name, job.period, lang);
+    let comparison =
+        report::compare::render_comparison(catalog, &data.comparison(catalog, lang), lang);
+    // Telegram takes 4,096 characters a message: the comparison goes under the table
+    // when both fit (always with the shipped dialogs), else right after it.
+    let fits = html.chars().count() + comparison.chars().count() < MESSAGE_BUDGET;
+    if fits && !comparison.is_empty() {
         html.push_str("\n\n");
-        html.push_str(&lines.join("\n"));
+        html.push_str(&comparison);
     }
-    Outgoing::reply(job.chat, Reply { html, keyboard })
+    let mut messages = vec![Outgoing::reply(job.chat, Reply { html, keyboard })];
+    if !fits && !comparison.is_empty() {
+        messages.push(Outgoing::reply(
+            job.chat,
+            Reply {
+                html: comparison,
+                keyboard: None,
+            },
+        ));
+    }
+    if let Some(roll_up) = &data.roll_up {
+        let silence = roll_up.silence(today, DEFAULT_SILENT_DAYS);
+        let html = report::centres_chat::render_centres(
+            catalog,
+            &roll_up.table,
+            &roll_up.last_year,
+            &silence,
+            lang,
+        );
+        messages.push(Outgoing::reply(
+            job.chat,
+            Reply {
+                html,
+                keyboard: centres_keyboard,
+            },
+        ));
+    }
+    messages
+}
+
+/// The centre × group table of every centre as files: the workbook (with the sheet that
+/// compares with the same period a year earlier) and the CSV. A workbook that cannot be
+/// built is a bug to log; the CSV still carries the table.
+fn centre_table_messages(catalog: &Catalog, job: &ReportJob, data: &ReportData) -> Vec<Outgoing> {
+    let Some(roll_up) = &data.roll_up else {
+        return Vec::new();
+    };
+    let (period, lang) = (job.period, job.lang);
+    let comparison = data.comparison(catalog, lang);
+    let caption = catalog.render(
+        "report.by_centre_caption",
+        lang,
+        &[(
+            "period",
+            &format!("{} – {}", format_date(period.from), format_date(period.to)),
+        )],
+    );
+    let sheet = roll_up.sheet();
+    let mut messages = Vec::with_capacity(2);
+    match report::centre_table_xlsx(catalog, period, lang, &sheet, Some(&comparison)) {
+        Ok(bytes) => messages.push(Outgoing {
+            chat: job.chat,
+            op: OutOp::Document {
+                file_name: centre_table_name(period, "xlsx"),
+                caption: Some(caption.clone()),
+                bytes,
+            },
+        }),
+        Err(error) => tracing::error!(%error, "centre table workbook could not be built"),
+    }
+    messages.push(Outgoing {
+        chat: job.chat,
+        op: OutOp::Document {
+            file_name: centre_table_name(period, "csv"),
+            caption: Some(caption),
+            bytes: report::centres_csv(&sheet, lang),
+        },
+    });
+    messages
 }
 
 /// The caption of a report's files: the period and the centre.
@@ -328,13 +469,30 @@ fn file_messages(
         messages.push(Outgoing {
             chat,
             op: OutOp::Photo {
-                file_name: "bieu-do.png".to_owned(),
+                file_name: files.chart_name.clone(),
                 caption: Some(caption.clone()),
                 bytes: chart,
             },
         });
     }
     for (file_name, bytes) in [(files.xlsx_name, files.xlsx), (files.csv_name, files.csv)] {
+        // Telegram refuses a bot's file over 50 MB (a province's year of sessions as CSV
+        // is about 120 MB): said instead of sent, so the supervisor knows where to get it.
+        if bytes.len() > TELEGRAM_FILE_BYTES {
+            let megabytes = (bytes.len() / 1_000_000).to_string();
+            messages.push(Outgoing::reply(
+                chat,
+                Reply {
+                    html: catalog.render(
+                        "report.file_too_big",
+                        job.lang,
+                        &[("file", &file_name), ("megabytes", &megabytes)],
+                    ),
+                    keyboard: None,
+                },
+            ));
+            continue;
+        }
         messages.push(Outgoing {
             chat,
             op: OutOp::Document {
@@ -367,6 +525,8 @@ fn document_messages(
         texts,
         date,
         centres: data.centres.as_deref(),
+        comparison: Some(&data.comparison(catalog, Lang::Vi)),
+        centres_last_year: data.roll_up.as_ref().map(|r| &r.last_year),
     });
     let bytes = match built {
         Ok(bytes) => bytes,

@@ -137,13 +137,15 @@ impl<S: Source> View<S> {
         &self,
         sessions: &[SessionRecord],
     ) -> Result<BTreeMap<ClassId, ClassRecord>, StoreError> {
+        // The table is opened once: a province's year names a hundred thousand classes.
+        let table = self.table(CLASSES)?;
         let mut found = BTreeMap::new();
         for session in sessions {
             if found.contains_key(&session.class) {
                 continue;
             }
-            if let Some(record) = self.class(session.class)? {
-                found.insert(session.class, record);
+            if let Some(bytes) = table.get(session.class)? {
+                found.insert(session.class, decode::<ClassRecord>(bytes.value())?);
             }
         }
         Ok(found)

@@ -40,6 +40,7 @@
 //! start day is still right, only not as fast.
 
 use super::codec::day_number;
+use super::roll_up_counters::RollUpContents;
 use super::tables::meta_keys;
 use super::tables::{
     CLASS_DAYS, CLASS_MONTHS, CLASS_YEARS, GROUP_DAY_COUNTERS, GROUP_YEAR_CLASSES, SESSIONS,
@@ -73,6 +74,8 @@ struct CounterContents {
     class_years: BTreeMap<(u64, i32), u64>,
     /// `GROUP_YEAR_CLASSES`: (centre, group, year) → classes.
     group_years: BTreeMap<(u64, String, i32), u64>,
+    /// The roll-up's tables keyed by time first (`roll_up_counters.rs`).
+    roll_up: RollUpContents,
 }
 
 impl CounterContents {
@@ -87,6 +90,7 @@ impl CounterContents {
         c.1 += u64::from(s.total);
         c.2 += u64::from(s.female);
         let year = counted_year(start, s.date);
+        self.roll_up.add(&s, year);
         let class_year = self.class_years.entry((s.class, year)).or_default();
         // As in `count_session`: the first session of a class in a year counts it.
         if *class_year == 0 {
@@ -217,28 +221,7 @@ impl<S: Source> View<S> {
         let sessions = self.table(SESSIONS)?;
         for entry in sessions.iter()? {
             let (_, bytes) = entry?;
-            let s: SessionRecord = super::codec::decode(bytes.value())?;
-            let day = day_number(s.date);
-            let c = all
-                .group_days
-                .entry((s.centre, s.group.clone(), day))
-                .or_default();
-            c.0 += 1;
-            c.1 += u64::from(s.total);
-            c.2 += u64::from(s.female);
-            let year = counted_year(start, s.date);
-            let class_year = all.class_years.entry((s.class, year)).or_default();
-            // As in `count_session`: the first session of a class in a year counts it.
-            if *class_year == 0 {
-                *all.group_years
-                    .entry((s.centre, s.group.clone(), year))
-                    .or_default() += 1;
-            }
-            *class_year += 1;
-            *all.class_months
-                .entry((s.centre, s.group, month_number(s.date), s.class))
-                .or_default() += 1;
-            *all.class_days.entry((s.class, day)).or_default() += 1;
+            all.add(super::codec::decode(bytes.value())?, start);
         }
         Ok(all)
     }
@@ -272,6 +255,7 @@ impl<S: Source> View<S> {
             all.group_years
                 .insert((centre, group.to_owned(), year), value.value());
         }
+        all.roll_up = self.stored_roll_up()?;
         Ok(all)
     }
 
@@ -314,22 +298,6 @@ impl<S: Source> View<S> {
         Ok(totals)
     }
 
-    /// Totals per activity group for every centre with sessions in `period`, by centre id
-    /// (the supervisor's roll-up). Centres without sessions in the period are absent.
-    pub fn group_totals_by_centre(
-        &self,
-        period: Period,
-    ) -> Result<BTreeMap<CentreId, BTreeMap<String, Totals>>, StoreError> {
-        let mut all = BTreeMap::new();
-        for centre in self.counted_centres()? {
-            let totals = self.centre_group_totals(centre, period)?;
-            if !totals.is_empty() {
-                all.insert(centre, totals);
-            }
-        }
-        Ok(all)
-    }
-
     /// Sessions, attendance and female attendance per calendar month of `period`, for one
     /// centre or all, keyed by the first day of the month (for the chart). Months without
     /// sessions are absent; `classes` is left at 0 because the chart does not show it.
@@ -340,7 +308,8 @@ impl<S: Source> View<S> {
     ) -> Result<BTreeMap<NaiveDate, Totals>, StoreError> {
         let centres = match centre {
             Some(c) => vec![c],
-            None => self.counted_centres()?,
+            // Every centre: from the roll-up's counters, a few ranges in all.
+            None => return self.all_month_totals(period),
         };
         let counters = self.table(GROUP_DAY_COUNTERS)?;
         let (from, to) = (day_number(period.from), day_number(period.to));
@@ -364,23 +333,6 @@ impl<S: Source> View<S> {
         }
         Ok(by_month)
     }
-
-    /// The centres that have at least one counter (a live session at any date), by id,
-    /// found by hopping from one centre to the next so each costs one seek.
-    fn counted_centres(&self) -> Result<Vec<CentreId>, StoreError> {
-        let counters = self.table(GROUP_DAY_COUNTERS)?;
-        let mut centres = Vec::new();
-        let mut next = Some(CentreId::MIN);
-        while let Some(start) = next {
-            let found = match counters.range((start, "", i32::MIN)..)?.next() {
-                Some(entry) => entry?.0.value().0,
-                None => break,
-            };
-            centres.push(found);
-            next = found.checked_add(1);
-        }
-        Ok(centres)
-    }
 }
 
 impl Tx<'_> {
@@ -394,6 +346,11 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         let day = day_number(session.date);
         let group = session.group.as_str();
+        let start = self.counter_year_start()?;
+        let year = counted_year(start, session.date);
+        // The roll-up's first-day index moves when this session was or becomes its
+        // class's first of the year: the first day before the change, for after it.
+        let first_before = self.class_first_day(session.class, start, year)?;
         {
             let mut counters = self.txn.open_table(GROUP_DAY_COUNTERS)?;
             let key = (session.centre, group, day);
@@ -430,7 +387,6 @@ impl Tx<'_> {
         )?;
         let mut days = self.txn.open_table(CLASS_DAYS)?;
         bump_count(&mut days, &(session.class, day), change, "class day")?;
-        let year = counted_year(self.counter_year_start()?, session.date);
         let mut years = self.txn.open_table(CLASS_YEARS)?;
         let left = bump_count(&mut years, &(session.class, year), change, "class year")?;
         // A class enters its group's count for the year with its first session of that
@@ -450,7 +406,8 @@ impl Tx<'_> {
                 "group year classes",
             )?;
         }
-        Ok(())
+        drop((months, days, years));
+        self.count_roll_up(session, change, start, year, first_before)
     }
 
     /// Makes the per-year class counts count reporting years starting on `start` (the
@@ -504,7 +461,8 @@ impl Tx<'_> {
         for ((centre, group, year), n) in &recount.group_years {
             table.insert((*centre, group.as_str(), *year), *n)?;
         }
-        Ok(())
+        drop(table);
+        self.write_roll_up(&recount.roll_up)
     }
 
     /// Throws away the counters of `centres` and of their classes `classes`, and counts
@@ -538,6 +496,8 @@ impl Tx<'_> {
                 }
             }
         }
+        // First: it reads the classes' first days from the class tables rebuilt below.
+        self.rebuild_centre_roll_up(centres, classes, &recount.roll_up, start)?;
         let mut table = self.txn.open_table(GROUP_DAY_COUNTERS)?;
         for &centre in centres {
             let keys = centre_keys(&table, (centre, "", i32::MIN), centre)?;
@@ -683,7 +643,7 @@ fn year_classes(
 /// Months wholly inside the period are read as one range of `CLASS_MONTHS`; a month the
 /// period cuts (at most the first and the last) looks each class of that month up in
 /// `CLASS_DAYS` for a day inside the cut.
-fn distinct_classes(
+pub(super) fn distinct_classes(
     months: &impl ReadableTable<(u64, &'static str, i32, u64), u64>,
     days: &impl ReadableTable<(u64, i32), u64>,
     centre: CentreId,
@@ -922,6 +882,7 @@ mod tests {
                 .entry((s.class, day_number(s.date)))
                 .or_default() += 1;
             let year = start.latest_on_or_before(s.date).year();
+            r.roll_up.add(s, year);
             *r.class_years.entry((s.class, year)).or_default() += 1;
             year_classes
                 .entry((s.centre, s.group.clone(), year))
@@ -1439,6 +1400,75 @@ mod tests {
         let after = totals(&store);
         assert_eq!(after, before);
         assert!(after.iter().flat_map(|t| t.values()).any(|t| t.classes > 1));
+    }
+
+    #[test]
+    fn a_version_4_file_gets_the_roll_up_counters() {
+        use super::super::tables::{
+            DAY_CENTRE_TOTALS, MONTH_CENTRE_CLASSES, MONTH_CENTRE_TOTALS, YEAR_FIRST_DAYS,
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v4.redb");
+        let store = Store::open(&path).expect("open");
+        store
+            .write(|tx| {
+                for i in 0..90u32 {
+                    let (g, k) = (i as usize % 3, i as usize % 4);
+                    // Every fifth session falls in the next year, so classes meet in both.
+                    let d = if i % 5 == 0 { NEXT_YEAR + i } else { i };
+                    tx.save_session(&new_session(1 + u64::from(i % 3), g, k, d, 30 + i, i))?;
+                }
+                Ok(())
+            })
+            .expect("save");
+        // The roll-up's periods: year to date, a whole year, whole months, cut months.
+        let periods = [
+            Period::reporting_year_to_date(YearStart::JANUARY_FIRST, day(DAYS)),
+            Period::new(date(2020, 1, 1), date(2020, 12, 31)).expect("period"),
+            Period::new(date(2020, 2, 1), date(2020, 3, 31)).expect("period"),
+            Period::new(day(10), day(NEXT_YEAR + 50)).expect("period"),
+        ];
+        let by_centre = |store: &Store| {
+            store
+                .read(|tx| {
+                    periods
+                        .iter()
+                        .map(|p| Ok((tx.group_totals_by_centre(*p)?, tx.month_totals(None, *p)?)))
+                        .collect::<Result<Vec<_>, StoreError>>()
+                })
+                .expect("read")
+        };
+        let before = by_centre(&store);
+        assert!(before.iter().all(|(centres, _)| centres.len() == 3));
+
+        // Make it the file v4 wrote: the same tables without the roll-up's, version 4.
+        {
+            let txn = store.db.begin_write().expect("write");
+            txn.delete_table(MONTH_CENTRE_TOTALS).expect("drop");
+            txn.delete_table(DAY_CENTRE_TOTALS).expect("drop");
+            txn.delete_table(MONTH_CENTRE_CLASSES).expect("drop");
+            txn.delete_table(YEAR_FIRST_DAYS).expect("drop");
+            meta::put(&txn, meta_keys::SCHEMA_VERSION, &4u32).expect("version");
+            txn.commit().expect("commit");
+        }
+        drop(store);
+
+        let store = Store::open(&path).expect("reopen migrates");
+        let version = store
+            .read(|tx| meta::get::<u32>(tx.source, meta_keys::SCHEMA_VERSION))
+            .expect("read");
+        assert_eq!(version, Some(SCHEMA_VERSION));
+        assert_eq!(SCHEMA_VERSION, 5);
+        assert!(store
+            .read(|tx| tx.counters_match_sessions())
+            .expect("check"));
+        let rows = store
+            .read(
+                |tx| Ok(tx.table(YEAR_FIRST_DAYS)?.len()? + tx.table(MONTH_CENTRE_TOTALS)?.len()?),
+            )
+            .expect("read");
+        assert!(rows > 0, "the roll-up's tables are filled");
+        assert_eq!(by_centre(&store), before);
     }
 
     #[test]

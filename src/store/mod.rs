@@ -14,6 +14,7 @@
 //! `report_jobs.rs` (report files waiting to be built). Table definitions live in
 //! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
 
+mod activity;
 mod audit;
 mod centre_changes;
 mod centres;
@@ -32,6 +33,9 @@ mod lookup;
 mod maintenance;
 mod members;
 mod meta;
+// Copies of a database another process may hold open, for reports over several files.
+mod copy;
+pub use copy::{CopyKind, OpenedCopy};
 // Operations support (metrics samples, export, erasure); added with issue 9.
 mod ops;
 pub use ops::{Forgotten, OpsSample};
@@ -40,6 +44,7 @@ pub use outbox::EncodedOutgoing;
 mod reminders;
 mod report_jobs;
 pub mod retention;
+mod roll_up_counters;
 pub use reminders::{DeadlineRecord, ReminderRecord};
 pub use report_jobs::{ReportJob, ReportJobKind};
 mod schema;
@@ -64,7 +69,7 @@ use tokio::sync::watch;
 pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]

@@ -43,8 +43,25 @@ pub struct ReportJob {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReportJobKind {
     /// The report's table in the chat, with `keyboard` (the engine's period and document
-    /// buttons) under it, then its chart, spreadsheet and CSV.
-    Report { keyboard: Option<Keyboard> },
+    /// buttons) under it, then its chart, spreadsheet and CSV. For the roll-up, the
+    /// centres and the silent centres as of `today` follow the table, with
+    /// `centres_keyboard` (the button for the centre × group table) under them.
+    Report {
+        keyboard: Option<Keyboard>,
+        /// Absent in jobs queued by an older rollcall.
+        #[serde(default)]
+        centres_keyboard: Option<Keyboard>,
+        /// The day the report was asked for (absent in older jobs: the day of
+        /// `created_at`).
+        #[serde(default)]
+        today: Option<NaiveDate>,
+    },
+    /// The centre × group table of every centre as files (XLSX with the comparison with
+    /// the same period a year earlier, and CSV): the button under the roll-up's centres.
+    CentreTable,
+    /// `/silent`: the centres with members and no session in the last `days` days as of
+    /// `today`, and the centres without members; one message, sent with the tables.
+    Silent { days: u32, today: NaiveDate },
     /// The report document (Word), dated `date`, then `then` (the edit button under a
     /// short message) when the step offered it.
     Document {
@@ -79,12 +96,12 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// Queues `table` (the report of job `id` in the chat) and marks the job so, in this
-    /// one transaction. Returns false, queueing nothing, when the job is gone or its table
+    /// Queues `table` (the report of job `id` in the chat: the table, and for the roll-up
+    /// the centres after it) and marks the job so, in this one transaction. Returns false, queueing nothing, when the job is gone or its table
     /// was queued already, so a table is queued once.
     ///
     /// The worker that builds the files is told once the transaction commits.
-    pub fn queue_report_table(&mut self, id: u64, table: &Outgoing) -> Result<bool, StoreError> {
+    pub fn queue_report_table(&mut self, id: u64, table: &[Outgoing]) -> Result<bool, StoreError> {
         let job = {
             let jobs = self.txn.open_table(REPORT_JOBS)?;
             let stored = jobs.get(id)?;
@@ -103,7 +120,9 @@ impl Tx<'_> {
         self.txn
             .open_table(REPORT_JOBS)?
             .insert(id, bytes.as_slice())?;
-        self.push_outgoing(table)?;
+        for message in table {
+            self.push_outgoing(message)?;
+        }
         self.report_work_queued = true;
         Ok(true)
     }

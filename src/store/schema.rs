@@ -41,6 +41,11 @@ pub(crate) fn migrations() -> &'static [Migration] {
             what: "index the sessions by organiser",
             run: v3_to_v4,
         },
+        Migration {
+            from: 4,
+            what: "build the roll-up's counters keyed by time first",
+            run: v4_to_v5,
+        },
     ]
 }
 
@@ -72,6 +77,14 @@ fn v2_to_v3(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn v3_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
     Tx::new(txn).rebuild_organiser_index()
+}
+
+/// Version 5 adds the roll-up's counters keyed by time first (`roll_up_counters.rs`) that
+/// keep the supervisor's report of a thousand centres fast; they are built by recounting
+/// the live sessions, like the other counters.
+fn v4_to_v5(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Tx::new(txn).rebuild_counters()
 }
 
 /// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.

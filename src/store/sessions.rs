@@ -84,11 +84,21 @@ impl<S: Source> View<S> {
         centre: Option<CentreId>,
         period: Period,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        let mut sessions = self
-            .session_ids(centre, period)?
-            .into_iter()
-            .map(|id| self.session(id))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut ids = self.session_ids(centre, period)?;
+        // Fetched in id order, with the table opened once: the records are keyed by id,
+        // so each page of the table is read once, in order, instead of the gets jumping
+        // about the file (a province's year is a million of them; see BENCHMARKS.md).
+        ids.sort_unstable();
+        let table = self.table(SESSIONS)?;
+        let mut sessions: Vec<SessionRecord> = Vec::with_capacity(ids.len());
+        for id in ids {
+            let bytes = table.get(id)?.ok_or_else(|| {
+                StoreError::Db(format!(
+                    "session index names session {id}, which does not exist"
+                ))
+            })?;
+            sessions.push(decode(bytes.value())?);
+        }
         // The index orders by centre first; across centres the order must be restored.
         sessions.sort_by_key(|s| (s.date, s.id));
         Ok(sessions)

@@ -115,6 +115,28 @@ pub(crate) const CLASS_YEARS: TableDefinition<(u64, i32), u64> =
 pub(crate) const GROUP_YEAR_CLASSES: TableDefinition<(u64, &str, i32), u64> =
     TableDefinition::new("group_year_classes");
 
+/// The roll-up's counters (schema 5, `roll_up_counters.rs`): the same sums as
+/// `GROUP_DAY_COUNTERS` and classes as `CLASS_MONTHS`, keyed by time first, so that one
+/// period over every centre is a few contiguous ranges instead of one range (and one
+/// B-tree descent) per centre and group. Kept in step with the live sessions by
+/// `count_session`; a key whose count drops to zero is removed.
+///
+/// (month number, centre, group) → (sessions, attendance, female).
+pub(crate) const MONTH_CENTRE_TOTALS: TableDefinition<(i32, u64, &str), (u64, u64, u64)> =
+    TableDefinition::new("month_centre_totals");
+/// (day number, centre, group) → (sessions, attendance, female): the days of the months a
+/// period cuts.
+pub(crate) const DAY_CENTRE_TOTALS: TableDefinition<(i32, u64, &str), (u64, u64, u64)> =
+    TableDefinition::new("day_centre_totals");
+/// (month number, centre, group, class) → sessions: the classes of whole months.
+pub(crate) const MONTH_CENTRE_CLASSES: TableDefinition<(i32, u64, &str, u64), u64> =
+    TableDefinition::new("month_centre_classes");
+/// (counted year, day number of the class's first live session that year, centre, group,
+/// class): the classes of a period that starts on a counted year's first day are the
+/// entries of that year up to the period's last day, one range over every centre.
+pub(crate) const YEAR_FIRST_DAYS: TableDefinition<(i32, i32, u64, &str, u64), ()> =
+    TableDefinition::new("year_first_days");
+
 /// Soft-deleted sessions: session id to a JSON `DeletedSession` (the record and when it
 /// was deleted). They are in no other table, so reports, listings and counters never see
 /// them; they are purged 30 days after deletion.
@@ -219,6 +241,10 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(CLASS_DAYS)?;
     txn.open_table(CLASS_YEARS)?;
     txn.open_table(GROUP_YEAR_CLASSES)?;
+    txn.open_table(MONTH_CENTRE_TOTALS)?;
+    txn.open_table(DAY_CENTRE_TOTALS)?;
+    txn.open_table(MONTH_CENTRE_CLASSES)?;
+    txn.open_table(YEAR_FIRST_DAYS)?;
     txn.open_table(DELETED_SESSIONS)?;
     txn.open_table(DRAFT_NUDGES)?;
     txn.open_table(NO_SESSION_DAYS)?;

@@ -103,6 +103,7 @@ impl Turn<'_> {
             "totals" => self.totals(),
             "report" => self.report(args),
             "baocao" | "document" => self.document_command(name, args),
+            "silent" | "imlang" => self.silent_command(args),
             "centre" => self.choose_centre(false),
             "invite" => self.invite(args),
             "revoke" => self.revoke(args),
@@ -277,11 +278,52 @@ impl Turn<'_> {
         )]);
         rows.extend(self.handin_button(centre, period).map(|b| vec![b]));
         let keyboard = Keyboard::Inline(rows);
+        // The roll-up's centre list gets the button for the whole centre × group table.
+        let centres_keyboard = centre.is_none().then(|| {
+            Keyboard::Inline(vec![vec![self.button(
+                self.text("report.by_centre_button"),
+                &Action::CentreTable(period),
+            )]])
+        });
         self.effects.push(super::Effect::ShowReport {
             centre,
             period,
             keyboard: Some(keyboard),
+            centres_keyboard,
         });
+    }
+
+    /// The button under the roll-up's centre list: read-only like the period buttons, so
+    /// it works on older reports too, but only for a supervisor (checked again now).
+    pub(super) fn centre_table_button(&mut self, period: Period) {
+        if !self.access.supervisor {
+            return self.stale();
+        }
+        self.effects.push(super::Effect::ShowCentreTable { period });
+    }
+
+    /// `/silent [days]` (`/imlang`): the centres with no session in the last `days` days
+    /// (30 without a number) and those nobody has joined; supervisors only.
+    fn silent_command(&mut self, args: &str) {
+        if !self.access.supervisor {
+            self.say_key("access.supervisors_only");
+            return self.remind_draft();
+        }
+        match parse::silent_days(args) {
+            Some(days) => self.effects.push(super::Effect::ShowSilent { days }),
+            None => {
+                let html = self.catalog.render(
+                    "silent.bad_days",
+                    self.lang,
+                    &[
+                        ("input", &escape_html(args)),
+                        ("max", &parse::MAX_SILENT_DAYS.to_string()),
+                    ],
+                );
+                self.say(html);
+            }
+        }
+        self.remind_draft();
     }
 
     /// A period button under a report: read-only, so it works on older reports too.

@@ -338,6 +338,9 @@ impl Turn<'_> {
         if let Action::HandIn { centre, period } = action {
             return self.handin_pressed(centre, period);
         }
+        if let Action::CentreTable(period) = action {
+            return self.centre_table_button(period);
+        }
         if stamp != self.state.stamp {
             return self.stale();
         }
