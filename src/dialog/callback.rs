@@ -81,6 +81,10 @@ pub enum Action {
     DocumentPart(String),
     /// Keep the part being edited as it is.
     KeepDocumentPart,
+    /// Add the sessions of the checked file.
+    ImportAdd,
+    /// Drop the checked file without adding anything.
+    ImportSkip,
 }
 
 /// The buttons of `/classes`: ids and page numbers only, checked again when pressed.
@@ -227,6 +231,8 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::EditDocument => "de".to_owned(),
         Action::DocumentPart(id) => format!("dp.{id}"),
         Action::KeepDocumentPart => "dk".to_owned(),
+        Action::ImportAdd => "ia".to_owned(),
+        Action::ImportSkip => "ix".to_owned(),
     };
     format!("{stamp}:{action}")
 }
@@ -305,6 +311,8 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "dl" => Action::DropLine,
             "de" => Action::EditDocument,
             "dk" => Action::KeepDocumentPart,
+            "ia" => Action::ImportAdd,
+            "ix" => Action::ImportSkip,
             _ => return None,
         },
     };
@@ -417,6 +425,8 @@ mod tests {
             Just(Action::EditDocument),
             id.prop_map(Action::DocumentPart),
             Just(Action::KeepDocumentPart),
+            Just(Action::ImportAdd),
+            Just(Action::ImportSkip),
         ]
     }
 

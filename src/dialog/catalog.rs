@@ -526,6 +526,20 @@ impl Catalog {
         self.groups.iter().find(|g| g.id == id)
     }
 
+    /// The group a typed name stands for: its quick-entry code or an alias, or its short
+    /// or official name in any language (case, spacing and Unicode form ignored).
+    pub fn group_by_name(&self, text: &str) -> Option<&Group> {
+        let wanted = super::parse::class_key(text);
+        self.groups.iter().find(|g| {
+            g.code == wanted
+                || g.aliases.contains(&wanted)
+                || Lang::ALL.iter().any(|&l| {
+                    super::parse::same_words(g.short.get(l), &wanted)
+                        || super::parse::same_words(g.official.get(l), &wanted)
+                })
+        })
+    }
+
     /// The question with id `id`, with its position.
     pub fn question(&self, id: &str) -> Option<(usize, &Question)> {
         self.questions.iter().enumerate().find(|(_, q)| q.id == id)

@@ -1,5 +1,6 @@
 //! What goes into the engine (inputs) and what comes out of it (effects and replies).
 
+use super::import::{FileRef, ImportRows, ReadProblem};
 use crate::document::{DocumentTexts, Part};
 use crate::domain::{
     CentreId, ChatId, ClassId, EntryRules, NewSession, Period, SessionId, SessionRecord, Totals,
@@ -58,6 +59,21 @@ pub enum Input {
     /// Sent by the scheduler when a draft asked for a nudge (`Effect::NudgeAt`) is due:
     /// remind the person, once, that the session is not saved yet.
     SaveNudge,
+    /// A file sent in the chat (a Telegram document): what Telegram says about it, never
+    /// its bytes.
+    Document(FileRef),
+    /// Fed back after `Effect::FetchFile`: the file read into rows, or why it could not
+    /// be. Comes from the task that downloads and reads the file, in its own step.
+    ImportRead {
+        centre: CentreId,
+        file_name: String,
+        rows: Result<ImportRows, ReadProblem>,
+    },
+    /// Fed back after `Effect::ImportSessions`: the new sessions' numbers.
+    SessionsImported {
+        centre: CentreId,
+        sessions: Vec<SessionId>,
+    },
 }
 
 /// What the runtime tells the engine after saving a session, for the confirmation.
@@ -308,4 +324,23 @@ pub enum Effect {
     /// Merge class `from` into class `into` of the same centre: its sessions move to
     /// `into` and its group (permission already checked); audited by the store.
     MergeClasses { from: ClassId, into: ClassId },
+    /// Download `file` and read it as a sessions file for `centre` (permission already
+    /// checked); the rows come back later as `Input::ImportRead`, in a step of their own.
+    FetchFile { file: FileRef, centre: CentreId },
+    /// Store the sessions of a checked file, in order, in this transaction, and audit
+    /// the import (permission already checked); the runtime then feeds back
+    /// `Input::SessionsImported`.
+    ImportSessions {
+        centre: CentreId,
+        file_name: String,
+        sessions: Vec<NewSession>,
+    },
+    /// Send the empty sessions file (the template of `/mau`) in the chat's language.
+    SendTemplate,
+    /// Send a file the engine made (the list of refused rows of an import).
+    SendFile {
+        file_name: String,
+        caption: Option<String>,
+        bytes: Vec<u8>,
+    },
 }

@@ -7,6 +7,7 @@
 pub mod callback;
 pub mod catalog;
 pub mod engine;
+pub mod import;
 pub mod io;
 pub mod load;
 pub mod parse;

@@ -39,6 +39,23 @@ pub struct ChatState {
     /// The written part of the report document waiting for its new text, if any.
     #[serde(default)]
     pub document_edit: Option<DocumentEdit>,
+    /// A sessions file checked and waiting for "add" or "skip" (a director bringing in
+    /// past sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<PendingImport>,
+}
+
+/// A checked sessions file waiting for its one confirmation. The rows are kept as read
+/// and checked again when "add" is pressed, so what is stored reflects the classes and
+/// sessions of that moment; `lines` is what the check showed, and the confirmation adds
+/// nothing unless the new check agrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingImport {
+    pub centre: CentreId,
+    pub file_name: String,
+    pub rows: crate::dialog::import::ImportRows,
+    /// The row numbers the check showed as added.
+    pub lines: Vec<u32>,
 }
 
 /// A rename of a class in progress: the class, and the new name once typed.

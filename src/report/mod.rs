@@ -9,16 +9,20 @@
 //! - `json.rs`: a stable machine-readable shape.
 //! - `docx.rs`: the whole report as a Word document in the official layout.
 //! - `labels.rs`: the official column names (vi/en) the files use.
+//! - `import.rs`: a sessions spreadsheet (XLSX or CSV) read back into rows, to bring in
+//!   past sessions; `template.rs`: the empty sessions file of `/mau`.
 
 mod chart;
 mod chat;
 mod csv;
 mod data;
 mod docx;
+mod import;
 mod json;
 pub mod labels;
 mod rollup;
 mod table;
+mod template;
 #[cfg(test)]
 mod test_catalog;
 mod xlsx;
@@ -28,9 +32,11 @@ pub use chat::{render_chat, render_totals};
 pub use csv::sessions_csv;
 pub use data::{report_files, ReportData, ReportFiles};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
+pub use import::{read_import, EXAMPLE_MARKER};
 pub use json::report_json;
 pub use rollup::render_centre_line;
 pub use table::{build, ReportRow, ReportTable};
+pub use template::{import_template, template_name};
 pub use xlsx::{xlsx, CentreTotals, XlsxReport};
 
 /// A report file that could not be made. Both come from libraries writing into memory,

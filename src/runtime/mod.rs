@@ -8,6 +8,7 @@
 mod document;
 mod facts;
 pub mod follow_up;
+pub mod import;
 mod invite_code;
 pub mod nudges;
 
@@ -19,7 +20,9 @@ use crate::format::{escape_html, format_date};
 use crate::outgoing::{OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
-use crate::store::{DeadlineRecord, ReminderRecord, SessionChanges, StoreError, StoredChat, Tx};
+use crate::store::{
+    DeadlineRecord, FileFetch, ReminderRecord, SessionChanges, StoreError, StoredChat, Tx,
+};
 use facts::TxFacts;
 use std::sync::Arc;
 
@@ -392,6 +395,54 @@ impl Runtime {
             Effect::NoSessionDay { centre, user, day } => {
                 tx.record_no_session(centre, user, day, now.at)?;
             }
+            Effect::FetchFile { file, centre } => {
+                tx.queue_file_fetch(&FileFetch {
+                    chat: event.chat,
+                    user: event.sender.user,
+                    language: event.sender.language_hint.clone().unwrap_or_default(),
+                    file,
+                    centre,
+                    at: now.at,
+                })?;
+            }
+            Effect::ImportSessions {
+                centre,
+                file_name,
+                sessions,
+            } => {
+                let saved =
+                    tx.import_sessions(centre, &file_name, &sessions, event.sender.user, now.at)?;
+                return Ok(Some(Input::SessionsImported {
+                    centre,
+                    sessions: saved.iter().map(|record| record.id).collect(),
+                }));
+            }
+            Effect::SendTemplate => {
+                match report::import_template(&self.catalog, lang, now.today) {
+                    Ok(bytes) => outcome.replies.push(Outgoing {
+                        chat: event.chat,
+                        op: OutOp::Document {
+                            file_name: report::template_name(lang).to_owned(),
+                            caption: Some(self.catalog.text("import.template_caption", lang).to_owned()),
+                            bytes,
+                        },
+                    }),
+                    // The how-to was said; a file that cannot be built is a bug to log.
+                    Err(error) => tracing::error!(%error, "the sessions template could not be built"),
+                }
+            }
+            Effect::SendFile {
+                file_name,
+                caption,
+                bytes,
+            } => outcome.replies.push(Outgoing {
+                chat: event.chat,
+                op: OutOp::Document {
+                    file_name,
+                    caption,
+                    bytes,
+                },
+            }),
         }
         Ok(None)
     }

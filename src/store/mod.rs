@@ -19,6 +19,8 @@ mod counters;
 mod documents;
 mod edits;
 mod entry_checks;
+// Bringing in past sessions from a spreadsheet (issue 15).
+mod import;
 mod inbox;
 pub mod invites;
 mod listing;
@@ -41,6 +43,7 @@ mod tables;
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
+pub use import::FileFetch;
 pub use maintenance::{Counts, QueuedRow};
 pub use snapshot::Snapshot;
 

@@ -1,7 +1,7 @@
 //! Read-only snapshots for the hot reads of the bot's loops: they run beside the writer
 //! instead of queueing for its slot as `Store::read` does.
 
-use super::tables::{DRAFT_NUDGES, INBOX, OUTBOX};
+use super::tables::{DRAFT_NUDGES, FILE_FETCHES, INBOX, OUTBOX};
 use super::{QueuedRow, StoreError};
 use redb::ReadTransaction;
 
@@ -38,6 +38,18 @@ impl Snapshot<'_> {
     ) -> Result<Vec<QueuedRow>, StoreError> {
         match self.txn.open_table(OUTBOX) {
             Ok(outbox) => super::maintenance::outbox_after_in(&outbox, after, limit),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Up to `limit` sent files waiting to be read, oldest first (as `Tx::file_fetches`).
+    pub fn file_fetches(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(u64, super::FileFetch)>, StoreError> {
+        match self.txn.open_table(FILE_FETCHES) {
+            Ok(table) => super::import::file_fetches_in(&table, limit),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
             Err(e) => Err(e.into()),
         }

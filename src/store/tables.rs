@@ -134,6 +134,13 @@ pub(crate) const NO_SESSION_DAYS: TableDefinition<(u64, i64, i32), i64> =
 pub(crate) const DOCUMENT_TEXTS: TableDefinition<u64, &[u8]> =
     TableDefinition::new("document_texts");
 
+/// Files sent in chats waiting to be downloaded and read (a director bringing in past
+/// sessions): sequence number to a JSON `FileFetch`. The runtime queues a row in the
+/// step that accepted the file; the download task feeds the rows it read to the chat's
+/// dialog and removes the row in the same transaction, so a file is read once even
+/// across a restart.
+pub(crate) const FILE_FETCHES: TableDefinition<u64, &[u8]> = TableDefinition::new("file_fetches");
+
 /// The day number stored in `CLASS_RECENCY` for a class that has no session yet.
 pub(crate) const NO_SESSION_DAY: i32 = i32::MIN;
 
@@ -193,5 +200,6 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(DRAFT_NUDGES)?;
     txn.open_table(NO_SESSION_DAYS)?;
     txn.open_table(DOCUMENT_TEXTS)?;
+    txn.open_table(FILE_FETCHES)?;
     Ok(())
 }

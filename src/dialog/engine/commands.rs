@@ -107,6 +107,7 @@ impl Turn<'_> {
             "members" => self.list_members(),
             "audit" => self.show_audit(),
             "classes" | "lop" => self.classes_command(),
+            "mau" | "template" => self.template_command(),
             "link" => self.say_key("link.group_only"),
             other => {
                 let html = self.catalog.render(

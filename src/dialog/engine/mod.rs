@@ -4,7 +4,8 @@
 //! short reply in the user's language and the same question again. It is split by job:
 //! this file dispatches inputs; `commands.rs` handles commands, `session.rs` the session
 //! dialog, `quick.rs` one-line quick entry, `corrections.rs` fixing saved sessions, `admin.rs` centres, invitations, people, the audit log and group links, `document.rs` the
-//! report document and its written parts.
+//! report document and its written parts, `import.rs` and `import_check.rs` bringing in
+//! past sessions from a spreadsheet.
 
 mod admin;
 mod batch;
@@ -12,6 +13,9 @@ mod classes;
 mod commands;
 mod corrections;
 mod document;
+mod import;
+mod import_check;
+mod import_message;
 mod quick;
 mod reminders;
 mod safety;
@@ -23,6 +27,9 @@ use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, Sender};
 use super::state::{ChatState, Check, Held, Step};
 use crate::domain::{Lang, Now};
 use crate::roles::Access;
+
+pub use import_check::{check_import, CheckContext};
+pub use import_message::{render_check, CheckMessage};
 
 /// Advances one chat's dialog by one input.
 ///
@@ -55,6 +62,7 @@ pub fn step(
     turn.check_open_work(&input);
     let touched = input.clone();
     turn.keep_class_rename_for(&input);
+    turn.keep_import_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -71,6 +79,13 @@ pub fn step(
         Input::InviteRedeemed(result) => turn.invite_redeemed(result),
         Input::SessionsSaved { sessions, info } => turn.batch_saved(&sessions, &info),
         Input::SaveNudge => turn.save_nudge(),
+        Input::Document(file) => turn.document_sent(file),
+        Input::ImportRead {
+            centre,
+            file_name,
+            rows,
+        } => turn.import_read(centre, file_name, rows),
+        Input::SessionsImported { centre, sessions } => turn.sessions_imported(centre, &sessions),
     }
     turn.touch(&touched);
     turn.flush();
@@ -276,6 +291,8 @@ impl Turn<'_> {
             Action::EditDocument => return self.edit_document(),
             Action::DocumentPart(id) => return self.document_part_chosen(&id),
             Action::KeepDocumentPart => return self.keep_document_part(),
+            Action::ImportAdd => return self.import_add(),
+            Action::ImportSkip => return self.import_skip(),
             _ => {}
         }
         let Some(draft) = &self.state.draft else {

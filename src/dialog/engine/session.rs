@@ -2,7 +2,7 @@
 //! validating answers, the summary with Save / Edit / Cancel, and saving.
 
 use super::super::callback::Action;
-use super::super::catalog::{Question, QuestionKind};
+use super::super::catalog::{Catalog, ChoiceOption, Question, QuestionKind};
 use super::super::io::{Button, ClassRef, Effect, Keyboard, SavedInfo};
 use super::super::parse::{self, NumberError};
 use super::super::similar;
@@ -90,18 +90,11 @@ impl Turn<'_> {
                 }
             }
             QuestionKind::Text { min_len, max_len } => {
-                let (display, _) = parse::class_name(text);
-                check_length(&display, *min_len, *max_len)
-                    .map(|()| Answer::Text(display))
-                    .map_err(|(code, n)| {
-                        self.catalog
-                            .error(&question, code, self.lang, &[(limit_name(code), &n)])
-                    })
+                text_answer(self.catalog, &question, (*min_len, *max_len), text, self.lang)
+                    .map(Answer::Text)
             }
-            QuestionKind::Choice { options } => options
-                .iter()
-                .find(|o| Lang::ALL.iter().any(|&l| same_words(o.label.get(l), text)))
-                .map(|o| Answer::Choice(o.id.clone()))
+            QuestionKind::Choice { options } => choice_answer(options, text)
+                .map(|id| Answer::Choice(id.to_owned()))
                 .ok_or_else(|| self.text("dialog.use_buttons")),
         };
         match answer {
@@ -114,18 +107,8 @@ impl Turn<'_> {
     }
 
     pub(super) fn group_from_text(&self, text: &str) -> Result<String, String> {
-        let wanted = parse::class_name(text).1;
         self.catalog
-            .groups
-            .iter()
-            .find(|g| {
-                g.code == wanted
-                    || g.aliases.contains(&wanted)
-                    || Lang::ALL.iter().any(|&l| {
-                        same_words(g.short.get(l), &wanted)
-                            || same_words(g.official.get(l), &wanted)
-                    })
-            })
+            .group_by_name(text)
             .map(|g| g.id.clone())
             .ok_or_else(|| self.text("dialog.use_buttons"))
     }
@@ -136,16 +119,7 @@ impl Turn<'_> {
         question: &Question,
         text: &str,
     ) -> Result<(chrono::NaiveDate, bool), String> {
-        match parse::date_typed(text, self.now.today) {
-            None => Err(self.catalog.error(question, "bad_date", self.lang, &[])),
-            Some((date, _)) if date > self.now.today => Err(self.catalog.error(
-                question,
-                "future_date",
-                self.lang,
-                &[("today", &format_date(self.now.today))],
-            )),
-            Some(found) => Ok(found),
-        }
+        date_answer(self.catalog, question, text, self.now.today, self.lang)
     }
 
     /// Both counts typed at the attendance question (`45 30`, `45 người, 30 nữ`): the
@@ -214,56 +188,21 @@ impl Turn<'_> {
         at_most: Option<&str>,
         text: &str,
     ) -> Result<u32, String> {
-        let lang = self.lang;
-        let min_s = format_count(u64::from(min), lang);
-        let max_s = format_count(u64::from(max), lang);
-        let value = match parse::whole_number(text) {
-            Ok(n) => n,
-            Err(NumberError::NotANumber) => {
-                return Err(self.catalog.error(question, "not_a_number", lang, &[]))
-            }
-            Err(NumberError::Negative) => {
-                return Err(self
-                    .catalog
-                    .error(question, "too_small", lang, &[("min", &min_s)]))
-            }
-            Err(NumberError::TooLarge) => {
-                return Err(self
-                    .catalog
-                    .error(question, "too_large", lang, &[("max", &max_s)]))
-            }
-        };
-        if value < u64::from(min) {
-            return Err(self
-                .catalog
-                .error(question, "too_small", lang, &[("min", &min_s)]));
-        }
-        if value > u64::from(max) {
-            return Err(self
-                .catalog
-                .error(question, "too_large", lang, &[("max", &max_s)]));
-        }
+        let value = number_answer(self.catalog, question, (min, max), text, self.lang)?;
         if let Some(other_id) = at_most {
             if let Some(Answer::Number(limit)) = self.answer(other_id) {
-                if value > u64::from(*limit) {
-                    let label = self
-                        .catalog
-                        .question(other_id)
-                        .map_or(other_id.to_owned(), |(_, q)| q.label.get(lang).to_owned());
-                    return Err(self.catalog.error(
+                if value > *limit {
+                    return Err(above_other(
+                        self.catalog,
                         question,
-                        "above_other",
-                        lang,
-                        &[
-                            ("other", &label),
-                            ("max", &format_count(u64::from(*limit), lang)),
-                        ],
+                        other_id,
+                        *limit,
+                        self.lang,
                     ));
                 }
             }
         }
-        // The range check above bounds the value by a u32 maximum.
-        Ok(u32::try_from(value).unwrap_or(max))
+        Ok(value)
     }
 
     pub(super) fn answer_class_name(&mut self, question_id: &str, editing: bool, text: &str) {
@@ -278,16 +217,9 @@ impl Turn<'_> {
             return self.lost_question();
         };
         let (display, key) = parse::class_name(text);
-        if let Err((code, n)) = check_length(&display, min_len, max_len) {
-            let html = self
-                .catalog
-                .error(&question, code, self.lang, &[(limit_name(code), &n)]);
-            self.say(html);
-            self.ask_new_class_name(question_id, editing);
-            return;
-        }
-        if !parse::has_two_alphanumerics(&display) {
-            let html = self.catalog.error(&question, "no_letters", self.lang, &[]);
+        if let Some(html) =
+            class_name_problem(self.catalog, &question, (min_len, max_len), &display, self.lang)
+        {
             self.say(html);
             self.ask_new_class_name(question_id, editing);
             return;
@@ -347,47 +279,7 @@ impl Turn<'_> {
         let known = self
             .facts
             .recent_classes(centre, group, CLOSE_MATCH_CANDIDATES);
-        let keys: Vec<(u64, String)> = known
-            .iter()
-            .map(|c| (c.id, parse::class_name(&c.name).1))
-            .collect();
-        let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
-        if let Some(class) = close.and_then(|id| known.into_iter().find(|c| c.id == id)) {
-            return ClassMatch::Close {
-                typed: display,
-                suggestion: class.id,
-                suggestion_name: class.name,
-                suggestion_group: None,
-            };
-        }
-        // The same class under another group (typed under the wrong one): one class must
-        // not be counted in two rows of the report, so ask.
-        let elsewhere: Vec<(ClassRef, String)> = self
-            .facts
-            .centre_classes(centre)
-            .into_iter()
-            .filter(|(_, g)| g != group)
-            .collect();
-        let folded = parse::fold(key);
-        let same_name = elsewhere
-            .iter()
-            .find(|(c, _)| parse::fold(&c.name) == folded)
-            .map(|(c, _)| c.id);
-        let close = same_name.or_else(|| {
-            similar::close_match(key, elsewhere.iter().map(|(c, _)| (c.id, c.name.as_str())))
-        });
-        match close.and_then(|id| elsewhere.into_iter().find(|(c, _)| c.id == id)) {
-            Some((class, other_group)) => ClassMatch::Close {
-                typed: display,
-                suggestion: class.id,
-                suggestion_name: class.name,
-                suggestion_group: Some(other_group),
-            },
-            None => ClassMatch::Known(Answer::Class {
-                id: None,
-                name: display,
-            }),
-        }
+        match_new_class(&known, &self.facts.centre_classes(centre), group, display, key)
     }
 
     /// The answer to "did you mean …?": the suggested class, or the typed name as new.
@@ -918,8 +810,178 @@ pub(super) enum ClassMatch {
     },
 }
 
+/// A typed class name that no class of `group` has as its key, against the group's
+/// classes (`known`, most recent first) and every class of the centre (`all`, with their
+/// groups): one edit away from a class of the group, or the same name (or one edit away)
+/// under another group, is `Close` (to be asked about); anything else is a new class.
+pub(super) fn match_new_class(
+    known: &[ClassRef],
+    all: &[(ClassRef, String)],
+    group: &str,
+    display: String,
+    key: &str,
+) -> ClassMatch {
+    let keys: Vec<(u64, String)> = known
+        .iter()
+        .map(|c| (c.id, parse::class_name(&c.name).1))
+        .collect();
+    let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
+    if let Some(class) = close.and_then(|id| known.iter().find(|c| c.id == id)) {
+        return ClassMatch::Close {
+            typed: display,
+            suggestion: class.id,
+            suggestion_name: class.name.clone(),
+            suggestion_group: None,
+        };
+    }
+    // The same class under another group (typed under the wrong one): one class must
+    // not be counted in two rows of the report, so ask.
+    let elsewhere: Vec<&(ClassRef, String)> = all.iter().filter(|(_, g)| g != group).collect();
+    let folded = parse::fold(key);
+    let same_name = elsewhere
+        .iter()
+        .find(|(c, _)| parse::fold(&c.name) == folded)
+        .map(|(c, _)| c.id);
+    let close = same_name.or_else(|| {
+        similar::close_match(key, elsewhere.iter().map(|(c, _)| (c.id, c.name.as_str())))
+    });
+    match close.and_then(|id| elsewhere.into_iter().find(|(c, _)| c.id == id)) {
+        Some((class, other_group)) => ClassMatch::Close {
+            typed: display,
+            suggestion: class.id,
+            suggestion_name: class.name.clone(),
+            suggestion_group: Some(other_group.clone()),
+        },
+        None => ClassMatch::Known(Answer::Class {
+            id: None,
+            name: display,
+        }),
+    }
+}
+
+/// A typed date as the date question takes it, and whether its year was typed: `Err`
+/// with the question's error text when it is no date or lies after `today`.
+pub(super) fn date_answer(
+    catalog: &Catalog,
+    question: &Question,
+    text: &str,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<(chrono::NaiveDate, bool), String> {
+    match parse::date_typed(text, today) {
+        None => Err(catalog.error(question, "bad_date", lang, &[])),
+        Some((date, _)) if date > today => Err(catalog.error(
+            question,
+            "future_date",
+            lang,
+            &[("today", &format_date(today))],
+        )),
+        Some(found) => Ok(found),
+    }
+}
+
+/// A typed whole number within `(min, max)` of a number question, or its error text.
+/// The comparison with another answer (`at_most`) is the caller's (`above_other`).
+pub(super) fn number_answer(
+    catalog: &Catalog,
+    question: &Question,
+    (min, max): (u32, u32),
+    text: &str,
+    lang: Lang,
+) -> Result<u32, String> {
+    let min_s = format_count(u64::from(min), lang);
+    let max_s = format_count(u64::from(max), lang);
+    let value = match parse::whole_number(text) {
+        Ok(n) => n,
+        Err(NumberError::NotANumber) => {
+            return Err(catalog.error(question, "not_a_number", lang, &[]))
+        }
+        Err(NumberError::Negative) => {
+            return Err(catalog.error(question, "too_small", lang, &[("min", &min_s)]))
+        }
+        Err(NumberError::TooLarge) => {
+            return Err(catalog.error(question, "too_large", lang, &[("max", &max_s)]))
+        }
+    };
+    if value < u64::from(min) {
+        return Err(catalog.error(question, "too_small", lang, &[("min", &min_s)]));
+    }
+    if value > u64::from(max) {
+        return Err(catalog.error(question, "too_large", lang, &[("max", &max_s)]));
+    }
+    // The range check above bounds the value by a u32 maximum.
+    Ok(u32::try_from(value).unwrap_or(max))
+}
+
+/// The error of a number above the answer to `other_id` (the women above the attendance).
+pub(super) fn above_other(
+    catalog: &Catalog,
+    question: &Question,
+    other_id: &str,
+    limit: u32,
+    lang: Lang,
+) -> String {
+    let label = catalog
+        .question(other_id)
+        .map_or(other_id.to_owned(), |(_, q)| q.label.get(lang).to_owned());
+    catalog.error(
+        question,
+        "above_other",
+        lang,
+        &[
+            ("other", &label),
+            ("max", &format_count(u64::from(limit), lang)),
+        ],
+    )
+}
+
+/// Why `display` (a class name as `parse::class_name` shows it) cannot be a class name
+/// of `question`, whose length limits are `(min, max)`: too short, too long, or without
+/// two letters or digits. `None` when it can.
+pub(super) fn class_name_problem(
+    catalog: &Catalog,
+    question: &Question,
+    (min, max): (usize, usize),
+    display: &str,
+    lang: Lang,
+) -> Option<String> {
+    if let Err((code, n)) = check_length(display, min, max) {
+        return Some(catalog.error(question, code, lang, &[(limit_name(code), &n)]));
+    }
+    if !parse::has_two_alphanumerics(display) {
+        return Some(catalog.error(question, "no_letters", lang, &[]));
+    }
+    None
+}
+
+/// A typed free-text answer, cleaned as class names are, within `(min, max)` characters.
+pub(super) fn text_answer(
+    catalog: &Catalog,
+    question: &Question,
+    (min, max): (usize, usize),
+    text: &str,
+    lang: Lang,
+) -> Result<String, String> {
+    let (display, _) = parse::class_name(text);
+    check_length(&display, min, max)
+        .map(|()| display)
+        .map_err(|(code, n)| catalog.error(question, code, lang, &[(limit_name(code), &n)]))
+}
+
+/// The id of the option whose label, in any language, is `text`.
+pub(super) fn choice_answer<'a>(options: &'a [ChoiceOption], text: &str) -> Option<&'a str> {
+    options
+        .iter()
+        .find(|o| {
+            Lang::ALL
+                .iter()
+                .any(|&l| parse::same_words(o.label.get(l), text))
+        })
+        .map(|o| o.id.as_str())
+}
+
 /// The questions whose answers are session fields rather than extra answers.
-const BUILT_IN: [&str; 5] = ["group", "class", "date", "total", "female"];
+pub(super) const BUILT_IN: [&str; 5] = ["group", "class", "date", "total", "female"];
 
 /// Whether a dependent answer still satisfies its question after another answer changed.
 fn still_valid(question: &Question, answers: &BTreeMap<String, Answer>) -> bool {
@@ -961,7 +1023,3 @@ fn limit_name(code: &str) -> &'static str {
     }
 }
 
-/// Case-, spacing- and Unicode-form-insensitive comparison of two labels.
-fn same_words(a: &str, b: &str) -> bool {
-    parse::class_name(a).1 == parse::class_name(b).1
-}
