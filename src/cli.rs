@@ -1,5 +1,8 @@
 //! The subcommands of the `rollcall` binary: wiring settings, store, dialogs and adapters.
 
+// `rollcall import` (bringing in past sessions, issue 15) lives in its own file.
+mod import;
+
 use crate::config::{config_problem, Settings};
 use crate::console;
 use crate::dialog::{load_dir, load_embedded, Catalog};
@@ -185,6 +188,10 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Bring the sessions of a spreadsheet (.xlsx or .csv, the layout of the sessions
+    /// sheet the bot exports) into a centre: prints the check of every row, then adds the
+    /// accepted ones in one transaction (stop the bot first).
+    Import(import::ImportArgs),
     /// Erase a person's personal data on request (stop the bot first): names, chat state,
     /// mute flag, and their id in sessions, invitations and the audit log (replaced by 0).
     /// Report numbers do not change.
@@ -402,6 +409,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         } => config_check(loaded),
         Command::Export { db, format, out } => export(&db, format, out.as_deref()),
         Command::Forget { db, user } => forget(&db, user),
+        Command::Import(args) => import::run(&args, loaded),
         Command::Backup { db, out } => backup(&db, &out),
         Command::Check {
             db,

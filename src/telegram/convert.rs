@@ -1,5 +1,6 @@
 //! Telegram updates to engine events: the only place that reads teloxide's update types.
 
+use crate::dialog::import::FileRef;
 use crate::dialog::{Input, Sender};
 use crate::runtime::{Callback, Event};
 use teloxide_core::types::{Message, Update, UpdateKind, User};
@@ -40,10 +41,17 @@ fn message_event(message: &Message, bot_username: &str) -> Option<Event> {
         return None;
     }
     let private = message.chat.is_private();
-    let input = match message.text() {
-        Some(text) if text.starts_with('/') => command(text, bot_username)?,
-        Some(text) => Input::Text(text.to_owned()),
-        None => Input::NotText,
+    let input = match (message.text(), message.document()) {
+        (Some(text), _) if text.starts_with('/') => command(text, bot_username)?,
+        (Some(text), _) => Input::Text(text.to_owned()),
+        (None, Some(document)) => Input::Document(FileRef {
+            id: document.file.id.0.clone(),
+            name: document.file_name.clone(),
+            // teloxide reads a missing size as u32::MAX: unknown, not 4 GB.
+            size: Some(u64::from(document.file.size)).filter(|size| *size != u64::from(u32::MAX)),
+            mime: document.mime_type.as_ref().map(ToString::to_string),
+        }),
+        (None, None) => Input::NotText,
     };
     Some(Event {
         chat: message.chat.id.0,

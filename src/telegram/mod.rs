@@ -18,6 +18,10 @@ mod blocking;
 mod commands;
 mod convert;
 pub mod crashpoint;
+// Sent files: the download (getFile + the file, capped), and the task that reads the
+// sessions files directors send (issue 15).
+mod download;
+mod fetches;
 pub mod limits;
 // Metrics hooks of the Telegram tasks (issue 9).
 mod observe;
@@ -171,6 +175,17 @@ pub async fn run(
         outbox_ready.clone(),
         processor_stop.clone(),
     ));
+    let fetches = tokio::spawn(fetches::run(
+        bot.clone(),
+        store.clone(),
+        runtime.clone(),
+        crate::clock::LocalClock {
+            clock: options.clock.clone(),
+            zone: options.zone,
+        },
+        outbox_ready.clone(),
+        processor_stop.clone(),
+    ));
     let processor = tokio::spawn(processor::run(
         store.clone(),
         runtime,
@@ -201,6 +216,7 @@ pub async fn run(
     let _ = processor.await;
     let _ = reminders.await;
     let _ = nudges.await;
+    let _ = fetches.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;

@@ -16,7 +16,7 @@ use super::super::import::{
 use super::super::io::{Effect, Input, Keyboard};
 use super::super::state::PendingImport;
 use super::import_check::{check_import, CheckContext};
-use super::import_message::render_check;
+use super::import_message::{problem_text, render_check};
 use super::Turn;
 use crate::domain::{CentreId, SessionId};
 use crate::format::{escape_html, format_count};
@@ -211,7 +211,13 @@ impl Turn<'_> {
             .catalog
             .groups
             .iter()
-            .map(|g| format!("• {}", escape_html(g.official.get(self.lang))))
+            .map(|g| {
+                format!(
+                    "• {} (<i>{}</i>)",
+                    escape_html(g.official.get(self.lang)),
+                    escape_html(&g.code)
+                )
+            })
             .collect();
         let html = self.catalog.render(
             "import.template_help",
@@ -228,45 +234,7 @@ impl Turn<'_> {
 
     /// Why a file could not be used, in the person's words.
     fn say_problem(&mut self, problem: &ReadProblem) {
-        let lang = self.lang;
-        let html = match problem {
-            ReadProblem::TooLarge { size } => self.catalog.render(
-                "import.too_large",
-                lang,
-                &[
-                    ("size", &megabytes(size.unwrap_or(MAX_FILE_BYTES + 1))),
-                    ("max", &megabytes(MAX_FILE_BYTES)),
-                ],
-            ),
-            ReadProblem::TooManyRows => self.catalog.render(
-                "import.too_many_rows",
-                lang,
-                &[("max", &format_count(MAX_ROWS as u64, lang))],
-            ),
-            ReadProblem::OtherSpreadsheet => self.text("import.other_spreadsheet"),
-            ReadProblem::NotASpreadsheet => self.text("import.not_spreadsheet"),
-            ReadProblem::NotUtf8 => self.text("import.not_utf8"),
-            ReadProblem::Unreadable => self.text("import.unreadable"),
-            ReadProblem::NoRows => self.text("import.no_rows"),
-            ReadProblem::Download => self.text("import.download_failed"),
-            ReadProblem::MissingColumns(columns) => {
-                let names: Vec<String> = columns
-                    .iter()
-                    .map(|c| {
-                        let label = self
-                            .catalog
-                            .question(c.question())
-                            .map_or(c.question(), |(_, q)| q.label.get(lang));
-                        format!("«{}»", escape_html(label))
-                    })
-                    .collect();
-                self.catalog.render(
-                    "import.missing_columns",
-                    lang,
-                    &[("columns", &names.join(", "))],
-                )
-            }
-        };
+        let html = problem_text(self.catalog, problem, self.lang);
         self.say(html);
     }
 
@@ -318,11 +286,4 @@ impl Turn<'_> {
             lang: self.lang,
         }
     }
-}
-
-/// A size in megabytes with one decimal ("2,1 MB" is not needed: "2.1 MB" reads in both
-/// languages).
-fn megabytes(bytes: u64) -> String {
-    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
-    format!("{}.{} MB", tenths / 10, tenths % 10)
 }

@@ -3,7 +3,9 @@
 //! number and reason, and the rows worth a look.
 
 use super::super::catalog::Catalog;
-use super::super::import::{AddedRow, ImportCheck, RefusedRow};
+use super::super::import::{
+    AddedRow, ImportCheck, ReadProblem, RefusedRow, MAX_FILE_BYTES, MAX_ROWS,
+};
 use crate::domain::{ClassChoice, Lang};
 use crate::format::{escape_html, format_count, format_date};
 
@@ -206,4 +208,51 @@ fn row_line(catalog: &Catalog, row: &AddedRow, lang: Lang) -> String {
         lang,
         &[("row", &row.line.to_string()), ("reason", &fields.join(" · "))],
     )
+}
+
+/// Why a sessions file could not be used, in the reader's words (Telegram HTML).
+pub fn problem_text(catalog: &Catalog, problem: &ReadProblem, lang: Lang) -> String {
+    match problem {
+        ReadProblem::TooLarge { size } => catalog.render(
+            "import.too_large",
+            lang,
+            &[
+                ("size", &megabytes(size.unwrap_or(MAX_FILE_BYTES + 1))),
+                ("max", &megabytes(MAX_FILE_BYTES)),
+            ],
+        ),
+        ReadProblem::TooManyRows => catalog.render(
+            "import.too_many_rows",
+            lang,
+            &[("max", &format_count(MAX_ROWS as u64, lang))],
+        ),
+        ReadProblem::OtherSpreadsheet => catalog.text("import.other_spreadsheet", lang).to_owned(),
+        ReadProblem::NotASpreadsheet => catalog.text("import.not_spreadsheet", lang).to_owned(),
+        ReadProblem::NotUtf8 => catalog.text("import.not_utf8", lang).to_owned(),
+        ReadProblem::Unreadable => catalog.text("import.unreadable", lang).to_owned(),
+        ReadProblem::NoRows => catalog.text("import.no_rows", lang).to_owned(),
+        ReadProblem::Download => catalog.text("import.download_failed", lang).to_owned(),
+        ReadProblem::MissingColumns(columns) => {
+            let names: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let label = catalog
+                        .question(c.question())
+                        .map_or(c.question(), |(_, q)| q.label.get(lang));
+                    format!("«{}»", escape_html(label))
+                })
+                .collect();
+            catalog.render(
+                "import.missing_columns",
+                lang,
+                &[("columns", &names.join(", "))],
+            )
+        }
+    }
+}
+
+/// A size in megabytes with one decimal ("2.1 MB" reads in both languages).
+fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+    format!("{}.{} MB", tenths / 10, tenths % 10)
 }

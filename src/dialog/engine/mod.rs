@@ -29,7 +29,7 @@ use crate::domain::{Lang, Now};
 use crate::roles::Access;
 
 pub use import_check::{check_import, CheckContext};
-pub use import_message::{render_check, CheckMessage};
+pub use import_message::{problem_text, render_check, CheckMessage};
 
 /// Advances one chat's dialog by one input.
 ///
