@@ -514,6 +514,7 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("import.refused_file_caption", &["count"]),
     ("import.refused_file_prefix", &[]),
     ("import.bad_cell", &["column", "typed", "reason"]),
+    ("import.bad_date", &[]),
     ("import.missing", &["column"]),
     ("import.example_row", &[]),
     ("import.other_centre", &["centre"]),

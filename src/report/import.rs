@@ -132,6 +132,7 @@ fn session_rows(
                 unused_columns.push(header.clone());
                 columns.push(None);
             }
+            Field::Ignored => columns.push(None),
             field if used.contains(field) => {
                 unused_columns.push(header.clone());
                 columns.push(None);

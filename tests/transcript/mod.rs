@@ -58,6 +58,8 @@ pub struct Bot {
     codes: Vec<String>,
     /// The live sessions as a script last saw them, to show what each step stored.
     stored: Option<BTreeMap<u64, String>>,
+    /// Every file the bot sent (`send`, `tap`, `outbox`, ...), by name, oldest first.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Bot {
@@ -103,6 +105,7 @@ impl Bot {
             names: HashMap::new(),
             codes: Vec::new(),
             stored: None,
+            files: Vec::new(),
         }
     }
 
@@ -238,6 +241,34 @@ impl Bot {
         queued
     }
 
+    /// `user` sends a file called `file_name` holding `bytes` in the private chat, and the
+    /// bot reads it as the Telegram side does, without the network: the step that takes
+    /// the document, then the download task's step that hands the read rows to the chat
+    /// (`runtime::import::deliver_file` with `report::read_import` of the bytes). Returns
+    /// the replies of both.
+    pub fn send_file(&mut self, user: UserId, file_name: &str, bytes: &[u8]) -> String {
+        let file = rollcall::dialog::import::FileRef {
+            id: format!("file-{}", self.presses),
+            name: Some(file_name.to_owned()),
+            size: Some(bytes.len() as u64),
+            mime: None,
+        };
+        let mut out = format!("> [file {file_name}]\n");
+        out.push_str(&self.handle(user, Input::Document(file), None));
+        let queued = self.store.read(|tx| tx.file_fetches(100)).unwrap();
+        let runtime = &self.runtime;
+        let catalog = runtime.catalog.clone();
+        let now = Now::in_zone(self.now, ZONE);
+        for (seq, fetch) in queued {
+            let rows = rollcall::report::read_import(fetch.file.shown_name(), bytes, &catalog);
+            self.store
+                .write_unsynced(|tx| rollcall::runtime::import::deliver_file(runtime, tx, seq, rows, now))
+                .unwrap();
+        }
+        out.push_str(&self.outbox());
+        out
+    }
+
     /// Whatever is queued in the outbox now (for messages sent by the scheduler).
     pub fn outbox(&mut self) -> String {
         let (queued, _) = self.store.write_unsynced(take_outbox).unwrap();
@@ -262,8 +293,14 @@ impl Bot {
                     let _ = writeln!(out, "({notice})");
                 }
                 OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } | OutOp::Menu { .. } => {}
-                OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
+                OutOp::Document {
+                    file_name, bytes, ..
+                }
+                | OutOp::Photo {
+                    file_name, bytes, ..
+                } => {
                     let _ = writeln!(out, "[file {file_name}]");
+                    self.files.push((file_name, bytes));
                 }
             }
         }

@@ -216,6 +216,13 @@ impl Checker<'_, '_> {
             (typed, Some((_, question))) => {
                 match date_answer(catalog, question, typed, self.ctx.now.today, lang) {
                     Ok(found) => Some(found),
+                    // The date question's own words for a date it cannot read speak of
+                    // its buttons; a cell of a file gets the format instead.
+                    Err(_) if parse::date(typed, self.ctx.now.today).is_none() => {
+                        let reason = self.text("import.bad_date", &[]);
+                        problems.push(self.bad_cell("date", typed, &reason));
+                        None
+                    }
                     Err(reason) => {
                         problems.push(self.bad_cell("date", typed, &reason));
                         None
@@ -244,10 +251,10 @@ impl Checker<'_, '_> {
         let (Some(group), Some((display, key)), Some((date, year_typed)), Some(total), Some(female)) =
             (group, class, date, total, female)
         else {
-            return Err(problems.join("; "));
+            return Err(join(&problems));
         };
         if !problems.is_empty() {
-            return Err(problems.join("; "));
+            return Err(join(&problems));
         }
 
         let mut notes = Vec::new();
@@ -418,6 +425,23 @@ impl Checker<'_, '_> {
         if let Some(existing) = facts.class_by_key(centre, group, key) {
             return (ClassChoice::Existing(existing.id), existing.name);
         }
+        let new = |name: String| {
+            (
+                ClassChoice::New {
+                    name: name.clone(),
+                    key: key.to_owned(),
+                },
+                name,
+            )
+        };
+        // A class an earlier row creates: the same class, looked at once already.
+        if let Some((_, _, name, _)) = self
+            .new_classes
+            .iter()
+            .find(|(g, k, _, _)| g == group && k == key)
+        {
+            return new(name.clone());
+        }
         let known = self
             .known
             .entry(group.to_owned())
@@ -447,13 +471,7 @@ impl Checker<'_, '_> {
                 &[("name", &escape_html(&name)), ("line", &first.to_string())],
             ));
         }
-        (
-            ClassChoice::New {
-                name: display.clone(),
-                key: key.to_owned(),
-            },
-            display,
-        )
+        new(display)
     }
 
     /// A new class of an earlier row whose name `key` probably misspells: one edit away
@@ -486,4 +504,13 @@ impl Checker<'_, '_> {
             .group(group)
             .map_or_else(|| group.to_owned(), |g| g.short.get(self.ctx.lang).to_owned())
     }
+}
+
+/// The problems of one row as one reason: "…; …".
+fn join(problems: &[String]) -> String {
+    problems
+        .iter()
+        .map(|p| p.trim_end_matches('.'))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

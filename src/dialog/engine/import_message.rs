@@ -70,11 +70,13 @@ pub fn render_check(
                 ));
             }
         }
-        let mut new_classes: Vec<&str> = Vec::new();
+        // New classes by group and key, as the store will create them.
+        let mut new_classes: Vec<(&str, &str, &str)> = Vec::new();
         for row in &check.added {
-            if let ClassChoice::New { name, .. } = &row.session.class {
-                if !new_classes.contains(&name.as_str()) {
-                    new_classes.push(name);
+            if let ClassChoice::New { name, key } = &row.session.class {
+                let class = (row.session.group.as_str(), key.as_str(), name.as_str());
+                if !new_classes.iter().any(|c| (c.0, c.1) == (class.0, class.1)) {
+                    new_classes.push(class);
                 }
             }
         }
@@ -82,7 +84,7 @@ pub fn render_check(
             let mut names: Vec<String> = new_classes
                 .iter()
                 .take(NEW_CLASS_NAMES)
-                .map(|n| format!("«{}»", escape_html(n)))
+                .map(|(_, _, name)| format!("«{}»", escape_html(name)))
                 .collect();
             if new_classes.len() > NEW_CLASS_NAMES {
                 names.push("…".to_owned());
