@@ -216,17 +216,31 @@ fn field_of(header: &str, catalog: &Catalog) -> Field {
         }
         names
     };
-    let required = [
-        (Column::Date, labels::DATE),
-        (Column::Group, labels::GROUP),
-        (Column::Class, labels::CLASS),
-        (Column::Total, labels::TOTAL),
-        (Column::Female, labels::FEMALE),
+    // The export's label, and the short names people give these columns in their own
+    // sheets.
+    let required: [(Column, Label, &[&str]); 5] = [
+        (Column::Date, labels::DATE, &["ngày", "date"]),
+        (
+            Column::Group,
+            labels::GROUP,
+            &["nhóm", "hoạt động", "activity", "group"],
+        ),
+        (
+            Column::Class,
+            labels::CLASS,
+            &["lớp", "chuyên đề", "lớp/chuyên đề", "class", "topic"],
+        ),
+        (
+            Column::Total,
+            labels::TOTAL,
+            &["số người", "tổng", "số lượt người", "attendance"],
+        ),
+        (Column::Female, labels::FEMALE, &["nữ", "số nữ", "female", "women"]),
     ];
-    for (column, export_label) in required {
+    for (column, export_label, short) in required {
         let names = question(column.question());
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        if is(&label(export_label)) || is(&names) {
+        if is(&label(export_label)) || is(&names) || is(short) {
             return Field::Required(column);
         }
     }
@@ -395,10 +409,20 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, ReadProblem> {
         return Err(ReadProblem::NotASpreadsheet);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| ReadProblem::NotUtf8)?;
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
+    // Counted over the first lines, since a title line above the header may have none;
+    // on a tie the comma wins (`max_by_key` keeps the last of equals).
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(HEADER_SEARCH_ROWS)
+        .collect();
+    let delimiter = [b'\t', b';', b',']
         .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .max_by_key(|d| {
+            head.iter()
+                .map(|l| l.bytes().filter(|b| b == d).count())
+                .sum::<usize>()
+        })
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -406,7 +430,7 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, ReadProblem> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut grid: Grid = Vec::new();
-    for (index, record) in reader.records().enumerate() {
+    for record in reader.records() {
         let record = record.map_err(|_| ReadProblem::Unreadable)?;
         let cells: Vec<String> = record
             .iter()
@@ -416,9 +440,11 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, ReadProblem> {
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        // Records, not lines: a quoted cell may hold a line break, and a spreadsheet
-        // numbers the rows by records.
-        let line = u32::try_from(index).unwrap_or(u32::MAX).saturating_add(1);
+        // The line the record starts on, as a spreadsheet opening the file numbers its
+        // rows (blank lines included).
+        let line = record
+            .position()
+            .map_or(u32::MAX, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
         grid.push((line, cells));
         if grid.len() >= MAX_GRID_ROWS {
             break;

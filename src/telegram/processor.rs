@@ -251,6 +251,7 @@ fn input_kind(input: &crate::dialog::Input) -> &'static str {
         Input::Command { .. } => "command",
         Input::Button { .. } => "button",
         Input::NotText => "not_text",
+        Input::Document(_) => "document",
         _ => "other",
     }
 }

@@ -198,6 +198,8 @@ struct FakeState {
     abandoned_below: u64,
     conflicts: usize,
     long_poll_cap: Duration,
+    /// Files users sent (see "Files users send" at the end): file id to (path, bytes).
+    user_files: HashMap<String, (String, Vec<u8>)>,
 }
 
 #[derive(Debug)]
@@ -891,6 +893,7 @@ const KNOWN_METHODS: &[&str] = &[
     "setwebhook",
     "senddocument",
     "sendphoto",
+    "getfile",
 ];
 
 fn ok(result: Value) -> Response {
@@ -1092,6 +1095,9 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(rest) = uri.path().strip_prefix("/file/bot") {
+        return serve_user_file(&inner, rest);
+    }
     let Some((token, method)) = uri
         .path()
         .strip_prefix("/bot")
@@ -1163,6 +1169,7 @@ async fn handle(
     let response = match method.as_str() {
         "getme" => ok(bot_user()),
         "getupdates" => get_updates(&inner, &params).await,
+        "getfile" => get_file(&inner, &params),
         "sendmessage" | "senddocument" | "sendphoto" => send(&inner, &method, &params),
         "editmessagetext" | "editmessagereplymarkup" => edit(&inner, &method, &params),
         "answercallbackquery" => {
@@ -1546,4 +1553,86 @@ fn edit(inner: &Inner, method: &str, params: &Params) -> Response {
     s.sent[index] = updated;
     s.messages.insert((chat_id, message_id), message.clone());
     ok(message)
+}
+
+// ===== Files users send (issue 15: bringing in past sessions) =====
+//
+// A user's document message carries a file id; the bot asks `getFile` for its path and
+// downloads it from `/file/bot<token>/<path>`, as from Telegram. The files live in
+// `FakeState::user_files`. (Issue 14 reads Word documents back the same way; the two
+// are to be one block when merged.)
+
+impl FakeTelegram {
+    /// Injects a document message from `user` in the private chat: a file called
+    /// `file_name` holding `bytes`, which `getFile` and the file URL then serve. Returns
+    /// the update id.
+    pub fn send_document(&self, user: &TestUser, file_name: &str, bytes: &[u8]) -> i64 {
+        let declared = bytes.len() as u64;
+        self.send_document_declared(user, file_name, bytes, declared)
+    }
+
+    /// Like `send_document`, but the message declares `declared` bytes (Telegram's
+    /// `file_size`), whatever the file holds.
+    pub fn send_document_declared(
+        &self,
+        user: &TestUser,
+        file_name: &str,
+        bytes: &[u8],
+        declared: u64,
+    ) -> i64 {
+        let file_id = self.mutate(|s| {
+            let id = format!("BQACAgIAAxkBAAFakeDocument{}", s.user_files.len() + 1);
+            let extension = file_name.rsplit_once('.').map_or("", |(_, ext)| ext);
+            let path = format!("documents/file_{}.{extension}", s.user_files.len() + 1);
+            s.user_files.insert(id.clone(), (path, bytes.to_vec()));
+            id
+        });
+        let mut content = Map::new();
+        content.insert(
+            "document".into(),
+            json!({
+                "file_id": file_id,
+                "file_unique_id": format!("AgADUnique{file_id}"),
+                "file_name": file_name,
+                "mime_type": "application/octet-stream",
+                "file_size": declared,
+            }),
+        );
+        self.user_message(user, user.private_chat(), content)
+    }
+}
+
+/// `getFile`: the path of a file a user sent, or Telegram's answer to an unknown id.
+fn get_file(inner: &Inner, params: &Params) -> Response {
+    let id = params.str("file_id").unwrap_or("").to_owned();
+    let found = lock(inner).user_files.get(&id).cloned();
+    match found {
+        Some((path, bytes)) => ok(json!({
+            "file_id": id,
+            "file_unique_id": format!("AgADUnique{id}"),
+            "file_size": bytes.len(),
+            "file_path": path,
+        })),
+        None => bad_request("invalid file_id"),
+    }
+}
+
+/// `GET /file/bot<token>/<path>`: the bytes of a file a user sent.
+fn serve_user_file(inner: &Inner, rest: &str) -> Response {
+    let Some((token, path)) = rest.split_once('/') else {
+        return error(404, "Not Found");
+    };
+    if token != inner.token {
+        return error(401, "Unauthorized");
+    }
+    let path = percent_decode(path);
+    let found = lock(inner)
+        .user_files
+        .values()
+        .find(|(p, _)| *p == path)
+        .map(|(_, bytes)| bytes.clone());
+    match found {
+        Some(bytes) => (StatusCode::OK, bytes).into_response(),
+        None => error(404, "Not Found"),
+    }
 }

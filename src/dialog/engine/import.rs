@@ -227,7 +227,9 @@ impl Turn<'_> {
                 ("max", &format_count(MAX_ROWS as u64, self.lang)),
             ],
         );
+        // The how-to first, then the file it speaks of.
         self.say(html);
+        self.flush();
         self.effects.push(Effect::SendTemplate);
         self.remind_draft();
     }
