@@ -93,7 +93,13 @@ fn import_prints_the_check_and_adds_only_with_yes() {
 
     // --yes adds the two good rows, once.
     let out = run(&[
-        "import", &file_arg, "--db", &db_arg, "--centre", "tràng  an", "--yes",
+        "import",
+        &file_arg,
+        "--db",
+        &db_arg,
+        "--centre",
+        "tràng  an",
+        "--yes",
     ]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -109,22 +115,48 @@ fn import_prints_the_check_and_adds_only_with_yes() {
     let check = run(&["check", "--db", &db_arg]);
     assert!(check.status.success(), "{}", text(&check.stdout));
     let audit = run(&["audit", "--db", &db_arg, "--centre", "Tràng An"]);
-    assert!(text(&audit.stdout).contains("sessions_imported"), "{}", text(&audit.stdout));
+    assert!(
+        text(&audit.stdout).contains("sessions_imported"),
+        "{}",
+        text(&audit.stdout)
+    );
 
     // A second import adds nothing: the stored sessions are named as duplicates.
     let out = run(&[
-        "import", &file_arg, "--db", &db_arg, "--centre", "Tràng An", "--yes",
+        "import",
+        &file_arg,
+        "--db",
+        &db_arg,
+        "--centre",
+        "Tràng An",
+        "--yes",
     ]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(stdout.contains("Không có buổi học nào để thêm."), "{stdout}");
-    assert!(stdout.contains("Dòng 2: giống hệt buổi số 1 đã lưu"), "{stdout}");
-    assert!(stdout.contains("Dòng 3: giống hệt buổi số 2 đã lưu"), "{stdout}");
+    assert!(
+        stdout.contains("Không có buổi học nào để thêm."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Dòng 2: giống hệt buổi số 1 đã lưu"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Dòng 3: giống hệt buổi số 2 đã lưu"),
+        "{stdout}"
+    );
     assert_eq!(report(&db, "Tràng An")["total"]["attendance"], 85);
 
     // In English, on request.
     let out = run(&[
-        "import", &file_arg, "--db", &db_arg, "--centre", "Tràng An", "--lang", "en",
+        "import",
+        &file_arg,
+        "--db",
+        &db_arg,
+        "--centre",
+        "Tràng An",
+        "--lang",
+        "en",
     ]);
     assert!(
         text(&out.stdout).contains("There are no sessions to add."),
@@ -154,15 +186,34 @@ fn the_xlsx_export_of_one_centre_imported_into_another_gives_the_same_report() {
     let xlsx = dir.path().join("tràng-an-2025.xlsx");
     let xlsx_arg = xlsx.to_string_lossy().into_owned();
     let out = run(&[
-        "report", "--db", &db_arg, "--centre", "Tràng An", "--period", "2025", "--format",
-        "xlsx", "--out", &xlsx_arg,
+        "report",
+        "--db",
+        &db_arg,
+        "--centre",
+        "Tràng An",
+        "--period",
+        "2025",
+        "--format",
+        "xlsx",
+        "--out",
+        &xlsx_arg,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(&[
-        "import", &xlsx_arg, "--db", &db_arg, "--centre", "Phường Mới", "--yes",
+        "import",
+        &xlsx_arg,
+        "--db",
+        &db_arg,
+        "--centre",
+        "Phường Mới",
+        "--yes",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Đã thêm 2 buổi học"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Đã thêm 2 buổi học"),
+        "{}",
+        text(&out.stdout)
+    );
     let (a, b) = (report(&db, "Tràng An"), report(&db, "Phường Mới"));
     assert_eq!(a["rows"], b["rows"]);
     assert_eq!(a["total"], b["total"]);
@@ -187,7 +238,11 @@ fn files_that_cannot_be_imported_are_refused_with_the_reason() {
     );
     let out = run(&["import", &file_arg, "--db", &db_arg, "--centre", "Nowhere"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("no centre called"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no centre called"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let big = dir.path().join("lon.csv");
     std::fs::write(&big, vec![b'a'; 3 * 1024 * 1024]).expect("write");
@@ -200,7 +255,11 @@ fn files_that_cannot_be_imported_are_refused_with_the_reason() {
         "Tràng An",
     ]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("split it"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("split it"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run(&[
         "import",
         &dir.path().join("missing.csv").to_string_lossy(),

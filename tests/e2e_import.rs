@@ -109,7 +109,11 @@ async fn a_director_sends_a_sessions_file_confirms_it_and_the_report_has_the_ses
     env.fake
         .send_document(&director, "mau-nhap-buoi-hoc.xlsx", &bytes);
     let back = message_with(&env, &director, before, "dòng ví dụ của tệp mẫu").await;
-    assert!(back.text.contains("Không có buổi học nào để thêm"), "{}", back.text);
+    assert!(
+        back.text.contains("Không có buổi học nào để thêm"),
+        "{}",
+        back.text
+    );
 
     // An organiser's file and a file declared above 2 MB are answered at once, and
     // never downloaded.

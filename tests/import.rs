@@ -162,9 +162,15 @@ fn the_export_round_trips(pick: fn(&rollcall::report::ReportFiles) -> (String, V
         check.contains("Dòng 62: số người rất lớn"),
         "the 650 people are noted: {check}"
     );
-    assert!(check.contains("đã có lớp «Tin học»") || check.contains("lớp mới «Tin học»"), "{check}");
+    assert!(
+        check.contains("đã có lớp «Tin học»") || check.contains("lớp mới «Tin học»"),
+        "{check}"
+    );
     assert!(!check.contains("Không thêm"), "{check}");
-    assert!(report(&bot, new).is_empty(), "nothing is stored before the confirmation");
+    assert!(
+        report(&bot, new).is_empty(),
+        "nothing is stored before the confirmation"
+    );
 
     let added = bot.tap(DIRECTOR, "✅ Thêm 61 buổi");
     assert!(
@@ -274,8 +280,14 @@ Ngày;Hoạt động giáo dục;Lớp (chuyên đề);Tổng số;Nữ;Ghi chú
     // Sent again, the file adds nothing: the two stored rows are now duplicates too.
     let again = bot.send_file(DIRECTOR, "buoi-hoc-cu.csv", file.as_bytes());
     assert!(again.contains("Không có buổi học nào để thêm."), "{again}");
-    assert!(again.contains("Dòng 2: giống hệt buổi số 62 đã lưu"), "{again}");
-    assert!(again.contains("Dòng 10: giống hệt buổi số 63 đã lưu"), "{again}");
+    assert!(
+        again.contains("Dòng 2: giống hệt buổi số 62 đã lưu"),
+        "{again}"
+    );
+    assert!(
+        again.contains("Dòng 10: giống hệt buổi số 63 đã lưu"),
+        "{again}"
+    );
     assert_eq!(bot.sessions().len(), 2);
 }
 
@@ -285,7 +297,10 @@ Ngày;Hoạt động giáo dục;Lớp (chuyên đề);Tổng số;Nữ;Ghi chú
 fn the_template_of_mau_comes_back_without_its_example() {
     let (mut bot, _) = two_centres();
     let help = bot.send(DIRECTOR, "/mau");
-    assert!(help.contains("Đưa các buổi học trước đây vào báo cáo"), "{help}");
+    assert!(
+        help.contains("Đưa các buổi học trước đây vào báo cáo"),
+        "{help}"
+    );
     assert!(help.contains("Chuyên đề Giáo dục sức khỏe (sk)"), "{help}");
     assert!(help.contains("[file mau-nhap-buoi-hoc.xlsx]"), "{help}");
     let (name, template) = bot.files.last().cloned().unwrap();
@@ -299,7 +314,10 @@ fn the_template_of_mau_comes_back_without_its_example() {
     bot.send(DIRECTOR, "/lang en");
     let help = bot.send(DIRECTOR, "/template");
     assert!(help.contains("[file sessions-template.xlsx]"), "{help}");
-    assert!(help.contains("Bringing earlier sessions into the report"), "{help}");
+    assert!(
+        help.contains("Bringing earlier sessions into the report"),
+        "{help}"
+    );
 }
 
 /// Only directors bring sessions in; a file that is not a sessions spreadsheet is
@@ -316,7 +334,12 @@ fn organisers_strangers_and_other_files_are_answered_without_a_download() {
     let out = bot.send_file(STRANGER, "buoi.csv", csv);
     assert!(out.contains(&text("access.not_member")), "{out}");
     let out = bot.send_file(DIRECTOR, "bao-cao.docx", b"PK\x03\x04");
-    assert!(out.contains(&rollcall::format::html_to_plain(&text("import.not_spreadsheet"))), "{out}");
+    assert!(
+        out.contains(&rollcall::format::html_to_plain(&text(
+            "import.not_spreadsheet"
+        ))),
+        "{out}"
+    );
     let out = bot.send_file(DIRECTOR, "cu.xls", b"\xD0\xCF\x11\xE0");
     assert!(out.contains("Excel Workbook (.xlsx)"), "{out}");
     let out = bot.send_file(DIRECTOR, "hong.csv", b"khong phai bang\n");
@@ -396,7 +419,10 @@ fn a_long_list_of_refused_rows_comes_as_a_file() {
     }
     let out = bot.send_file(DIRECTOR, "dai.csv", file.as_bytes());
     assert!(out.contains("Không thêm 400 dòng:"), "{out}");
-    assert!(out.contains("dòng nữa: danh sách đầy đủ ở tệp gửi kèm."), "{out}");
+    assert!(
+        out.contains("dòng nữa: danh sách đầy đủ ở tệp gửi kèm."),
+        "{out}"
+    );
     assert!(out.contains("Sẽ thêm 1 buổi học"), "{out}");
     let longest = out.split("\n> ").map(str::len).max().unwrap();
     assert!(longest < 4096, "every message fits Telegram ({longest})");

@@ -72,8 +72,16 @@ pub fn run(args: &ImportArgs, loaded: &Loaded) -> anyhow::Result<()> {
         ),
     };
     let now = Now::in_zone(chrono::Utc::now(), args.settings.zone);
-    let check = store.read(|tx| check_file(&runtime, tx, centre, COMMAND_LINE, &rows, now, lang))?;
-    let message = render_check(&runtime.catalog, &check, &centre_name, &file_name, lang, None);
+    let check =
+        store.read(|tx| check_file(&runtime, tx, centre, COMMAND_LINE, &rows, now, lang))?;
+    let message = render_check(
+        &runtime.catalog,
+        &check,
+        &centre_name,
+        &file_name,
+        lang,
+        None,
+    );
     println!("{}", plain_text(&message.html));
     if check.added.is_empty() {
         return Ok(());
@@ -94,8 +102,7 @@ pub fn run(args: &ImportArgs, loaded: &Loaded) -> anyhow::Result<()> {
         std::io::stdout().flush()?;
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
-        let yes = ["y", "yes", "c", "co", "có"]
-            .contains(&answer.trim().to_lowercase().as_str());
+        let yes = ["y", "yes", "c", "co", "có"].contains(&answer.trim().to_lowercase().as_str());
         if !yes {
             println!(
                 "{}",

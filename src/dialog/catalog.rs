@@ -502,7 +502,6 @@ pub const REQUIRED_TEXTS: &[(&str, &[&str])] = &[
     ("import.unused_columns", &["columns"]),
     ("import.confirm", &["count"]),
     ("import.add_button", &["count"]),
-    ("import.skip_button", &[]),
     ("import.skipped", &[]),
     ("import.changed", &[]),
     ("import.added", &["count", "first", "last", "centre"]),

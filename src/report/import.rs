@@ -15,8 +15,7 @@
 
 use super::labels::{self, Label};
 use crate::dialog::import::{
-    kind_of_name, Column, FileKind, ImportRow, ImportRows, ReadProblem, MAX_FILE_BYTES,
-    MAX_ROWS,
+    kind_of_name, Column, FileKind, ImportRow, ImportRows, ReadProblem, MAX_FILE_BYTES, MAX_ROWS,
 };
 use crate::dialog::parse;
 use crate::dialog::Catalog;
@@ -235,7 +234,11 @@ fn field_of(header: &str, catalog: &Catalog) -> Field {
             labels::TOTAL,
             &["số người", "tổng", "số lượt người", "attendance"],
         ),
-        (Column::Female, labels::FEMALE, &["nữ", "số nữ", "female", "women"]),
+        (
+            Column::Female,
+            labels::FEMALE,
+            &["nữ", "số nữ", "female", "women"],
+        ),
     ];
     for (column, export_label, short) in required {
         let names = question(column.question());
@@ -283,7 +286,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ReadProblem> {
     use calamine::Reader;
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| ReadProblem::Unreadable)?;
-    let names: Vec<String> = workbook.sheet_names().into_iter().take(MAX_SHEETS).collect();
+    let names: Vec<String> = workbook
+        .sheet_names()
+        .into_iter()
+        .take(MAX_SHEETS)
+        .collect();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let mut reader = workbook
@@ -328,7 +335,10 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Grid>, ReadProblem> {
 /// Adds a row read as (0-based row, cells by column) to a grid, as the spreadsheet
 /// numbers it (from 1) with blank cells between the used ones.
 fn push_row(grid: &mut Grid, (row, cells): (u32, BTreeMap<u32, String>)) {
-    let width = cells.keys().next_back().map_or(0, |last| *last as usize + 1);
+    let width = cells
+        .keys()
+        .next_back()
+        .map_or(0, |last| *last as usize + 1);
     let mut line = vec![String::new(); width];
     for (col, text) in cells {
         if let Some(slot) = line.get_mut(col as usize) {
@@ -520,7 +530,10 @@ mod tests {
     fn what_is_not_a_sessions_file_is_named() {
         assert_eq!(
             read_csv("date,group,class\n2020-01-01,sk,x\n"),
-            Err(ReadProblem::MissingColumns(vec![Column::Total, Column::Female]))
+            Err(ReadProblem::MissingColumns(vec![
+                Column::Total,
+                Column::Female
+            ]))
         );
         assert_eq!(read_csv(""), Err(ReadProblem::NoRows));
         assert_eq!(

@@ -69,10 +69,7 @@ fn build(catalog: &Catalog, lang: Lang, example_date: NaiveDate) -> Result<Vec<u
     // Formatted as dates, so that dates typed in the column are stored as dates.
     sheet.set_column_format(1, &date)?;
 
-    let group = catalog
-        .groups
-        .first()
-        .map_or("", |g| g.official.get(lang));
+    let group = catalog.groups.first().map_or("", |g| g.official.get(lang));
     let class = plain_text(catalog, "import.template_example_class", lang, &[]);
     sheet.write_string_with_format(1, 0, EXAMPLE_MARKER.get(lang), &example)?;
     sheet.write_datetime_with_format(1, 1, example_date, &example_date_format)?;

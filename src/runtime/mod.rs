@@ -423,12 +423,18 @@ impl Runtime {
                         chat: event.chat,
                         op: OutOp::Document {
                             file_name: report::template_name(lang).to_owned(),
-                            caption: Some(self.catalog.text("import.template_caption", lang).to_owned()),
+                            caption: Some(
+                                self.catalog
+                                    .text("import.template_caption", lang)
+                                    .to_owned(),
+                            ),
                             bytes,
                         },
                     }),
                     // The how-to was said; a file that cannot be built is a bug to log.
-                    Err(error) => tracing::error!(%error, "the sessions template could not be built"),
+                    Err(error) => {
+                        tracing::error!(%error, "the sessions template could not be built")
+                    }
                 }
             }
             Effect::SendFile {

@@ -89,9 +89,10 @@ impl Tx<'_> {
     pub fn queue_file_fetch(&mut self, fetch: &FileFetch) -> Result<u64, StoreError> {
         let mut table = self.txn.open_table(FILE_FETCHES)?;
         let seq = match table.last()? {
-            Some((last, _)) => last.value().checked_add(1).ok_or_else(|| {
-                StoreError::Db("the file fetch sequence overflowed".to_owned())
-            })?,
+            Some((last, _)) => last
+                .value()
+                .checked_add(1)
+                .ok_or_else(|| StoreError::Db("the file fetch sequence overflowed".to_owned()))?,
             None => 1,
         };
         table.insert(seq, encode(fetch)?.as_slice())?;

@@ -44,10 +44,7 @@ impl Snapshot<'_> {
     }
 
     /// Up to `limit` sent files waiting to be read, oldest first (as `Tx::file_fetches`).
-    pub fn file_fetches(
-        &self,
-        limit: usize,
-    ) -> Result<Vec<(u64, super::FileFetch)>, StoreError> {
+    pub fn file_fetches(&self, limit: usize) -> Result<Vec<(u64, super::FileFetch)>, StoreError> {
         match self.txn.open_table(FILE_FETCHES) {
             Ok(table) => super::import::file_fetches_in(&table, limit),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),

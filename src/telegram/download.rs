@@ -61,7 +61,10 @@ pub async fn download(bot: &Bot, file_id: &str, max_bytes: u64) -> Result<Vec<u8
     if !status.is_success() {
         return Err(DownloadError::Failed(format!("HTTP {status}")));
     }
-    if response.content_length().is_some_and(|length| length > max_bytes) {
+    if response
+        .content_length()
+        .is_some_and(|length| length > max_bytes)
+    {
         return Err(DownloadError::TooLarge { max: max_bytes });
     }
     let mut bytes = Vec::new();

@@ -83,7 +83,11 @@ pub async fn run(
             // A test's clock is a file: read off the async threads.
             let now = crate::domain::Now::in_zone(clock.clock.now_off_thread().await, clock.zone);
             let runtime_ = runtime.clone();
-            match write(&store, move |tx| deliver_file(&runtime_, tx, seq, rows, now)).await {
+            match write(&store, move |tx| {
+                deliver_file(&runtime_, tx, seq, rows, now)
+            })
+            .await
+            {
                 Ok(true) => {
                     tracing::info!(chat = fetch.chat, "a sent file was read");
                     outbox_ready.notify_one();

@@ -262,7 +262,9 @@ impl Bot {
         for (seq, fetch) in queued {
             let rows = rollcall::report::read_import(fetch.file.shown_name(), bytes, &catalog);
             self.store
-                .write_unsynced(|tx| rollcall::runtime::import::deliver_file(runtime, tx, seq, rows, now))
+                .write_unsynced(|tx| {
+                    rollcall::runtime::import::deliver_file(runtime, tx, seq, rows, now)
+                })
                 .unwrap();
         }
         out.push_str(&self.outbox());

@@ -135,7 +135,7 @@ impl Turn<'_> {
             .render("import.add_button", self.lang, &[("count", &count)]);
         let rows_kb = vec![
             vec![self.button(add, &Action::ImportAdd)],
-            vec![self.button(self.text("import.skip_button"), &Action::ImportSkip)],
+            vec![self.button(self.text("dialog.skip_button"), &Action::ImportSkip)],
         ];
         self.state.import = Some(PendingImport {
             centre,
@@ -252,9 +252,7 @@ impl Turn<'_> {
         let mut written = writer.write_record(&header).is_ok();
         for row in refused {
             let reason = crate::format::html_to_plain(&row.reason);
-            written &= writer
-                .write_record([row.line.to_string(), reason])
-                .is_ok();
+            written &= writer.write_record([row.line.to_string(), reason]).is_ok();
         }
         let bytes = match writer.into_inner() {
             Ok(bytes) if written => bytes,

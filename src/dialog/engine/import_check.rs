@@ -112,10 +112,10 @@ impl Checker<'_, '_> {
 
     /// The label of a question ("Ngày học"), or its id when the dialogs lack it.
     fn label(&self, question: &str) -> String {
-        self.ctx
-            .catalog
-            .question(question)
-            .map_or_else(|| question.to_owned(), |(_, q)| q.label.get(self.ctx.lang).to_owned())
+        self.ctx.catalog.question(question).map_or_else(
+            || question.to_owned(),
+            |(_, q)| q.label.get(self.ctx.lang).to_owned(),
+        )
     }
 
     /// "Ngày học «32/13»: …" for a cell the question refused.
@@ -143,8 +143,7 @@ impl Checker<'_, '_> {
         if row.example {
             return Err(self.text("import.example_row", &[]));
         }
-        if !row.centre.trim().is_empty() && !parse::same_words(&row.centre, self.ctx.centre_name)
-        {
+        if !row.centre.trim().is_empty() && !parse::same_words(&row.centre, self.ctx.centre_name) {
             return Err(self.text(
                 "import.other_centre",
                 &[("centre", &escape_html(row.centre.trim()))],
@@ -162,10 +161,8 @@ impl Checker<'_, '_> {
                     .group(typed)
                     .or_else(|| catalog.group_by_name(typed));
                 if found.is_none() {
-                    problems.push(self.text(
-                        "import.unknown_group",
-                        &[("typed", &escape_html(typed))],
-                    ));
+                    problems
+                        .push(self.text("import.unknown_group", &[("typed", &escape_html(typed))]));
                 }
                 found
             }
@@ -248,8 +245,13 @@ impl Checker<'_, '_> {
 
         let extra = self.extra(row, &mut problems);
 
-        let (Some(group), Some((display, key)), Some((date, year_typed)), Some(total), Some(female)) =
-            (group, class, date, total, female)
+        let (
+            Some(group),
+            Some((display, key)),
+            Some((date, year_typed)),
+            Some(total),
+            Some(female),
+        ) = (group, class, date, total, female)
         else {
             return Err(join(&problems));
         };
@@ -382,8 +384,10 @@ impl Checker<'_, '_> {
                     number_answer(catalog, question, (*min, *max), typed, lang)
                         .map(|n| n.to_string())
                 }
-                QuestionKind::Date => date_answer(catalog, question, typed, self.ctx.now.today, lang)
-                    .map(|(date, _)| date.to_string()),
+                QuestionKind::Date => {
+                    date_answer(catalog, question, typed, self.ctx.now.today, lang)
+                        .map(|(date, _)| date.to_string())
+                }
                 QuestionKind::Choice { options } => options
                     .iter()
                     .find(|o| o.id == typed)
@@ -476,8 +480,16 @@ impl Checker<'_, '_> {
 
     /// A new class of an earlier row whose name `key` probably misspells: one edit away
     /// in the same group, or the same name under another group.
-    fn close_new_class(&self, group: &str, key: &str, line: u32) -> Option<(String, String, String, u32)> {
-        let earlier = self.new_classes.iter().filter(|(_, _, _, first)| *first < line);
+    fn close_new_class(
+        &self,
+        group: &str,
+        key: &str,
+        line: u32,
+    ) -> Option<(String, String, String, u32)> {
+        let earlier = self
+            .new_classes
+            .iter()
+            .filter(|(_, _, _, first)| *first < line);
         let same_group: Vec<_> = earlier.clone().filter(|(g, _, _, _)| g == group).collect();
         let close = similar::close_match(
             key,
@@ -499,10 +511,10 @@ impl Checker<'_, '_> {
 
     /// A group's short label ("Sức khỏe"), or its id when the dialogs lack it.
     fn group_label(&self, group: &str) -> String {
-        self.ctx
-            .catalog
-            .group(group)
-            .map_or_else(|| group.to_owned(), |g| g.short.get(self.ctx.lang).to_owned())
+        self.ctx.catalog.group(group).map_or_else(
+            || group.to_owned(),
+            |g| g.short.get(self.ctx.lang).to_owned(),
+        )
     }
 }
 

@@ -50,7 +50,10 @@ pub fn render_check(
     if check.added.is_empty() {
         parts.push(text("import.nothing", &[]));
     } else {
-        let mut lines = vec![text("import.will_add", &[("count", &count(check.added.len()))])];
+        let mut lines = vec![text(
+            "import.will_add",
+            &[("count", &count(check.added.len()))],
+        )];
         for group in &catalog.groups {
             let n = check
                 .added
@@ -146,7 +149,10 @@ pub fn render_check(
                 lines.push(line);
             } else {
                 left_out = check.refused[i..].to_vec();
-                lines.push(text("import.more_refused", &[("count", &count(left_out.len()))]));
+                lines.push(text(
+                    "import.more_refused",
+                    &[("count", &count(left_out.len()))],
+                ));
                 break;
             }
         }
@@ -163,13 +169,19 @@ pub fn render_check(
                 "• {}",
                 text(
                     "import.row_reason",
-                    &[("row", &row.line.to_string()), ("reason", &row.notes.join("; "))],
+                    &[
+                        ("row", &row.line.to_string()),
+                        ("reason", &row.notes.join("; "))
+                    ],
                 )
             );
             if fits(&line) {
                 lines.push(line);
             } else {
-                lines.push(text("import.more_notes", &[("count", &count(noted.len() - i))]));
+                lines.push(text(
+                    "import.more_notes",
+                    &[("count", &count(noted.len() - i))],
+                ));
                 break;
             }
         }
@@ -208,7 +220,10 @@ fn row_line(catalog: &Catalog, row: &AddedRow, lang: Lang) -> String {
     catalog.render(
         "import.row_reason",
         lang,
-        &[("row", &row.line.to_string()), ("reason", &fields.join(" · "))],
+        &[
+            ("row", &row.line.to_string()),
+            ("reason", &fields.join(" · ")),
+        ],
     )
 }
 

@@ -89,10 +89,14 @@ impl Turn<'_> {
                     result => result.map(Answer::Number),
                 }
             }
-            QuestionKind::Text { min_len, max_len } => {
-                text_answer(self.catalog, &question, (*min_len, *max_len), text, self.lang)
-                    .map(Answer::Text)
-            }
+            QuestionKind::Text { min_len, max_len } => text_answer(
+                self.catalog,
+                &question,
+                (*min_len, *max_len),
+                text,
+                self.lang,
+            )
+            .map(Answer::Text),
             QuestionKind::Choice { options } => choice_answer(options, text)
                 .map(|id| Answer::Choice(id.to_owned()))
                 .ok_or_else(|| self.text("dialog.use_buttons")),
@@ -217,9 +221,13 @@ impl Turn<'_> {
             return self.lost_question();
         };
         let (display, key) = parse::class_name(text);
-        if let Some(html) =
-            class_name_problem(self.catalog, &question, (min_len, max_len), &display, self.lang)
-        {
+        if let Some(html) = class_name_problem(
+            self.catalog,
+            &question,
+            (min_len, max_len),
+            &display,
+            self.lang,
+        ) {
             self.say(html);
             self.ask_new_class_name(question_id, editing);
             return;
@@ -279,7 +287,13 @@ impl Turn<'_> {
         let known = self
             .facts
             .recent_classes(centre, group, CLOSE_MATCH_CANDIDATES);
-        match_new_class(&known, &self.facts.centre_classes(centre), group, display, key)
+        match_new_class(
+            &known,
+            &self.facts.centre_classes(centre),
+            group,
+            display,
+            key,
+        )
     }
 
     /// The answer to "did you mean …?": the suggested class, or the typed name as new.
@@ -1022,4 +1036,3 @@ fn limit_name(code: &str) -> &'static str {
         "max"
     }
 }
-
