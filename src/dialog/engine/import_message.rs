@@ -127,7 +127,7 @@ pub fn render_check(
     let mut budget = max_chars.map(|max| max.saturating_sub(fixed_len));
     let mut fits = |line: &str| match &mut budget {
         None => true,
-        Some(left) if *left >= line.len() + 1 => {
+        Some(left) if *left > line.len() => {
             *left -= line.len() + 1;
             true
         }
