@@ -436,3 +436,57 @@ fn a_long_list_of_refused_rows_comes_as_a_file() {
     assert!(lines[400].starts_with("402,"), "{}", lines[400]);
     assert!(lines[400].contains("không có hoạt động giáo dục «không có nhóm 399»"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever the cells hold, the check answers every row (added or refused with a
+    /// reason) and its message renders, without a panic.
+    #[test]
+    fn any_cells_get_a_verdict(
+        cells in proptest::collection::vec(
+            (
+                "(\\PC{0,12}|2026-0[1-9]-1[0-9]|[0-9]{1,3}/[0-9]{1,2}(/2026)?)",
+                "(\\PC{0,10}|sk|pl|Sức khỏe)",
+                "\\PC{0,30}",
+                "(\\PC{0,6}|[0-9]{1,6})",
+                "(\\PC{0,6}|[0-9]{1,6})",
+            ),
+            1..6,
+        )
+    ) {
+        let (bot, _) = two_centres();
+        let rows = rollcall::dialog::import::ImportRows {
+            rows: cells
+                .iter()
+                .enumerate()
+                .map(|(i, (date, group, class, total, female))| rollcall::dialog::import::ImportRow {
+                    line: i as u32 + 2,
+                    date: date.clone(),
+                    group: group.clone(),
+                    class: class.clone(),
+                    total: total.clone(),
+                    female: female.clone(),
+                    ..Default::default()
+                })
+                .collect(),
+            unused_columns: Vec::new(),
+        };
+        let now = rollcall::domain::Now::in_zone(at(), chrono_tz::Asia::Ho_Chi_Minh);
+        let centre = bot.centre;
+        let check = bot
+            .store
+            .read(|tx| {
+                rollcall::runtime::import::check_file(
+                    &bot.runtime, tx, centre, DIRECTOR, &rows, now, Lang::Vi,
+                )
+            })
+            .unwrap();
+        proptest::prop_assert_eq!(check.added.len() + check.refused.len(), rows.rows.len());
+        proptest::prop_assert!(check.refused.iter().all(|r| !r.reason.is_empty()));
+        let message = rollcall::dialog::engine::render_check(
+            &bot.runtime.catalog, &check, "Phường Mới", "x.csv", Lang::Vi, Some(3_500),
+        );
+        proptest::prop_assert!(!message.html.is_empty());
+    }
+}

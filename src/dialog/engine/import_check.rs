@@ -61,6 +61,7 @@ impl std::fmt::Debug for CheckContext<'_> {
 pub fn check_import(ctx: &CheckContext<'_>, file: &ImportRows) -> ImportCheck {
     let mut checker = Checker {
         ctx,
+        groups: HashMap::new(),
         known: HashMap::new(),
         all_classes: None,
         histories: HashMap::new(),
@@ -93,6 +94,8 @@ type SessionKey = (String, Result<ClassId, String>, chrono::NaiveDate, u32, u32)
 /// of the file hold.
 struct Checker<'c, 'a> {
     ctx: &'c CheckContext<'a>,
+    /// The group each spelling of the group column stands for.
+    groups: HashMap<String, Option<String>>,
     /// The group's classes, most recent first, by group.
     known: HashMap<String, Vec<ClassRef>>,
     /// Every class of the centre with its group (asked once).
@@ -124,7 +127,7 @@ impl Checker<'_, '_> {
             "import.bad_cell",
             &[
                 ("column", &escape_html(&self.label(question))),
-                ("typed", &escape_html(typed.trim())),
+                ("typed", &shown(typed)),
                 ("reason", reason),
             ],
         )
@@ -144,10 +147,7 @@ impl Checker<'_, '_> {
             return Err(self.text("import.example_row", &[]));
         }
         if !row.centre.trim().is_empty() && !parse::same_words(&row.centre, self.ctx.centre_name) {
-            return Err(self.text(
-                "import.other_centre",
-                &[("centre", &escape_html(row.centre.trim()))],
-            ));
+            return Err(self.text("import.other_centre", &[("centre", &shown(&row.centre))]));
         }
         let mut problems = Vec::new();
 
@@ -157,12 +157,21 @@ impl Checker<'_, '_> {
                 None
             }
             typed => {
-                let found = catalog
-                    .group(typed)
-                    .or_else(|| catalog.group_by_name(typed));
+                // A file names a handful of groups thousands of times: each spelling is
+                // looked up once.
+                let found = self
+                    .groups
+                    .entry(typed.to_owned())
+                    .or_insert_with(|| {
+                        catalog
+                            .group(typed)
+                            .or_else(|| catalog.group_by_name(typed))
+                            .map(|g| g.id.clone())
+                    })
+                    .clone()
+                    .and_then(|id| catalog.group(&id));
                 if found.is_none() {
-                    problems
-                        .push(self.text("import.unknown_group", &[("typed", &escape_html(typed))]));
+                    problems.push(self.text("import.unknown_group", &[("typed", &shown(typed))]));
                 }
                 found
             }
@@ -525,4 +534,18 @@ fn join(problems: &[String]) -> String {
         .map(|p| p.trim_end_matches('.'))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// How many characters of a cell a reason quotes.
+const QUOTED_CHARS: usize = 60;
+
+/// A cell as a reason quotes it: trimmed, cut to `QUOTED_CHARS`, escaped.
+fn shown(typed: &str) -> String {
+    let typed = typed.trim();
+    if typed.chars().count() <= QUOTED_CHARS {
+        escape_html(typed)
+    } else {
+        let cut: String = typed.chars().take(QUOTED_CHARS).collect();
+        format!("{}…", escape_html(&cut))
+    }
 }
