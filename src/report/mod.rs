@@ -11,6 +11,9 @@
 //! - `docx_read/`: the written parts of such a document sent back edited (a `.docx` read
 //!   within caps; the table and computed figures are never read).
 //! - `labels.rs`: the official column names (vi/en) the files use.
+//! - `import.rs`: a sessions spreadsheet (XLSX or CSV) read back into rows, to bring in
+//!   past sessions; `template.rs`: the empty sessions file of `/mau`; `sent_file.rs`: a
+//!   file sent in the chat read by what it holds (a report document or sessions).
 
 mod chart;
 mod chat;
@@ -18,10 +21,13 @@ mod csv;
 mod data;
 mod docx;
 mod docx_read;
+mod import;
 mod json;
 pub mod labels;
 mod rollup;
+mod sent_file;
 mod table;
+mod template;
 #[cfg(test)]
 mod test_catalog;
 mod xlsx;
@@ -32,9 +38,12 @@ pub use csv::sessions_csv;
 pub use data::{report_files, FileSources, ReportData, ReportFiles};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
 pub use docx_read::{read_docx, read_upload};
+pub use import::{read_import, EXAMPLE_MARKER};
 pub use json::report_json;
 pub use rollup::render_centre_line;
+pub use sent_file::read_sent_file;
 pub use table::{build, ReportRow, ReportTable};
+pub use template::{import_template, template_name};
 pub use xlsx::{xlsx, CentreTotals, XlsxReport};
 
 /// A report file that could not be made. Both come from libraries writing into memory,
