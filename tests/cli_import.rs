@@ -271,3 +271,68 @@ fn files_that_cannot_be_imported_are_refused_with_the_reason() {
     assert!(!out.status.success());
     assert!(!text(&out.stderr).contains("panicked"));
 }
+
+/// From the command line too, sessions brought into a period already handed in mark the
+/// hand-in "changed since handed in" in the transaction that adds them, and a message to
+/// the director is queued in it (the bot sends it when it runs again).
+#[test]
+fn importing_into_a_handed_in_period_marks_the_hand_in_changed_and_queues_the_notice() {
+    use rollcall::domain::{Lang, Period};
+    use rollcall::store::{NewHandIn, Store};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = database(dir.path());
+    let year_2025 = Period::new(
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 31).expect("date"),
+    )
+    .expect("period");
+    let centre = {
+        let store = Store::open(&db).expect("open");
+        store
+            .write(|tx| {
+                let centre = tx.ensure_centre("Tràng An")?;
+                let at = chrono::Utc::now();
+                tx.hand_in(NewHandIn {
+                    centre,
+                    centre_name: "Tràng An".to_owned(),
+                    period: year_2025,
+                    user: 1,
+                    name: "Xinh".to_owned(),
+                    at,
+                    local_at: at.naive_utc(),
+                    totals: Default::default(),
+                    lang: Lang::Vi,
+                })?;
+                Ok(centre)
+            })
+            .expect("hand in")
+    };
+    let file = dir.path().join("buoi-hoc.csv");
+    std::fs::write(&file, FILE).expect("write");
+    let out = run(&[
+        "import",
+        &file.to_string_lossy(),
+        "--db",
+        &db.to_string_lossy(),
+        "--centre",
+        "Tràng An",
+        "--yes",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let store = Store::open(&db).expect("open");
+    let handin = store
+        .read(|tx| tx.latest_handin(centre, year_2025))
+        .expect("read")
+        .expect("the hand-in");
+    assert!(handin.changed, "{handin:?}");
+    let queued = store.read(|tx| tx.outbox(100)).expect("outbox");
+    let told: Vec<String> = queued
+        .iter()
+        .filter(|(_, message)| message.chat == 1)
+        .map(|(_, message)| format!("{:?}", message.op))
+        .filter(|op| op.contains("đã thay đổi sau khi nộp"))
+        .collect();
+    assert_eq!(told.len(), 1, "told once: {queued:?}");
+}

@@ -495,3 +495,62 @@ proptest::proptest! {
         proptest::prop_assert!(!message.html.is_empty());
     }
 }
+
+/// A period already handed in to the education office: sessions brought in for it mark
+/// the hand-in "changed since handed in" in the transaction that adds them, and the
+/// director is told in that same step, as for any other change of a session.
+#[test]
+fn importing_into_a_period_already_handed_in_marks_the_hand_in_changed_and_tells_the_director() {
+    let (mut bot, _) = two_centres();
+    let centre = bot.centre;
+    let first_ten_months = Period::new(day(1, 1), day(10, 31)).unwrap();
+    bot.send(DIRECTOR, "/report 1-10/2026");
+    bot.tap(DIRECTOR, "📤 Nộp báo cáo");
+    let sent = bot.tap_chats(DIRECTOR, "✅ Nộp");
+    assert!(sent[&DIRECTOR].contains("là đã nộp"), "{sent:?}");
+    let latest = |bot: &Bot| {
+        bot.store
+            .read(|tx| tx.latest_handin(centre, first_ten_months))
+            .unwrap()
+            .unwrap()
+    };
+    assert!(!latest(&bot).changed);
+
+    // A file of a session in March (inside the period) and one in November (after it).
+    let file = "Ngày,Hoạt động giáo dục,Lớp (chuyên đề),Tổng số,Nữ\n\
+                05/03/2026,sk,Phòng chống dịch,45,30\n\
+                05/11/2026,sk,Phòng chống dịch,40,20\n";
+    let check = bot.send_file(DIRECTOR, "buoi-cu.csv", file.as_bytes());
+    assert!(check.contains("Sẽ thêm 2 buổi học"), "{check}");
+    assert!(!latest(&bot).changed, "nothing changes before the confirmation");
+    let added = bot.tap_chats(DIRECTOR, "✅ Thêm 2 buổi");
+    assert!(
+        added[&DIRECTOR].contains("✅ Đã thêm 2 buổi học"),
+        "{added:?}"
+    );
+    assert!(
+        added[&DIRECTOR].contains("đã thay đổi sau khi nộp"),
+        "the director is told in the same step: {added:?}"
+    );
+    let handin = latest(&bot);
+    assert!(handin.changed);
+    assert_eq!(handin.total().attendance, 0, "the numbers as handed in stay");
+    assert_eq!(bot.sessions().len(), 2);
+}
+
+/// `/audit` says what an import did, in words: the file and how many sessions.
+#[test]
+fn the_audit_log_names_the_file_and_the_sessions_brought_in() {
+    let (mut bot, _) = two_centres();
+    let file = "Ngày,Hoạt động giáo dục,Lớp (chuyên đề),Tổng số,Nữ\n\
+                05/03/2026,sk,Phòng chống dịch,45,30\n\
+                06/03/2026,sk,Phòng chống dịch,40,20\n";
+    bot.send_file(DIRECTOR, "buoi-cu.csv", file.as_bytes());
+    bot.tap(DIRECTOR, "✅ Thêm 2 buổi");
+    let audit = bot.send(DIRECTOR, "/audit");
+    assert!(
+        audit.contains("Xinh: đưa 2 buổi học trước đây vào từ tệp «buoi-cu.csv»"),
+        "{audit}"
+    );
+    assert!(!audit.contains("sessions_imported"), "{audit}");
+}
