@@ -227,6 +227,71 @@ mod tests {
         l.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    fn access(supervisor: bool, role: Option<crate::roles::Role>) -> Access {
+        Access {
+            supervisor,
+            centres: role
+                .map(|role| crate::roles::Membership {
+                    centre: 1,
+                    centre_name: "Tràng An".to_owned(),
+                    role,
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_a_file_its_sender_can_use_is_fetched_within_the_cap_of_its_kind() {
+        use crate::roles::Role;
+        let director = access(false, Some(Role::Director));
+        let organiser = access(false, Some(Role::Organiser));
+        let supervisor = access(true, None);
+        let small = Some(1_000);
+        assert_eq!(
+            fetch_plan(&director, "bao-cao.docx", small),
+            Ok(SentKind::Document)
+        );
+        assert_eq!(
+            fetch_plan(&director, "buoi.csv", small),
+            Ok(SentKind::Sessions)
+        );
+        assert_eq!(
+            fetch_plan(&supervisor, "buoi.xlsx", None),
+            Ok(SentKind::Sessions)
+        );
+        // A supervisor sends no report document back; an organiser neither kind.
+        for (who, name) in [
+            (&supervisor, "bao-cao.docx"),
+            (&organiser, "bao-cao.docx"),
+            (&organiser, "buoi.csv"),
+        ] {
+            assert_eq!(fetch_plan(who, name, small), Err(UploadContent::NotFetched));
+        }
+        // Too large by what Telegram says, or an old spreadsheet: answered unfetched.
+        let large = Some(SentKind::Sessions.max_bytes() + 1);
+        assert_eq!(
+            fetch_plan(&director, "buoi.xlsx", large),
+            Err(UploadContent::Sessions(Err(import::ReadProblem::TooLarge {
+                size: large
+            })))
+        );
+        assert_eq!(
+            fetch_plan(&director, "bao-cao.docx", Some(MAX_UPLOAD_BYTES + 1)),
+            Err(UploadContent::Refused(ReadProblem::TooLarge))
+        );
+        assert_eq!(
+            fetch_plan(&director, "cu.xls", small),
+            Err(UploadContent::Sessions(Err(
+                import::ReadProblem::OtherSpreadsheet
+            )))
+        );
+        assert_eq!(
+            fetch_plan(&organiser, "cu.xls", small),
+            Err(UploadContent::NotFetched)
+        );
+    }
+
     #[test]
     fn only_the_differing_lines_are_shown() {
         assert_eq!(

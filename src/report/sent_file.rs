@@ -88,4 +88,31 @@ mod tests {
             UploadContent::Sessions(Err(import::ReadProblem::OtherSpreadsheet))
         );
     }
+
+    #[test]
+    fn a_zip_is_read_by_what_it_holds_whatever_its_name() {
+        let catalog = catalog();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 5).expect("a date");
+        let workbook =
+            crate::report::import_template(&catalog, crate::domain::Lang::Vi, day).expect("xlsx");
+        // The template's only row is its example: read as sessions, it is that row.
+        assert!(matches!(
+            read_sent_file(&catalog, "bao-cao.docx", &workbook),
+            UploadContent::Sessions(Ok(rows)) if rows.rows.len() == 1 && rows.rows[0].example
+        ));
+        let mut document = Cursor::new(Vec::new());
+        docx_rs::Docx::new()
+            .add_paragraph(
+                docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("Thư mời họp")),
+            )
+            .build()
+            .pack(&mut document)
+            .expect("docx");
+        // A Word document called .xlsx goes to the document's reader (which finds no
+        // report headings in it), never to the sessions reader.
+        assert_eq!(
+            read_sent_file(&catalog, "buoi-hoc.xlsx", document.get_ref()),
+            UploadContent::Refused(ReadProblem::NoHeadings)
+        );
+    }
 }
