@@ -522,7 +522,10 @@ fn importing_into_a_period_already_handed_in_marks_the_hand_in_changed_and_tells
                 05/11/2026,sk,Phòng chống dịch,40,20\n";
     let check = bot.send_file(DIRECTOR, "buoi-cu.csv", file.as_bytes());
     assert!(check.contains("Sẽ thêm 2 buổi học"), "{check}");
-    assert!(!latest(&bot).changed, "nothing changes before the confirmation");
+    assert!(
+        !latest(&bot).changed,
+        "nothing changes before the confirmation"
+    );
     let added = bot.tap_chats(DIRECTOR, "✅ Thêm 2 buổi");
     assert!(
         added[&DIRECTOR].contains("✅ Đã thêm 2 buổi học"),
@@ -534,7 +537,11 @@ fn importing_into_a_period_already_handed_in_marks_the_hand_in_changed_and_tells
     );
     let handin = latest(&bot);
     assert!(handin.changed);
-    assert_eq!(handin.total().attendance, 0, "the numbers as handed in stay");
+    assert_eq!(
+        handin.total().attendance,
+        0,
+        "the numbers as handed in stay"
+    );
     assert_eq!(bot.sessions().len(), 2);
 }
 

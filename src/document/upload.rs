@@ -272,9 +272,9 @@ mod tests {
         let large = Some(SentKind::Sessions.max_bytes() + 1);
         assert_eq!(
             fetch_plan(&director, "buoi.xlsx", large),
-            Err(UploadContent::Sessions(Err(import::ReadProblem::TooLarge {
-                size: large
-            })))
+            Err(UploadContent::Sessions(Err(
+                import::ReadProblem::TooLarge { size: large }
+            )))
         );
         assert_eq!(
             fetch_plan(&director, "bao-cao.docx", Some(MAX_UPLOAD_BYTES + 1)),
