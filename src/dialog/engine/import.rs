@@ -25,8 +25,8 @@ use crate::import::{ImportRows, ReadProblem, RefusedRow, MAX_ROWS};
 const MAX_MESSAGE_CHARS: usize = 3_500;
 
 impl Turn<'_> {
-    /// Forgets a checked file unless `input` is its confirmation, the rows of a file just
-    /// read, or something only the machine sends: a checked file waits for one answer.
+    /// Forgets a checked file unless `input` is its confirmation or something only the
+    /// machine sends: a checked file waits for one answer (another file replaces it).
     pub(super) fn keep_import_for(&mut self, input: &Input) {
         if self.state.import.is_none() {
             return;

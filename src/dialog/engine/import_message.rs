@@ -3,6 +3,7 @@
 //! number and reason, and the rows worth a look.
 
 use super::super::catalog::Catalog;
+use crate::document::shorten;
 use crate::domain::{ClassChoice, Lang};
 use crate::format::{escape_html, format_count, format_date};
 use crate::import::{AddedRow, ImportCheck, ReadProblem, RefusedRow, MAX_FILE_BYTES, MAX_ROWS};
@@ -12,6 +13,9 @@ const EXAMPLES: usize = 3;
 
 /// New class names listed by name in the check.
 const NEW_CLASS_NAMES: usize = 5;
+
+/// The most characters of the file's name shown.
+const FILE_NAME_CHARS: usize = 60;
 
 /// The check as a message (Telegram HTML) and the refused rows it could not list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +43,8 @@ pub fn render_check(
     let mut parts = vec![text(
         "import.heading",
         &[
-            ("file", &escape_html(file_name)),
+            // A file's name is the sender's, of any length: shortened as a document's is.
+            ("file", &escape_html(&shorten(file_name, FILE_NAME_CHARS))),
             ("centre", &escape_html(centre_name)),
             ("rows", &count(check.rows)),
         ],
