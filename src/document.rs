@@ -14,8 +14,8 @@
 mod upload;
 
 pub use upload::{
-    line_change, shorten, LineChange, ReadBack, ReadProblem, Upload, UploadContent,
-    MAX_UPLOAD_BYTES,
+    fetch_plan, line_change, shorten, LineChange, ReadBack, ReadProblem, SentKind, Upload,
+    UploadContent, MAX_UPLOAD_BYTES,
 };
 
 use crate::domain::Lang;

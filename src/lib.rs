@@ -20,7 +20,8 @@
 //! - [`config`]: flags, `rollcall.toml` and `ROLLCALL_*` variables; [`ops`]: health and metrics.
 //! - [`domain`], [`outgoing`], [`format`]: shared vocabulary and formatting; [`document`]:
 //!   the written parts of the whole report document; [`submission`]: reports handed in to
-//!   the education office; [`centre_change`]: what renaming and merging centres move.
+//!   the education office; [`centre_change`]: what renaming and merging centres move;
+//!   [`import`]: a sessions spreadsheet brought in (its rows, and what checking them found).
 
 pub mod app;
 pub mod centre_change;
@@ -32,6 +33,7 @@ pub mod dialog;
 pub mod document;
 pub mod domain;
 pub mod format;
+pub mod import;
 pub mod ops;
 pub mod outgoing;
 pub mod parse;

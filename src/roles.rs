@@ -159,6 +159,13 @@ impl Access {
         self.centres.iter().any(|m| m.role == Role::Director)
     }
 
+    /// Whether a sessions spreadsheet the user sends is read, to bring in past sessions:
+    /// a director's (for the centre they direct) or a supervisor's (for the centre they
+    /// chose).
+    pub fn may_import(&self) -> bool {
+        self.supervisor || self.may_send_document()
+    }
+
     /// Neither a member of any centre nor a supervisor.
     pub fn is_stranger(&self) -> bool {
         !self.supervisor && self.centres.is_empty()

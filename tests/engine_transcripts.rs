@@ -1216,6 +1216,7 @@ fn a_director_invites_lists_and_removes_people_of_their_own_centre_only() {
               < /classes (/lop) – các lớp của trung tâm: đổi tên, gộp lớp bị ghi trùng hoặc ghi nhầm nhóm
               < Nộp báo cáo cho Phòng Giáo dục: bấm «📤 Nộp báo cáo» dưới /report hoặc /baocao
               < /sessions – sửa, xóa các buổi học của trung tâm; /deleted – khôi phục buổi đã xóa
+              < /mau – tệp mẫu để đưa các buổi học trước đây vào báo cáo (điền rồi gửi tệp vào đây)
               < /centre – chọn trung tâm (nếu anh/chị phụ trách nhiều nơi)
               < /link – gõ trong nhóm chat của trung tâm để liên kết nhóm
         "#]],

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8, &str)] = &[
     ("document", 1, "domain"),
     ("submission", 1, "domain"),
     ("centre_change", 1, "domain"),
+    ("import", 1, "domain"),
     ("reminders::schedule", 1, "domain"),
     ("reminders::parse", 1, "domain"),
     ("parse", 1, "domain"),

@@ -1,9 +1,11 @@
 //! The subcommands of the `rollcall` binary: their arguments (clap) and the dispatch to
 //! the file that does each job: `run.rs` the bot, `report.rs` reports, `admin.rs` people
-//! and personal data, `maintenance.rs` backups, checks, exports, health and dialog files.
+//! and personal data, `maintenance.rs` backups, checks, exports, health and dialog files,
+//! `import.rs` bringing in past sessions from a spreadsheet.
 
 mod admin;
 mod centre;
+mod import;
 mod maintenance;
 mod multi_db;
 mod report;
@@ -184,6 +186,10 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Bring the sessions of a spreadsheet (.xlsx or .csv, the layout of the sessions
+    /// sheet the bot exports) into a centre: prints the check of every row, then adds the
+    /// accepted ones in one transaction (stop the bot first).
+    Import(import::ImportArgs),
     /// Rename a centre, or merge one centre into another (stop the bot first).
     Centre {
         #[command(subcommand)]
@@ -310,6 +316,7 @@ pub fn execute(command: Command, loaded: &crate::config::Loaded) -> anyhow::Resu
         Command::Export { db, format, out } => maintenance::export(&db, format, out.as_deref()),
         Command::Forget { db, user } => admin::forget(&db, user),
         Command::Centre { action } => centre::execute(action),
+        Command::Import(args) => import::run(&args, loaded),
         Command::Backup { db, out } => maintenance::backup(&db, &out),
         Command::Check {
             db,

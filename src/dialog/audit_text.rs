@@ -115,6 +115,13 @@ fn what_was_done(
         }),
         "session_edited" | "session_restored" => after.as_ref().and_then(|s| session(s, lang)),
         "session_deleted" => before.as_ref().and_then(|s| session(s, lang)),
+        // Past sessions brought in from a spreadsheet: the file and how many.
+        "sessions_imported" => after.as_ref().and_then(|a| {
+            Some(vec![
+                ("file", escape_html(a.get("file")?.as_str()?)),
+                ("sessions", format_count(a.get("sessions")?.as_u64()?, lang)),
+            ])
+        }),
         "group_linked"
         | "group_unlinked"
         | "group_moved"

@@ -103,6 +103,10 @@ pub enum Action {
     CancelHandIn,
     /// A button of a supervisor's `/centres`.
     Centres(CentreAction),
+    /// Add the sessions of the checked file.
+    ImportAdd,
+    /// Drop the checked file without adding anything.
+    ImportSkip,
 }
 
 /// The buttons of `/classes`: ids and page numbers only, checked again when pressed.
@@ -323,6 +327,8 @@ pub fn encode(stamp: u32, action: &Action) -> String {
         Action::ConfirmHandIn { centre, period } => format!("hy.{centre}.{}", dates(*period)),
         Action::CancelHandIn => "hn".to_owned(),
         Action::Centres(step) => format!("z.{}", step.encode()),
+        Action::ImportAdd => "ia".to_owned(),
+        Action::ImportSkip => "ix".to_owned(),
     };
     format!("{stamp}:{action}")
 }
@@ -417,6 +423,8 @@ pub fn decode(data: &str) -> Option<(u32, Action)> {
             "du" => Action::SaveUpload,
             "dx" => Action::SkipUpload,
             "hn" => Action::CancelHandIn,
+            "ia" => Action::ImportAdd,
+            "ix" => Action::ImportSkip,
             _ => return None,
         },
     };
@@ -558,6 +566,8 @@ mod tests {
                 .prop_map(|(centre, period)| Action::ConfirmHandIn { centre, period }),
             Just(Action::CancelHandIn),
             any_centre_action().prop_map(Action::Centres),
+            Just(Action::ImportAdd),
+            Just(Action::ImportSkip),
         ]
     }
 

@@ -210,7 +210,7 @@ pub fn lapse(
 }
 
 /// The questions whose answers are session fields rather than extra answers.
-const BUILT_IN: [&str; 5] = ["group", "class", "date", "total", "female"];
+pub(super) const BUILT_IN: [&str; 5] = ["group", "class", "date", "total", "female"];
 
 impl Draft {
     /// A new draft for `centre` with the given answers, at the summary until it is

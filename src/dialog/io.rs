@@ -40,7 +40,8 @@ pub enum Input {
     /// A sticker, photo, voice note or anything else without text.
     NotText,
     /// A file (a Telegram document message), already downloaded and read by the adapter
-    /// where it may be used (a report document sent back by a director), never its bytes.
+    /// where it may be used (a director's report document sent back, or a sessions
+    /// spreadsheet to bring in), never its bytes.
     Document(Upload),
     /// Fed back by the runtime right after it stored the session the engine asked to save.
     SessionSaved(SavedInfo),
@@ -73,6 +74,11 @@ pub enum Input {
     /// Sent by the scheduler when a draft asked for a nudge (`Effect::NudgeAt`) is due:
     /// remind the person, once, that the session is not saved yet.
     SaveNudge,
+    /// Fed back after `Effect::ImportSessions`: the new sessions' numbers.
+    SessionsImported {
+        centre: CentreId,
+        sessions: Vec<SessionId>,
+    },
 }
 
 /// What the runtime tells the engine after saving a session, for the confirmation.
@@ -311,4 +317,20 @@ pub enum Effect {
     /// Merge class `from` into class `into` of the same centre: its sessions move to
     /// `into` and its group (permission already checked); audited by the store.
     MergeClasses { from: ClassId, into: ClassId },
+    /// Store the sessions of a checked file, in order, in this transaction, and audit
+    /// the import (permission already checked); the runtime then feeds back
+    /// `Input::SessionsImported`.
+    ImportSessions {
+        centre: CentreId,
+        file_name: String,
+        sessions: Vec<NewSession>,
+    },
+    /// Send the empty sessions file (the template of `/mau`) in the chat's language.
+    SendTemplate,
+    /// Send a file the engine made (the list of refused rows of an import).
+    SendFile {
+        file_name: String,
+        caption: Option<String>,
+        bytes: Vec<u8>,
+    },
 }

@@ -49,6 +49,23 @@ pub struct ChatState {
     /// or for its confirmation. Any other input drops it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub centre_rename: Option<CentreRename>,
+    /// A sessions file checked and waiting for "add" or "skip" (a director bringing in
+    /// past sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<PendingImport>,
+}
+
+/// A checked sessions file waiting for its one confirmation. The rows are kept as read
+/// and checked again when "add" is pressed, so what is stored reflects the classes and
+/// sessions of that moment; `lines` is what the check showed, and the confirmation adds
+/// nothing unless the new check agrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingImport {
+    pub centre: CentreId,
+    pub file_name: String,
+    pub rows: crate::import::ImportRows,
+    /// The row numbers the check showed as added.
+    pub lines: Vec<u32>,
 }
 
 /// The written parts read from a document sent back that differ from the stored ones.

@@ -1,10 +1,14 @@
-//! A report document sent back by a director (the `.docx` edited in Word, LibreOffice or
-//! WPS), as the engine receives it: already downloaded and read by the adapter, so the
-//! engine sees the texts found under each heading, or why the file could not be used,
-//! never the file's bytes. Also how a change is shown in the chat: the changed lines only,
-//! shortened.
+//! A file a director sends in the private chat, as the engine receives it: already
+//! downloaded and read by the adapter, never its bytes. A report document sent back (the
+//! `.docx` edited in Word, LibreOffice or WPS) arrives as the texts found under each
+//! heading; a sessions spreadsheet (`.xlsx`, `.csv`) to bring in past sessions as its
+//! rows (`crate::import`); either with why it could not be used. `fetch_plan` is the one
+//! rule of which files are fetched, and how many bytes at most. Also how a change of the
+//! document is shown in the chat: the changed lines only, shortened.
 
 use super::Part;
+use crate::import::{self, kind_of_name, FileKind, ImportRows};
+use crate::roles::Access;
 
 /// The largest file the bot downloads and reads. The report of one centre with its table
 /// is some tens of kilobytes; 2 MB leaves room for a logo or a scanned signature, and
@@ -30,6 +34,85 @@ pub enum UploadContent {
     Read(ReadBack),
     /// Downloaded (or refused by its size) but not usable, and why.
     Refused(ReadProblem),
+    /// A sessions spreadsheet, downloaded and read into rows, or why it could not be
+    /// (refused by its size or its format before the download, not handed over, not
+    /// readable).
+    Sessions(Result<ImportRows, import::ReadProblem>),
+}
+
+/// What a sent file is taken for before its bytes are seen (by its name; the reader
+/// then goes by the content, see `report::read_sent_file`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentKind {
+    /// A report document sent back (any name that is not a spreadsheet's).
+    Document,
+    /// A sessions spreadsheet (`.xlsx`, `.csv`).
+    Sessions,
+}
+
+impl SentKind {
+    /// The most bytes fetched and read of a file of this kind. Both are 2 MB today: a
+    /// report document is tens of kilobytes (a logo or a scanned signature aside), and a
+    /// sessions file of `import::MAX_ROWS` rows is a few hundred kilobytes as CSV and less
+    /// as XLSX.
+    pub fn max_bytes(self) -> u64 {
+        match self {
+            SentKind::Document => MAX_UPLOAD_BYTES,
+            SentKind::Sessions => import::MAX_FILE_BYTES,
+        }
+    }
+
+    /// What the engine is told of a file of this kind that was too large.
+    pub fn too_large(self, size: Option<u64>) -> UploadContent {
+        match self {
+            SentKind::Document => UploadContent::Refused(ReadProblem::TooLarge),
+            SentKind::Sessions => {
+                UploadContent::Sessions(Err(import::ReadProblem::TooLarge { size }))
+            }
+        }
+    }
+
+    /// What the engine is told of a file of this kind that Telegram did not hand over.
+    pub fn not_downloaded(self) -> UploadContent {
+        match self {
+            SentKind::Document => UploadContent::Refused(ReadProblem::NotDownloaded),
+            SentKind::Sessions => UploadContent::Sessions(Err(import::ReadProblem::Download)),
+        }
+    }
+}
+
+/// Whether the adapter downloads a file called `file_name` of `size` bytes (when
+/// Telegram says) sent in the private chat by someone with `access`: `Ok` with its kind
+/// (and so its cap), or `Err` with what the engine is told without a download. Only a
+/// file that can be used is fetched: a spreadsheet from someone who may bring in
+/// sessions, any other file from a director (read as a report document); anybody
+/// else's file is never downloaded, and neither is one Telegram says is too large or an
+/// old spreadsheet format that cannot be read.
+pub fn fetch_plan(
+    access: &Access,
+    file_name: &str,
+    size: Option<u64>,
+) -> Result<SentKind, UploadContent> {
+    let kind = match kind_of_name(file_name) {
+        FileKind::Other => SentKind::Document,
+        FileKind::OtherSpreadsheet if access.may_import() => {
+            return Err(UploadContent::Sessions(Err(
+                import::ReadProblem::OtherSpreadsheet,
+            )))
+        }
+        _ => SentKind::Sessions,
+    };
+    let allowed = match kind {
+        SentKind::Document => access.may_send_document(),
+        SentKind::Sessions => access.may_import(),
+    };
+    if !allowed {
+        return Err(UploadContent::NotFetched);
+    }
+    if size.is_some_and(|size| size > kind.max_bytes()) {
+        return Err(kind.too_large(size));
+    }
+    Ok(kind)
 }
 
 /// The written parts found in a report document.
@@ -142,6 +225,71 @@ mod tests {
 
     fn lines(l: &[&str]) -> Vec<String> {
         l.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn access(supervisor: bool, role: Option<crate::roles::Role>) -> Access {
+        Access {
+            supervisor,
+            centres: role
+                .map(|role| crate::roles::Membership {
+                    centre: 1,
+                    centre_name: "Tràng An".to_owned(),
+                    role,
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_a_file_its_sender_can_use_is_fetched_within_the_cap_of_its_kind() {
+        use crate::roles::Role;
+        let director = access(false, Some(Role::Director));
+        let organiser = access(false, Some(Role::Organiser));
+        let supervisor = access(true, None);
+        let small = Some(1_000);
+        assert_eq!(
+            fetch_plan(&director, "bao-cao.docx", small),
+            Ok(SentKind::Document)
+        );
+        assert_eq!(
+            fetch_plan(&director, "buoi.csv", small),
+            Ok(SentKind::Sessions)
+        );
+        assert_eq!(
+            fetch_plan(&supervisor, "buoi.xlsx", None),
+            Ok(SentKind::Sessions)
+        );
+        // A supervisor sends no report document back; an organiser neither kind.
+        for (who, name) in [
+            (&supervisor, "bao-cao.docx"),
+            (&organiser, "bao-cao.docx"),
+            (&organiser, "buoi.csv"),
+        ] {
+            assert_eq!(fetch_plan(who, name, small), Err(UploadContent::NotFetched));
+        }
+        // Too large by what Telegram says, or an old spreadsheet: answered unfetched.
+        let large = Some(SentKind::Sessions.max_bytes() + 1);
+        assert_eq!(
+            fetch_plan(&director, "buoi.xlsx", large),
+            Err(UploadContent::Sessions(Err(
+                import::ReadProblem::TooLarge { size: large }
+            )))
+        );
+        assert_eq!(
+            fetch_plan(&director, "bao-cao.docx", Some(MAX_UPLOAD_BYTES + 1)),
+            Err(UploadContent::Refused(ReadProblem::TooLarge))
+        );
+        assert_eq!(
+            fetch_plan(&director, "cu.xls", small),
+            Err(UploadContent::Sessions(Err(
+                import::ReadProblem::OtherSpreadsheet
+            )))
+        );
+        assert_eq!(
+            fetch_plan(&organiser, "cu.xls", small),
+            Err(UploadContent::NotFetched)
+        );
     }
 
     #[test]

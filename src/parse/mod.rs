@@ -87,6 +87,12 @@ pub fn class_key(text: &str) -> String {
     class_name::class_name(text).1
 }
 
+/// Whether two labels are the same words, ignoring case, spacing and Unicode form
+/// (`Sức  khỏe` and `sức khỏe`), as typed answers are compared with buttons' labels.
+pub fn same_words(a: &str, b: &str) -> bool {
+    class_key(a) == class_key(b)
+}
+
 /// A report period: `2020`, `10/2020`, `tháng 10/2020`, `1-10/2020`, `01/2020-10/2020`,
 /// `Q3/2020`, `quý 3/2020`, `2020-01-01..2020-10-31`, `26/11/2026` (one day).
 /// `None` when not understood or when it ends before it starts.

@@ -61,6 +61,8 @@ pub const GROUP: Label = label("Hoạt động giáo dục", "Educational activi
 pub const CLASS: Label = label("Lớp (chuyên đề)", "Class (topic)");
 pub const ORGANISER: Label = label("Người ghi (Telegram ID)", "Logged by (Telegram id)");
 pub const CREATED_AT: Label = label("Thời điểm ghi (UTC)", "Logged at (UTC)");
+/// A group's quick-entry code (the template's list of groups).
+pub const CODE: Label = label("Mã", "Code");
 
 /// Chart texts.
 pub const CHART_BY_GROUP: Label = label(

@@ -18,6 +18,9 @@
 //! - `xlsx_centres.rs`: the sheets "Theo trung tâm" and "So với cùng kỳ".
 //! - `names.rs`: the files' names.
 //! - `merge.rs`: the roll-up over several databases (`rollcall report --db … --db …`).
+//! - `import.rs`: a sessions spreadsheet (XLSX or CSV) read back into rows, to bring in
+//!   past sessions; `template.rs`: the empty sessions file of `/mau`; `sent_file.rs`: a
+//!   file sent in the chat read by what it holds (a report document or sessions).
 
 pub mod by_centre;
 pub mod centres_chat;
@@ -28,13 +31,16 @@ mod csv;
 mod data;
 mod docx;
 mod docx_read;
+mod import;
 mod json;
 pub mod labels;
 pub mod merge;
 pub mod names;
 mod rollup;
+mod sent_file;
 pub mod silent;
 mod table;
+mod template;
 #[cfg(test)]
 mod test_catalog;
 mod xlsx;
@@ -46,9 +52,12 @@ pub use csv::{centres_csv, sessions_csv};
 pub use data::{report_files, FileSources, ReportData, ReportFiles, RollUp};
 pub use docx::{docx, docx_name, period_title, DocxReport, HEADINGS};
 pub use docx_read::{read_docx, read_upload};
+pub use import::{read_import, EXAMPLE_MARKER};
 pub use json::{report_data_json, report_json};
 pub use rollup::render_centre_line;
+pub use sent_file::read_sent_file;
 pub use table::{build, ReportRow, ReportTable};
+pub use template::{import_template, template_name};
 pub use xlsx::{xlsx, xlsx_with, CentreTotals, XlsxExtras, XlsxReport, MAX_SESSION_ROWS};
 pub use xlsx_centres::{centre_table_xlsx, CentreSheet};
 

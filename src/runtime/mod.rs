@@ -9,6 +9,7 @@ mod document;
 mod facts;
 pub mod follow_up;
 mod handin;
+pub mod import;
 mod invite_code;
 pub mod nudges;
 pub mod report_jobs;
@@ -439,6 +440,50 @@ impl Runtime {
             Effect::NoSessionDay { centre, user, day } => {
                 tx.record_no_session(centre, user, day, now.at)?;
             }
+            Effect::ImportSessions {
+                centre,
+                file_name,
+                sessions,
+            } => {
+                let saved =
+                    tx.import_sessions(centre, &file_name, &sessions, event.sender.user, now.at)?;
+                return Ok(Some(Input::SessionsImported {
+                    centre,
+                    sessions: saved.iter().map(|record| record.id).collect(),
+                }));
+            }
+            Effect::SendTemplate => {
+                match report::import_template(&self.catalog, lang, now.today) {
+                    Ok(bytes) => outcome.replies.push(Outgoing {
+                        chat: event.chat,
+                        op: OutOp::Document {
+                            file_name: report::template_name(lang).to_owned(),
+                            caption: Some(
+                                self.catalog
+                                    .text("import.template_caption", lang)
+                                    .to_owned(),
+                            ),
+                            bytes,
+                        },
+                    }),
+                    // The how-to was said; a file that cannot be built is a bug to log.
+                    Err(error) => {
+                        tracing::error!(%error, "the sessions template could not be built")
+                    }
+                }
+            }
+            Effect::SendFile {
+                file_name,
+                caption,
+                bytes,
+            } => outcome.replies.push(Outgoing {
+                chat: event.chat,
+                op: OutOp::Document {
+                    file_name,
+                    caption,
+                    bytes,
+                },
+            }),
         }
         Ok(None)
     }

@@ -26,6 +26,8 @@ mod documents;
 mod edits;
 mod entry_checks;
 mod handins;
+// Bringing in past sessions from a spreadsheet (issue 15).
+mod import;
 mod inbox;
 pub mod invites;
 mod listing;

@@ -1,7 +1,10 @@
 //! Fetching the files of stored updates before they are processed: a report document a
-//! director edited in Word and sent back. `getFile`, then the file's download URL, with
-//! the size capped before (by the size Telegram gives) and while reading; then the
-//! document is read (`report::read_upload`) and only its texts go on to the step.
+//! director edited in Word and sent back, or a sessions spreadsheet a director (or a
+//! supervisor) sends to bring in past sessions. Which files are fetched, and how many
+//! bytes at most, is `document::fetch_plan`'s rule. `getFile`, then the file's download
+//! URL, with the size capped before (by the size Telegram gives) and while reading; then
+//! the file is read by what it holds (`report::read_sent_file`: a Word document's written
+//! parts, or a spreadsheet's rows) and only those texts go on to the step.
 //!
 //! Why here, before the step's transaction, and not in the poller or inside the step:
 //! the inbox stores the update as Telegram sent it, and processing it must stay
@@ -15,7 +18,7 @@
 use super::blocking;
 use super::convert::{incoming_file, IncomingFile};
 use crate::dialog::Catalog;
-use crate::document::{ReadProblem, Upload, UploadContent, MAX_UPLOAD_BYTES};
+use crate::document::{fetch_plan, SentKind, Upload, UploadContent};
 use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,8 +41,9 @@ pub struct Fetcher {
 
 impl Fetcher {
     /// The files of `batch` that will be read, fetched and read, by update id. Only a
-    /// director's file in the private chat is fetched: anybody else's is never
-    /// downloaded (the engine tells them so), and neither is anything in a group.
+    /// file in the private chat that its sender may use is fetched (`fetch_plan`):
+    /// anybody else's is never downloaded (the engine tells them so), and neither is
+    /// anything in a group.
     pub async fn uploads(&self, batch: &[(i64, String)]) -> HashMap<i64, Upload> {
         let mut uploads = HashMap::new();
         for (update_id, raw) in batch {
@@ -55,16 +59,20 @@ impl Fetcher {
                 continue;
             };
             let user = file.user;
-            match blocking::read(&self.store, move |tx| tx.access(user)).await {
-                Ok(access) if access.may_send_document() => {}
-                Ok(_) => continue,
+            let access = match blocking::read(&self.store, move |tx| tx.access(user)).await {
+                Ok(access) => access,
                 Err(error) => {
                     // Not fetched: the step answers that the file could not be fetched.
                     tracing::warn!(%error, "cannot read the sender's role for a file");
                     continue;
                 }
-            }
-            let content = self.fetch(&file).await;
+            };
+            let content = match fetch_plan(&access, &file.file_name, file.size) {
+                Ok(kind) => self.fetch(&file, kind).await,
+                // Somebody else's file is never downloaded: the engine answers it.
+                Err(UploadContent::NotFetched) => continue,
+                Err(refused) => refused,
+            };
             uploads.insert(
                 *update_id,
                 Upload {
@@ -76,39 +84,39 @@ impl Fetcher {
         uploads
     }
 
-    /// One file, fetched within the caps and the timeout and read.
-    async fn fetch(&self, file: &IncomingFile) -> UploadContent {
-        if file.size.is_some_and(|size| size > MAX_UPLOAD_BYTES) {
-            return UploadContent::Refused(ReadProblem::TooLarge);
-        }
-        let bytes = match tokio::time::timeout(FETCH_TIMEOUT, self.download(&file.file_id)).await {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(Failure::TooLarge)) => return UploadContent::Refused(ReadProblem::TooLarge),
-            Ok(Err(Failure::Network(reason))) => {
-                tracing::warn!(%reason, "a file could not be fetched");
-                return UploadContent::Refused(ReadProblem::NotDownloaded);
-            }
-            Err(_) => {
-                tracing::warn!(
-                    seconds = FETCH_TIMEOUT.as_secs(),
-                    "fetching a file timed out"
-                );
-                return UploadContent::Refused(ReadProblem::NotDownloaded);
-            }
-        };
+    /// One file, fetched within the cap of its kind and the timeout, and read.
+    async fn fetch(&self, file: &IncomingFile, kind: SentKind) -> UploadContent {
+        let max = kind.max_bytes();
+        let bytes =
+            match tokio::time::timeout(FETCH_TIMEOUT, self.download(&file.file_id, max)).await {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(Failure::TooLarge)) => return kind.too_large(None),
+                Ok(Err(Failure::Network(reason))) => {
+                    tracing::warn!(%reason, "a file could not be fetched");
+                    return kind.not_downloaded();
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        seconds = FETCH_TIMEOUT.as_secs(),
+                        "fetching a file timed out"
+                    );
+                    return kind.not_downloaded();
+                }
+            };
         tracing::info!(bytes = bytes.len(), "a file was fetched");
         // Unzipping and parsing is CPU work: off the async threads.
         let catalog = self.catalog.clone();
-        tokio::task::spawn_blocking(move || crate::report::read_upload(&catalog, &bytes))
+        let name = file.file_name.clone();
+        tokio::task::spawn_blocking(move || crate::report::read_sent_file(&catalog, &name, &bytes))
             .await
             .unwrap_or_else(|error| {
                 tracing::error!(%error, "reading a file failed");
-                UploadContent::Refused(ReadProblem::Broken)
+                kind.not_downloaded()
             })
     }
 
-    /// `getFile`, then the bytes from the download URL, refused past `MAX_UPLOAD_BYTES`.
-    async fn download(&self, file_id: &str) -> Result<Vec<u8>, Failure> {
+    /// `getFile`, then the bytes from the download URL, refused past `max` bytes.
+    async fn download(&self, file_id: &str, max: u64) -> Result<Vec<u8>, Failure> {
         let file = self
             .bot
             .get_file(FileId(file_id.to_owned()))
@@ -117,7 +125,7 @@ impl Fetcher {
                 super::observe::request_error("getFile", &e);
                 Failure::Network(e.to_string())
             })?;
-        if file.meta.size != u32::MAX && u64::from(file.meta.size) > MAX_UPLOAD_BYTES {
+        if file.meta.size != u32::MAX && u64::from(file.meta.size) > max {
             return Err(Failure::TooLarge);
         }
         let url = format!(
@@ -136,16 +144,13 @@ impl Fetcher {
             .await
             .and_then(reqwest::Response::error_for_status)
             .map_err(network)?;
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_UPLOAD_BYTES)
-        {
+        if response.content_length().is_some_and(|len| len > max) {
             return Err(Failure::TooLarge);
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(network)? {
             let len = u64::try_from(bytes.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
-            if len > MAX_UPLOAD_BYTES {
+            if len > max {
                 return Err(Failure::TooLarge);
             }
             bytes.extend_from_slice(&chunk);

@@ -11,7 +11,7 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Button, Input, Keyboard, Sender};
-use rollcall::document::{ReadProblem, Upload, UploadContent, MAX_UPLOAD_BYTES};
+use rollcall::document::{fetch_plan, Upload};
 use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
 use rollcall::outgoing::{OutOp, Outgoing};
@@ -61,6 +61,8 @@ pub struct Bot {
     codes: Vec<String>,
     /// The live sessions as a script last saw them, to show what each step stored.
     stored: Option<BTreeMap<u64, String>>,
+    /// Every file the bot sent (`send`, `tap`, `outbox`, ...), by name, oldest first.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Bot {
@@ -108,6 +110,7 @@ impl Bot {
             names: HashMap::new(),
             codes: Vec::new(),
             stored: None,
+            files: Vec::new(),
         }
     }
 
@@ -149,17 +152,14 @@ impl Bot {
     }
 
     /// What the Telegram adapter hands the runtime for a file `user` sends
-    /// (`telegram/download.rs`): only the file of someone who may send the report document
-    /// back is read (refused first when Telegram says it is too large); anybody else's
-    /// reaches the engine not fetched.
+    /// (`telegram/download.rs`), without the network: the same rule of which files are
+    /// fetched (`document::fetch_plan`: by the sender's role, the name and the size
+    /// Telegram gives) and the same reader of the bytes (`report::read_sent_file`).
     pub fn file_input(&self, user: UserId, file_name: &str, bytes: &[u8]) -> Input {
         let access = self.store.read(|tx| tx.access(user)).unwrap();
-        let content = if !access.may_send_document() {
-            UploadContent::NotFetched
-        } else if bytes.len() as u64 > MAX_UPLOAD_BYTES {
-            UploadContent::Refused(ReadProblem::TooLarge)
-        } else {
-            rollcall::report::read_upload(&self.runtime.catalog, bytes)
+        let content = match fetch_plan(&access, file_name, Some(bytes.len() as u64)) {
+            Ok(_) => rollcall::report::read_sent_file(&self.runtime.catalog, file_name, bytes),
+            Err(content) => content,
         };
         Input::Document(Upload {
             file_name: file_name.to_owned(),
@@ -340,8 +340,14 @@ impl Bot {
                     let _ = writeln!(out, "({notice})");
                 }
                 OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } | OutOp::Menu { .. } => {}
-                OutOp::Document { file_name, .. } | OutOp::Photo { file_name, .. } => {
+                OutOp::Document {
+                    file_name, bytes, ..
+                }
+                | OutOp::Photo {
+                    file_name, bytes, ..
+                } => {
                     let _ = writeln!(out, "[file {file_name}]");
+                    self.files.push((file_name, bytes));
                 }
             }
         }

@@ -6,7 +6,7 @@
 //! reading is an [`Event`] for the draft, or a [`Refusal`] for the prompts to word.
 
 use super::super::callback::Action;
-use super::super::catalog::{Catalog, Question, QuestionKind};
+use super::super::catalog::{Catalog, ChoiceOption, Question, QuestionKind};
 use super::super::draft::{Answer, Draft, Event, Step, Suggestion};
 use super::super::io::{ClassRef, Facts};
 use super::super::parse::{self, NumberError};
@@ -80,14 +80,10 @@ impl Reader<'_> {
             },
             QuestionKind::Number { .. } => return self.number(draft, question, text),
             QuestionKind::Text { min_len, max_len } => {
-                let (display, _) = parse::class_name(text);
-                check_length(&display, *min_len, *max_len)?;
-                Answer::Text(display)
+                Answer::Text(text_answer((*min_len, *max_len), text)?)
             }
-            QuestionKind::Choice { options } => options
-                .iter()
-                .find(|o| Lang::ALL.iter().any(|&l| same_words(o.label.get(l), text)))
-                .map(|o| Answer::Choice(o.id.clone()))
+            QuestionKind::Choice { options } => choice_answer(options, text)
+                .map(|id| Answer::Choice(id.to_owned()))
                 .ok_or(Refusal::UseButtons)?,
         };
         Ok(Event::Answer(answer))
@@ -102,11 +98,7 @@ impl Reader<'_> {
         else {
             return Ok(Event::Lost);
         };
-        let (display, key) = parse::class_name(text);
-        check_length(&display, *min_len, *max_len)?;
-        if !parse::has_two_alphanumerics(&display) {
-            return Err(Refusal::NoLetters);
-        }
+        let (display, key) = class_name_answer((*min_len, *max_len), text)?;
         let Some(group) = draft.group() else {
             return Ok(Event::Lost);
         };
@@ -192,7 +184,7 @@ impl Reader<'_> {
     }
 
     /// A typed activity group: its code, an alias, or its name in any language.
-    fn group(&self, text: &str) -> Result<String, Refusal> {
+    pub(super) fn group(&self, text: &str) -> Result<String, Refusal> {
         let wanted = parse::class_name(text).1;
         self.catalog
             .groups
@@ -201,8 +193,8 @@ impl Reader<'_> {
                 g.code == wanted
                     || g.aliases.contains(&wanted)
                     || Lang::ALL.iter().any(|&l| {
-                        same_words(g.short.get(l), &wanted)
-                            || same_words(g.official.get(l), &wanted)
+                        parse::same_words(g.short.get(l), &wanted)
+                            || parse::same_words(g.official.get(l), &wanted)
                     })
             })
             .map(|g| g.id.clone())
@@ -210,7 +202,7 @@ impl Reader<'_> {
     }
 
     /// A typed date and whether its year was typed (rather than guessed).
-    fn date(&self, text: &str) -> Result<(NaiveDate, bool), Refusal> {
+    pub(super) fn date(&self, text: &str) -> Result<(NaiveDate, bool), Refusal> {
         match parse::date_typed(text, self.today) {
             None => Err(Refusal::BadDate),
             Some((date, _)) if date > self.today => Err(Refusal::FutureDate { today: self.today }),
@@ -287,25 +279,14 @@ impl Reader<'_> {
     /// A typed whole number within the limits of `question`, not above the answer its
     /// `at_most` names.
     fn whole_number(&self, draft: &Draft, question: &Question, text: &str) -> Result<u32, Refusal> {
-        let QuestionKind::Number { min, max, at_most } = &question.kind else {
-            return Err(Refusal::NotANumber);
-        };
-        let (min, max) = (*min, *max);
-        let value = match parse::whole_number(text) {
-            Ok(n) => n,
-            Err(NumberError::NotANumber) => return Err(Refusal::NotANumber),
-            Err(NumberError::Negative) => return Err(Refusal::TooSmall { min }),
-            Err(NumberError::TooLarge) => return Err(Refusal::TooLarge { max }),
-        };
-        if value < u64::from(min) {
-            return Err(Refusal::TooSmall { min });
-        }
-        if value > u64::from(max) {
-            return Err(Refusal::TooLarge { max });
-        }
-        if let Some(other) = at_most {
+        let value = number_within(question, text)?;
+        if let QuestionKind::Number {
+            at_most: Some(other),
+            ..
+        } = &question.kind
+        {
             if let Some(Answer::Number(limit)) = draft.answer(other) {
-                if value > u64::from(*limit) {
+                if value > *limit {
                     return Err(Refusal::AboveOther {
                         other: other.clone(),
                         limit: *limit,
@@ -313,8 +294,7 @@ impl Reader<'_> {
                 }
             }
         }
-        // The range check above bounds the value by a u32 maximum.
-        Ok(u32::try_from(value).unwrap_or(max))
+        Ok(value)
     }
 
     /// A typed class name against the centre's classes of `group`: the same class (same
@@ -335,48 +315,121 @@ impl Reader<'_> {
         let known = self
             .facts
             .recent_classes(centre, group, CLOSE_MATCH_CANDIDATES);
-        let keys: Vec<(u64, String)> = known
-            .iter()
-            .map(|c| (c.id, parse::class_name(&c.name).1))
-            .collect();
-        let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
-        if let Some(class) = close.and_then(|id| known.into_iter().find(|c| c.id == id)) {
-            return ClassMatch::Close(Suggestion {
-                typed: display,
-                class: class.id,
-                name: class.name,
-                group: None,
-            });
-        }
-        // The same class under another group (typed under the wrong one): one class must
-        // not be counted in two rows of the report, so ask.
-        let elsewhere: Vec<(ClassRef, String)> = self
-            .facts
-            .centre_classes(centre)
-            .into_iter()
-            .filter(|(_, g)| g != group)
-            .collect();
-        let folded = parse::fold(key);
-        let same_name = elsewhere
-            .iter()
-            .find(|(c, _)| parse::fold(&c.name) == folded)
-            .map(|(c, _)| c.id);
-        let close = same_name.or_else(|| {
-            similar::close_match(key, elsewhere.iter().map(|(c, _)| (c.id, c.name.as_str())))
-        });
-        match close.and_then(|id| elsewhere.into_iter().find(|(c, _)| c.id == id)) {
-            Some((class, other_group)) => ClassMatch::Close(Suggestion {
-                typed: display,
-                class: class.id,
-                name: class.name,
-                group: Some(other_group),
-            }),
-            None => ClassMatch::Known(Answer::Class {
-                id: None,
-                name: display,
-            }),
-        }
+        close_class(
+            &known,
+            &self.facts.centre_classes(centre),
+            group,
+            display,
+            key,
+        )
     }
+}
+
+/// A typed class name that no class of `group` has as its key, against the group's
+/// classes (`known`, most recent first, at most `CLOSE_MATCH_CANDIDATES`) and every class
+/// of the centre (`all`, with their groups): one edit away from a class of the group, or
+/// the same name (or one edit away) under another group, is `Close` (to be asked about);
+/// anything else is a new class. (The import's check of a file keeps `known` and `all`
+/// across its rows.)
+pub(super) fn close_class(
+    known: &[ClassRef],
+    all: &[(ClassRef, String)],
+    group: &str,
+    display: String,
+    key: &str,
+) -> ClassMatch {
+    let keys: Vec<(u64, String)> = known
+        .iter()
+        .map(|c| (c.id, parse::class_name(&c.name).1))
+        .collect();
+    let close = similar::close_match(key, keys.iter().map(|(id, k)| (*id, k.as_str())));
+    if let Some(class) = close.and_then(|id| known.iter().find(|c| c.id == id)) {
+        return ClassMatch::Close(Suggestion {
+            typed: display,
+            class: class.id,
+            name: class.name.clone(),
+            group: None,
+        });
+    }
+    // The same class under another group (typed under the wrong one): one class must
+    // not be counted in two rows of the report, so ask.
+    let elsewhere: Vec<&(ClassRef, String)> = all.iter().filter(|(_, g)| g != group).collect();
+    let folded = parse::fold(key);
+    let same_name = elsewhere
+        .iter()
+        .find(|(c, _)| parse::fold(&c.name) == folded)
+        .map(|(c, _)| c.id);
+    let close = same_name.or_else(|| {
+        similar::close_match(key, elsewhere.iter().map(|(c, _)| (c.id, c.name.as_str())))
+    });
+    match close.and_then(|id| elsewhere.into_iter().find(|(c, _)| c.id == id)) {
+        Some((class, other_group)) => ClassMatch::Close(Suggestion {
+            typed: display,
+            class: class.id,
+            name: class.name.clone(),
+            group: Some(other_group.clone()),
+        }),
+        None => ClassMatch::Known(Answer::Class {
+            id: None,
+            name: display,
+        }),
+    }
+}
+
+/// A typed whole number within the limits of the number question `question` (the
+/// comparison with the answer its `at_most` names is the caller's).
+pub(super) fn number_within(question: &Question, text: &str) -> Result<u32, Refusal> {
+    let QuestionKind::Number { min, max, .. } = &question.kind else {
+        return Err(Refusal::NotANumber);
+    };
+    let (min, max) = (*min, *max);
+    let value = match parse::whole_number(text) {
+        Ok(n) => n,
+        Err(NumberError::NotANumber) => return Err(Refusal::NotANumber),
+        Err(NumberError::Negative) => return Err(Refusal::TooSmall { min }),
+        Err(NumberError::TooLarge) => return Err(Refusal::TooLarge { max }),
+    };
+    if value < u64::from(min) {
+        return Err(Refusal::TooSmall { min });
+    }
+    if value > u64::from(max) {
+        return Err(Refusal::TooLarge { max });
+    }
+    // The range check above bounds the value by a u32 maximum.
+    Ok(u32::try_from(value).unwrap_or(max))
+}
+
+/// A typed free-text answer, cleaned as class names are, within `(min, max)` characters.
+pub(super) fn text_answer((min, max): (usize, usize), text: &str) -> Result<String, Refusal> {
+    let (display, _) = parse::class_name(text);
+    check_length(&display, min, max)?;
+    Ok(display)
+}
+
+/// A typed class name as shown and as matched (`parse::class_name`), within `(min, max)`
+/// characters and with at least two letters or digits.
+pub(super) fn class_name_answer(
+    (min, max): (usize, usize),
+    text: &str,
+) -> Result<(String, String), Refusal> {
+    let (display, key) = parse::class_name(text);
+    check_length(&display, min, max)?;
+    if !parse::has_two_alphanumerics(&display) {
+        return Err(Refusal::NoLetters);
+    }
+    Ok((display, key))
+}
+
+/// The id of the option whose label, in any language, is `text`.
+pub(super) fn choice_answer<'o>(options: &'o [ChoiceOption], text: &str) -> Option<&'o str> {
+    options
+        .iter()
+        .find(|o| {
+            Lang::ALL
+                .iter()
+                .any(|&l| parse::same_words(o.label.get(l), text))
+        })
+        .map(|o| o.id.as_str())
 }
 
 /// Checks a typed text's length in characters.
@@ -389,9 +442,4 @@ fn check_length(text: &str, min: usize, max: usize) -> Result<(), Refusal> {
     } else {
         Ok(())
     }
-}
-
-/// Case-, spacing- and Unicode-form-insensitive comparison of two labels.
-fn same_words(a: &str, b: &str) -> bool {
-    parse::class_name(a).1 == parse::class_name(b).1
 }

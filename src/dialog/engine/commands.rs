@@ -112,6 +112,7 @@ impl Turn<'_> {
             "classes" | "lop" => self.classes_command(),
             "submissions" | "nopbaocao" => self.submissions(args),
             "centres" | "trungtam" => self.centres_command(),
+            "mau" | "template" => self.template_command(),
             "link" => self.say_key("link.group_only"),
             other => {
                 let html = self.catalog.render(

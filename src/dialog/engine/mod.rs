@@ -15,7 +15,9 @@
 //! `reminders.rs` the reminder commands, `document.rs` the report document and its
 //! written parts, `upload.rs` a report document sent back edited, `handin.rs` handing
 //! reports in and `/submissions`, `centres.rs` a supervisor's renaming and merging of
-//! centres.
+//! centres, `import.rs`
+//! (with `import_check.rs` and `import_message.rs`) bringing in past sessions from a
+//! spreadsheet.
 
 mod admin;
 mod answers;
@@ -26,6 +28,9 @@ mod commands;
 mod corrections;
 mod document;
 mod handin;
+mod import;
+mod import_check;
+mod import_message;
 mod prompts;
 mod quick;
 mod reminders;
@@ -40,6 +45,9 @@ use super::io::{Button, Effect, Facts, Input, Keyboard, Reply, Sender};
 use super::state::{ChatState, Held};
 use crate::domain::{Lang, Now};
 use crate::roles::Access;
+
+pub use import_check::{check_import, CheckContext};
+pub use import_message::{problem_text, render_check, CheckMessage};
 
 /// Advances one chat's dialog by one input.
 ///
@@ -79,6 +87,7 @@ pub fn step(
     }
     turn.keep_class_rename_for(&input);
     turn.keep_centre_rename_for(&input);
+    turn.keep_import_for(&input);
     match input {
         Input::Command { name, args } => turn.command(&name, args.trim()),
         Input::Text(text) => turn.typed(&text),
@@ -102,6 +111,7 @@ pub fn step(
             recipients,
             superseded,
         } => turn.handed_in(&centre_name, period, recipients, superseded),
+        Input::SessionsImported { centre, sessions } => turn.sessions_imported(centre, &sessions),
     }
     if from_person {
         turn.touch();
@@ -372,6 +382,8 @@ impl Turn<'_> {
             }
             Action::CancelHandIn => return self.handin_cancelled(),
             Action::Centres(step) => return self.centre_button(step),
+            Action::ImportAdd => return self.import_add(),
+            Action::ImportSkip => return self.import_skip(),
             _ => {}
         }
         if self.state.draft.is_some() {

@@ -4,7 +4,7 @@
 //! here changes the draft (that is `dialog/draft.rs`).
 
 use super::super::callback::Action;
-use super::super::catalog::{Question, QuestionKind};
+use super::super::catalog::{Catalog, Question, QuestionKind};
 use super::super::draft::{Answer, Draft, Step};
 use super::super::io::{Button, Keyboard};
 use super::super::parse;
@@ -434,30 +434,7 @@ impl Turn<'_> {
     /// Why a typed answer to `question` was refused, in the question's own words when its
     /// dialog file has them.
     pub(super) fn refusal_text(&self, question: &Question, refusal: &Refusal) -> String {
-        let lang = self.lang;
-        let count = |n: u32| format_count(u64::from(n), lang);
-        let error =
-            |code: &str, values: &[(&str, &str)]| self.catalog.error(question, code, lang, values);
-        match refusal {
-            Refusal::UseButtons => self.text("dialog.use_buttons"),
-            Refusal::BadDate => error("bad_date", &[]),
-            Refusal::FutureDate { today } => {
-                error("future_date", &[("today", &format_date(*today))])
-            }
-            Refusal::NotANumber => error("not_a_number", &[]),
-            Refusal::TooSmall { min } => error("too_small", &[("min", &count(*min))]),
-            Refusal::TooLarge { max } => error("too_large", &[("max", &count(*max))]),
-            Refusal::AboveOther { other, limit } => {
-                let label = self
-                    .catalog
-                    .question(other)
-                    .map_or(other.clone(), |(_, q)| q.label.get(lang).to_owned());
-                error("above_other", &[("other", &label), ("max", &count(*limit))])
-            }
-            Refusal::TooShort { min } => error("too_short", &[("min", &min.to_string())]),
-            Refusal::TooLong { max } => error("too_long", &[("max", &max.to_string())]),
-            Refusal::NoLetters => error("no_letters", &[]),
-        }
+        refusal_html(self.catalog, question, refusal, self.lang)
     }
 
     /// Why a part of a quick entry was refused, naming what was typed ("không hiểu «…»").
@@ -532,6 +509,35 @@ fn question_limits(kind: &QuestionKind, lang: Lang) -> Vec<(&'static str, String
 fn without_diacritics(name: &str) -> bool {
     let letters = name.chars().any(char::is_alphabetic);
     letters && parse::fold(name) == name.to_lowercase() && name.is_ascii()
+}
+
+/// Why a typed answer to `question` was refused, in the question's own words when its
+/// dialog file has them, in `lang` (also the reason a row of an imported file gives).
+pub(super) fn refusal_html(
+    catalog: &Catalog,
+    question: &Question,
+    refusal: &Refusal,
+    lang: Lang,
+) -> String {
+    let count = |n: u32| format_count(u64::from(n), lang);
+    let error = |code: &str, values: &[(&str, &str)]| catalog.error(question, code, lang, values);
+    match refusal {
+        Refusal::UseButtons => catalog.text("dialog.use_buttons", lang).to_owned(),
+        Refusal::BadDate => error("bad_date", &[]),
+        Refusal::FutureDate { today } => error("future_date", &[("today", &format_date(*today))]),
+        Refusal::NotANumber => error("not_a_number", &[]),
+        Refusal::TooSmall { min } => error("too_small", &[("min", &count(*min))]),
+        Refusal::TooLarge { max } => error("too_large", &[("max", &count(*max))]),
+        Refusal::AboveOther { other, limit } => {
+            let label = catalog
+                .question(other)
+                .map_or(other.clone(), |(_, q)| q.label.get(lang).to_owned());
+            error("above_other", &[("other", &label), ("max", &count(*limit))])
+        }
+        Refusal::TooShort { min } => error("too_short", &[("min", &min.to_string())]),
+        Refusal::TooLong { max } => error("too_long", &[("max", &max.to_string())]),
+        Refusal::NoLetters => error("no_letters", &[]),
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::domain::{ClassChoice, NewSession, SessionId};
 use crate::format::escape_html;
 
 /// Sessions of a class looked at for its usual attendance.
-const HISTORY: usize = 20;
+pub(super) const HISTORY: usize = 20;
 /// A class needs this many earlier sessions before its median counts as "usual".
 const MIN_HISTORY: usize = 5;
 /// An attendance above this many times the usual one is confirmed.
@@ -171,12 +171,7 @@ impl Turn<'_> {
             ClassChoice::Existing(id) => self.facts.class_attendances(id, HISTORY),
             ClassChoice::New { .. } => Vec::new(),
         };
-        let usual = (history.len() >= MIN_HISTORY).then(|| median(&history));
-        let large = match usual {
-            Some(usual) => session.total > usual.saturating_mul(USUAL_FACTOR),
-            None => session.total > LARGE_WITHOUT_HISTORY,
-        };
-        large.then_some(usual)
+        unusual_total(session.total, &history)
     }
 
     /// The number of a stored session with the same centre, class, date and numbers.
@@ -226,6 +221,19 @@ impl Turn<'_> {
             self.effects.push(Effect::NudgeAt(at));
         }
     }
+}
+
+/// `Some` when `total` is unusually large for a class whose latest attendances are
+/// `history` (newest first, at most `HISTORY`): above three times their median when there
+/// are enough of them, else above `LARGE_WITHOUT_HISTORY`. The inner value is that
+/// median, when it was used. (The import's check of a file's rows uses it too.)
+pub(super) fn unusual_total(total: u32, history: &[u32]) -> Option<Option<u32>> {
+    let usual = (history.len() >= MIN_HISTORY).then(|| median(history));
+    let large = match usual {
+        Some(usual) => total > usual.saturating_mul(USUAL_FACTOR),
+        None => total > LARGE_WITHOUT_HISTORY,
+    };
+    large.then_some(usual)
 }
 
 /// The median of a non-empty list (the lower middle for an even count).

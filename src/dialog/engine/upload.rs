@@ -1,5 +1,6 @@
 //! A report document sent back edited in Word: the parts whose text changed, shown old
 //! against new, and stored after one confirmation ("✅ Lưu các thay đổi" / "Bỏ qua").
+//! A sessions spreadsheet arrives by the same input and is handed to `import.rs`.
 //!
 //! The adapter has already downloaded and read the file (`Input::Document`); the engine
 //! compares what was read with the stored texts. Parts that did not change are not
@@ -14,6 +15,7 @@ use crate::document::{
     MAX_PART_CHARS, MAX_UPLOAD_BYTES,
 };
 use crate::format::{escape_html, format_count, html_to_plain};
+use crate::import::kind_of_name;
 
 /// The most visible characters one message of changes holds (Telegram allows 4,096).
 const MESSAGE_CHARS: usize = 3_500;
@@ -30,6 +32,20 @@ impl Turn<'_> {
             // In a group a file is meant for the people there, as any message without text.
             return;
         }
+        // A sessions spreadsheet (read into rows by the adapter, or not fetched because of
+        // who sent it) goes to the import's check (`import.rs`).
+        let content = match upload.content {
+            UploadContent::Sessions(rows) => {
+                return self.sessions_file_received(upload.file_name, rows)
+            }
+            UploadContent::NotFetched if kind_of_name(&upload.file_name).is_spreadsheet() => {
+                return self.sessions_file_received(
+                    upload.file_name,
+                    Err(crate::import::ReadProblem::Download),
+                )
+            }
+            content => content,
+        };
         if !self.access.may_send_document() {
             if self.state.draft.is_some() {
                 // An organiser in the middle of a session: the question again.
@@ -46,10 +62,10 @@ impl Turn<'_> {
         self.state.document_edit = None;
         self.state.document_upload = None;
         let file = escape_html(&shorten(&upload.file_name, NAME_CHARS));
-        let read = match upload.content {
+        let read = match content {
             UploadContent::Read(read) => read,
             UploadContent::Refused(problem) => return self.upload_refused(problem, &file),
-            UploadContent::NotFetched => {
+            UploadContent::NotFetched | UploadContent::Sessions(_) => {
                 return self.upload_refused(ReadProblem::NotDownloaded, &file)
             }
         };
