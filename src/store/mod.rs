@@ -1,7 +1,8 @@
 //! The only code that touches redb: typed tables, schema version, migrations, and a
 //! domain-worded API (`save_session`, `group_totals`, ...).
 //!
-//! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
+//! Every call blocks on disk I/O: the running bot makes its calls on one thread of their
+//! own (`thread.rs`, `StoreThread`), fed by a channel; other async code uses `spawn_blocking`.
 //!
 //! The `Tx` methods are spread over one file per concern: `inbox.rs`, `chats.rs`,
 //! `centres.rs`, `classes.rs`, `sessions.rs`, `edits.rs` (edit, delete, restore),
@@ -37,12 +38,14 @@ mod schema;
 mod sessions;
 mod snapshot;
 mod tables;
+pub mod thread;
 
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
 pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use maintenance::{Counts, QueuedRow};
 pub use snapshot::Snapshot;
+pub use thread::{Desk, Duty, StoreThread};
 
 use redb::{Database, ReadableDatabase, WriteTransaction};
 use std::path::Path;

@@ -1,11 +1,12 @@
 //! The only code that knows teloxide and the Bot API: fetching updates into the inbox,
 //! turning stored updates into engine events, and delivering the outbox.
 //!
-//! Four tasks share the store and wake each other:
+//! The tasks share one store thread (`store::StoreThread`), which makes every store call
+//! and, as its duty, runs the processor:
 //!
 //! ```text
-//! poller ──(inbox rows)──► processor ──(outbox rows)──► sender
-//!                      reminder scheduler ──(outbox rows)──┘
+//! poller ──(inbox rows)──► [store thread: processor] ──(outbox rows)──► sender
+//!                               reminder scheduler ──(outbox rows)──┘
 //! ```
 //!
 //! The poller stores each fetched batch together with the next offset before it asks
@@ -14,7 +15,6 @@
 
 mod api;
 pub mod backoff;
-mod blocking;
 mod commands;
 mod convert;
 pub mod crashpoint;
@@ -31,11 +31,15 @@ pub use convert::event_from_update;
 pub use sender::SenderOptions;
 
 use crate::runtime::Runtime;
-use crate::store::Store;
+use crate::store::{Store, StoreThread};
 use std::sync::Arc;
 use teloxide_core::prelude::Requester;
 use teloxide_core::{ApiError, Bot, RequestError};
 use tokio::sync::{watch, Notify};
+
+/// How long a stopping bot keeps processing stored updates (retries included) before it
+/// leaves the rest for the next start.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Settings of the Telegram side.
 #[derive(Debug, Clone)]
@@ -94,10 +98,26 @@ pub async fn run(
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "connected to the Bot API");
     runtime.bot_username = Some(username.clone()).filter(|name| !name.is_empty());
+    let outbox_ready = Arc::new(Notify::new());
+    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
+    let catalog = runtime.catalog.clone();
+    let runtime = Arc::new(runtime);
+    // One thread owns the writer: every store call of the tasks below is a job on it, and
+    // between jobs it processes stored updates (see `store::thread`).
+    let processor = processor::duty(
+        runtime.clone(),
+        username,
+        crate::clock::LocalClock {
+            clock: options.clock.clone(),
+            zone: options.zone,
+        },
+        outbox_ready.clone(),
+    );
+    let (thread, thread_handle) = StoreThread::start(store.clone(), Box::new(processor))?;
     // redb recovers a file that was not closed to its last commit (quickly, since every
     // commit records the allocator state, so its repair callback rarely runs); the running
     // mark is what tells that the previous run ended without a clean stop.
-    match blocking::write(&store, |tx| tx.mark_running()).await {
+    match thread.write(|tx| tx.mark_running()).await {
         Ok(true) => tracing::warn!(
             path = store.path(),
             "the previous run did not stop cleanly (crash, kill or power loss); \
@@ -110,22 +130,20 @@ pub async fn run(
     if options.send.limits.is_none() {
         tracing::warn!("sending without rate limits (benchmark mode)");
     }
-    commands::sync(&bot, &store, &runtime.catalog, me.id.0).await;
+    commands::sync(&bot, &thread, &runtime.catalog, me.id.0).await;
 
-    let inbox_ready = Arc::new(Notify::new());
-    let outbox_ready = Arc::new(Notify::new());
-    // The processor and sender stop only after the poller: a second signal so that
-    // the processor drains what the poller stored, and the sender what the processor queued.
-    let (processor_stop_tx, processor_stop) = watch::channel(false);
+    // The reminder and nudge tasks stop only after the poller, and the sender after them:
+    // a second and a third signal, so that the store thread processes what the poller
+    // stored and the sender delivers what was queued.
+    let (tasks_stop_tx, tasks_stop) = watch::channel(false);
     let (sender_stop_tx, sender_stop) = watch::channel(false);
 
     // Webhook or long polling (issue 9): either task fills the inbox and stops at `shutdown`.
     let poller = match options.webhook {
         Some(webhook) => tokio::spawn(webhook::run(
             bot.clone(),
-            store.clone(),
+            thread.clone(),
             webhook,
-            inbox_ready.clone(),
             shutdown.clone(),
         )),
         None => {
@@ -137,15 +155,14 @@ pub async fn run(
             }
             tokio::spawn(poller::run(
                 bot.clone(),
-                store.clone(),
+                thread.clone(),
                 options.poll_timeout_secs,
-                inbox_ready.clone(),
                 shutdown.clone(),
             ))
         }
     };
     let reminders = tokio::spawn(crate::reminders::scheduler::run(
-        store.clone(),
+        thread.clone(),
         runtime.catalog.clone(),
         runtime.bot_username.clone(),
         // The reporting year comes from the runtime, so the deadline reminder's totals
@@ -159,34 +176,19 @@ pub async fn run(
             retention: options.retention,
         },
         outbox_ready.clone(),
-        processor_stop.clone(),
+        tasks_stop.clone(),
     ));
-    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
-    let catalog = runtime.catalog.clone();
-    let runtime = Arc::new(runtime);
     let nudges = tokio::spawn(crate::runtime::nudges::run(
-        store.clone(),
-        runtime.clone(),
+        thread.clone(),
+        runtime,
         options.clock.clone(),
         outbox_ready.clone(),
-        processor_stop.clone(),
-    ));
-    let processor = tokio::spawn(processor::run(
-        store.clone(),
-        runtime,
-        username,
-        crate::clock::LocalClock {
-            clock: options.clock.clone(),
-            zone: options.zone,
-        },
-        inbox_ready.clone(),
-        outbox_ready.clone(),
-        processor_stop,
+        tasks_stop,
     ));
     let sender = tokio::spawn(sender::run(
         bot,
         catalog,
-        store.clone(),
+        thread.clone(),
         outbox_ready.clone(),
         sender_stop,
         options.send,
@@ -196,16 +198,26 @@ pub async fn run(
     let _ = shutdown.wait_for(|stop| *stop).await;
     tracing::info!("stopping: no more fetching");
     let _ = poller.await;
-    let _ = processor_stop_tx.send(true);
-    inbox_ready.notify_one();
-    let _ = processor.await;
+    // What the poller stored is processed before the sender is told to stop.
+    if let Err(error) = thread.drain(DRAIN_LIMIT).await {
+        tracing::warn!(%error, "cannot process the last stored updates");
+    }
+    let _ = tasks_stop_tx.send(true);
     let _ = reminders.await;
     let _ = nudges.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;
-    if let Err(error) = blocking::write(&store, |tx| tx.mark_stopped()).await {
+    if let Err(error) = thread.write(|tx| tx.mark_stopped()).await {
         tracing::warn!(%error, "cannot record the clean stop");
+    }
+    // The last handle: the thread ends once its queue is empty.
+    drop(thread);
+    if tokio::task::spawn_blocking(move || thread_handle.join())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the store thread ended abnormally");
     }
     tracing::info!("stopped");
     Ok(())

@@ -2,20 +2,20 @@
 //!
 //! The batch is committed without an fsync, and the loop waits until it is durable before
 //! the next `getUpdates` (which acknowledges it to Telegram). The processor's durable
-//! commit of the same updates, which follows at once, is what makes it durable, so a step
-//! costs one fsync instead of two; if no durable commit comes within `SYNC_AFTER`, the
-//! poller makes one itself. A crash before then loses the batch from the file, and
-//! Telegram, never having been told, sends it again.
+//! commit of the same updates, which the store thread makes in the same job, before it
+//! answers the poller (`Desk::settle`), is what makes it durable, so a step costs one
+//! fsync instead of two and the poller is woken once per batch; if no durable commit has
+//! come (an update being retried), the poller waits `SYNC_AFTER` for one and then makes
+//! one itself. A crash before then loses the batch from the file, and Telegram, never
+//! having been told, sends it again.
 
 use super::api;
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{read, sync, write_unsynced};
 use super::crashpoint;
-use crate::store::{CommitNumber, Store};
-use std::sync::Arc;
+use crate::store::{CommitNumber, StoreThread};
 use std::time::Duration;
 use teloxide_core::Bot;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 /// How long the poller waits for another durable commit before it syncs its batch itself.
 const SYNC_AFTER: Duration = Duration::from_millis(100);
@@ -23,12 +23,11 @@ const SYNC_AFTER: Duration = Duration::from_millis(100);
 /// Fetches until `shutdown`; every batch is durable before the next call acknowledges it.
 pub async fn run(
     bot: Bot,
-    store: Store,
+    store: StoreThread,
     timeout_secs: u32,
-    inbox_ready: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut offset = match read(&store, |tx| tx.poll_offset()).await {
+    let mut offset = match store.read(|tx| tx.poll_offset()).await {
         Ok(offset) => offset,
         Err(error) => {
             tracing::error!(%error, "cannot read the poll offset; not fetching");
@@ -63,7 +62,6 @@ pub async fn run(
                             .updates_received
                             .inc_by(new as u64);
                         offset = next;
-                        inbox_ready.notify_one();
                         crashpoint::hit("after_store");
                         failures = 0;
                         if !until_durable(&store, commit, &mut shutdown).await {
@@ -89,17 +87,27 @@ pub async fn run(
 /// from next, as the store decided it. The store, not this loop, knows when Telegram has
 /// started its ids again lower (it follows the new sequence down), so the loop takes the
 /// stored offset instead of keeping the larger of its own and the batch's.
+///
+/// The store thread processes the batch (its duty, the processor) before it answers, so
+/// by then the batch is usually durable too.
 async fn store_batch(
-    store: &Store,
+    store: &StoreThread,
     updates: Vec<(i64, String)>,
     offset: i64,
 ) -> Result<((usize, i64), CommitNumber), crate::store::StoreError> {
     let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-    write_unsynced(store, move |tx| {
-        let new = tx.enqueue_updates(&updates, next)?;
-        Ok((new, tx.poll_offset()?))
-    })
-    .await
+    store
+        .call(move |desk| {
+            let stored = desk.store.write_unsynced(|tx| {
+                let new = tx.enqueue_updates(&updates, next)?;
+                Ok((new, tx.poll_offset()?))
+            });
+            if matches!(stored, Ok(((new, _), _)) if new > 0) {
+                desk.settle();
+            }
+            stored
+        })
+        .await?
 }
 
 /// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,
@@ -107,11 +115,14 @@ async fn store_batch(
 /// shutdown (the processor's last commits, or the clean stop, make the batch durable; if
 /// neither comes, Telegram still has it).
 async fn until_durable(
-    store: &Store,
+    store: &StoreThread,
     commit: CommitNumber,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
-    let mut durable = store.durable_commits();
+    let mut durable = store.store().durable_commits();
+    if *durable.borrow() >= commit.0 {
+        return true;
+    }
     loop {
         let waited = tokio::select! {
             reached = durable.wait_for(|done| *done >= commit.0) => reached.is_ok(),
@@ -121,7 +132,7 @@ async fn until_durable(
         if waited {
             return true;
         }
-        match sync(store).await {
+        match store.sync().await {
             Ok(()) => return true,
             Err(error) => {
                 // Not acknowledged yet: try again rather than tell Telegram too early.
@@ -148,28 +159,30 @@ async fn pause(failures: &mut u32, jitter: &mut Jitter, shutdown: &mut watch::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{thread::NoDuty, Store};
 
-    fn temporary() -> (tempfile::TempDir, Store) {
+    fn temporary() -> (tempfile::TempDir, Store, StoreThread) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open(&dir.path().join("t.redb")).expect("opens");
-        (dir, store)
+        let (thread, _) = StoreThread::start(store.clone(), Box::new(NoDuty)).expect("started");
+        (dir, store, thread)
     }
 
     #[tokio::test]
     async fn a_batch_nobody_else_syncs_is_synced_by_the_poller() {
-        let (_dir, store) = temporary();
+        let (_dir, store, thread) = temporary();
         let (_stop_tx, mut stop) = watch::channel(false);
         let ((), commit) = store
             .write_unsynced(|tx| tx.enqueue_updates(&[(1, "{}".to_owned())], 2).map(drop))
             .expect("stored");
         assert!(*store.durable_commits().borrow() < commit.0);
-        assert!(until_durable(&store, commit, &mut stop).await);
+        assert!(until_durable(&thread, commit, &mut stop).await);
         assert!(*store.durable_commits().borrow() >= commit.0);
     }
 
     #[tokio::test]
     async fn a_batch_waits_for_the_next_durable_commit_of_anyone() {
-        let (_dir, store) = temporary();
+        let (_dir, store, thread) = temporary();
         let (_stop_tx, mut stop) = watch::channel(false);
         let ((), commit) = store
             .write_unsynced(|tx| tx.enqueue_updates(&[(1, "{}".to_owned())], 2).map(drop))
@@ -177,7 +190,7 @@ mod tests {
         let other = store.clone();
         // The processor's commit, simulated: durable, and after the poller's.
         let processor = tokio::task::spawn_blocking(move || other.write(|tx| tx.finish_update(1)));
-        assert!(until_durable(&store, commit, &mut stop).await);
+        assert!(until_durable(&thread, commit, &mut stop).await);
         processor.await.expect("joined").expect("committed");
         assert!(*store.durable_commits().borrow() >= commit.0);
     }
@@ -187,15 +200,15 @@ mod tests {
         // Regression (issue 16): the store followed ids that Telegram started again lower,
         // but the loop kept `max(old offset, next)` in memory, so it asked for the old
         // high offset and missed the new updates until a restart.
-        let (_dir, store) = temporary();
+        let (_dir, _store, thread) = temporary();
         let batch = |ids: &[i64]| -> Vec<(i64, String)> {
             ids.iter().map(|id| (*id, "{}".to_owned())).collect()
         };
-        let ((new, offset), _) = store_batch(&store, batch(&[900_000_000, 900_000_001]), 0)
+        let ((new, offset), _) = store_batch(&thread, batch(&[900_000_000, 900_000_001]), 0)
             .await
             .expect("stored");
         assert_eq!((new, offset), (2, 900_000_002));
-        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+        let ((new, offset), _) = store_batch(&thread, batch(&[12_345]), offset)
             .await
             .expect("stored");
         assert_eq!(
@@ -204,7 +217,7 @@ mod tests {
             "the next getUpdates asks from the new ids"
         );
         // A replay just below the offset changes nothing.
-        let ((new, offset), _) = store_batch(&store, batch(&[12_345]), offset)
+        let ((new, offset), _) = store_batch(&thread, batch(&[12_345]), offset)
             .await
             .expect("stored");
         assert_eq!((new, offset), (0, 12_346));
@@ -212,10 +225,10 @@ mod tests {
 
     #[tokio::test]
     async fn shutdown_ends_the_wait_without_acknowledging() {
-        let (_dir, store) = temporary();
+        let (_dir, store, thread) = temporary();
         let (stop_tx, mut stop) = watch::channel(false);
         let ((), commit) = store.write_unsynced(|_| Ok(())).expect("committed");
         stop_tx.send(true).expect("receiver alive");
-        assert!(!until_durable(&store, commit, &mut stop).await);
+        assert!(!until_durable(&thread, commit, &mut stop).await);
     }
 }

@@ -1,5 +1,7 @@
-//! The processing loop: inbox rows → engine steps → state, sessions and outbox rows,
-//! a whole batch per transaction (one fsync for many updates).
+//! The processor: inbox rows → engine steps → state, sessions and outbox rows, a whole
+//! batch per transaction (one fsync for many updates). It is the store thread's duty
+//! (`store::thread`): it runs on the thread that owns the writer, right after the poller's
+//! job stored a batch, and whenever a retry is due.
 //!
 //! If a batch's transaction fails, none of it is committed, and its updates are tried
 //! again one per transaction, in update order (which keeps each chat's updates in order).
@@ -15,58 +17,70 @@
 //! divides the fsync cost by the batch size, which is where the time goes.
 
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{snapshot, write};
 use super::convert::event_from_update;
 use super::crashpoint;
 use crate::domain::Now;
 use crate::runtime::Runtime;
-use crate::store::{Store, StoreError, Tx};
+use crate::store::{Duty, Store, StoreError, Tx};
 use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use teloxide_core::types::Update;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 
 /// How many updates one transaction processes at most.
 const BATCH: usize = 100;
 /// How many times an update is tried alone before it is given up.
 pub const MAX_ATTEMPTS: u32 = 3;
+/// How long the processor waits after the inbox could not be read.
+const READ_RETRY: Duration = Duration::from_secs(1);
 
 /// Handles one stored update inside a transaction (the real one, or a test's stand-in).
 pub type Handler = dyn Fn(&mut Tx<'_>, i64, &str) -> Result<(), StoreError> + Send + Sync;
 
-/// Processes stored updates until `stop`, then drains what is left and returns.
-pub async fn run(
-    store: Store,
+/// The processor as the store thread's duty (see `store::thread`): it runs on the thread
+/// that owns the writer, right after a job stored updates, so a fetched batch is processed
+/// without waking another thread; after each commit it wakes the sender.
+pub fn duty(
     runtime: Arc<Runtime>,
     username: String,
     clock: crate::clock::LocalClock,
-    inbox_ready: Arc<Notify>,
     outbox_ready: Arc<Notify>,
-    stop: watch::Receiver<bool>,
-) {
+) -> ProcessorDuty {
     let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, update_id, raw: &str| {
         let now = clock.now();
         process(tx, &runtime, &username, update_id, raw, now)
     });
-    let mut processor = Processor::new(store, handler, Duration::from_millis(200));
-    loop {
-        match processor.round().await {
-            Ok(None) => {
-                if *stop.borrow() {
-                    return;
-                }
-                inbox_ready.notified().await;
-            }
+    ProcessorDuty {
+        processor: Processor::new(handler, Duration::from_millis(200)),
+        outbox_ready,
+    }
+}
+
+/// The processor and the sender's wake-up: what the store thread runs between jobs.
+#[derive(Debug)]
+pub struct ProcessorDuty {
+    processor: Processor,
+    outbox_ready: Arc<Notify>,
+}
+
+impl Duty for ProcessorDuty {
+    fn run(&mut self, store: &Store) -> Option<Instant> {
+        match self.processor.round(store) {
+            // The inbox is empty: the next job that stores updates runs the duty again.
+            Ok(None) => None,
             // Nothing committed: an update failed alone and waits for its next attempt.
-            Ok(Some(0)) => {}
+            Ok(Some(0)) => Some(self.processor.not_before.unwrap_or_else(Instant::now)),
             Ok(Some(_)) => {
                 crashpoint::hit("after_commit");
-                outbox_ready.notify_one();
+                self.outbox_ready.notify_one();
+                // More may be waiting (a full batch): again once the waiting jobs are done.
+                Some(Instant::now())
             }
             Err(error) => {
                 tracing::error!(%error, "cannot read the inbox");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                Some(Instant::now() + READ_RETRY)
             }
         }
     }
@@ -74,7 +88,6 @@ pub async fn run(
 
 /// The batch-then-one-by-one processing of the inbox.
 pub struct Processor {
-    store: Store,
     handler: Arc<Handler>,
     /// Failed attempts of updates tried alone (forgotten on restart, which only means an
     /// update gets its attempts again).
@@ -83,68 +96,83 @@ pub struct Processor {
     /// failure, doubling, with jitter.
     retry: Backoff,
     jitter: Jitter,
+    /// No round before this instant: an update failed alone and waits for its next
+    /// attempt. The store thread serves other jobs meanwhile instead of sleeping.
+    not_before: Option<Instant>,
 }
 
 impl std::fmt::Debug for Processor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Processor")
             .field("failures", &self.failures)
+            .field("not_before", &self.not_before)
             .finish_non_exhaustive()
     }
 }
 
 impl Processor {
-    pub fn new(store: Store, handler: Arc<Handler>, retry_pause: Duration) -> Processor {
+    pub fn new(handler: Arc<Handler>, retry_pause: Duration) -> Processor {
         Processor {
-            store,
             handler,
             failures: HashMap::new(),
             retry: Backoff::new(retry_pause, retry_pause.saturating_mul(MAX_ATTEMPTS)),
             jitter: Jitter::from_process(),
+            not_before: None,
         }
     }
 
+    /// When the next round may try again after a failed attempt (`None`: at once).
+    pub fn not_before(&self) -> Option<Instant> {
+        self.not_before
+    }
+
     /// Processes one batch of pending updates: in one transaction, or one by one if that
-    /// fails. Returns how many updates left the inbox, `None` when it was empty.
-    pub async fn round(&mut self) -> Result<Option<usize>, StoreError> {
-        let pending = snapshot(&self.store, |s| s.pending_updates(BATCH)).await?;
+    /// fails. Returns how many updates left the inbox, `None` when it was empty. While an
+    /// update waits for its next attempt (`not_before`), a round does nothing.
+    pub fn round(&mut self, store: &Store) -> Result<Option<usize>, StoreError> {
+        if self.not_before.is_some_and(|at| at > Instant::now()) {
+            return Ok(Some(0));
+        }
+        self.not_before = None;
+        let pending = store.snapshot(|s| s.pending_updates(BATCH))?;
         if pending.is_empty() {
             return Ok(None);
         }
-        let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
         // An update that already failed alone would fail the batch again: go one by one.
-        let suspect = ids.iter().any(|id| self.failures.contains_key(id));
-        let handler = self.handler.clone();
-        let batch = pending.clone();
+        let suspect = pending.iter().any(|(id, _)| self.failures.contains_key(id));
         let result = if suspect {
             Err(StoreError::Db(
                 "an update of this batch failed before".to_owned(),
             ))
         } else {
-            write(&self.store, move |tx| {
-                for (update_id, raw) in &batch {
-                    handler(tx, *update_id, raw)?;
-                    tx.finish_update(*update_id)?;
-                }
-                Ok(())
+            let handler = &self.handler;
+            guarded(|| {
+                store.write(|tx| {
+                    for (update_id, raw) in &pending {
+                        handler(tx, *update_id, raw)?;
+                        tx.finish_update(*update_id)?;
+                    }
+                    Ok(())
+                })
             })
-            .await
         };
         match result {
             Ok(()) => {
-                tracing::debug!(count = ids.len(), "processed a batch of updates");
-                for id in &ids {
-                    self.failures.remove(id);
+                tracing::debug!(count = pending.len(), "processed a batch of updates");
+                if !self.failures.is_empty() {
+                    for (id, _) in &pending {
+                        self.failures.remove(id);
+                    }
                 }
-                Ok(Some(ids.len()))
+                Ok(Some(pending.len()))
             }
             Err(error) => {
                 if !suspect {
-                    tracing::warn!(%error, count = ids.len(), "a batch failed; processing its updates one by one");
+                    tracing::warn!(%error, count = pending.len(), "a batch failed; processing its updates one by one");
                 }
                 let mut finished = 0;
-                for (update_id, raw) in pending {
-                    if self.one(update_id, raw).await {
+                for (update_id, raw) in &pending {
+                    if self.one(store, *update_id, raw) {
                         finished += 1;
                     } else {
                         // Later updates may be of the same chat: they wait for this one.
@@ -157,14 +185,16 @@ impl Processor {
     }
 
     /// Tries one update in its own transaction; after `MAX_ATTEMPTS` failures marks it
-    /// done without effects. Returns whether it left the inbox.
-    async fn one(&mut self, update_id: i64, raw: String) -> bool {
-        let handler = self.handler.clone();
-        let result = write(&self.store, move |tx| {
-            handler(tx, update_id, &raw)?;
-            tx.finish_update(update_id)
-        })
-        .await;
+    /// done without effects. Returns whether it left the inbox; if not, `not_before` says
+    /// when to try again.
+    fn one(&mut self, store: &Store, update_id: i64, raw: &str) -> bool {
+        let handler = &self.handler;
+        let result = guarded(|| {
+            store.write(|tx| {
+                handler(tx, update_id, raw)?;
+                tx.finish_update(update_id)
+            })
+        });
         let error = match result {
             Ok(()) => {
                 self.failures.remove(&update_id);
@@ -177,7 +207,7 @@ impl Processor {
         if *attempts < MAX_ATTEMPTS {
             tracing::warn!(update_id, attempt = *attempts, %error, "an update failed; will retry");
             let pause = self.jitter.wait(self.retry, *attempts);
-            tokio::time::sleep(pause).await;
+            self.not_before = Some(Instant::now() + pause);
             return false;
         }
         tracing::error!(
@@ -186,7 +216,7 @@ impl Processor {
             %error,
             "an update failed every attempt; skipped without effects"
         );
-        match write(&self.store, move |tx| tx.finish_update(update_id)).await {
+        match store.write(|tx| tx.finish_update(update_id)) {
             Ok(()) => {
                 self.failures.remove(&update_id);
                 true
@@ -194,11 +224,19 @@ impl Processor {
             Err(error) => {
                 // The store itself is failing: keep the update and try again later.
                 tracing::error!(update_id, %error, "cannot mark the failed update done");
-                tokio::time::sleep(self.retry.max).await;
+                self.not_before = Some(Instant::now() + self.retry.max);
                 false
             }
         }
     }
+}
+
+/// Runs a transaction of steps, turning a panic (a bug in a step) into an error, so that
+/// the update that caused it is retried alone and, after `MAX_ATTEMPTS`, skipped like any
+/// failing one. redb aborts the transaction dropped during the unwinding.
+fn guarded(f: impl FnOnce() -> Result<(), StoreError>) -> Result<(), StoreError> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(StoreError::Db("a step panicked".to_owned())))
 }
 
 /// Processes one stored update inside the caller's transaction.
@@ -306,22 +344,28 @@ mod tests {
             .collect()
     }
 
-    #[tokio::test]
-    async fn a_good_batch_is_one_transaction() {
+    #[test]
+    fn a_good_batch_is_one_transaction() {
         let (_dir, store, handler, calls) = setup(5, &[]);
-        let mut processor = Processor::new(store.clone(), handler, Duration::ZERO);
-        assert_eq!(processor.round().await.expect("round"), Some(5));
-        assert_eq!(processor.round().await.expect("round"), None);
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        let durable = *store.durable_commits().borrow();
+        assert_eq!(processor.round(&store).expect("round"), Some(5));
+        assert_eq!(
+            *store.durable_commits().borrow(),
+            durable + 1,
+            "one durable commit for the batch"
+        );
+        assert_eq!(processor.round(&store).expect("round"), None);
         assert_eq!(outbox_texts(&store), vec!["1", "2", "3", "4", "5"]);
         assert_eq!(calls.lock().expect("not poisoned").len(), 5);
     }
 
-    #[tokio::test]
-    async fn a_poisonous_update_is_skipped_after_three_attempts_and_the_rest_keep_order() {
+    #[test]
+    fn a_poisonous_update_is_skipped_after_three_attempts_and_the_rest_keep_order() {
         let (_dir, store, handler, calls) = setup(5, &[3]);
-        let mut processor = Processor::new(store.clone(), handler, Duration::ZERO);
+        let mut processor = Processor::new(handler, Duration::ZERO);
         let mut rounds = 0;
-        while processor.round().await.expect("round").is_some() {
+        while processor.round(&store).expect("round").is_some() {
             rounds += 1;
             assert!(rounds < 20, "the poisonous update blocks the inbox");
         }
@@ -336,5 +380,53 @@ mod tests {
             store.read(|tx| tx.pending_updates(10)).expect("read"),
             vec![]
         );
+    }
+
+    #[test]
+    fn a_panicking_step_is_retried_alone_and_skipped_like_a_failing_one() {
+        let (_dir, store, _handler, _calls) = setup(3, &[]);
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let seen = calls.clone();
+        let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, id, _raw: &str| {
+            seen.lock().expect("not poisoned").push(id);
+            if id == 2 {
+                panic!("a bug in the step of update {id}");
+            }
+            tx.push_outgoing(&Outgoing {
+                chat: 1,
+                op: OutOp::Message {
+                    html: id.to_string(),
+                    keyboard: None,
+                },
+            })
+            .map(drop)
+        });
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        let mut rounds = 0;
+        while processor.round(&store).expect("round").is_some() {
+            rounds += 1;
+            assert!(rounds < 20, "the panicking update blocks the inbox");
+        }
+        assert_eq!(outbox_texts(&store), vec!["1", "3"]);
+        let calls = calls.lock().expect("not poisoned").clone();
+        assert_eq!(
+            calls.iter().filter(|id| **id == 2).count(),
+            1 + MAX_ATTEMPTS as usize
+        );
+    }
+
+    #[test]
+    fn a_failed_attempt_waits_out_its_pause_without_sleeping() {
+        let (_dir, store, handler, calls) = setup(2, &[1]);
+        let mut processor = Processor::new(handler, Duration::from_secs(3600));
+        // The batch fails, update 1 fails alone and waits an hour; update 2 waits behind it.
+        assert_eq!(processor.round(&store).expect("round"), Some(0));
+        let waiting = processor.not_before().expect("a pause");
+        assert!(waiting > Instant::now() + Duration::from_secs(1000));
+        let tried = calls.lock().expect("not poisoned").len();
+        // Rounds during the pause return at once and try nothing.
+        assert_eq!(processor.round(&store).expect("round"), Some(0));
+        assert_eq!(calls.lock().expect("not poisoned").len(), tried);
+        assert_eq!(store.read(|tx| tx.pending_updates(10)).expect("read").len(), 2);
     }
 }

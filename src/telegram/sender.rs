@@ -7,23 +7,22 @@
 //! order (the button's answer before the step's replies, since the runtime queues it
 //! first); different chats are served concurrently, so one chat waiting out a 429, a
 //! backoff or teloxide's 10 s pause after a 5xx does not hold back the others. Delivered
-//! rows are deleted by a second task that takes every finished row waiting for it in one
-//! transaction (one fsync for many messages).
+//! rows are deleted by a job on the store thread that takes every finished row waiting
+//! for it in one transaction (one commit, and one job, for many messages).
 //!
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{snapshot, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
 use crate::clock::Clock;
 use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
-use crate::store::Store;
+use crate::store::{Store, StoreThread};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teloxide_core::payloads::{
     AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, SendDocumentSetters,
@@ -35,7 +34,7 @@ use teloxide_core::types::{
     KeyboardButton, KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
 };
 use teloxide_core::{ApiError, Bot, RequestError};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -103,7 +102,7 @@ struct Scheduler {
     bot: Bot,
     /// The dialogs, for the commands of the menus it sets.
     catalog: Arc<Catalog>,
-    store: Store,
+    store: StoreThread,
     queues: BTreeMap<ChatId, ChatQueue>,
     /// The highest sequence number loaded; rows are only ever appended above it.
     loaded_up_to: Option<u64>,
@@ -117,7 +116,7 @@ struct Scheduler {
     flights: JoinSet<(ChatId, u64, Delivery)>,
     /// The chat of each delivery task, to free the chat should its task panic.
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
-    deletions: mpsc::UnboundedSender<u64>,
+    deletions: Deletions,
     /// Where the time written with a move or an unlink comes from: the bot's injected
     /// clock, so a test clock governs every date the bot stores.
     clock: Clock,
@@ -130,14 +129,13 @@ struct Scheduler {
 pub async fn run(
     bot: Bot,
     catalog: Arc<Catalog>,
-    store: Store,
+    store: StoreThread,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
     options: SenderOptions,
     clock: Clock,
 ) {
-    let (deletions, deleted) = mpsc::unbounded_channel();
-    let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
+    let deletions = Deletions::new(store.clone());
     let mut scheduler = Scheduler {
         bot,
         catalog,
@@ -247,9 +245,8 @@ pub async fn run(
             () = tokio::time::sleep_until(sleep_until) => {}
         }
     }
-    // Closing the channel lets the deleter commit the last deletions and end.
-    drop(scheduler);
-    let _ = deleter.await;
+    // The last deletions are queued on the store thread, before anything queued after
+    // this returns (the clean stop's mark): it commits them in order.
 }
 
 impl Scheduler {
@@ -260,7 +257,11 @@ impl Scheduler {
             return;
         }
         let after = self.loaded_up_to;
-        let rows = match snapshot(&self.store, move |s| s.outbox_after(after, room)).await {
+        let rows = match self
+            .store
+            .snapshot(move |s| s.outbox_after(after, room))
+            .await
+        {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(%error, "cannot read the outbox");
@@ -281,7 +282,7 @@ impl Scheduler {
                 Err(error) => {
                     // A row this version cannot read would block nothing but itself; drop it.
                     tracing::warn!(seq, %error, "outbox row not understood; removed");
-                    let _ = self.deletions.send(seq);
+                    self.deletions.push(seq);
                 }
             }
         }
@@ -433,8 +434,7 @@ impl Scheduler {
                 self.queues.remove(&chat);
             }
         }
-        // The deleter lives as long as the scheduler; a closed channel means it is stopping.
-        let _ = self.deletions.send(seq);
+        self.deletions.push(seq);
     }
 
     /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
@@ -447,7 +447,7 @@ impl Scheduler {
         );
         // The clock is read on the blocking thread: a test's clock is a file.
         let clock = self.clock.clone();
-        let moved = write(&self.store, move |tx| {
+        let moved = self.store.write(move |tx| {
             let at = clock.now();
             tx.move_group(from, to, at)?;
             tx.readdress_outbox(from, to)
@@ -481,7 +481,11 @@ impl Scheduler {
     /// being queued for a chat that will refuse them.
     async fn forget_group(&mut self, chat: ChatId) {
         let clock = self.clock.clone();
-        match write(&self.store, move |tx| tx.unlink_group(chat, clock.now())).await {
+        match self
+            .store
+            .write(move |tx| tx.unlink_group(chat, clock.now()))
+            .await
+        {
             Ok(true) => tracing::warn!(
                 chat,
                 "the bot is no longer in this group; unlinked it and removed its reminders"
@@ -500,35 +504,72 @@ fn bot_left_the_group(reason: &str) -> bool {
         || reason.contains("not a member")
 }
 
-/// Deletes delivered rows: everything waiting in the channel goes in one transaction.
-async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
-    let mut batch = Vec::new();
-    while let Some(seq) = deleted.recv().await {
-        batch.push(seq);
-        while let Ok(seq) = deleted.try_recv() {
-            batch.push(seq);
+/// Delivered rows waiting to be removed from the outbox. The first row queues a job on
+/// the store thread; rows delivered before it runs join it, so rows delivered together
+/// leave in one commit.
+#[derive(Debug, Clone)]
+struct Deletions {
+    store: StoreThread,
+    waiting: Arc<Mutex<Waiting>>,
+}
+
+#[derive(Debug, Default)]
+struct Waiting {
+    seqs: Vec<u64>,
+    /// A job that will take `seqs` is queued on the store thread.
+    queued: bool,
+}
+
+impl Deletions {
+    fn new(store: StoreThread) -> Deletions {
+        Deletions {
+            store,
+            waiting: Arc::default(),
         }
-        loop {
-            let seqs = batch.clone();
-            // Not durable (no fsync): a removal lost in a crash only means that message is
-            // sent again, and the next durable commit (the processor's, or the clean stop's
-            // mark) makes it durable. This keeps an fsync per delivered batch from holding
-            // the single writer the poller and the processor wait for.
-            match write_unsynced(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
-                Ok(((), _)) => {
-                    tracing::debug!(
-                        count = batch.len(),
-                        "delivered messages removed from the outbox"
-                    );
-                    batch.clear();
-                    break;
-                }
-                Err(error) => {
-                    // Not deleting only means sending again after a restart; keep trying.
-                    tracing::error!(%error, "cannot remove delivered messages from the outbox");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
+    }
+
+    fn push(&self, seq: u64) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        waiting.seqs.push(seq);
+        if waiting.queued {
+            return;
+        }
+        waiting.queued = true;
+        drop(waiting);
+        let shared = self.waiting.clone();
+        if let Err(error) = self.store.send(move |desk| remove_delivered(desk.store, &shared)) {
+            // The store thread has stopped: the row is sent again after the next start.
+            tracing::warn!(%error, "cannot remove a delivered message from the outbox");
+        }
+    }
+}
+
+/// Removes every delivered row waiting, in one commit, on the store thread.
+fn remove_delivered(store: &Store, waiting: &Mutex<Waiting>) {
+    let seqs = {
+        let mut waiting = waiting.lock().unwrap_or_else(|p| p.into_inner());
+        waiting.queued = false;
+        std::mem::take(&mut waiting.seqs)
+    };
+    if seqs.is_empty() {
+        return;
+    }
+    // Not durable (no fsync): a removal lost in a crash only means that message is sent
+    // again, and the next durable commit (the processor's, or the clean stop's mark) makes
+    // it durable. This keeps an fsync per delivered batch off the single writer.
+    match store.write_unsynced(|tx| tx.remove_outgoing_all(&seqs)) {
+        Ok(((), _)) => {
+            tracing::debug!(
+                count = seqs.len(),
+                "delivered messages removed from the outbox"
+            );
+        }
+        Err(error) => {
+            // Not deleting only means sending again after a restart; the rows go with the
+            // next delivered row's removal.
+            tracing::error!(%error, "cannot remove delivered messages from the outbox");
+            let mut waiting = waiting.lock().unwrap_or_else(|p| p.into_inner());
+            waiting.seqs.extend(seqs);
         }
     }
 }
@@ -711,7 +752,8 @@ mod tests {
     use super::*;
 
     /// A scheduler over `store` that never reaches the network.
-    fn scheduler(store: Store, clock: Clock) -> Scheduler {
+    fn scheduler(store: StoreThread, clock: Clock) -> Scheduler {
+        let deletions = Deletions::new(store.clone());
         Scheduler {
             bot: Bot::new("0:test"),
             catalog: Arc::new(crate::dialog::load_embedded().expect("the built-in dialogs")),
@@ -725,7 +767,7 @@ mod tests {
             cursor: ChatId::MIN,
             flights: JoinSet::new(),
             flight_chats: HashMap::new(),
-            deletions: mpsc::unbounded_channel().0,
+            deletions,
             clock,
             jitter: Jitter::seeded(1),
         }
@@ -749,7 +791,10 @@ mod tests {
                 tx.link_group(-200, centre, 1, linked)
             })
             .expect("link");
-        let mut scheduler = scheduler(store.clone(), Clock::File(clock_file));
+        let (thread, _) =
+            StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
+                .expect("store thread");
+        let mut scheduler = scheduler(thread, Clock::File(clock_file));
         scheduler.moved(-100, -300).await;
         scheduler.forget_group(-200).await;
         let audit = store.read(|tx| tx.audit_log(None, 10)).expect("audit");
