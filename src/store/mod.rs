@@ -186,6 +186,14 @@ impl Store {
             .map(|(value, _)| value)
     }
 
+    /// Like `write`, and returns the commit's number too (see `durable_commits`).
+    pub fn write_numbered<T>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<(T, CommitNumber), StoreError> {
+        self.commit(redb::Durability::Immediate, f)
+    }
+
     /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it
     /// costs no fsync and becomes durable with the next durable commit (every `write`). A
     /// crash before that loses it, so it is only for changes whose loss is harmless:

@@ -4,9 +4,10 @@
 //! redb has one write transaction at a time, so the bot has one writer whatever it does.
 //! Giving that writer a thread of its own turns a store call into a message on a channel:
 //! the thread runs every job waiting in its queue in one wake-up, and between jobs it does
-//! its standing work, its [`Duty`] (in the bot: the processor, stored updates → steps). A
-//! job that stores updates runs the duty at once ([`Desk::settle`]), so a fetched update
-//! is stored, processed and committed in one wake-up of one thread. Before this thread,
+//! its standing work, its [`Duty`] (in the bot: the processor's rounds, for updates left in
+//! the inbox and retries). The poller's job stores and processes a fetched batch in one
+//! transaction, so a fetched update is stored, processed and committed in one wake-up of
+//! one thread. Before this thread,
 //! every call was a task of tokio's blocking pool: a pool thread woken (or started) and
 //! the caller woken again, several times per update, which was where most of the bot's
 //! CPU went at an everyday load (see BENCHMARKS.md).
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 /// The standing work of the store thread, run whenever no job is waiting and it is due.
 pub trait Duty: Send {
     /// Does what is due now; returns when to run again at the latest (`None`: only when a
-    /// job asks for it, see [`Desk::wake_duty`] and [`Desk::settle`]).
+    /// job asks for it, see [`Desk::wake_duty`]).
     fn run(&mut self, store: &Store) -> Option<Instant>;
 }
 
@@ -53,13 +54,6 @@ impl std::fmt::Debug for Desk<'_> {
 }
 
 impl Desk<'_> {
-    /// Runs the duty now, before this job replies (the poller stores a batch and settles
-    /// it: the processor's durable commit of the batch is made before the poller hears
-    /// back, so it need not wait for it).
-    pub fn settle(&mut self) {
-        *self.next = run_duty(self.duty, self.store);
-    }
-
     /// Runs the duty once the jobs waiting now are done.
     pub fn wake_duty(&mut self) {
         *self.next = Some(Instant::now());
@@ -317,10 +311,10 @@ mod tests {
             }
         };
         assert_eq!(ran(&mut runs, 1).await, 1, "once at the start");
-        // A job that does not ask leaves the duty alone; `settle` runs it before replying.
+        // A job that does not ask leaves the duty alone; `drain` runs it before replying.
         thread.call(|_| ()).await.expect("called");
         assert_eq!(*runs.borrow(), 1);
-        thread.call(|desk| desk.settle()).await.expect("called");
+        thread.drain(Duration::from_secs(1)).await.expect("drained");
         assert_eq!(*runs.borrow(), 2);
         // `wake_duty` runs it once the jobs waiting are done.
         thread.call(|desk| desk.wake_duty()).await.expect("called");

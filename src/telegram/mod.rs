@@ -21,6 +21,7 @@ pub mod crashpoint;
 pub mod limits;
 // Metrics hooks of the Telegram tasks (issue 9).
 mod observe;
+mod outbox_feed;
 mod poller;
 pub mod processor;
 mod sender;
@@ -31,11 +32,11 @@ pub use convert::event_from_update;
 pub use sender::SenderOptions;
 
 use crate::runtime::Runtime;
-use crate::store::{Store, StoreThread};
+use crate::store::Store;
 use std::sync::Arc;
 use teloxide_core::prelude::Requester;
 use teloxide_core::{ApiError, Bot, RequestError};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 /// How long a stopping bot keeps processing stored updates (retries included) before it
 /// leaves the rest for the next start.
@@ -98,22 +99,26 @@ pub async fn run(
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "connected to the Bot API");
     runtime.bot_username = Some(username.clone()).filter(|name| !name.is_empty());
-    let outbox_ready = Arc::new(Notify::new());
+    // The processor hands new outbox rows to the sender through it; other writers
+    // (reminders, nudges, menus) wake the sender with `outbox_ready` to read them.
+    let feed = outbox_feed::OutboxFeed::new(sender::MAX_LOADED);
+    let outbox_ready = feed.written();
     // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
     let catalog = runtime.catalog.clone();
     let runtime = Arc::new(runtime);
     // One thread owns the writer: every store call of the tasks below is a job on it, and
-    // between jobs it processes stored updates (see `store::thread`).
-    let processor = processor::duty(
+    // it runs the processor (see `store::thread` and `processor.rs`).
+    let processor = processor::for_runtime(
         runtime.clone(),
         username,
         crate::clock::LocalClock {
             clock: options.clock.clone(),
             zone: options.zone,
         },
-        outbox_ready.clone(),
+        feed.clone(),
     );
-    let (thread, thread_handle) = StoreThread::start(store.clone(), Box::new(processor))?;
+    let (intake, thread_handle) = processor::start(store.clone(), processor)?;
+    let thread = intake.thread().clone();
     // redb recovers a file that was not closed to its last commit (quickly, since every
     // commit records the allocator state, so its repair callback rarely runs); the running
     // mark is what tells that the previous run ended without a clean stop.
@@ -142,7 +147,7 @@ pub async fn run(
     let poller = match options.webhook {
         Some(webhook) => tokio::spawn(webhook::run(
             bot.clone(),
-            thread.clone(),
+            intake,
             webhook,
             shutdown.clone(),
         )),
@@ -155,7 +160,7 @@ pub async fn run(
             }
             tokio::spawn(poller::run(
                 bot.clone(),
-                thread.clone(),
+                intake,
                 options.poll_timeout_secs,
                 shutdown.clone(),
             ))
@@ -189,7 +194,7 @@ pub async fn run(
         bot,
         catalog,
         thread.clone(),
-        outbox_ready.clone(),
+        feed,
         sender_stop,
         options.send,
         options.clock.clone(),

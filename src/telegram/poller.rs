@@ -1,17 +1,17 @@
 //! The fetch loop: `getUpdates` → inbox rows and the next offset, in one transaction.
 //!
-//! The batch is committed without an fsync, and the loop waits until it is durable before
-//! the next `getUpdates` (which acknowledges it to Telegram). The processor's durable
-//! commit of the same updates, which the store thread makes in the same job, before it
-//! answers the poller (`Desk::settle`), is what makes it durable, so a step costs one
-//! fsync instead of two and the poller is woken once per batch; if no durable commit has
-//! come (an update being retried), the poller waits `SYNC_AFTER` for one and then makes
-//! one itself. A crash before then loses the batch from the file, and Telegram, never
-//! having been told, sends it again.
+//! The batch must be durable before the next `getUpdates` (which acknowledges it to
+//! Telegram). Usually the store thread stores and processes it in one durable transaction
+//! (`processor::Intake`), so a step costs one commit and one fsync, and the poller hears
+//! back once. When an update waits for a retry, the batch is committed alone without an
+//! fsync, and the poller waits for the next durable commit of anyone (the processor's) or,
+//! after `SYNC_AFTER` without one, makes one itself. A crash before then loses the batch
+//! from the file, and Telegram, never having been told, sends it again.
 
 use super::api;
 use super::backoff::{Backoff, Jitter};
 use super::crashpoint;
+use super::processor::{Intake, Received};
 use crate::store::{CommitNumber, StoreThread};
 use std::time::Duration;
 use teloxide_core::Bot;
@@ -23,10 +23,11 @@ const SYNC_AFTER: Duration = Duration::from_millis(100);
 /// Fetches until `shutdown`; every batch is durable before the next call acknowledges it.
 pub async fn run(
     bot: Bot,
-    store: StoreThread,
+    intake: Intake,
     timeout_secs: u32,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let store = intake.thread().clone();
     let mut offset = match store.read(|tx| tx.poll_offset()).await {
         Ok(offset) => offset,
         Err(error) => {
@@ -55,8 +56,12 @@ pub async fn run(
             Ok(updates) if updates.is_empty() => failures = 0,
             Ok(updates) => {
                 crashpoint::hit("after_fetch");
-                match store_batch(&store, updates, offset).await {
-                    Ok(((new, next), commit)) => {
+                match store_batch(&intake, updates, offset).await {
+                    Ok(Received {
+                        new,
+                        offset: next,
+                        commit,
+                    }) => {
                         tracing::debug!(new, next, "stored a batch of updates");
                         crate::ops::metrics::get()
                             .updates_received
@@ -83,31 +88,18 @@ pub async fn run(
     }
 }
 
-/// Stores a fetched batch and returns how many updates were new and the offset to fetch
-/// from next, as the store decided it. The store, not this loop, knows when Telegram has
-/// started its ids again lower (it follows the new sequence down), so the loop takes the
-/// stored offset instead of keeping the larger of its own and the batch's.
-///
-/// The store thread processes the batch (its duty, the processor) before it answers, so
-/// by then the batch is usually durable too.
+/// Stores (and usually processes) a fetched batch; says how many updates were new and
+/// the offset to fetch from next, as the store decided it. The store, not this loop, knows
+/// when Telegram has started its ids again lower (it follows the new sequence down), so
+/// the loop takes the stored offset instead of keeping the larger of its own and the
+/// batch's.
 async fn store_batch(
-    store: &StoreThread,
+    intake: &Intake,
     updates: Vec<(i64, String)>,
     offset: i64,
-) -> Result<((usize, i64), CommitNumber), crate::store::StoreError> {
+) -> Result<Received, crate::store::StoreError> {
     let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-    store
-        .call(move |desk| {
-            let stored = desk.store.write_unsynced(|tx| {
-                let new = tx.enqueue_updates(&updates, next)?;
-                Ok((new, tx.poll_offset()?))
-            });
-            if matches!(stored, Ok(((new, _), _)) if new > 0) {
-                desk.settle();
-            }
-            stored
-        })
-        .await?
+    intake.receive(updates, next, false).await
 }
 
 /// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,
@@ -159,13 +151,28 @@ async fn pause(failures: &mut u32, jitter: &mut Jitter, shutdown: &mut watch::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{thread::NoDuty, Store};
+    use crate::store::Store;
+    use crate::telegram::processor::{self, Handler, Processor};
+    use std::sync::Arc;
 
+    /// A store and a store thread without a processor (nothing commits unless told to).
     fn temporary() -> (tempfile::TempDir, Store, StoreThread) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open(&dir.path().join("t.redb")).expect("opens");
-        let (thread, _) = StoreThread::start(store.clone(), Box::new(NoDuty)).expect("started");
+        let (thread, _) =
+            StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
+                .expect("started");
         (dir, store, thread)
+    }
+
+    /// A store thread with a processor whose steps do nothing: updates leave the inbox.
+    fn with_processor() -> (tempfile::TempDir, Intake) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = Store::open(&dir.path().join("t.redb")).expect("opens");
+        let handler: Arc<Handler> = Arc::new(|_: &mut crate::store::Tx<'_>, _, _: &str| Ok(()));
+        let (intake, _) =
+            processor::start(store, Processor::new(handler, Duration::ZERO)).expect("started");
+        (dir, intake)
     }
 
     #[tokio::test]
@@ -200,15 +207,16 @@ mod tests {
         // Regression (issue 16): the store followed ids that Telegram started again lower,
         // but the loop kept `max(old offset, next)` in memory, so it asked for the old
         // high offset and missed the new updates until a restart.
-        let (_dir, _store, thread) = temporary();
+        let (_dir, intake) = with_processor();
         let batch = |ids: &[i64]| -> Vec<(i64, String)> {
             ids.iter().map(|id| (*id, "{}".to_owned())).collect()
         };
-        let ((new, offset), _) = store_batch(&thread, batch(&[900_000_000, 900_000_001]), 0)
-            .await
-            .expect("stored");
+        let Received { new, offset, .. } =
+            store_batch(&intake, batch(&[900_000_000, 900_000_001]), 0)
+                .await
+                .expect("stored");
         assert_eq!((new, offset), (2, 900_000_002));
-        let ((new, offset), _) = store_batch(&thread, batch(&[12_345]), offset)
+        let Received { new, offset, .. } = store_batch(&intake, batch(&[12_345]), offset)
             .await
             .expect("stored");
         assert_eq!(
@@ -217,7 +225,7 @@ mod tests {
             "the next getUpdates asks from the new ids"
         );
         // A replay just below the offset changes nothing.
-        let ((new, offset), _) = store_batch(&thread, batch(&[12_345]), offset)
+        let Received { new, offset, .. } = store_batch(&intake, batch(&[12_345]), offset)
             .await
             .expect("stored");
         assert_eq!((new, offset), (0, 12_346));

@@ -1,7 +1,9 @@
 //! The processor: inbox rows → engine steps → state, sessions and outbox rows, a whole
-//! batch per transaction (one fsync for many updates). It is the store thread's duty
-//! (`store::thread`): it runs on the thread that owns the writer, right after the poller's
-//! job stored a batch, and whenever a retry is due.
+//! batch per transaction (one fsync for many updates). It runs on the store thread
+//! (`store::thread`), the one thread that owns the writer: a fetched batch is stored and
+//! processed in one transaction by the poller's job on that thread (`Intake`), and the
+//! rounds (the thread's duty) take what is left: updates stored alone, and retries. After
+//! each commit the new outbox rows are handed to the sender (`outbox_feed.rs`).
 //!
 //! If a batch's transaction fails, none of it is committed, and its updates are tried
 //! again one per transaction, in update order (which keeps each chat's updates in order).
@@ -19,15 +21,15 @@
 use super::backoff::{Backoff, Jitter};
 use super::convert::event_from_update;
 use super::crashpoint;
+use super::outbox_feed::{remove_in, OutboxFeed};
 use crate::domain::Now;
 use crate::runtime::Runtime;
-use crate::store::{Duty, Store, StoreError, Tx};
+use crate::store::{CommitNumber, Duty, Store, StoreError, StoreThread, Tx};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use teloxide_core::types::Update;
-use tokio::sync::Notify;
 
 /// How many updates one transaction processes at most.
 const BATCH: usize = 100;
@@ -39,50 +41,101 @@ const READ_RETRY: Duration = Duration::from_secs(1);
 /// Handles one stored update inside a transaction (the real one, or a test's stand-in).
 pub type Handler = dyn Fn(&mut Tx<'_>, i64, &str) -> Result<(), StoreError> + Send + Sync;
 
-/// The processor as the store thread's duty (see `store::thread`): it runs on the thread
-/// that owns the writer, right after a job stored updates, so a fetched batch is processed
-/// without waking another thread; after each commit it wakes the sender.
-pub fn duty(
+/// The bot's processor: steps through `Runtime::handle`, handing new outbox rows to the
+/// sender through `feed` after each commit.
+pub fn for_runtime(
     runtime: Arc<Runtime>,
     username: String,
     clock: crate::clock::LocalClock,
-    outbox_ready: Arc<Notify>,
-) -> ProcessorDuty {
+    feed: OutboxFeed,
+) -> Processor {
     let handler: Arc<Handler> = Arc::new(move |tx: &mut Tx<'_>, update_id, raw: &str| {
         let now = clock.now();
         process(tx, &runtime, &username, update_id, raw, now)
     });
-    ProcessorDuty {
-        processor: Processor::new(handler, Duration::from_millis(200)),
-        outbox_ready,
+    let mut processor = Processor::new(handler, Duration::from_millis(200));
+    processor.feed = Some(feed);
+    processor
+}
+
+/// Starts the store thread with `processor` as its duty (see `store::thread`); returns the
+/// intake that stores fetched updates, the thread's handle for every other store call, and
+/// the thread to join once every handle is dropped.
+pub fn start(
+    store: Store,
+    processor: Processor,
+) -> std::io::Result<(Intake, std::thread::JoinHandle<()>)> {
+    let shared = Arc::new(Mutex::new(processor));
+    let (thread, handle) = StoreThread::start(store, Box::new(SharedProcessor(shared.clone())))?;
+    Ok((
+        Intake {
+            thread,
+            processor: shared,
+        },
+        handle,
+    ))
+}
+
+/// Where the poller and the webhook put fetched updates: a job on the store thread that
+/// stores them and, most of the time, processes them in the same transaction.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    thread: StoreThread,
+    /// Locked only on the store thread (by its duty and by intake jobs), so never waited for.
+    processor: Arc<Mutex<Processor>>,
+}
+
+/// What storing a fetched batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    /// How many updates were new (not stored or processed before).
+    pub new: usize,
+    /// The offset to fetch from next, as the store decided it.
+    pub offset: i64,
+    /// The commit that stored them, to learn when it is durable.
+    pub commit: CommitNumber,
+}
+
+impl Intake {
+    /// The store thread, for every other store call.
+    pub fn thread(&self) -> &StoreThread {
+        &self.thread
+    }
+
+    /// Stores fetched updates with the next offset (`next`, unless the store follows a
+    /// restarted id sequence) and processes them; see `Processor::receive`. With
+    /// `durable`, the updates are on disk when this returns (the webhook answers 200 then).
+    pub async fn receive(
+        &self,
+        updates: Vec<(i64, String)>,
+        next: i64,
+        durable: bool,
+    ) -> Result<Received, StoreError> {
+        let processor = self.processor.clone();
+        self.thread
+            .call(move |desk| {
+                let (received, settled) =
+                    lock(&processor).receive(desk.store, &updates, next, durable)?;
+                if !settled {
+                    // Left to the rounds: they run once this job has answered.
+                    desk.wake_duty();
+                }
+                Ok(received)
+            })
+            .await?
     }
 }
 
-/// The processor and the sender's wake-up: what the store thread runs between jobs.
-#[derive(Debug)]
-pub struct ProcessorDuty {
-    processor: Processor,
-    outbox_ready: Arc<Notify>,
+fn lock(processor: &Mutex<Processor>) -> MutexGuard<'_, Processor> {
+    processor.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Duty for ProcessorDuty {
+/// The processor as the store thread's duty.
+struct SharedProcessor(Arc<Mutex<Processor>>);
+
+impl Duty for SharedProcessor {
     fn run(&mut self, store: &Store) -> Option<Instant> {
-        match self.processor.round(store) {
-            // The inbox is empty: the next job that stores updates runs the duty again.
-            Ok(None) => None,
-            // Nothing committed: an update failed alone and waits for its next attempt.
-            Ok(Some(0)) => Some(self.processor.not_before.unwrap_or_else(Instant::now)),
-            Ok(Some(_)) => {
-                crashpoint::hit("after_commit");
-                self.outbox_ready.notify_one();
-                // More may be waiting (a full batch): again once the waiting jobs are done.
-                Some(Instant::now())
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot read the inbox");
-                Some(Instant::now() + READ_RETRY)
-            }
-        }
+        lock(&self.0).run(store)
     }
 }
 
@@ -99,6 +152,9 @@ pub struct Processor {
     /// No round before this instant: an update failed alone and waits for its next
     /// attempt. The store thread serves other jobs meanwhile instead of sleeping.
     not_before: Option<Instant>,
+    /// The sender's side of the outbox: new rows handed over after each commit, delivered
+    /// rows removed in the next batch transaction (`None` in tests of the policy alone).
+    feed: Option<OutboxFeed>,
 }
 
 impl std::fmt::Debug for Processor {
@@ -118,12 +174,123 @@ impl Processor {
             retry: Backoff::new(retry_pause, retry_pause.saturating_mul(MAX_ATTEMPTS)),
             jitter: Jitter::from_process(),
             not_before: None,
+            feed: None,
         }
     }
 
     /// When the next round may try again after a failed attempt (`None`: at once).
     pub fn not_before(&self) -> Option<Instant> {
         self.not_before
+    }
+
+    /// One turn of the store thread's duty: a round; returns when to run again.
+    fn run(&mut self, store: &Store) -> Option<Instant> {
+        match self.round(store) {
+            // The inbox is empty: the next job that stores updates runs the duty again.
+            Ok(None) => None,
+            // Nothing committed: an update failed alone and waits for its next attempt.
+            Ok(Some(0)) => Some(self.not_before.unwrap_or_else(Instant::now)),
+            // More may be waiting (a full batch): again once the waiting jobs are done.
+            Ok(Some(_)) => Some(Instant::now()),
+            Err(error) => {
+                tracing::error!(%error, "cannot read the inbox");
+                Some(Instant::now() + READ_RETRY)
+            }
+        }
+    }
+
+    /// After a commit of steps: the crash point of the tests, and the new outbox rows
+    /// handed to the sender (which it wakes).
+    fn committed(&self, store: &Store) {
+        crashpoint::hit("after_commit");
+        if let Some(feed) = &self.feed {
+            if let Err(error) = feed.fetch(store) {
+                // The sender's own reload (on its next wake-up, at most seconds away)
+                // finds the rows instead.
+                tracing::error!(%error, "cannot read the new outbox rows");
+            }
+        }
+    }
+
+    /// Delivered rows to remove in the next batch transaction.
+    fn take_delivered(&self) -> Vec<u64> {
+        self.feed
+            .as_ref()
+            .map(OutboxFeed::take_delivered)
+            .unwrap_or_default()
+    }
+
+    /// Gives back delivered rows whose removal was not committed.
+    fn give_back(&self, seqs: Vec<u64>) {
+        if let Some(feed) = &self.feed {
+            feed.give_back(seqs);
+        }
+    }
+
+    /// Stores a fetched batch and the next offset. When no update waits for a retry, the
+    /// batch is processed in the same durable transaction (with whatever else waits in
+    /// the inbox, up to `BATCH`): one commit, and one fsync, per fetched batch. Otherwise,
+    /// or if that transaction fails, the batch is stored alone (without an fsync, or with
+    /// one when `durable`) for the rounds to process. Returns what was stored, and
+    /// whether the inbox was left empty (`false`: the rounds have work).
+    pub fn receive(
+        &mut self,
+        store: &Store,
+        updates: &[(i64, String)],
+        next: i64,
+        durable: bool,
+    ) -> Result<(Received, bool), StoreError> {
+        let ready = self.failures.is_empty() && self.not_before.is_none();
+        if ready {
+            let handler = &self.handler;
+            let delivered = self.take_delivered();
+            let result = guarded(|| {
+                store.write_numbered(|tx| {
+                    let new = tx.enqueue_updates(updates, next)?;
+                    let offset = tx.poll_offset()?;
+                    let pending = tx.pending_updates(BATCH)?;
+                    for (update_id, raw) in &pending {
+                        handler(tx, *update_id, raw)?;
+                        tx.finish_update(*update_id)?;
+                    }
+                    remove_in(tx, &delivered)?;
+                    Ok((new, offset, pending.len()))
+                })
+            });
+            match result {
+                Ok(((new, offset, processed), commit)) => {
+                    if processed > 0 {
+                        tracing::debug!(count = processed, "stored and processed a batch");
+                        self.committed(store);
+                    }
+                    let received = Received {
+                        new,
+                        offset,
+                        commit,
+                    };
+                    return Ok((received, processed < BATCH));
+                }
+                Err(error) => {
+                    self.give_back(delivered);
+                    tracing::warn!(%error, count = updates.len(), "a fetched batch failed; storing it alone, to process its updates one by one");
+                }
+            }
+        }
+        let store_alone = |tx: &mut Tx<'_>| {
+            let new = tx.enqueue_updates(updates, next)?;
+            Ok((new, tx.poll_offset()?))
+        };
+        let ((new, offset), commit) = if durable {
+            store.write_numbered(store_alone)?
+        } else {
+            store.write_unsynced(store_alone)?
+        };
+        let received = Received {
+            new,
+            offset,
+            commit,
+        };
+        Ok((received, false))
     }
 
     /// Processes one batch of pending updates: in one transaction, or one by one if that
@@ -146,15 +313,20 @@ impl Processor {
             ))
         } else {
             let handler = &self.handler;
-            guarded(|| {
+            let delivered = self.take_delivered();
+            let result = guarded(|| {
                 store.write(|tx| {
                     for (update_id, raw) in &pending {
                         handler(tx, *update_id, raw)?;
                         tx.finish_update(*update_id)?;
                     }
-                    Ok(())
+                    remove_in(tx, &delivered)
                 })
-            })
+            });
+            if result.is_err() {
+                self.give_back(delivered);
+            }
+            result
         };
         match result {
             Ok(()) => {
@@ -164,6 +336,7 @@ impl Processor {
                         self.failures.remove(id);
                     }
                 }
+                self.committed(store);
                 Ok(Some(pending.len()))
             }
             Err(error) => {
@@ -178,6 +351,9 @@ impl Processor {
                         // Later updates may be of the same chat: they wait for this one.
                         break;
                     }
+                }
+                if finished > 0 {
+                    self.committed(store);
                 }
                 Ok(Some(finished))
             }
@@ -234,7 +410,7 @@ impl Processor {
 /// Runs a transaction of steps, turning a panic (a bug in a step) into an error, so that
 /// the update that caused it is retried alone and, after `MAX_ATTEMPTS`, skipped like any
 /// failing one. redb aborts the transaction dropped during the unwinding.
-fn guarded(f: impl FnOnce() -> Result<(), StoreError>) -> Result<(), StoreError> {
+fn guarded<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
     catch_unwind(AssertUnwindSafe(f))
         .unwrap_or_else(|_| Err(StoreError::Db("a step panicked".to_owned())))
 }
@@ -427,6 +603,103 @@ mod tests {
         // Rounds during the pause return at once and try nothing.
         assert_eq!(processor.round(&store).expect("round"), Some(0));
         assert_eq!(calls.lock().expect("not poisoned").len(), tried);
+        assert_eq!(store.read(|tx| tx.pending_updates(10)).expect("read").len(), 2);
+    }
+
+    fn fetched(ids: &[i64]) -> Vec<(i64, String)> {
+        ids.iter()
+            .map(|id| (*id, format!("{{\"update_id\":{id}}}")))
+            .collect()
+    }
+
+    fn durable(store: &Store) -> u64 {
+        *store.durable_commits().borrow()
+    }
+
+    #[test]
+    fn a_fetched_batch_is_stored_and_processed_in_one_durable_commit() {
+        let (_dir, store, handler, calls) = setup(0, &[]);
+        let feed = OutboxFeed::new(100);
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        processor.feed = Some(feed.clone());
+        let before = durable(&store);
+        let (received, settled) = processor
+            .receive(&store, &fetched(&[7, 8, 9]), 10, false)
+            .expect("received");
+        assert_eq!((received.new, received.offset), (3, 10));
+        assert!(settled, "nothing left for the rounds");
+        assert_eq!(durable(&store), before + 1, "one commit, durable");
+        assert!(received.commit.0 <= durable(&store));
+        assert_eq!(calls.lock().expect("not poisoned").clone(), vec![7, 8, 9]);
+        assert!(store.read(|tx| tx.pending_updates(10)).expect("read").is_empty());
+        // The rows were handed to the sender after the commit.
+        assert_eq!(feed.take(|_| 100).len(), 3);
+    }
+
+    #[test]
+    fn delivered_rows_leave_in_the_next_batch_transaction() {
+        let (_dir, store, handler, _calls) = setup(0, &[]);
+        let feed = OutboxFeed::new(100);
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        processor.feed = Some(feed.clone());
+        processor
+            .receive(&store, &fetched(&[1, 2]), 3, false)
+            .expect("received");
+        let rows = feed.take(|_| 100);
+        feed.delivered(rows[0].0, 100);
+        let before = durable(&store);
+        processor
+            .receive(&store, &fetched(&[3]), 4, false)
+            .expect("received");
+        assert_eq!(durable(&store), before + 1, "one commit for both");
+        assert_eq!(outbox_texts(&store), vec!["2", "3"]);
+        assert!(feed.take_delivered().is_empty());
+    }
+
+    #[test]
+    fn a_fetched_batch_that_fails_is_stored_alone_for_the_rounds() {
+        let (_dir, store, handler, calls) = setup(0, &[2]);
+        let feed = OutboxFeed::new(100);
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        processor.feed = Some(feed.clone());
+        feed.delivered(41, 100);
+        let before = durable(&store);
+        let (received, settled) = processor
+            .receive(&store, &fetched(&[1, 2, 3]), 4, false)
+            .expect("received");
+        assert_eq!((received.new, received.offset), (3, 4));
+        assert!(!settled, "the rounds have work");
+        assert_eq!(durable(&store), before, "stored alone, without an fsync");
+        assert_eq!(
+            store.read(|tx| tx.pending_updates(10)).expect("read").len(),
+            3,
+            "stored, none processed"
+        );
+        assert_eq!(feed.take_delivered(), vec![41], "given back");
+        // The rounds take it from there: 1 and 3 once, 2 skipped after its attempts.
+        while processor.round(&store).expect("round").is_some() {}
+        assert_eq!(outbox_texts(&store), vec!["1", "3"]);
+        assert_eq!(
+            calls.lock().expect("not poisoned").iter().filter(|id| **id == 2).count(),
+            1 + 1 + MAX_ATTEMPTS as usize,
+            "the fetched batch, the round's batch, then alone"
+        );
+    }
+
+    #[test]
+    fn while_an_update_waits_for_a_retry_a_fetched_batch_is_stored_alone() {
+        let (_dir, store, handler, calls) = setup(1, &[1]);
+        let mut processor = Processor::new(handler, Duration::from_secs(3600));
+        assert_eq!(processor.round(&store).expect("round"), Some(0));
+        assert!(processor.not_before().is_some());
+        let tried = calls.lock().expect("not poisoned").len();
+        let (received, settled) = processor
+            .receive(&store, &fetched(&[2]), 3, true)
+            .expect("received");
+        assert_eq!(received.new, 1);
+        assert!(!settled);
+        assert!(received.commit.0 <= durable(&store), "durable when asked");
+        assert_eq!(calls.lock().expect("not poisoned").len(), tried, "none processed");
         assert_eq!(store.read(|tx| tx.pending_updates(10)).expect("read").len(), 2);
     }
 }

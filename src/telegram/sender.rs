@@ -7,8 +7,11 @@
 //! order (the button's answer before the step's replies, since the runtime queues it
 //! first); different chats are served concurrently, so one chat waiting out a 429, a
 //! backoff or teloxide's 10 s pause after a 5xx does not hold back the others. Delivered
-//! rows are deleted by a job on the store thread that takes every finished row waiting
-//! for it in one transaction (one commit, and one job, for many messages).
+//! The rows come from the store thread (`outbox_feed.rs`): after each commit of the
+//! processor it hands over the rows just queued and wakes the sender, so a message costs
+//! the sender no store call of its own; other writers (reminders, nudges, menus) wake it
+//! with `outbox_ready`, and it then asks the store thread to read the outbox. Delivered rows
+//! go back through the feed and are removed in the processor's next transaction.
 //!
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
@@ -16,13 +19,14 @@
 use super::backoff::{Backoff, Jitter};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
+use super::outbox_feed::OutboxFeed;
 use crate::clock::Clock;
 use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
-use crate::store::{Store, StoreThread};
+use crate::store::StoreThread;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use teloxide_core::payloads::{
     AnswerCallbackQuerySetters, EditMessageReplyMarkupSetters, SendDocumentSetters,
@@ -34,7 +38,7 @@ use teloxide_core::types::{
     KeyboardButton, KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
 };
 use teloxide_core::{ApiError, Bot, RequestError};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -78,7 +82,7 @@ const MAX_API_ATTEMPTS: u32 = 10;
 /// Requests in flight at once (one per chat at most).
 const MAX_IN_FLIGHT: usize = 32;
 /// Rows held in memory at most; more are loaded as these are delivered.
-const MAX_LOADED: usize = 10_000;
+pub const MAX_LOADED: usize = 10_000;
 /// Two chats receiving a 429 within this interval means the limit hit is the bot's own.
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
@@ -104,8 +108,6 @@ struct Scheduler {
     catalog: Arc<Catalog>,
     store: StoreThread,
     queues: BTreeMap<ChatId, ChatQueue>,
-    /// The highest sequence number loaded; rows are only ever appended above it.
-    loaded_up_to: Option<u64>,
     loaded: usize,
     limiter: RateLimiter,
     /// Every chat waits until then (a 429 that looked global).
@@ -116,7 +118,8 @@ struct Scheduler {
     flights: JoinSet<(ChatId, u64, Delivery)>,
     /// The chat of each delivery task, to free the chat should its task panic.
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
-    deletions: Deletions,
+    /// Rows handed over by the store thread, and delivered rows handed back.
+    feed: OutboxFeed,
     /// Where the time written with a move or an unlink comes from: the bot's injected
     /// clock, so a test clock governs every date the bot stores.
     clock: Clock,
@@ -130,18 +133,16 @@ pub async fn run(
     bot: Bot,
     catalog: Arc<Catalog>,
     store: StoreThread,
-    outbox_ready: Arc<Notify>,
+    feed: OutboxFeed,
     mut stop: watch::Receiver<bool>,
     options: SenderOptions,
     clock: Clock,
 ) {
-    let deletions = Deletions::new(store.clone());
     let mut scheduler = Scheduler {
         bot,
         catalog,
         store,
         queues: BTreeMap::new(),
-        loaded_up_to: None,
         loaded: 0,
         limiter: RateLimiter::new(options.limits),
         paused_until: None,
@@ -149,7 +150,7 @@ pub async fn run(
         cursor: ChatId::MIN,
         flights: JoinSet::new(),
         flight_chats: HashMap::new(),
-        deletions,
+        feed,
         clock,
         jitter: Jitter::from_process(),
     };
@@ -167,6 +168,8 @@ pub async fn run(
             scheduler.load().await;
             reload = false;
             next_reload = Instant::now() + RELOAD_EVERY;
+        } else {
+            scheduler.take_handed_over();
         }
         // Past the drain deadline nothing new starts; requests already in flight get
         // `IN_FLIGHT_GRACE` more to finish, so that a message Telegram already has is
@@ -235,7 +238,9 @@ pub async fn run(
                     }
                 }
             }
-            () = outbox_ready.notified(), if drain_until.is_none() => reload = true,
+            () = scheduler.feed.wait_written(), if drain_until.is_none() => reload = true,
+            // Rows handed over: taken at the top of the loop.
+            () = scheduler.feed.wait(), if drain_until.is_none() => {}
             changed = stop.changed(), if drain_until.is_none() => {
                 if changed.is_err() {
                     // The stop signal's owner is gone: treat it as a stop.
@@ -245,31 +250,46 @@ pub async fn run(
             () = tokio::time::sleep_until(sleep_until) => {}
         }
     }
-    // The last deletions are queued on the store thread, before anything queued after
-    // this returns (the clean stop's mark): it commits them in order.
+    // The last delivered rows are removed before the clean stop's mark is written.
+    let feed = scheduler.feed.clone();
+    let removed = scheduler
+        .store
+        .call(move |desk| feed.remove_delivered(desk.store))
+        .await;
+    if let Err(error) = removed.and_then(|removed| removed) {
+        tracing::error!(%error, "cannot remove delivered messages from the outbox");
+    }
 }
 
 impl Scheduler {
-    /// Loads rows queued after the last loaded one.
+    /// Asks the store thread to read the rows queued after the last one handed over (and
+    /// to remove the delivered ones meanwhile), then takes them.
     async fn load(&mut self) {
-        let room = MAX_LOADED.saturating_sub(self.loaded);
-        if room == 0 {
-            return;
-        }
-        let after = self.loaded_up_to;
-        let rows = match self
+        let feed = self.feed.clone();
+        let read = self
             .store
-            .snapshot(move |s| s.outbox_after(after, room))
-            .await
-        {
-            Ok(rows) => rows,
-            Err(error) => {
-                tracing::error!(%error, "cannot read the outbox");
-                return;
-            }
-        };
+            .call(move |desk| {
+                if let Err(error) = feed.remove_delivered(desk.store) {
+                    // Not deleting only means sending again after a restart; the rows go
+                    // with the next removal.
+                    tracing::error!(%error, "cannot remove delivered messages from the outbox");
+                }
+                feed.fetch(desk.store)
+            })
+            .await;
+        if let Err(error) = read.and_then(|read| read) {
+            tracing::error!(%error, "cannot read the outbox");
+        }
+        self.take_handed_over();
+    }
+
+    /// Takes the rows the store thread handed over into the chats' queues.
+    fn take_handed_over(&mut self) {
+        let loaded = self.loaded;
+        let rows = self
+            .feed
+            .take(|taken| MAX_LOADED.saturating_sub(loaded.saturating_add(taken)));
         for (seq, row) in rows {
-            self.loaded_up_to = Some(seq);
             match row {
                 Ok(message) => {
                     self.loaded += 1;
@@ -282,7 +302,7 @@ impl Scheduler {
                 Err(error) => {
                     // A row this version cannot read would block nothing but itself; drop it.
                     tracing::warn!(seq, %error, "outbox row not understood; removed");
-                    self.deletions.push(seq);
+                    self.feed.delivered(seq, MAX_LOADED.saturating_sub(self.loaded));
                 }
             }
         }
@@ -434,7 +454,8 @@ impl Scheduler {
                 self.queues.remove(&chat);
             }
         }
-        self.deletions.push(seq);
+        self.feed
+            .delivered(seq, MAX_LOADED.saturating_sub(self.loaded));
     }
 
     /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
@@ -502,76 +523,6 @@ fn bot_left_the_group(reason: &str) -> bool {
     reason.contains("kicked")
         || reason.contains("chat not found")
         || reason.contains("not a member")
-}
-
-/// Delivered rows waiting to be removed from the outbox. The first row queues a job on
-/// the store thread; rows delivered before it runs join it, so rows delivered together
-/// leave in one commit.
-#[derive(Debug, Clone)]
-struct Deletions {
-    store: StoreThread,
-    waiting: Arc<Mutex<Waiting>>,
-}
-
-#[derive(Debug, Default)]
-struct Waiting {
-    seqs: Vec<u64>,
-    /// A job that will take `seqs` is queued on the store thread.
-    queued: bool,
-}
-
-impl Deletions {
-    fn new(store: StoreThread) -> Deletions {
-        Deletions {
-            store,
-            waiting: Arc::default(),
-        }
-    }
-
-    fn push(&self, seq: u64) {
-        let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
-        waiting.seqs.push(seq);
-        if waiting.queued {
-            return;
-        }
-        waiting.queued = true;
-        drop(waiting);
-        let shared = self.waiting.clone();
-        if let Err(error) = self.store.send(move |desk| remove_delivered(desk.store, &shared)) {
-            // The store thread has stopped: the row is sent again after the next start.
-            tracing::warn!(%error, "cannot remove a delivered message from the outbox");
-        }
-    }
-}
-
-/// Removes every delivered row waiting, in one commit, on the store thread.
-fn remove_delivered(store: &Store, waiting: &Mutex<Waiting>) {
-    let seqs = {
-        let mut waiting = waiting.lock().unwrap_or_else(|p| p.into_inner());
-        waiting.queued = false;
-        std::mem::take(&mut waiting.seqs)
-    };
-    if seqs.is_empty() {
-        return;
-    }
-    // Not durable (no fsync): a removal lost in a crash only means that message is sent
-    // again, and the next durable commit (the processor's, or the clean stop's mark) makes
-    // it durable. This keeps an fsync per delivered batch off the single writer.
-    match store.write_unsynced(|tx| tx.remove_outgoing_all(&seqs)) {
-        Ok(((), _)) => {
-            tracing::debug!(
-                count = seqs.len(),
-                "delivered messages removed from the outbox"
-            );
-        }
-        Err(error) => {
-            // Not deleting only means sending again after a restart; the rows go with the
-            // next delivered row's removal.
-            tracing::error!(%error, "cannot remove delivered messages from the outbox");
-            let mut waiting = waiting.lock().unwrap_or_else(|p| p.into_inner());
-            waiting.seqs.extend(seqs);
-        }
-    }
 }
 
 async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
@@ -750,16 +701,15 @@ fn link_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     /// A scheduler over `store` that never reaches the network.
     fn scheduler(store: StoreThread, clock: Clock) -> Scheduler {
-        let deletions = Deletions::new(store.clone());
         Scheduler {
             bot: Bot::new("0:test"),
             catalog: Arc::new(crate::dialog::load_embedded().expect("the built-in dialogs")),
             store,
             queues: BTreeMap::new(),
-            loaded_up_to: None,
             loaded: 0,
             limiter: RateLimiter::new(None),
             paused_until: None,
@@ -767,7 +717,7 @@ mod tests {
             cursor: ChatId::MIN,
             flights: JoinSet::new(),
             flight_chats: HashMap::new(),
-            deletions,
+            feed: OutboxFeed::new(MAX_LOADED),
             clock,
             jitter: Jitter::seeded(1),
         }

@@ -22,7 +22,7 @@
 
 use super::{crashpoint, observe};
 use crate::ops::metrics;
-use crate::store::StoreThread;
+use super::processor::Intake;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -66,14 +66,14 @@ pub fn random_secret() -> anyhow::Result<String> {
 
 #[derive(Debug)]
 struct Receiver {
-    store: StoreThread,
+    intake: Intake,
     secret: String,
 }
 
 /// Serves the webhook until `shutdown`: registers it with Telegram, then stores what arrives.
 pub async fn run(
     bot: Bot,
-    store: StoreThread,
+    intake: Intake,
     options: WebhookOptions,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -88,7 +88,7 @@ pub async fn run(
     };
     let path = options.url.path().to_owned();
     let receiver = Arc::new(Receiver {
-        store,
+        intake,
         secret: options.secret.clone(),
     });
     let app = Router::new()
@@ -205,20 +205,12 @@ async fn receive(
         tracing::warn!("webhook request without an update_id refused");
         return StatusCode::BAD_REQUEST;
     };
-    // Stored durably, then processed by the store thread before it answers (its duty).
+    // Stored durably (and usually processed in the same transaction) before the answer.
     let stored = receiver
-        .store
-        .call(move |desk| {
-            let stored = desk
-                .store
-                .write(|tx| tx.enqueue_updates(&[(update_id, raw)], update_id + 1));
-            if matches!(stored, Ok(new) if new > 0) {
-                desk.wake_duty();
-            }
-            stored
-        })
+        .intake
+        .receive(vec![(update_id, raw)], update_id + 1, true)
         .await
-        .and_then(|stored| stored);
+        .map(|received| received.new);
     match stored {
         Ok(0) => {
             metrics::get().updates_duplicate.inc();
