@@ -2,7 +2,8 @@
 //! sender's own per message: after each commit of the processor, the store thread reads
 //! the rows just queued (`fetch`) and hands them over, waking the sender; the sender hands
 //! delivered rows back (`delivered`), and they are removed in the processor's next
-//! transaction, or by the sender's next load, or at the stop.
+//! transaction or, if none comes within the sender's `REMOVE_AFTER`, in a commit of their
+//! own (and at the sender's loads and its stop).
 //!
 //! Rows are handed over only after the commit that queued them returned, so a reply is
 //! still never sent before its step is durable. A delivered row that is not removed yet
@@ -133,6 +134,11 @@ impl OutboxFeed {
         let mut feed = self.lock();
         feed.delivered.push(seq);
         feed.room = room;
+    }
+
+    /// Whether delivered rows wait for removal.
+    pub fn has_delivered(&self) -> bool {
+        !self.lock().delivered.is_empty()
     }
 
     /// Waits until rows were handed over (a permit is kept if none waits).

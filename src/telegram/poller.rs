@@ -11,7 +11,7 @@
 use super::api;
 use super::backoff::{Backoff, Jitter};
 use super::crashpoint;
-use super::processor::{Intake, Received};
+use super::processor::{Arrival, Intake, Received};
 use crate::store::{CommitNumber, StoreThread};
 use std::time::Duration;
 use teloxide_core::Bot;
@@ -99,7 +99,7 @@ async fn store_batch(
     offset: i64,
 ) -> Result<Received, crate::store::StoreError> {
     let next = updates.iter().map(|(id, _)| id + 1).max().unwrap_or(offset);
-    intake.receive(updates, next, false).await
+    intake.receive(updates, next, Arrival::Polled).await
 }
 
 /// Waits until commit `commit` is on disk: the next durable commit of anyone makes it so,

@@ -85,6 +85,18 @@ pub struct Intake {
     processor: Arc<Mutex<Processor>>,
 }
 
+/// How updates arrived, which decides how they are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Fetched by the poller, which waits for durability itself before it acknowledges
+    /// them: stored and processed in one durable transaction when possible.
+    Polled,
+    /// Posted by Telegram to the webhook, which answers 200 once they are durable: stored
+    /// alone with an fsync, so the answer does not wait for the steps; processed right
+    /// after by the rounds.
+    Posted,
+}
+
 /// What storing a fetched batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Received {
@@ -103,19 +115,18 @@ impl Intake {
     }
 
     /// Stores fetched updates with the next offset (`next`, unless the store follows a
-    /// restarted id sequence) and processes them; see `Processor::receive`. With
-    /// `durable`, the updates are on disk when this returns (the webhook answers 200 then).
+    /// restarted id sequence) and processes them; see `Processor::receive`.
     pub async fn receive(
         &self,
         updates: Vec<(i64, String)>,
         next: i64,
-        durable: bool,
+        arrival: Arrival,
     ) -> Result<Received, StoreError> {
         let processor = self.processor.clone();
         self.thread
             .call(move |desk| {
                 let (received, settled) =
-                    lock(&processor).receive(desk.store, &updates, next, durable)?;
+                    lock(&processor).receive(desk.store, &updates, next, arrival)?;
                 if !settled {
                     // Left to the rounds: they run once this job has answered.
                     desk.wake_duty();
@@ -227,21 +238,21 @@ impl Processor {
         }
     }
 
-    /// Stores a fetched batch and the next offset. When no update waits for a retry, the
-    /// batch is processed in the same durable transaction (with whatever else waits in
-    /// the inbox, up to `BATCH`): one commit, and one fsync, per fetched batch. Otherwise,
-    /// or if that transaction fails, the batch is stored alone (without an fsync, or with
-    /// one when `durable`) for the rounds to process. Returns what was stored, and
-    /// whether the inbox was left empty (`false`: the rounds have work).
+    /// Stores a batch of updates and the next offset. A polled batch, when no update
+    /// waits for a retry, is processed in the same durable transaction (with whatever else
+    /// waits in the inbox, up to `BATCH`): one commit, and one fsync, per fetched batch.
+    /// Otherwise, or if that transaction fails, the batch is stored alone (without an
+    /// fsync; with one when it was posted) for the rounds to process. Returns what was
+    /// stored, and whether the inbox was left empty (`false`: the rounds have work).
     pub fn receive(
         &mut self,
         store: &Store,
         updates: &[(i64, String)],
         next: i64,
-        durable: bool,
+        arrival: Arrival,
     ) -> Result<(Received, bool), StoreError> {
         let ready = self.failures.is_empty() && self.not_before.is_none();
-        if ready {
+        if ready && arrival == Arrival::Polled {
             let handler = &self.handler;
             let delivered = self.take_delivered();
             let result = guarded(|| {
@@ -280,7 +291,7 @@ impl Processor {
             let new = tx.enqueue_updates(updates, next)?;
             Ok((new, tx.poll_offset()?))
         };
-        let ((new, offset), commit) = if durable {
+        let ((new, offset), commit) = if arrival == Arrival::Posted {
             store.write_numbered(store_alone)?
         } else {
             store.write_unsynced(store_alone)?
@@ -624,7 +635,7 @@ mod tests {
         processor.feed = Some(feed.clone());
         let before = durable(&store);
         let (received, settled) = processor
-            .receive(&store, &fetched(&[7, 8, 9]), 10, false)
+            .receive(&store, &fetched(&[7, 8, 9]), 10, Arrival::Polled)
             .expect("received");
         assert_eq!((received.new, received.offset), (3, 10));
         assert!(settled, "nothing left for the rounds");
@@ -643,13 +654,13 @@ mod tests {
         let mut processor = Processor::new(handler, Duration::ZERO);
         processor.feed = Some(feed.clone());
         processor
-            .receive(&store, &fetched(&[1, 2]), 3, false)
+            .receive(&store, &fetched(&[1, 2]), 3, Arrival::Polled)
             .expect("received");
         let rows = feed.take(|_| 100);
         feed.delivered(rows[0].0, 100);
         let before = durable(&store);
         processor
-            .receive(&store, &fetched(&[3]), 4, false)
+            .receive(&store, &fetched(&[3]), 4, Arrival::Polled)
             .expect("received");
         assert_eq!(durable(&store), before + 1, "one commit for both");
         assert_eq!(outbox_texts(&store), vec!["2", "3"]);
@@ -665,7 +676,7 @@ mod tests {
         feed.delivered(41, 100);
         let before = durable(&store);
         let (received, settled) = processor
-            .receive(&store, &fetched(&[1, 2, 3]), 4, false)
+            .receive(&store, &fetched(&[1, 2, 3]), 4, Arrival::Polled)
             .expect("received");
         assert_eq!((received.new, received.offset), (3, 4));
         assert!(!settled, "the rounds have work");
@@ -694,12 +705,26 @@ mod tests {
         assert!(processor.not_before().is_some());
         let tried = calls.lock().expect("not poisoned").len();
         let (received, settled) = processor
-            .receive(&store, &fetched(&[2]), 3, true)
+            .receive(&store, &fetched(&[2]), 3, Arrival::Polled)
             .expect("received");
         assert_eq!(received.new, 1);
         assert!(!settled);
-        assert!(received.commit.0 <= durable(&store), "durable when asked");
+        assert!(received.commit.0 > durable(&store), "stored without an fsync");
         assert_eq!(calls.lock().expect("not poisoned").len(), tried, "none processed");
         assert_eq!(store.read(|tx| tx.pending_updates(10)).expect("read").len(), 2);
+    }
+
+    #[test]
+    fn a_posted_update_is_stored_durably_alone_and_left_to_the_rounds() {
+        let (_dir, store, handler, calls) = setup(0, &[]);
+        let mut processor = Processor::new(handler, Duration::ZERO);
+        let (received, settled) = processor
+            .receive(&store, &fetched(&[5]), 6, Arrival::Posted)
+            .expect("received");
+        assert_eq!((received.new, received.offset), (1, 6));
+        assert!(!settled);
+        assert!(received.commit.0 <= durable(&store), "durable before the 200");
+        assert!(calls.lock().expect("not poisoned").is_empty());
+        assert_eq!(processor.round(&store).expect("round"), Some(1));
     }
 }

@@ -87,6 +87,9 @@ pub const MAX_LOADED: usize = 10_000;
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
 const RELOAD_EVERY: Duration = Duration::from_secs(5);
+/// How long delivered rows wait to leave the outbox with the processor's next commit
+/// before they get a commit of their own. A crash in between sends them again.
+const REMOVE_AFTER: Duration = Duration::from_millis(100);
 /// How long requests already in flight at the end of the drain may still finish.
 const IN_FLIGHT_GRACE: Duration = Duration::from_secs(2);
 
@@ -120,6 +123,8 @@ struct Scheduler {
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
     /// Rows handed over by the store thread, and delivered rows handed back.
     feed: OutboxFeed,
+    /// When delivered rows still waiting get a commit of their own.
+    remove_at: Option<Instant>,
     /// Where the time written with a move or an unlink comes from: the bot's injected
     /// clock, so a test clock governs every date the bot stores.
     clock: Clock,
@@ -151,6 +156,7 @@ pub async fn run(
         flights: JoinSet::new(),
         flight_chats: HashMap::new(),
         feed,
+        remove_at: None,
         clock,
         jitter: Jitter::from_process(),
     };
@@ -170,6 +176,9 @@ pub async fn run(
             next_reload = Instant::now() + RELOAD_EVERY;
         } else {
             scheduler.take_handed_over();
+        }
+        if scheduler.remove_at.is_some_and(|at| at <= now) {
+            scheduler.remove_delivered();
         }
         // Past the drain deadline nothing new starts; requests already in flight get
         // `IN_FLIGHT_GRACE` more to finish, so that a message Telegram already has is
@@ -207,6 +216,7 @@ pub async fn run(
         let sleep_until = [
             wake,
             Some(next_reload),
+            scheduler.remove_at,
             drain_until.map(|deadline| {
                 if closing {
                     deadline + IN_FLIGHT_GRACE
@@ -283,6 +293,26 @@ impl Scheduler {
         self.take_handed_over();
     }
 
+    /// Delivered rows that no processor commit took within `REMOVE_AFTER`: a job of their
+    /// own on the store thread (not waited for).
+    fn remove_delivered(&mut self) {
+        self.remove_at = None;
+        if !self.feed.has_delivered() {
+            return;
+        }
+        let feed = self.feed.clone();
+        let queued = self.store.send(move |desk| {
+            if let Err(error) = feed.remove_delivered(desk.store) {
+                // Not deleting only means sending again after a restart; the rows go with
+                // the next removal.
+                tracing::error!(%error, "cannot remove delivered messages from the outbox");
+            }
+        });
+        if let Err(error) = queued {
+            tracing::error!(%error, "cannot remove delivered messages from the outbox");
+        }
+    }
+
     /// Takes the rows the store thread handed over into the chats' queues.
     fn take_handed_over(&mut self) {
         let loaded = self.loaded;
@@ -302,7 +332,7 @@ impl Scheduler {
                 Err(error) => {
                     // A row this version cannot read would block nothing but itself; drop it.
                     tracing::warn!(seq, %error, "outbox row not understood; removed");
-                    self.feed.delivered(seq, MAX_LOADED.saturating_sub(self.loaded));
+                    self.hand_back(seq);
                 }
             }
         }
@@ -454,8 +484,16 @@ impl Scheduler {
                 self.queues.remove(&chat);
             }
         }
+        self.hand_back(seq);
+    }
+
+    /// Hands a finished row back for removal (see `remove_delivered`).
+    fn hand_back(&mut self, seq: u64) {
         self.feed
             .delivered(seq, MAX_LOADED.saturating_sub(self.loaded));
+        if self.remove_at.is_none() {
+            self.remove_at = Some(Instant::now() + REMOVE_AFTER);
+        }
     }
 
     /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
@@ -718,6 +756,7 @@ mod tests {
             flights: JoinSet::new(),
             flight_chats: HashMap::new(),
             feed: OutboxFeed::new(MAX_LOADED),
+            remove_at: None,
             clock,
             jitter: Jitter::seeded(1),
         }

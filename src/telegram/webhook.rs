@@ -22,7 +22,7 @@
 
 use super::{crashpoint, observe};
 use crate::ops::metrics;
-use super::processor::Intake;
+use super::processor::{Arrival, Intake};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -205,10 +205,10 @@ async fn receive(
         tracing::warn!("webhook request without an update_id refused");
         return StatusCode::BAD_REQUEST;
     };
-    // Stored durably (and usually processed in the same transaction) before the answer.
+    // Stored durably before the answer; processed by the store thread right after.
     let stored = receiver
         .intake
-        .receive(vec![(update_id, raw)], update_id + 1, true)
+        .receive(vec![(update_id, raw)], update_id + 1, Arrival::Posted)
         .await
         .map(|received| received.new);
     match stored {
