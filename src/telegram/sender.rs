@@ -96,7 +96,8 @@ const IN_FLIGHT_GRACE: Duration = Duration::from_secs(2);
 /// One chat's queued rows and its retry state.
 #[derive(Debug, Default)]
 struct ChatQueue {
-    rows: VecDeque<(u64, Outgoing)>,
+    /// Shared with the request in flight, so that starting one copies no message.
+    rows: VecDeque<(u64, Arc<Outgoing>)>,
     in_flight: bool,
     /// Not before this instant (backoff or 429).
     not_before: Option<Instant>,
@@ -327,7 +328,7 @@ impl Scheduler {
                         .entry(message.chat)
                         .or_default()
                         .rows
-                        .push_back((seq, message));
+                        .push_back((seq, Arc::new(message)));
                 }
                 Err(error) => {
                     // A row this version cannot read would block nothing but itself; drop it.
@@ -523,12 +524,13 @@ impl Scheduler {
         target
             .rows
             .extend(old.rows.into_iter().map(|(seq, message)| {
+                let message = Arc::unwrap_or_clone(message);
                 (
                     seq,
-                    Outgoing {
+                    Arc::new(Outgoing {
                         chat: to,
                         ..message
-                    },
+                    }),
                 )
             }));
         target.rows.make_contiguous().sort_by_key(|(seq, _)| *seq);
