@@ -82,7 +82,11 @@ async fn idle_the_bot_spends_no_cpu() {
     let switches = context_switches(pid).saturating_sub(switches_before);
     let cpu = Duration::from_millis(cpu * 1000 / ticks_per_second());
     assert!(
-        env.bot.as_mut().expect("running").try_exit_status().is_none(),
+        env.bot
+            .as_mut()
+            .expect("running")
+            .try_exit_status()
+            .is_none(),
         "the bot is still running"
     );
     assert!(

@@ -47,20 +47,21 @@ pub async fn run(
         }
         let (catalog_, bot) = (catalog.clone(), bot_username.clone());
         // The dry run and the tick are one job on the store thread, which owns the writer.
-        let tick = store.call(move |desk| {
-            let store_ = desk.store;
-            let dry = store_.read(|view| plan(view, options, now))?;
-            if dry.is_idle() {
-                return Ok(Tick {
-                    next: dry.next,
-                    ..Tick::default()
-                });
-            }
-            // The same clock reading again: the committed tick plans again inside its own
-            // transaction, so it acts on what is stored then.
-            store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
-        })
-        .await;
+        let tick = store
+            .call(move |desk| {
+                let store_ = desk.store;
+                let dry = store_.read(|view| plan(view, options, now))?;
+                if dry.is_idle() {
+                    return Ok(Tick {
+                        next: dry.next,
+                        ..Tick::default()
+                    });
+                }
+                // The same clock reading again: the committed tick plans again inside its own
+                // transaction, so it acts on what is stored then.
+                store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
+            })
+            .await;
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok(tick)) => {

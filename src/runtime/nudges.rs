@@ -62,19 +62,20 @@ pub async fn run(
         }
         let at = clock.now_off_thread().await;
         let runtime_ = runtime.clone();
-        let tick = store.call(move |desk| {
-            let store_ = desk.store;
-            // A snapshot first: most ticks find nothing due and cost no write.
-            let next = store_.read(|snapshot| snapshot.next_nudge())?;
-            if next.is_none_or(|next| next > at) {
-                return Ok((0, next));
-            }
-            let now = Now::in_zone(at, runtime_.zone);
-            let fired = store_.write(|tx| fire_due_nudges(&runtime_, tx, now, BATCH))?;
-            let next = store_.read(|snapshot| snapshot.next_nudge())?;
-            Ok::<_, StoreError>((fired, next))
-        })
-        .await;
+        let tick = store
+            .call(move |desk| {
+                let store_ = desk.store;
+                // A snapshot first: most ticks find nothing due and cost no write.
+                let next = store_.read(|snapshot| snapshot.next_nudge())?;
+                if next.is_none_or(|next| next > at) {
+                    return Ok((0, next));
+                }
+                let now = Now::in_zone(at, runtime_.zone);
+                let fired = store_.write(|tx| fire_due_nudges(&runtime_, tx, now, BATCH))?;
+                let next = store_.read(|snapshot| snapshot.next_nudge())?;
+                Ok::<_, StoreError>((fired, next))
+            })
+            .await;
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok((fired, next))) => {

@@ -130,10 +130,7 @@ impl StoreThread {
     }
 
     /// Queues `f` on the store thread without waiting for it.
-    pub fn send(
-        &self,
-        f: impl FnOnce(&mut Desk<'_>) + Send + 'static,
-    ) -> Result<(), StoreError> {
+    pub fn send(&self, f: impl FnOnce(&mut Desk<'_>) + Send + 'static) -> Result<(), StoreError> {
         self.jobs
             .send(Box::new(f))
             .map_err(|_| StoreError::Db("the store thread has stopped".to_owned()))
@@ -290,16 +287,16 @@ mod tests {
         thread.sync().await.expect("synced");
         assert!(*thread.store().durable_commits().borrow() >= commit.0);
         drop(thread);
-        handle.join().expect("the thread ends when the last handle is dropped");
+        handle
+            .join()
+            .expect("the thread ends when the last handle is dropped");
     }
 
     #[tokio::test]
     async fn a_panicking_job_fails_alone_and_the_thread_goes_on() {
         let (_dir, store) = temporary();
         let (thread, _handle) = StoreThread::start(store, Box::new(NoDuty)).expect("started");
-        let failed = thread
-            .call(|_| -> u32 { panic!("a bug in a job") })
-            .await;
+        let failed = thread.call(|_| -> u32 { panic!("a bug in a job") }).await;
         assert!(failed.is_err());
         assert_eq!(thread.call(|_| 7).await.expect("still serving"), 7);
     }

@@ -125,11 +125,12 @@ pub async fn sync(bot: &Bot, store: &StoreThread, catalog: &Catalog, bot_id: u64
         tracing::warn!(%error, "setting the command menus or descriptions failed; trying again at the next start");
         return;
     }
-    let result = store.write(move |tx| {
-        tx.set_telegram_profile(&wanted)?;
-        crate::runtime::queue_managers_menus(tx)
-    })
-    .await;
+    let result = store
+        .write(move |tx| {
+            tx.set_telegram_profile(&wanted)?;
+            crate::runtime::queue_managers_menus(tx)
+        })
+        .await;
     match result {
         Ok(queued) => tracing::info!(
             own_menus = queued,

@@ -154,12 +154,7 @@ pub async fn run(
 
     // Webhook or long polling (issue 9): either task fills the inbox and stops at `shutdown`.
     let poller = match options.webhook {
-        Some(webhook) => tokio::spawn(webhook::run(
-            bot.clone(),
-            intake,
-            webhook,
-            shutdown.clone(),
-        )),
+        Some(webhook) => tokio::spawn(webhook::run(bot.clone(), intake, webhook, shutdown.clone())),
         None => {
             // getUpdates is refused while a webhook is set, which it still is after a run in
             // webhook mode; deleting it keeps the updates Telegram holds (no drop_pending).

@@ -21,12 +21,7 @@ use tokio::sync::watch;
 const SYNC_AFTER: Duration = Duration::from_millis(100);
 
 /// Fetches until `shutdown`; every batch is durable before the next call acknowledges it.
-pub async fn run(
-    bot: Bot,
-    intake: Intake,
-    timeout_secs: u32,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn run(bot: Bot, intake: Intake, timeout_secs: u32, mut shutdown: watch::Receiver<bool>) {
     let store = intake.thread().clone();
     let mut offset = match store.read(|tx| tx.poll_offset()).await {
         Ok(offset) => offset,
@@ -159,9 +154,8 @@ mod tests {
     fn temporary() -> (tempfile::TempDir, Store, StoreThread) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open(&dir.path().join("t.redb")).expect("opens");
-        let (thread, _) =
-            StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
-                .expect("started");
+        let (thread, _) = StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
+            .expect("started");
         (dir, store, thread)
     }
 

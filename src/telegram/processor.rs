@@ -71,8 +71,7 @@ pub fn for_runtime(
             process(tx, &runtime, &username, update_id, raw, upload, now)
         },
     );
-    let mut processor =
-        Processor::new(handler, Duration::from_millis(200)).fetching_files(fetches);
+    let mut processor = Processor::new(handler, Duration::from_millis(200)).fetching_files(fetches);
     processor.feed = Some(feed);
     processor
 }
@@ -701,10 +700,7 @@ mod tests {
             calls.iter().filter(|id| **id == 3).count(),
             1 + MAX_ATTEMPTS as usize
         );
-        assert_eq!(
-            store.read(|s| s.pending_updates(10)).expect("read"),
-            vec![]
-        );
+        assert_eq!(store.read(|s| s.pending_updates(10)).expect("read"), vec![]);
     }
 
     #[test]
@@ -752,7 +748,10 @@ mod tests {
         // Rounds during the pause return at once and try nothing.
         assert_eq!(processor.round(&store).expect("round"), Some(0));
         assert_eq!(calls.lock().expect("not poisoned").len(), tried);
-        assert_eq!(store.read(|s| s.pending_updates(10)).expect("read").len(), 2);
+        assert_eq!(
+            store.read(|s| s.pending_updates(10)).expect("read").len(),
+            2
+        );
     }
 
     fn fetched(ids: &[i64]) -> Vec<(i64, String)> {
@@ -780,7 +779,10 @@ mod tests {
         assert_eq!(durable(&store), before + 1, "one commit, durable");
         assert!(received.commit.0 <= durable(&store));
         assert_eq!(calls.lock().expect("not poisoned").clone(), vec![7, 8, 9]);
-        assert!(store.read(|s| s.pending_updates(10)).expect("read").is_empty());
+        assert!(store
+            .read(|s| s.pending_updates(10))
+            .expect("read")
+            .is_empty());
         // The rows were handed to the sender after the commit.
         assert_eq!(feed.take(|_| 100).len(), 3);
     }
@@ -829,7 +831,12 @@ mod tests {
         while processor.round(&store).expect("round").is_some() {}
         assert_eq!(outbox_texts(&store), vec!["1", "3"]);
         assert_eq!(
-            calls.lock().expect("not poisoned").iter().filter(|id| **id == 2).count(),
+            calls
+                .lock()
+                .expect("not poisoned")
+                .iter()
+                .filter(|id| **id == 2)
+                .count(),
             1 + 1 + MAX_ATTEMPTS as usize,
             "the fetched batch, the round's batch, then alone"
         );
@@ -847,9 +854,19 @@ mod tests {
             .expect("received");
         assert_eq!(received.new, 1);
         assert!(!settled);
-        assert!(received.commit.0 > durable(&store), "stored without an fsync");
-        assert_eq!(calls.lock().expect("not poisoned").len(), tried, "none processed");
-        assert_eq!(store.read(|s| s.pending_updates(10)).expect("read").len(), 2);
+        assert!(
+            received.commit.0 > durable(&store),
+            "stored without an fsync"
+        );
+        assert_eq!(
+            calls.lock().expect("not poisoned").len(),
+            tried,
+            "none processed"
+        );
+        assert_eq!(
+            store.read(|s| s.pending_updates(10)).expect("read").len(),
+            2
+        );
     }
 
     #[test]
@@ -861,7 +878,10 @@ mod tests {
             .expect("received");
         assert_eq!((received.new, received.offset), (1, 6));
         assert!(!settled);
-        assert!(received.commit.0 <= durable(&store), "durable before the 200");
+        assert!(
+            received.commit.0 <= durable(&store),
+            "durable before the 200"
+        );
         assert!(calls.lock().expect("not poisoned").is_empty());
         assert_eq!(processor.round(&store).expect("round"), Some(1));
     }

@@ -782,9 +782,8 @@ mod tests {
                 tx.link_group(-200, centre, 1, linked)
             })
             .expect("link");
-        let (thread, _) =
-            StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
-                .expect("store thread");
+        let (thread, _) = StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
+            .expect("store thread");
         let mut scheduler = scheduler(thread, Clock::File(clock_file));
         scheduler.moved(-100, -300).await;
         scheduler.forget_group(-200).await;

@@ -20,9 +20,9 @@
 //! On shutdown the webhook stays set: Telegram keeps the updates that arrive meanwhile
 //! (up to 24 hours) and delivers them after the next start.
 
+use super::processor::{Arrival, Intake};
 use super::{crashpoint, observe};
 use crate::ops::metrics;
-use super::processor::{Arrival, Intake};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
