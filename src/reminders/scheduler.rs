@@ -4,8 +4,8 @@
 //!
 //! A tick first reads what is due on a snapshot (`fire::plan`), and takes the writer only
 //! when something is: most ticks find nothing to do, and a commit costs an fsync (on a
-//! Raspberry Pi's SD card, and against the processor and the sender, which share redb's
-//! single write slot). The snapshot never waits for the writer either.
+//! Raspberry Pi's SD card, and a job on the store thread, which runs the processor too).
+//! The snapshot never waits for the writer either.
 
 use super::fire::{fire_due, plan, FireOptions, Tick};
 use crate::clock::Clock;

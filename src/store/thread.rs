@@ -1,5 +1,7 @@
-//! The store thread: one OS thread that runs every store call of the running bot, fed by
-//! a channel, so that async tasks neither block on redb nor pay a thread hand-off each.
+//! The store thread: one OS thread that makes every write of the running bot (and the
+//! loops' hot reads), fed by a channel, so that async tasks neither block on redb nor pay a
+//! thread hand-off each. Reads elsewhere (metrics, `/healthz`, the report worker's figures)
+//! take snapshots of their own, which never wait for this thread.
 //!
 //! redb has one write transaction at a time, so the bot has one writer whatever it does.
 //! Giving that writer a thread of its own turns a store call into a message on a channel:
