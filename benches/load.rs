@@ -74,6 +74,8 @@ const TOKEN: &str = "123456789:AAFakeTokenForRollcallLoadBenchmark";
 const REPLY_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long the bot gets to reach its first getUpdates.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the bot is watched idle (started, nobody writing) for its idle CPU.
+const IDLE_WINDOW: Duration = Duration::from_secs(2);
 /// Organisers per centre (a centre has a handful of class organisers).
 const ORGANISERS_PER_CENTRE: usize = 10;
 /// The supervisor granted before the load (the report storm's).
@@ -182,6 +184,8 @@ fn target_dir() -> PathBuf {
         .map_or_else(|| manifest_dir().join("target"), PathBuf::from)
 }
 
+/// The bot under test: `target/release/rollcall`, or `LOAD_BOT_BINARY` (another build, for an
+/// A/B comparison of two binaries on the same machine and bench).
 fn bot_binary() -> PathBuf {
     let path = std::env::var_os("LOAD_BOT_BINARY").map_or_else(
         || target_dir().join("release").join("rollcall"),
@@ -610,6 +614,7 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, body: Bytes) -> Respons
         | "setmyshortdescription"
         | "deletewebhook" => ok(json!(true)),
         _ => {
+            eprintln!("the fake does not know {method}");
             lock(&fake.stats).unknown += 1;
             error(404, "Not Found: method not found", None)
         }
@@ -654,6 +659,36 @@ fn cpu_seconds(pid: &str, ticks: f64) -> f64 {
     let utime: f64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0.0);
     let stime: f64 = fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0.0);
     (utime + stime) / ticks
+}
+
+/// Voluntary and involuntary context switches of every live thread of a process (the sum
+/// of `/proc/<pid>/task/*/status`). A thread that ended takes its counts with it, so this
+/// undercounts when threads come and go (tokio's blocking pool keeps idle threads 10 s).
+fn context_switches(pid: &str) -> (u64, u64) {
+    let mut sum = (0, 0);
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return sum;
+    };
+    for task in tasks.flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            let count = |key: &str| {
+                line.strip_prefix(key)
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
+            if let Some(n) = count("voluntary_ctxt_switches:") {
+                sum.0 += n;
+            } else if let Some(n) = count("nonvoluntary_ctxt_switches:") {
+                sum.1 += n;
+            }
+        }
+    }
+    sum
+}
+
+/// How many threads a process has now.
+fn thread_count(pid: &str) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |tasks| tasks.count())
 }
 
 /// A `Vm…` line of /proc/<pid>/status, in MiB.
@@ -844,6 +879,15 @@ struct Figures {
     max_ms: f64,
     cpu_per_1000_steps: f64,
     bench_cpu_per_1000_steps: f64,
+    /// The bot's voluntary and involuntary context switches per step (all its threads).
+    voluntary_per_step: f64,
+    involuntary_per_step: f64,
+    /// The bot's threads at the end of the load.
+    threads: usize,
+    /// The bot's CPU, in milliseconds, over `IDLE_WINDOW` after start-up, and its context
+    /// switches then: what it costs when nobody writes.
+    idle_cpu_ms: f64,
+    idle_switches: u64,
     peak_rss_mib: f64,
     idle_rss_mib: f64,
     startup_ms: f64,
@@ -955,6 +999,14 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     let startup_ms = first_poll.duration_since(spawned).as_secs_f64() * 1000.0;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss_mib = status_mib(&pid, "VmRSS:");
+    // Idle: started, polling, nobody writing.
+    let idle_cpu_before = cpu_seconds(&pid, ticks);
+    let idle_switches_before = context_switches(&pid);
+    tokio::time::sleep(IDLE_WINDOW).await;
+    let idle_cpu_ms = (cpu_seconds(&pid, ticks) - idle_cpu_before) * 1000.0;
+    let idle_switches_after = context_switches(&pid);
+    let idle_switches = (idle_switches_after.0 + idle_switches_after.1)
+        .saturating_sub(idle_switches_before.0 + idle_switches_before.1);
 
     // The load.
     let labels = Arc::new(Labels {
@@ -969,6 +1021,7 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     });
     let cpu_before = cpu_seconds(&pid, ticks);
     let self_cpu_before = cpu_seconds("self", ticks);
+    let switches_before = context_switches(&pid);
     let started = Instant::now();
     // The report storm: the supervisor asks for the five-year roll-up, waits for the table,
     // pauses, and asks again, until the organisers are done.
@@ -1033,6 +1086,8 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     storm_latencies.sort_unstable();
     let cpu_after = cpu_seconds(&pid, ticks);
     let self_cpu_after = cpu_seconds("self", ticks);
+    let switches_after = context_switches(&pid);
+    let threads = thread_count(&pid);
     let peak_rss_mib = status_mib(&pid, "VmHWM:");
     let last_reply = outcomes
         .iter()
@@ -1146,6 +1201,13 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
         max_ms: latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
         cpu_per_1000_steps: (cpu_after - cpu_before) * 1000.0 / steps as f64,
         bench_cpu_per_1000_steps: (self_cpu_after - self_cpu_before) * 1000.0 / steps as f64,
+        voluntary_per_step: switches_after.0.saturating_sub(switches_before.0) as f64
+            / steps as f64,
+        involuntary_per_step: switches_after.1.saturating_sub(switches_before.1) as f64
+            / steps as f64,
+        threads,
+        idle_cpu_ms,
+        idle_switches,
         peak_rss_mib,
         idle_rss_mib,
         startup_ms,
@@ -1176,10 +1238,10 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
 
 fn header() {
     println!(
-        "| db | organisers × sessions | limits | think | steps | wall s | steps/s | sessions/s | p50 ms | p95 ms | p99 ms | max ms | bot CPU s/1k steps | bench CPU s/1k steps | peak RSS MiB | idle RSS MiB | start-up ms | msgs/s | busiest s | 429s | bot warnings |"
+        "| db | organisers × sessions | limits | think | steps | wall s | steps/s | sessions/s | p50 ms | p95 ms | p99 ms | max ms | bot CPU s/1k steps | bench CPU s/1k steps | bot switches/step (vol + invol) | bot threads | idle CPU ms / 2 s | idle switches / 2 s | peak RSS MiB | idle RSS MiB | start-up ms | msgs/s | busiest s | 429s | bot warnings |"
     );
     println!(
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
 }
 
@@ -1188,7 +1250,7 @@ fn row(args: &Args, label: &str, f: &Figures) {
         .think
         .map_or("0".to_owned(), |(a, b)| format!("{a}–{b} ms"));
     println!(
-        "| {} | {} × {} | {} | {think} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} | {:.1} | {:.0} | {:.1} | {} | {} | {} |{label}",
+        "| {} | {} × {} | {} | {think} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} + {:.1} | {} | {:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {} | {} | {} |{label}",
         args.db.name(),
         args.organisers,
         args.sessions,
@@ -1203,6 +1265,11 @@ fn row(args: &Args, label: &str, f: &Figures) {
         f.max_ms,
         f.cpu_per_1000_steps,
         f.bench_cpu_per_1000_steps,
+        f.voluntary_per_step,
+        f.involuntary_per_step,
+        f.threads,
+        f.idle_cpu_ms,
+        f.idle_switches,
         f.peak_rss_mib,
         f.idle_rss_mib,
         f.startup_ms,
@@ -1238,6 +1305,11 @@ fn median(runs: &[Figures]) -> Figures {
         max_ms: median_of(runs, |f| f.max_ms),
         cpu_per_1000_steps: median_of(runs, |f| f.cpu_per_1000_steps),
         bench_cpu_per_1000_steps: median_of(runs, |f| f.bench_cpu_per_1000_steps),
+        voluntary_per_step: median_of(runs, |f| f.voluntary_per_step),
+        involuntary_per_step: median_of(runs, |f| f.involuntary_per_step),
+        threads: median_of(runs, |f| f.threads as f64) as usize,
+        idle_cpu_ms: median_of(runs, |f| f.idle_cpu_ms),
+        idle_switches: median_of(runs, |f| f.idle_switches as f64) as u64,
         peak_rss_mib: median_of(runs, |f| f.peak_rss_mib),
         idle_rss_mib: median_of(runs, |f| f.idle_rss_mib),
         startup_ms: median_of(runs, |f| f.startup_ms),

@@ -43,6 +43,9 @@ async fn document_bytes(env: &TestEnv, user: &TestUser, command: &str) -> Vec<u8
     let before = env.fake.messages_to(user.id).len();
     env.fake.send_text(user, command);
     let file = env.fake.wait_for_file(user.id, before, ".docx").await;
+    // The message with the edit button follows the file: a barrier, so that the next
+    // message counted is the answer to what the test sends next, not this one arriving late.
+    edit_button_after(env, user, &file).await;
     file.file.expect("a file").bytes
 }
 

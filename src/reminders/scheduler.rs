@@ -4,14 +4,14 @@
 //!
 //! A tick first reads what is due on a snapshot (`fire::plan`), and takes the writer only
 //! when something is: most ticks find nothing to do, and a commit costs an fsync (on a
-//! Raspberry Pi's SD card, and against the processor and the sender, which share redb's
-//! single write slot). The snapshot never waits for the writer either.
+//! Raspberry Pi's SD card, and a job on the store thread, which runs the processor too).
+//! The snapshot never waits for the writer either.
 
 use super::fire::{fire_due, plan, FireOptions, Tick};
 use crate::clock::Clock;
 use crate::dialog::Catalog;
 use crate::store::retention::Retention;
-use crate::store::Store;
+use crate::store::StoreThread;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -25,7 +25,7 @@ pub struct Upkeep {
 
 /// Runs until `stop` turns true.
 pub async fn run(
-    store: Store,
+    store: StoreThread,
     catalog: Arc<Catalog>,
     bot_username: Option<String>,
     options: FireOptions,
@@ -45,20 +45,23 @@ pub async fn run(
         if next_prune.is_none_or(|at| now >= at) {
             next_prune = Some(prune(&store, retention, now).await);
         }
-        let (store_, catalog_, bot) = (store.clone(), catalog.clone(), bot_username.clone());
-        let tick = tokio::task::spawn_blocking(move || {
-            let dry = store_.read(|view| plan(view, options, now))?;
-            if dry.is_idle() {
-                return Ok(Tick {
-                    next: dry.next,
-                    ..Tick::default()
-                });
-            }
-            // The same clock reading again: the committed tick plans again inside its own
-            // transaction, so it acts on what is stored then.
-            store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
-        })
-        .await;
+        let (catalog_, bot) = (catalog.clone(), bot_username.clone());
+        // The dry run and the tick are one job on the store thread, which owns the writer.
+        let tick = store
+            .call(move |desk| {
+                let store_ = desk.store;
+                let dry = store_.read(|view| plan(view, options, now))?;
+                if dry.is_idle() {
+                    return Ok(Tick {
+                        next: dry.next,
+                        ..Tick::default()
+                    });
+                }
+                // The same clock reading again: the committed tick plans again inside its own
+                // transaction, so it acts on what is stored then.
+                store_.write(|tx| fire_due(tx, &catalog_, bot.as_deref(), options, now))
+            })
+            .await;
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok(tick)) => {
@@ -98,12 +101,10 @@ const PRUNE_BATCH: usize = 1_000;
 
 /// Prunes what the retention no longer keeps, in a transaction of its own; returns when to
 /// run again: at the next tick when a kind stopped at the batch limit, else in a day.
-async fn prune(store: &Store, retention: Retention, now: DateTime<Utc>) -> DateTime<Utc> {
-    let store = store.clone();
-    let run = tokio::task::spawn_blocking(move || {
-        store.write(|tx| tx.prune(now, retention, PRUNE_BATCH))
-    })
-    .await;
+async fn prune(store: &StoreThread, retention: Retention, now: DateTime<Utc>) -> DateTime<Utc> {
+    let run = store
+        .call(move |desk| desk.store.write(|tx| tx.prune(now, retention, PRUNE_BATCH)))
+        .await;
     match run {
         Ok(Ok(pruned)) => {
             if pruned.invites + pruned.chats + pruned.audit > 0 {

@@ -11,7 +11,7 @@ use super::{Event, Runtime};
 use crate::clock::Clock;
 use crate::dialog::{Input, Sender};
 use crate::domain::Now;
-use crate::store::{Store, StoreError, Tx};
+use crate::store::{StoreError, StoreThread, Tx};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
@@ -50,7 +50,7 @@ pub fn fire_due_nudges(
 /// Runs until `stop` turns true: fires due nudges, sleeping until the next one is due
 /// (at most the clock's poll interval, so a nudge stored meanwhile is not missed).
 pub async fn run(
-    store: Store,
+    store: StoreThread,
     runtime: Arc<Runtime>,
     clock: Clock,
     outbox_ready: Arc<Notify>,
@@ -61,19 +61,21 @@ pub async fn run(
             return;
         }
         let at = clock.now_off_thread().await;
-        let (store_, runtime_) = (store.clone(), runtime.clone());
-        let tick = tokio::task::spawn_blocking(move || {
-            // A snapshot first: most ticks find nothing due and cost no write.
-            let next = store_.read(|snapshot| snapshot.next_nudge())?;
-            if next.is_none_or(|next| next > at) {
-                return Ok((0, next));
-            }
-            let now = Now::in_zone(at, runtime_.zone);
-            let fired = store_.write(|tx| fire_due_nudges(&runtime_, tx, now, BATCH))?;
-            let next = store_.read(|snapshot| snapshot.next_nudge())?;
-            Ok::<_, StoreError>((fired, next))
-        })
-        .await;
+        let runtime_ = runtime.clone();
+        let tick = store
+            .call(move |desk| {
+                let store_ = desk.store;
+                // A snapshot first: most ticks find nothing due and cost no write.
+                let next = store_.read(|snapshot| snapshot.next_nudge())?;
+                if next.is_none_or(|next| next > at) {
+                    return Ok((0, next));
+                }
+                let now = Now::in_zone(at, runtime_.zone);
+                let fired = store_.write(|tx| fire_due_nudges(&runtime_, tx, now, BATCH))?;
+                let next = store_.read(|snapshot| snapshot.next_nudge())?;
+                Ok::<_, StoreError>((fired, next))
+            })
+            .await;
         let mut pause = clock.poll_interval();
         match tick {
             Ok(Ok((fired, next))) => {

@@ -22,7 +22,7 @@ use crate::report::centres_chat::{render_silence, COMMAND_SILENT_LINES};
 use crate::report::names::centre_table_name;
 use crate::report::silent::{silent_centres, Activity, DEFAULT_SILENT_DAYS};
 use crate::report::{self, FileSources, ReportData};
-use crate::store::{EncodedOutgoing, ReportJob, ReportJobKind, Store, StoreError};
+use crate::store::{EncodedOutgoing, ReportJob, ReportJobKind, Store, StoreError, StoreThread, Tx};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -44,6 +44,9 @@ pub struct ReportWorker {
     catalog: Arc<Catalog>,
     /// Woken after each commit that queued messages (the sender, in the bot).
     queued: Option<Arc<Notify>>,
+    /// The store thread that owns the writer in the bot: the worker's short transactions
+    /// are jobs on it (`None`: written directly, as the console and the tests do).
+    writer: Option<StoreThread>,
     /// Failed attempts per job (forgotten on restart, which only means a job gets its
     /// attempts again).
     failures: HashMap<u64, u32>,
@@ -55,7 +58,26 @@ impl ReportWorker {
             store,
             catalog,
             queued: None,
+            writer: None,
             failures: HashMap::new(),
+        }
+    }
+
+    /// Commits through `thread`, the bot's one writer, instead of taking redb's write
+    /// lock itself; it still reads its own snapshots and builds with no transaction open.
+    pub fn writing_through(mut self, thread: StoreThread) -> ReportWorker {
+        self.writer = Some(thread);
+        self
+    }
+
+    /// One short write transaction: a job on the store thread when there is one. Blocks.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        match &self.writer {
+            Some(thread) => thread.write_blocking(f),
+            None => self.store.write(f),
         }
     }
 
@@ -128,7 +150,7 @@ impl ReportWorker {
                         *attempts = attempts.saturating_add(1);
                         if *attempts >= MAX_ATTEMPTS {
                             tracing::error!(job = id, %error, "report job failed {MAX_ATTEMPTS} times; dropped");
-                            self.store.write(|tx| tx.finish_report_job(id, &[]))?;
+                            self.write(move |tx| tx.finish_report_job(id, &[]))?;
                             self.failures.remove(&id);
                             done += 1;
                         } else {
@@ -174,7 +196,7 @@ impl ReportWorker {
             ReportData::gather(view, &self.catalog, job.centre, job.period, job.lang)
         })?;
         let table = table_messages(&self.catalog, job, &data, keyboards, today);
-        let queued = self.store.write(|tx| tx.queue_report_table(id, &table))?;
+        let queued = self.write(move |tx| tx.queue_report_table(id, &table))?;
         if queued {
             self.wake();
         }
@@ -200,7 +222,7 @@ impl ReportWorker {
                 job = id,
                 "a report job cannot be read (written by a newer rollcall?); dropped"
             );
-            self.store.write(|tx| tx.finish_report_job(id, &[]))?;
+            self.write(move |tx| tx.finish_report_job(id, &[]))?;
             return Ok(true);
         };
         let started = std::time::Instant::now();
@@ -246,14 +268,15 @@ impl ReportWorker {
             return Ok(false);
         }
         let built = started.elapsed();
-        let queued = self.store.write(|tx| tx.finish_report_job(id, &messages))?;
+        let files = messages.len();
+        let queued = self.write(move |tx| tx.finish_report_job(id, &messages))?;
         if queued {
             self.wake();
         }
         tracing::info!(
             job = id,
             chat = job.chat,
-            files = messages.len(),
+            files,
             queued,
             built_ms = u64::try_from(built.as_millis()).unwrap_or(u64::MAX),
             commit_ms = u64::try_from((started.elapsed() - built).as_millis()).unwrap_or(u64::MAX),

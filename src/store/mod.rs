@@ -1,7 +1,8 @@
 //! The only code that touches redb: typed tables, schema version, migrations, and a
 //! domain-worded API (`save_session`, `group_totals`, ...).
 //!
-//! Every call blocks on disk I/O: async code calls it from `spawn_blocking`.
+//! Every call blocks on disk I/O: the running bot makes its calls on one thread of their
+//! own (`thread.rs`, `StoreThread`), fed by a channel; other async code uses `spawn_blocking`.
 //!
 //! Reads are written once, on [`View`] (`view.rs`): a read snapshot (`Store::read`) and a
 //! write transaction (`Tx`, which dereferences to its view) read through the same methods.
@@ -52,6 +53,7 @@ pub use report_jobs::{ReportJob, ReportJobKind};
 mod schema;
 mod sessions;
 mod tables;
+pub mod thread;
 mod view;
 
 pub use chats::{StoredChat, CHAT_STATE_VERSION};
@@ -59,6 +61,7 @@ pub use classes::{ClassCount, Merged};
 pub use edits::{DeletedSession, Edited, SessionChanges, DELETED_RETENTION_DAYS};
 pub use handins::NewHandIn;
 pub use maintenance::{Counts, QueuedRow};
+pub use thread::{Desk, Duty, StoreThread};
 pub use view::{Snapshot, Source, View};
 
 use redb::{Database, ReadableDatabase, WriteTransaction};
@@ -201,6 +204,14 @@ impl Store {
     ) -> Result<T, StoreError> {
         self.commit(redb::Durability::Immediate, f)
             .map(|(value, _)| value)
+    }
+
+    /// Like `write`, and returns the commit's number too (see `durable_commits`).
+    pub fn write_numbered<T>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<(T, CommitNumber), StoreError> {
+        self.commit(redb::Durability::Immediate, f)
     }
 
     /// Like `write`, but the commit is not flushed to disk (redb's `Durability::None`): it

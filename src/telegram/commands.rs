@@ -11,11 +11,10 @@
 //! database with the bot's id, so a restart costs no call and another bot on the same
 //! database (a new token) is set up again.
 
-use super::blocking;
 use crate::dialog::Catalog;
 use crate::domain::{ChatId, Lang};
 use crate::roles::Menu;
-use crate::store::Store;
+use crate::store::StoreThread;
 use teloxide_core::payloads::{
     DeleteMyCommandsSetters, SetMyCommandsSetters, SetMyDescriptionSetters,
     SetMyShortDescriptionSetters,
@@ -112,9 +111,9 @@ fn wanted_profile(catalog: &Catalog, bot_id: u64) -> String {
 /// they are what was set last; after a change, queues every director's and supervisor's
 /// own menu again. A failure is logged, not fatal (the bot works without menus), and is
 /// tried again at the next start.
-pub async fn sync(bot: &Bot, store: &Store, catalog: &Catalog, bot_id: u64) {
+pub async fn sync(bot: &Bot, store: &StoreThread, catalog: &Catalog, bot_id: u64) {
     let wanted = wanted_profile(catalog, bot_id);
-    match blocking::read(store, |tx| tx.telegram_profile()).await {
+    match store.read(|tx| tx.telegram_profile()).await {
         Ok(Some(set)) if set == wanted => {
             tracing::debug!("command menus and descriptions unchanged");
             return;
@@ -126,11 +125,12 @@ pub async fn sync(bot: &Bot, store: &Store, catalog: &Catalog, bot_id: u64) {
         tracing::warn!(%error, "setting the command menus or descriptions failed; trying again at the next start");
         return;
     }
-    let result = blocking::write(store, move |tx| {
-        tx.set_telegram_profile(&wanted)?;
-        crate::runtime::queue_managers_menus(tx)
-    })
-    .await;
+    let result = store
+        .write(move |tx| {
+            tx.set_telegram_profile(&wanted)?;
+            crate::runtime::queue_managers_menus(tx)
+        })
+        .await;
     match result {
         Ok(queued) => tracing::info!(
             own_menus = queued,

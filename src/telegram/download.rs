@@ -15,12 +15,10 @@
 //! (which Telegram keeps downloadable for at least an hour) is simply fetched again. A
 //! timeout bounds how long one file can hold up the updates behind it.
 
-use super::blocking;
 use super::convert::{incoming_file, IncomingFile};
 use crate::dialog::Catalog;
 use crate::document::{fetch_plan, SentKind, Upload, UploadContent};
-use crate::store::Store;
-use std::collections::HashMap;
+use crate::store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide_core::prelude::Requester;
@@ -29,6 +27,17 @@ use teloxide_core::Bot;
 
 /// How long fetching one file may take, `getFile` and the download together.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether a stored update carries a file that may have to be fetched before its step:
+/// a document in a private chat. Cheap for the many updates without one (no parsing).
+pub fn carries_file(raw: &str) -> bool {
+    raw.contains("\"document\"")
+        && serde_json::from_str::<Update>(raw)
+            .ok()
+            .as_ref()
+            .and_then(incoming_file)
+            .is_some()
+}
 
 /// What fetching needs: the Bot API, the store (whose file is fetched is decided by the
 /// sender's role) and the dialogs (which word the computed line the reader passes over).
@@ -40,48 +49,39 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// The files of `batch` that will be read, fetched and read, by update id. Only a
-    /// file in the private chat that its sender may use is fetched (`fetch_plan`):
-    /// anybody else's is never downloaded (the engine tells them so), and neither is
-    /// anything in a group.
-    pub async fn uploads(&self, batch: &[(i64, String)]) -> HashMap<i64, Upload> {
-        let mut uploads = HashMap::new();
-        for (update_id, raw) in batch {
-            // Most updates carry no file: skip them without parsing.
-            if !raw.contains("\"document\"") {
-                continue;
+    /// The file of one stored update, fetched and read, or `None` when it is not to be
+    /// read. Only a file in the private chat that its sender may use is fetched
+    /// (`fetch_plan`): anybody else's is never downloaded (the engine tells them so), and
+    /// neither is anything in a group.
+    pub async fn upload(&self, raw: &str) -> Option<Upload> {
+        let file = serde_json::from_str::<Update>(raw)
+            .ok()
+            .as_ref()
+            .and_then(incoming_file)?;
+        let user = file.user;
+        // A snapshot: it waits for no writer (and there are few files).
+        let store = self.store.clone();
+        let access = tokio::task::spawn_blocking(move || store.read(|view| view.access(user)))
+            .await
+            .unwrap_or_else(|join| Err(StoreError::Db(format!("store task failed: {join}"))));
+        let access = match access {
+            Ok(access) => access,
+            Err(error) => {
+                // Not fetched: the step answers that the file could not be fetched.
+                tracing::warn!(%error, "cannot read the sender's role for a file");
+                return None;
             }
-            let Some(file) = serde_json::from_str::<Update>(raw)
-                .ok()
-                .as_ref()
-                .and_then(incoming_file)
-            else {
-                continue;
-            };
-            let user = file.user;
-            let access = match blocking::read(&self.store, move |tx| tx.access(user)).await {
-                Ok(access) => access,
-                Err(error) => {
-                    // Not fetched: the step answers that the file could not be fetched.
-                    tracing::warn!(%error, "cannot read the sender's role for a file");
-                    continue;
-                }
-            };
-            let content = match fetch_plan(&access, &file.file_name, file.size) {
-                Ok(kind) => self.fetch(&file, kind).await,
-                // Somebody else's file is never downloaded: the engine answers it.
-                Err(UploadContent::NotFetched) => continue,
-                Err(refused) => refused,
-            };
-            uploads.insert(
-                *update_id,
-                Upload {
-                    file_name: file.file_name,
-                    content,
-                },
-            );
-        }
-        uploads
+        };
+        let content = match fetch_plan(&access, &file.file_name, file.size) {
+            Ok(kind) => self.fetch(&file, kind).await,
+            // Somebody else's file is never downloaded: the engine answers it.
+            Err(UploadContent::NotFetched) => return None,
+            Err(refused) => refused,
+        };
+        Some(Upload {
+            file_name: file.file_name,
+            content,
+        })
     }
 
     /// One file, fetched within the cap of its kind and the timeout, and read.

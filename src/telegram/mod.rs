@@ -1,12 +1,14 @@
 //! The only code that knows teloxide and the Bot API: fetching updates into the inbox,
 //! turning stored updates into engine events, and delivering the outbox.
 //!
-//! The tasks share the store and wake each other:
+//! The tasks share one store thread (`store::StoreThread`), which makes every store write
+//! and, as its duty, runs the processor; the report worker reads its own snapshots and
+//! writes through it too:
 //!
 //! ```text
-//! poller ──(inbox rows)──► processor ──(outbox rows)──────────► sender
-//!                              └─(report jobs)─► report worker ──┤
-//!                      reminder scheduler ──(outbox rows)───────┘
+//! poller ──(inbox rows)──► [store thread: processor] ──(outbox rows)──────────► sender
+//!                               └─(report jobs)─► report worker ──(outbox rows)──┤
+//!                               reminder scheduler, nudges ──(outbox rows)───────┘
 //! ```
 //!
 //! The poller stores each fetched batch together with the next offset before it asks
@@ -15,7 +17,6 @@
 
 mod api;
 pub mod backoff;
-mod blocking;
 mod build_thread;
 mod commands;
 mod convert;
@@ -25,6 +26,7 @@ mod download;
 pub mod limits;
 // Metrics hooks of the Telegram tasks (issue 9).
 mod observe;
+mod outbox_feed;
 mod poller;
 pub mod processor;
 mod reports;
@@ -40,7 +42,13 @@ use crate::store::Store;
 use std::sync::Arc;
 use teloxide_core::prelude::Requester;
 use teloxide_core::{ApiError, Bot, RequestError};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
+
+/// How long a stopping bot keeps processing stored updates (retries included) before it
+/// leaves the rest for the next start.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a stopping bot waits for the store thread to end after the clean stop's mark.
+const STORE_THREAD_JOIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Settings of the Telegram side.
 #[derive(Debug, Clone)]
@@ -99,10 +107,34 @@ pub async fn run(
     let username = me.username.clone().unwrap_or_default();
     tracing::info!(bot = %username, "connected to the Bot API");
     runtime.bot_username = Some(username.clone()).filter(|name| !name.is_empty());
+    // The processor hands new outbox rows to the sender through it; other writers
+    // (reminders, nudges, menus) wake the sender with `outbox_ready` to read them.
+    let feed = outbox_feed::OutboxFeed::new(sender::MAX_LOADED);
+    let outbox_ready = feed.written();
+    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
+    let catalog = runtime.catalog.clone();
+    let runtime = Arc::new(runtime);
+    // One thread owns the writer: every store call of the tasks below is a job on it, and
+    // it runs the processor (see `store::thread` and `processor.rs`).
+    // The processor asks the fetch task for the files of updates (see `processor.rs`).
+    let (fetch_tx, fetch_requests) = tokio::sync::mpsc::unbounded_channel();
+    let processor = processor::for_runtime(
+        runtime.clone(),
+        username,
+        crate::clock::LocalClock {
+            clock: options.clock.clone(),
+            zone: options.zone,
+        },
+        feed.clone(),
+        fetch_tx,
+    );
+    let (intake, thread_handle) = processor::start(store.clone(), processor)?;
+    let fetch_intake = intake.clone();
+    let thread = intake.thread().clone();
     // redb recovers a file that was not closed to its last commit (quickly, since every
     // commit records the allocator state, so its repair callback rarely runs); the running
     // mark is what tells that the previous run ended without a clean stop.
-    match blocking::write(&store, |tx| tx.mark_running()).await {
+    match thread.write(|tx| tx.mark_running()).await {
         Ok(true) => tracing::warn!(
             path = store.path(),
             "the previous run did not stop cleanly (crash, kill or power loss); \
@@ -115,24 +147,17 @@ pub async fn run(
     if options.send.limits.is_none() {
         tracing::warn!("sending without rate limits (benchmark mode)");
     }
-    commands::sync(&bot, &store, &runtime.catalog, me.id.0).await;
+    commands::sync(&bot, &thread, &runtime.catalog, me.id.0).await;
 
-    let inbox_ready = Arc::new(Notify::new());
-    let outbox_ready = Arc::new(Notify::new());
-    // The processor and sender stop only after the poller: a second signal so that
-    // the processor drains what the poller stored, and the sender what the processor queued.
-    let (processor_stop_tx, processor_stop) = watch::channel(false);
+    // The reminder and nudge tasks stop only after the poller, and the sender after them:
+    // a second and a third signal, so that the store thread processes what the poller
+    // stored and the sender delivers what was queued.
+    let (tasks_stop_tx, tasks_stop) = watch::channel(false);
     let (sender_stop_tx, sender_stop) = watch::channel(false);
 
     // Webhook or long polling (issue 9): either task fills the inbox and stops at `shutdown`.
     let poller = match options.webhook {
-        Some(webhook) => tokio::spawn(webhook::run(
-            bot.clone(),
-            store.clone(),
-            webhook,
-            inbox_ready.clone(),
-            shutdown.clone(),
-        )),
+        Some(webhook) => tokio::spawn(webhook::run(bot.clone(), intake, webhook, shutdown.clone())),
         None => {
             // getUpdates is refused while a webhook is set, which it still is after a run in
             // webhook mode; deleting it keeps the updates Telegram holds (no drop_pending).
@@ -142,15 +167,14 @@ pub async fn run(
             }
             tokio::spawn(poller::run(
                 bot.clone(),
-                store.clone(),
+                intake,
                 options.poll_timeout_secs,
-                inbox_ready.clone(),
                 shutdown.clone(),
             ))
         }
     };
     let reminders = tokio::spawn(crate::reminders::scheduler::run(
-        store.clone(),
+        thread.clone(),
         runtime.catalog.clone(),
         runtime.bot_username.clone(),
         // The reporting year comes from the runtime, so the deadline reminder's totals
@@ -164,48 +188,39 @@ pub async fn run(
             retention: options.retention,
         },
         outbox_ready.clone(),
-        processor_stop.clone(),
+        tasks_stop.clone(),
     ));
-    // The sender words the menus it sets (`OutOp::Menu`) with the dialogs of this start.
-    let catalog = runtime.catalog.clone();
-    let runtime = Arc::new(runtime);
     let nudges = tokio::spawn(crate::runtime::nudges::run(
-        store.clone(),
-        runtime.clone(),
+        thread.clone(),
+        runtime,
         options.clock.clone(),
         outbox_ready.clone(),
-        processor_stop.clone(),
+        tasks_stop.clone(),
     ));
+    // Report files are built beside the processor, from snapshots (`reports.rs`).
+    let reports = tokio::spawn(reports::run(
+        thread.clone(),
+        catalog.clone(),
+        outbox_ready.clone(),
+        tasks_stop.clone(),
+    ));
+    // A director's file is fetched off the store thread, which cannot wait for the network.
     let fetcher = download::Fetcher {
         bot: bot.clone(),
         store: store.clone(),
         catalog: catalog.clone(),
     };
-    // Report files are built beside the processor, from snapshots (`reports.rs`).
-    let reports = tokio::spawn(reports::run(
-        store.clone(),
-        catalog.clone(),
-        outbox_ready.clone(),
-        processor_stop.clone(),
-    ));
-    let processor = tokio::spawn(processor::run(
+    let files = tokio::spawn(processor::fetch_files(
         fetcher,
-        store.clone(),
-        runtime,
-        username,
-        crate::clock::LocalClock {
-            clock: options.clock.clone(),
-            zone: options.zone,
-        },
-        inbox_ready.clone(),
-        outbox_ready.clone(),
-        processor_stop,
+        fetch_requests,
+        fetch_intake,
+        tasks_stop,
     ));
     let sender = tokio::spawn(sender::run(
         bot,
         catalog,
-        store.clone(),
-        outbox_ready.clone(),
+        thread.clone(),
+        feed,
         sender_stop,
         options.send,
         options.clock.clone(),
@@ -214,17 +229,34 @@ pub async fn run(
     let _ = shutdown.wait_for(|stop| *stop).await;
     tracing::info!("stopping: no more fetching");
     let _ = poller.await;
-    let _ = processor_stop_tx.send(true);
-    inbox_ready.notify_one();
-    let _ = processor.await;
+    // What the poller stored is processed before the sender is told to stop.
+    if let Err(error) = thread.drain(DRAIN_LIMIT).await {
+        tracing::warn!(%error, "cannot process the last stored updates");
+    }
+    let _ = tasks_stop_tx.send(true);
     let _ = reminders.await;
     let _ = nudges.await;
     let _ = reports.await;
+    let _ = files.await;
     let _ = sender_stop_tx.send(true);
     outbox_ready.notify_one();
     let _ = sender.await;
-    if let Err(error) = blocking::write(&store, |tx| tx.mark_stopped()).await {
+    if let Err(error) = thread.write(|tx| tx.mark_stopped()).await {
         tracing::warn!(%error, "cannot record the clean stop");
+    }
+    // The last handle of the tasks: the thread ends once its queue is empty. A report being
+    // built when the stop came still holds one (its build is not waited for, and it commits
+    // nothing once stopped), so the wait is bounded; the clean stop is recorded already.
+    drop(thread);
+    let joined = tokio::time::timeout(
+        STORE_THREAD_JOIN,
+        tokio::task::spawn_blocking(move || thread_handle.join()),
+    )
+    .await;
+    match joined {
+        Ok(Ok(Ok(()))) => {}
+        Ok(_) => tracing::warn!("the store thread ended abnormally"),
+        Err(_) => tracing::debug!("a report being built holds the store thread; not waited for"),
     }
     tracing::info!("stopped");
     Ok(())

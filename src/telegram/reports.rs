@@ -6,13 +6,15 @@
 //!
 //! Each wakes at start (jobs left by a crash or a stop), after every commit that queued a
 //! job or a table (`Store::report_jobs_queued`), and after a pause when a job failed. The
-//! worker wakes the sender after each commit of a table or of files.
+//! worker wakes the sender after each commit of a table or of files. Its reads are its own
+//! snapshots; its short write transactions are jobs on the store thread, the bot's one
+//! writer (`ReportWorker::writing_through`).
 
 use super::build_thread::BuildThread;
 use crate::dialog::Catalog;
 use crate::runtime::report_jobs::Part;
 use crate::runtime::ReportWorker;
-use crate::store::Store;
+use crate::store::StoreThread;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -23,7 +25,7 @@ const RETRY_PAUSE: Duration = Duration::from_secs(2);
 /// Runs both loops until `stop` turns true. A report being built then is not waited for:
 /// it is neither committed nor sent, and its job is built again at the next start.
 pub async fn run(
-    store: Store,
+    store: StoreThread,
     catalog: Arc<Catalog>,
     outbox_ready: Arc<Notify>,
     stop: watch::Receiver<bool>,
@@ -41,13 +43,15 @@ pub async fn run(
 
 async fn run_part(
     part: Part,
-    store: Store,
+    store: StoreThread,
     catalog: Arc<Catalog>,
     outbox_ready: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut queued = store.report_jobs_queued();
-    let worker = ReportWorker::new(store, catalog).waking(outbox_ready);
+    let mut queued = store.store().report_jobs_queued();
+    let worker = ReportWorker::new(store.store().clone(), catalog)
+        .waking(outbox_ready)
+        .writing_through(store);
     let builds = match BuildThread::start(part, worker) {
         Ok(builds) => builds,
         Err(error) => {

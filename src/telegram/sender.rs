@@ -7,21 +7,24 @@
 //! order (the button's answer before the step's replies, since the runtime queues it
 //! first); different chats are served concurrently, so one chat waiting out a 429, a
 //! backoff or teloxide's 10 s pause after a 5xx does not hold back the others. Delivered
-//! rows are deleted by a second task that takes every finished row waiting for it in one
-//! transaction (one fsync for many messages).
+//! The rows come from the store thread (`outbox_feed.rs`): after each commit of the
+//! processor it hands over the rows just queued and wakes the sender, so a message costs
+//! the sender no store call of its own; other writers (reminders, nudges, menus) wake it
+//! with `outbox_ready`, and it then asks the store thread to read the outbox. Delivered rows
+//! go back through the feed and are removed in the processor's next transaction.
 //!
 //! A crash between Telegram's acceptance and the deletion sends that message again after
 //! the restart: delivery is at least once, never "maybe not at all".
 
 use super::backoff::{Backoff, Jitter};
-use super::blocking::{read, write, write_unsynced};
 use super::crashpoint;
 use super::limits::{Limits, RateLimiter};
+use super::outbox_feed::OutboxFeed;
 use crate::clock::Clock;
 use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
 use crate::outgoing::{OutOp, Outgoing};
-use crate::store::Store;
+use crate::store::StoreThread;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +38,7 @@ use teloxide_core::types::{
     KeyboardButton, KeyboardMarkup, MessageId, ParseMode, ReplyMarkup,
 };
 use teloxide_core::{ApiError, Bot, RequestError};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -79,18 +82,22 @@ const MAX_API_ATTEMPTS: u32 = 10;
 /// Requests in flight at once (one per chat at most).
 const MAX_IN_FLIGHT: usize = 32;
 /// Rows held in memory at most; more are loaded as these are delivered.
-const MAX_LOADED: usize = 10_000;
+pub const MAX_LOADED: usize = 10_000;
 /// Two chats receiving a 429 within this interval means the limit hit is the bot's own.
 const GLOBAL_429_WINDOW: Duration = Duration::from_secs(2);
 /// How often the outbox is re-read even without a wake-up, as a safety net.
 const RELOAD_EVERY: Duration = Duration::from_secs(5);
+/// How long delivered rows wait to leave the outbox with the processor's next commit
+/// before they get a commit of their own. A crash in between sends them again.
+const REMOVE_AFTER: Duration = Duration::from_millis(100);
 /// How long requests already in flight at the end of the drain may still finish.
 const IN_FLIGHT_GRACE: Duration = Duration::from_secs(2);
 
 /// One chat's queued rows and its retry state.
 #[derive(Debug, Default)]
 struct ChatQueue {
-    rows: VecDeque<(u64, Outgoing)>,
+    /// Shared with the request in flight, so that starting one copies no message.
+    rows: VecDeque<(u64, Arc<Outgoing>)>,
     in_flight: bool,
     /// Not before this instant (backoff or 429).
     not_before: Option<Instant>,
@@ -103,10 +110,8 @@ struct Scheduler {
     bot: Bot,
     /// The dialogs, for the commands of the menus it sets.
     catalog: Arc<Catalog>,
-    store: Store,
+    store: StoreThread,
     queues: BTreeMap<ChatId, ChatQueue>,
-    /// The highest sequence number loaded; rows are only ever appended above it.
-    loaded_up_to: Option<u64>,
     loaded: usize,
     limiter: RateLimiter,
     /// Every chat waits until then (a 429 that looked global).
@@ -117,7 +122,10 @@ struct Scheduler {
     flights: JoinSet<(ChatId, u64, Delivery)>,
     /// The chat of each delivery task, to free the chat should its task panic.
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
-    deletions: mpsc::UnboundedSender<u64>,
+    /// Rows handed over by the store thread, and delivered rows handed back.
+    feed: OutboxFeed,
+    /// When delivered rows still waiting get a commit of their own.
+    remove_at: Option<Instant>,
     /// Where the time written with a move or an unlink comes from: the bot's injected
     /// clock, so a test clock governs every date the bot stores.
     clock: Clock,
@@ -130,20 +138,17 @@ struct Scheduler {
 pub async fn run(
     bot: Bot,
     catalog: Arc<Catalog>,
-    store: Store,
-    outbox_ready: Arc<Notify>,
+    store: StoreThread,
+    feed: OutboxFeed,
     mut stop: watch::Receiver<bool>,
     options: SenderOptions,
     clock: Clock,
 ) {
-    let (deletions, deleted) = mpsc::unbounded_channel();
-    let deleter = tokio::spawn(delete_loop(store.clone(), deleted));
     let mut scheduler = Scheduler {
         bot,
         catalog,
         store,
         queues: BTreeMap::new(),
-        loaded_up_to: None,
         loaded: 0,
         limiter: RateLimiter::new(options.limits),
         paused_until: None,
@@ -151,7 +156,8 @@ pub async fn run(
         cursor: ChatId::MIN,
         flights: JoinSet::new(),
         flight_chats: HashMap::new(),
-        deletions,
+        feed,
+        remove_at: None,
         clock,
         jitter: Jitter::from_process(),
     };
@@ -169,6 +175,11 @@ pub async fn run(
             scheduler.load().await;
             reload = false;
             next_reload = Instant::now() + RELOAD_EVERY;
+        } else {
+            scheduler.take_handed_over();
+        }
+        if scheduler.remove_at.is_some_and(|at| at <= now) {
+            scheduler.remove_delivered();
         }
         // Past the drain deadline nothing new starts; requests already in flight get
         // `IN_FLIGHT_GRACE` more to finish, so that a message Telegram already has is
@@ -206,6 +217,7 @@ pub async fn run(
         let sleep_until = [
             wake,
             Some(next_reload),
+            scheduler.remove_at,
             drain_until.map(|deadline| {
                 if closing {
                     deadline + IN_FLIGHT_GRACE
@@ -237,7 +249,9 @@ pub async fn run(
                     }
                 }
             }
-            () = outbox_ready.notified(), if drain_until.is_none() => reload = true,
+            () = scheduler.feed.wait_written(), if drain_until.is_none() => reload = true,
+            // Rows handed over: taken at the top of the loop.
+            () = scheduler.feed.wait(), if drain_until.is_none() => {}
             changed = stop.changed(), if drain_until.is_none() => {
                 if changed.is_err() {
                     // The stop signal's owner is gone: treat it as a stop.
@@ -247,28 +261,66 @@ pub async fn run(
             () = tokio::time::sleep_until(sleep_until) => {}
         }
     }
-    // Closing the channel lets the deleter commit the last deletions and end.
-    drop(scheduler);
-    let _ = deleter.await;
+    // The last delivered rows are removed before the clean stop's mark is written.
+    let feed = scheduler.feed.clone();
+    let removed = scheduler
+        .store
+        .call(move |desk| feed.remove_delivered(desk.store))
+        .await;
+    if let Err(error) = removed.and_then(|removed| removed) {
+        tracing::error!(%error, "cannot remove delivered messages from the outbox");
+    }
 }
 
 impl Scheduler {
-    /// Loads rows queued after the last loaded one.
+    /// Asks the store thread to read the rows queued after the last one handed over (and
+    /// to remove the delivered ones meanwhile), then takes them.
     async fn load(&mut self) {
-        let room = MAX_LOADED.saturating_sub(self.loaded);
-        if room == 0 {
+        let feed = self.feed.clone();
+        let read = self
+            .store
+            .call(move |desk| {
+                if let Err(error) = feed.remove_delivered(desk.store) {
+                    // Not deleting only means sending again after a restart; the rows go
+                    // with the next removal.
+                    tracing::error!(%error, "cannot remove delivered messages from the outbox");
+                }
+                feed.fetch(desk.store)
+            })
+            .await;
+        if let Err(error) = read.and_then(|read| read) {
+            tracing::error!(%error, "cannot read the outbox");
+        }
+        self.take_handed_over();
+    }
+
+    /// Delivered rows that no processor commit took within `REMOVE_AFTER`: a job of their
+    /// own on the store thread (not waited for).
+    fn remove_delivered(&mut self) {
+        self.remove_at = None;
+        if !self.feed.has_delivered() {
             return;
         }
-        let after = self.loaded_up_to;
-        let rows = match read(&self.store, move |s| s.outbox_after(after, room)).await {
-            Ok(rows) => rows,
-            Err(error) => {
-                tracing::error!(%error, "cannot read the outbox");
-                return;
+        let feed = self.feed.clone();
+        let queued = self.store.send(move |desk| {
+            if let Err(error) = feed.remove_delivered(desk.store) {
+                // Not deleting only means sending again after a restart; the rows go with
+                // the next removal.
+                tracing::error!(%error, "cannot remove delivered messages from the outbox");
             }
-        };
+        });
+        if let Err(error) = queued {
+            tracing::error!(%error, "cannot remove delivered messages from the outbox");
+        }
+    }
+
+    /// Takes the rows the store thread handed over into the chats' queues.
+    fn take_handed_over(&mut self) {
+        let loaded = self.loaded;
+        let rows = self
+            .feed
+            .take(|taken| MAX_LOADED.saturating_sub(loaded.saturating_add(taken)));
         for (seq, row) in rows {
-            self.loaded_up_to = Some(seq);
             match row {
                 Ok(message) => {
                     self.loaded += 1;
@@ -276,12 +328,12 @@ impl Scheduler {
                         .entry(message.chat)
                         .or_default()
                         .rows
-                        .push_back((seq, message));
+                        .push_back((seq, Arc::new(message)));
                 }
                 Err(error) => {
                     // A row this version cannot read would block nothing but itself; drop it.
                     tracing::warn!(seq, %error, "outbox row not understood; removed");
-                    let _ = self.deletions.send(seq);
+                    self.hand_back(seq);
                 }
             }
         }
@@ -433,8 +485,16 @@ impl Scheduler {
                 self.queues.remove(&chat);
             }
         }
-        // The deleter lives as long as the scheduler; a closed channel means it is stopping.
-        let _ = self.deletions.send(seq);
+        self.hand_back(seq);
+    }
+
+    /// Hands a finished row back for removal (see `remove_delivered`).
+    fn hand_back(&mut self, seq: u64) {
+        self.feed
+            .delivered(seq, MAX_LOADED.saturating_sub(self.loaded));
+        if self.remove_at.is_none() {
+            self.remove_at = Some(Instant::now() + REMOVE_AFTER);
+        }
     }
 
     /// The group `from` became the supergroup `to`: every queued row of `from` (loaded or
@@ -447,7 +507,7 @@ impl Scheduler {
         );
         // The clock is read on the blocking thread: a test's clock is a file.
         let clock = self.clock.clone();
-        let moved = write(&self.store, move |tx| {
+        let moved = self.store.write(move |tx| {
             let at = clock.now();
             tx.move_group(from, to, at)?;
             tx.readdress_outbox(from, to)
@@ -464,12 +524,13 @@ impl Scheduler {
         target
             .rows
             .extend(old.rows.into_iter().map(|(seq, message)| {
+                let message = Arc::unwrap_or_clone(message);
                 (
                     seq,
-                    Outgoing {
+                    Arc::new(Outgoing {
                         chat: to,
                         ..message
-                    },
+                    }),
                 )
             }));
         target.rows.make_contiguous().sort_by_key(|(seq, _)| *seq);
@@ -481,7 +542,11 @@ impl Scheduler {
     /// being queued for a chat that will refuse them.
     async fn forget_group(&mut self, chat: ChatId) {
         let clock = self.clock.clone();
-        match write(&self.store, move |tx| tx.unlink_group(chat, clock.now())).await {
+        match self
+            .store
+            .write(move |tx| tx.unlink_group(chat, clock.now()))
+            .await
+        {
             Ok(true) => tracing::warn!(
                 chat,
                 "the bot is no longer in this group; unlinked it and removed its reminders"
@@ -498,39 +563,6 @@ fn bot_left_the_group(reason: &str) -> bool {
     reason.contains("kicked")
         || reason.contains("chat not found")
         || reason.contains("not a member")
-}
-
-/// Deletes delivered rows: everything waiting in the channel goes in one transaction.
-async fn delete_loop(store: Store, mut deleted: mpsc::UnboundedReceiver<u64>) {
-    let mut batch = Vec::new();
-    while let Some(seq) = deleted.recv().await {
-        batch.push(seq);
-        while let Ok(seq) = deleted.try_recv() {
-            batch.push(seq);
-        }
-        loop {
-            let seqs = batch.clone();
-            // Not durable (no fsync): a removal lost in a crash only means that message is
-            // sent again, and the next durable commit (the processor's, or the clean stop's
-            // mark) makes it durable. This keeps an fsync per delivered batch from holding
-            // the single writer the poller and the processor wait for.
-            match write_unsynced(&store, move |tx| tx.remove_outgoing_all(&seqs)).await {
-                Ok(((), _)) => {
-                    tracing::debug!(
-                        count = batch.len(),
-                        "delivered messages removed from the outbox"
-                    );
-                    batch.clear();
-                    break;
-                }
-                Err(error) => {
-                    // Not deleting only means sending again after a restart; keep trying.
-                    tracing::error!(%error, "cannot remove delivered messages from the outbox");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        }
-    }
 }
 
 async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
@@ -709,15 +741,15 @@ fn link_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     /// A scheduler over `store` that never reaches the network.
-    fn scheduler(store: Store, clock: Clock) -> Scheduler {
+    fn scheduler(store: StoreThread, clock: Clock) -> Scheduler {
         Scheduler {
             bot: Bot::new("0:test"),
             catalog: Arc::new(crate::dialog::load_embedded().expect("the built-in dialogs")),
             store,
             queues: BTreeMap::new(),
-            loaded_up_to: None,
             loaded: 0,
             limiter: RateLimiter::new(None),
             paused_until: None,
@@ -725,7 +757,8 @@ mod tests {
             cursor: ChatId::MIN,
             flights: JoinSet::new(),
             flight_chats: HashMap::new(),
-            deletions: mpsc::unbounded_channel().0,
+            feed: OutboxFeed::new(MAX_LOADED),
+            remove_at: None,
             clock,
             jitter: Jitter::seeded(1),
         }
@@ -749,7 +782,9 @@ mod tests {
                 tx.link_group(-200, centre, 1, linked)
             })
             .expect("link");
-        let mut scheduler = scheduler(store.clone(), Clock::File(clock_file));
+        let (thread, _) = StoreThread::start(store.clone(), Box::new(crate::store::thread::NoDuty))
+            .expect("store thread");
+        let mut scheduler = scheduler(thread, Clock::File(clock_file));
         scheduler.moved(-100, -300).await;
         scheduler.forget_group(-200).await;
         let audit = store.read(|tx| tx.audit_log(None, 10)).expect("audit");

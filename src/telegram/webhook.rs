@@ -20,10 +20,9 @@
 //! On shutdown the webhook stays set: Telegram keeps the updates that arrive meanwhile
 //! (up to 24 hours) and delivers them after the next start.
 
-use super::blocking::write;
+use super::processor::{Arrival, Intake};
 use super::{crashpoint, observe};
 use crate::ops::metrics;
-use crate::store::Store;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -35,7 +34,7 @@ use teloxide_core::payloads::SetWebhookSetters;
 use teloxide_core::prelude::Requester;
 use teloxide_core::types::AllowedUpdate;
 use teloxide_core::Bot;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 /// The header Telegram puts the secret token in.
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -67,17 +66,15 @@ pub fn random_secret() -> anyhow::Result<String> {
 
 #[derive(Debug)]
 struct Receiver {
-    store: Store,
+    intake: Intake,
     secret: String,
-    inbox_ready: Arc<Notify>,
 }
 
 /// Serves the webhook until `shutdown`: registers it with Telegram, then stores what arrives.
 pub async fn run(
     bot: Bot,
-    store: Store,
+    intake: Intake,
     options: WebhookOptions,
-    inbox_ready: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let Some(listener) = options
@@ -91,9 +88,8 @@ pub async fn run(
     };
     let path = options.url.path().to_owned();
     let receiver = Arc::new(Receiver {
-        store,
+        intake,
         secret: options.secret.clone(),
-        inbox_ready,
     });
     let app = Router::new()
         .route(&path, post(receive))
@@ -209,10 +205,12 @@ async fn receive(
         tracing::warn!("webhook request without an update_id refused");
         return StatusCode::BAD_REQUEST;
     };
-    let stored = write(&receiver.store, move |tx| {
-        tx.enqueue_updates(&[(update_id, raw)], update_id + 1)
-    })
-    .await;
+    // Stored durably before the answer; processed by the store thread right after.
+    let stored = receiver
+        .intake
+        .receive(vec![(update_id, raw)], update_id + 1, Arrival::Posted)
+        .await
+        .map(|received| received.new);
     match stored {
         Ok(0) => {
             metrics::get().updates_duplicate.inc();
@@ -224,7 +222,6 @@ async fn receive(
         }
         Ok(_) => {
             metrics::get().updates_received.inc();
-            receiver.inbox_ready.notify_one();
             crashpoint::hit("after_store");
             StatusCode::OK
         }
