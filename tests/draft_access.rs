@@ -64,6 +64,7 @@ fn a_member_removed_mid_draft_cannot_continue_by_pressing_an_answer() {
         * Sức khỏe
         (Nút này không còn dùng được nữa. Xin anh/chị dùng tin nhắn mới nhất.)
         Anh/chị không còn thuộc trung tâm của bản nháp này nên bản nháp đã được bỏ, chưa có gì được lưu:
+        (chưa trả lời câu nào)
     "#]]
     .assert_eq(&said);
 }
@@ -221,7 +222,7 @@ fn a_member_removed_mid_draft_gets_the_notice_for_a_sticker_too() {
     let said = bot.handle(ORGANISER, Input::NotText, None);
     expect![[r#"
         Anh/chị không còn thuộc trung tâm của bản nháp này nên bản nháp đã được bỏ, chưa có gì được lưu:
-
+        (chưa trả lời câu nào)
 
         Anh/chị chưa thuộc trung tâm nào. Xin anh/chị đề nghị giám đốc trung tâm gửi một đường link mời, rồi mở link đó.
     "#]]
