@@ -128,6 +128,15 @@ impl OutboxFeed {
         rows
     }
 
+    /// Puts rows taken by `take` back in front of the rows still to be taken (a test's way
+    /// to leave a row handed over but not taken).
+    #[cfg(test)]
+    pub fn give_back_fetched(&self, mut rows: Vec<QueuedRow>) {
+        let mut feed = self.lock();
+        rows.append(&mut feed.fetched);
+        feed.fetched = rows;
+    }
+
     /// Hands back a row the sender is done with, for removal, and says how many rows the
     /// sender may hold now.
     pub fn delivered(&self, seq: u64, room: usize) {
