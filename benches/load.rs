@@ -80,6 +80,9 @@ const IDLE_WINDOW: Duration = Duration::from_secs(2);
 const ORGANISERS_PER_CENTRE: usize = 10;
 /// The supervisor granted before the load (the report storm's).
 const SUPERVISOR: i64 = 1;
+/// The first words of the report's table (table III.2), which tell it from the other
+/// messages the supervisor gets (the roll-up's centres, a line about a file too big).
+const STORM_TABLE_MARK: &str = "Kết quả thực hiện";
 /// The report storm's request: the roll-up of the 1M file's five years.
 const STORM_REPORT: &str = "/report 01/2020-12/2024";
 
@@ -1035,8 +1038,19 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
                 tokio::spawn(async move {
                     let mut latencies = Vec::new();
                     while !*done.borrow() {
+                        // What came after the last table (the roll-up's centres, a
+                        // "too big for Telegram" line) is not this request's answer.
+                        while replies.try_recv().is_ok() {}
                         let asked = fake.send_text(SUPERVISOR, STORM_REPORT);
-                        let reply = tokio::time::timeout(REPLY_TIMEOUT, replies.recv())
+                        let table = async {
+                            while let Some(reply) = replies.recv().await {
+                                if reply.text.contains(STORM_TABLE_MARK) {
+                                    return Some(reply);
+                                }
+                            }
+                            None
+                        };
+                        let reply = tokio::time::timeout(REPLY_TIMEOUT, table)
                             .await
                             .ok()
                             .flatten()
