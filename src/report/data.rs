@@ -277,7 +277,7 @@ pub fn report_files(
         };
         Ok((chart, sessions_csv(catalog, sessions, classes, lang)))
     };
-    // The workbook is most of the work for a big report (9 s of 13 for a province's
+    // The workbook is most of the work for a big report (4.2 s of 7.3 for a province's
     // million sessions): it is built on a second thread while this one makes the CSV
     // and the chart. A small report is not worth a thread.
     let (xlsx, rest) = if sessions.len() > PARALLEL_FROM {

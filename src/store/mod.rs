@@ -17,6 +17,7 @@
 
 mod activity;
 mod audit;
+mod by_id;
 mod centre_changes;
 mod centres;
 mod chats;

@@ -85,20 +85,19 @@ impl<S: Source> View<S> {
         period: Period,
     ) -> Result<Vec<SessionRecord>, StoreError> {
         let mut ids = self.session_ids(centre, period)?;
-        // Fetched in id order, with the table opened once: the records are keyed by id,
-        // so each page of the table is read once, in order, instead of the gets jumping
-        // about the file (a province's year is a million of them; see BENCHMARKS.md).
+        // Fetched in id order: the records are keyed by id, so each page of the table is
+        // read once, in order, instead of the reads jumping about the file.
         ids.sort_unstable();
-        let table = self.table(SESSIONS)?;
         let mut sessions: Vec<SessionRecord> = Vec::with_capacity(ids.len());
-        for id in ids {
-            let bytes = table.get(id)?.ok_or_else(|| {
+        self.each_by_id(SESSIONS, &ids, |id, bytes| {
+            let bytes = bytes.ok_or_else(|| {
                 StoreError::Db(format!(
                     "session index names session {id}, which does not exist"
                 ))
             })?;
-            sessions.push(decode(bytes.value())?);
-        }
+            sessions.push(decode(bytes)?);
+            Ok(())
+        })?;
         // The index orders by centre first; across centres the order must be restored.
         sessions.sort_by_key(|s| (s.date, s.id));
         Ok(sessions)
