@@ -561,3 +561,17 @@ fn the_audit_log_names_the_file_and_the_sessions_brought_in() {
     );
     assert!(!audit.contains("sessions_imported"), "{audit}");
 }
+
+/// Everyone who may bring in past sessions finds `/mau` in their menu: directors, and
+/// supervisors (for the centre chosen with `/centre`); organisers do not.
+#[test]
+fn the_template_command_is_in_the_menus_of_those_who_may_import() {
+    use rollcall::roles::Menu;
+    let catalog =
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs")).expect("dialogs");
+    let offers = |menu: Menu| catalog.menu(&[menu]).iter().any(|c| c.name == "mau");
+    assert!(offers(Menu::Director));
+    assert!(offers(Menu::Supervisor));
+    assert!(!offers(Menu::Private));
+    assert!(!offers(Menu::Group));
+}
