@@ -575,3 +575,43 @@ fn the_template_command_is_in_the_menus_of_those_who_may_import() {
     assert!(!offers(Menu::Private));
     assert!(!offers(Menu::Group));
 }
+
+/// A supervisor brings in past sessions for the centre chosen with `/centre`, as a
+/// director would for their own; without a chosen centre nothing is added.
+#[test]
+fn a_supervisor_imports_for_the_centre_chosen_with_centre() {
+    let (mut bot, _) = two_centres();
+    let centre = bot
+        .store
+        .read(|tx| tx.centre_by_name("Phường Mới"))
+        .unwrap()
+        .expect("the centre");
+    bot.store
+        .write(|tx| tx.add_supervisor(transcript::SUPERVISOR, "Phòng GD", 0, at()))
+        .unwrap();
+    let file = "\
+Ngày;Hoạt động giáo dục;Lớp (chuyên đề);Tổng số;Nữ
+05/03/2026;Sức khỏe;Phòng chống dịch;45;30
+";
+    let choose = bot.send(transcript::SUPERVISOR, "/centre");
+    assert!(choose.contains("Phường Mới"), "{choose}");
+    bot.tap(transcript::SUPERVISOR, "Phường Mới");
+    let check = bot.send_file(transcript::SUPERVISOR, "buoi.csv", file.as_bytes());
+    assert!(
+        check.contains("cho trung tâm Phường Mới") && check.contains("Sẽ thêm 1 buổi"),
+        "{check}"
+    );
+    let added = bot.tap(transcript::SUPERVISOR, "✅ Thêm 1 buổi");
+    assert!(
+        added.contains("✅ Đã thêm 1 buổi học (số 62–62) vào trung tâm Phường Mới."),
+        "{added}"
+    );
+    assert_eq!(
+        bot.store
+            .read(|tx| tx.sessions(Some(centre), year()))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(counters_right(&bot));
+}
