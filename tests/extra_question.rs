@@ -10,8 +10,10 @@ use rollcall::store::Store;
 use std::path::Path;
 use std::sync::Arc;
 
-#[test]
-fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
+/// A centre's dialogs folder: the shipped files with `extra` appended to session.toml,
+/// loaded as the bot would; a real redb file with organiser 7 of "Tràng An"; and the
+/// runtime over both. The folder and the file live in the returned directory.
+fn centre_with_extra_question(extra: &str) -> (tempfile::TempDir, Store, Runtime) {
     let dir = tempfile::tempdir().expect("tempdir");
     let dialogs = dir.path().join("dialogs");
     std::fs::create_dir(&dialogs).expect("mkdir");
@@ -20,28 +22,13 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, dialogs.join(path.file_name().expect("name"))).expect("copy");
     }
-    // Uncomment the example "zone" question shipped in session.toml, as a centre would.
     let session = std::fs::read_to_string(dialogs.join("session.toml")).expect("read");
-    let example: String = session
-        .lines()
-        .skip_while(|l| !l.starts_with("# [[question]]"))
-        .take_while(|l| !l.starts_with("# A free-text question"))
-        .map(|l| {
-            l.strip_prefix("# ")
-                .or_else(|| l.strip_prefix('#'))
-                .unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(example.contains("id = \"zone\""), "{example}");
     std::fs::write(
         dialogs.join("session.toml"),
-        format!("{session}\n{example}\n"),
+        format!("{session}\n{extra}\n"),
     )
     .expect("write");
     let catalog = load_dir(&dialogs).expect("the extended dialogs load");
-    assert!(catalog.question("zone").is_some());
-
     let store = Store::open(&dir.path().join("db.redb")).expect("open");
     store
         .write(|tx| {
@@ -57,20 +44,52 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
         year_start: YearStart::default(),
         entry: rollcall::domain::EntryRules::default(),
     };
-    // Buttons by number: 4 = Sức khỏe, 1 = new class, 1 = today, then the new question:
-    // 2 = "Nhà văn hóa thôn", then 1 = Save.
-    let script = "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n2\n1\n";
+    (dir, store, runtime)
+}
+
+/// What organiser 7 sees typing `script` (one message per line) into the console.
+fn console(store: &Store, runtime: &Runtime, script: &str) -> String {
     let mut output = Vec::new();
     rollcall::console::run(
-        &store,
-        &runtime,
+        store,
+        runtime,
         7,
         chrono_tz::Asia::Ho_Chi_Minh,
         script.as_bytes(),
         &mut output,
     )
     .expect("console");
-    let output = String::from_utf8(output).expect("utf-8");
+    String::from_utf8(output).expect("utf-8")
+}
+
+#[test]
+fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
+    // Uncomment the example "zone" question shipped in session.toml, as a centre would.
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs/session.toml"))
+            .expect("read");
+    let example: String = shipped
+        .lines()
+        .skip_while(|l| !l.starts_with("# [[question]]"))
+        .take_while(|l| !l.starts_with("# A free-text question"))
+        .map(|l| {
+            l.strip_prefix("# ")
+                .or_else(|| l.strip_prefix('#'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(example.contains("id = \"zone\""), "{example}");
+    let (_dir, store, runtime) = centre_with_extra_question(&example);
+    assert!(runtime.catalog.question("zone").is_some());
+
+    // Buttons by number: 4 = Sức khỏe, 1 = new class, 1 = today, then the new question:
+    // 2 = "Nhà văn hóa thôn", then 1 = Save.
+    let output = console(
+        &store,
+        &runtime,
+        "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n2\n1\n",
+    );
     assert!(
         output.contains("Buổi học tổ chức ở đâu?"),
         "the new question was asked:\n{output}"
@@ -117,15 +136,6 @@ fn an_extra_question_needs_no_code_and_its_answer_is_stored_and_exported() {
 /// a swap; any other is refused with its limit and asked again.
 #[test]
 fn an_extra_at_most_question_is_refused_not_offered_a_swap_of_total_and_female() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let dialogs = dir.path().join("dialogs");
-    std::fs::create_dir(&dialogs).expect("mkdir");
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs");
-    for entry in std::fs::read_dir(&shipped).expect("dialogs") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dialogs.join(path.file_name().expect("name"))).expect("copy");
-    }
-    let session = std::fs::read_to_string(dialogs.join("session.toml")).expect("read");
     let youth = r#"
 [[question]]
 id = "youth"
@@ -138,37 +148,14 @@ prompt.en = "How many of them were young people?"
 label.vi = "Thanh niên"
 label.en = "Young people"
 "#;
-    std::fs::write(dialogs.join("session.toml"), format!("{session}\n{youth}")).expect("write");
-    let catalog = load_dir(&dialogs).expect("the extended dialogs load");
-    let store = Store::open(&dir.path().join("db.redb")).expect("open");
-    store
-        .write(|tx| {
-            let centre = tx.ensure_centre("Tràng An")?;
-            tx.add_member(centre, 7, Role::Organiser, "Lan", 0, chrono::Utc::now())
-                .map(drop)
-        })
-        .expect("grant");
-    let runtime = Runtime {
-        catalog: Arc::new(catalog),
-        bot_username: None,
-        zone: chrono_tz::Asia::Ho_Chi_Minh,
-        year_start: YearStart::default(),
-        entry: rollcall::domain::EntryRules::default(),
-    };
+    let (_dir, store, runtime) = centre_with_extra_question(youth);
     // 45 people, 30 women, then 50 young people (more than attended), then 1 (Yes, if a
     // swap were offered; a refusal takes it as the answer instead), then Save.
-    let script = "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n50\n1\n1\n";
-    let mut output = Vec::new();
-    rollcall::console::run(
+    let output = console(
         &store,
         &runtime,
-        7,
-        chrono_tz::Asia::Ho_Chi_Minh,
-        script.as_bytes(),
-        &mut output,
-    )
-    .expect("console");
-    let output = String::from_utf8(output).expect("utf-8");
+        "/log\n4\n1\nPhòng chống dịch\n1\n45\n30\n50\n1\n1\n",
+    );
     assert!(
         !output.contains("Số nữ lớn hơn số người"),
         "no swap offered:\n{output}"
