@@ -69,7 +69,9 @@ async fn edit_button_after(env: &TestEnv, user: &TestUser, document: &SentMessag
     let label = text("document.edit_button");
     let after = document.message_id;
     env.fake
-        .wait_until("the edit button", Duration::from_secs(10), move |fake| {
+        // As long as `wait_for_file`: the button comes with the document, built at the lowest
+        // CPU priority.
+        .wait_until("the edit button", Duration::from_secs(60), move |fake| {
             fake.messages_to(user.id).into_iter().find(|m| {
                 m.message_id > after && m.inline_buttons().iter().any(|(l, _)| *l == label)
             })

@@ -784,8 +784,12 @@ impl FakeTelegram {
         .await
     }
 
-    /// Waits (10 s) for a file whose name ends with `suffix` sent to `chat_id` after the
-    /// first `after_count` messages, and returns it (reports send their files after the table).
+    /// Waits (60 s at most) for a file whose name ends with `suffix` sent to `chat_id` after
+    /// the first `after_count` messages, and returns it (reports send their files after the
+    /// table). The bound is generous on purpose: the bot builds files on a thread at the
+    /// lowest CPU priority, which a machine busy with other test binaries starves for
+    /// seconds (a 10 s bound timed out under a parallel release build); it returns as soon
+    /// as the file is there.
     pub async fn wait_for_file(
         &self,
         chat_id: i64,
@@ -795,7 +799,7 @@ impl FakeTelegram {
         let suffix = suffix.to_owned();
         self.wait_until(
             &format!("a {suffix} file to chat {chat_id}"),
-            Duration::from_secs(10),
+            Duration::from_secs(60),
             move |fake| {
                 fake.messages_to(chat_id)
                     .into_iter()
