@@ -329,6 +329,8 @@ struct Stats {
     unknown: u64,
     get_updates: u64,
     first_get_updates: Option<Instant>,
+    /// Every Bot API call the bot made (`getUpdates` among them).
+    calls: u64,
     /// Report files received (sendDocument, sendPhoto) and their bytes.
     files: u64,
     file_bytes: u64,
@@ -580,6 +582,7 @@ async fn handle(State(fake): State<Arc<Fake>>, uri: Uri, body: Bytes) -> Respons
         return error(404, "Not Found", None);
     };
     let params: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    lock(&fake.stats).calls += 1;
     match method.as_str() {
         "getme" => ok(bot_user()),
         "getupdates" => fake.get_updates(&params).await,
@@ -897,6 +900,10 @@ struct Figures {
     msgs_per_s: f64,
     busiest_second: usize,
     too_many: u64,
+    /// The bot's Bot API calls per step during the load, and its `getUpdates` among them:
+    /// what most of its CPU per step goes to besides the step and its commit.
+    calls_per_step: f64,
+    get_updates_per_step: f64,
     typed_existing: u64,
     bot_warnings: usize,
     /// The report storm: roll-ups asked, the table reply's latency, files received.
@@ -1024,6 +1031,10 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
     });
     let cpu_before = cpu_seconds(&pid, ticks);
     let self_cpu_before = cpu_seconds("self", ticks);
+    let (calls_before, get_updates_before) = {
+        let stats = lock(&fake.stats);
+        (stats.calls, stats.get_updates)
+    };
     let switches_before = context_switches(&pid);
     let started = Instant::now();
     // The report storm: the supervisor asks for the five-year roll-up, waits for the table,
@@ -1228,6 +1239,9 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
         msgs_per_s,
         busiest_second,
         too_many: stats.too_many,
+        calls_per_step: stats.calls.saturating_sub(calls_before) as f64 / steps as f64,
+        get_updates_per_step: stats.get_updates.saturating_sub(get_updates_before) as f64
+            / steps as f64,
         typed_existing: outcomes.iter().map(|(_, o)| o.typed_existing).sum(),
         bot_warnings: log
             .lines()
@@ -1252,10 +1266,10 @@ async fn run_once(args: &Args, catalog: &Catalog, source: Option<&Path>) -> Figu
 
 fn header() {
     println!(
-        "| db | organisers × sessions | limits | think | steps | wall s | steps/s | sessions/s | p50 ms | p95 ms | p99 ms | max ms | bot CPU s/1k steps | bench CPU s/1k steps | bot switches/step (vol + invol) | bot threads | idle CPU ms / 2 s | idle switches / 2 s | peak RSS MiB | idle RSS MiB | start-up ms | msgs/s | busiest s | 429s | bot warnings |"
+        "| db | organisers × sessions | limits | think | steps | wall s | steps/s | sessions/s | p50 ms | p95 ms | p99 ms | max ms | bot CPU s/1k steps | bench CPU s/1k steps | bot switches/step (vol + invol) | bot threads | idle CPU ms / 2 s | idle switches / 2 s | peak RSS MiB | idle RSS MiB | start-up ms | msgs/s | busiest s | 429s | bot warnings | Bot API calls/step (getUpdates) |"
     );
     println!(
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
 }
 
@@ -1264,7 +1278,7 @@ fn row(args: &Args, label: &str, f: &Figures) {
         .think
         .map_or("0".to_owned(), |(a, b)| format!("{a}–{b} ms"));
     println!(
-        "| {} | {} × {} | {} | {think} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} + {:.1} | {} | {:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {} | {} | {} |{label}",
+        "| {} | {} × {} | {} | {think} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} + {:.1} | {} | {:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {} | {} | {} | {:.2} ({:.2}) |{label}",
         args.db.name(),
         args.organisers,
         args.sessions,
@@ -1291,6 +1305,8 @@ fn row(args: &Args, label: &str, f: &Figures) {
         f.busiest_second,
         f.too_many,
         f.bot_warnings,
+        f.calls_per_step,
+        f.get_updates_per_step,
     );
     if let Some(every) = args.storm_every {
         println!(
@@ -1330,6 +1346,8 @@ fn median(runs: &[Figures]) -> Figures {
         msgs_per_s: median_of(runs, |f| f.msgs_per_s),
         busiest_second: median_of(runs, |f| f.busiest_second as f64) as usize,
         too_many: median_of(runs, |f| f.too_many as f64) as u64,
+        calls_per_step: median_of(runs, |f| f.calls_per_step),
+        get_updates_per_step: median_of(runs, |f| f.get_updates_per_step),
         typed_existing: median_of(runs, |f| f.typed_existing as f64) as u64,
         bot_warnings: median_of(runs, |f| f.bot_warnings as f64) as usize,
         storm_requests: median_of(runs, |f| f.storm_requests as f64) as u64,
