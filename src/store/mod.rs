@@ -13,7 +13,9 @@
 //! group links), `invites.rs`, `audit.rs`, `reminders.rs`, `handins.rs` (reports handed in
 //! to the education office), `centre_changes.rs` (renaming and merging centres) and
 //! `report_jobs.rs` (report files waiting to be built). Table definitions live in
-//! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
+//! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`. The store's one
+//! on-disk part outside redb is `spool.rs`: the report files waiting to be sent, in a
+//! folder beside the database file, so that the store thread never handles their bytes.
 
 mod activity;
 mod audit;
