@@ -27,6 +27,13 @@ pub fn start(settings: &Settings, config: &Config) -> anyhow::Result<App> {
     let year_start = config.period_start().map_err(config_problem)?;
     let catalog = load_catalog(settings.dialogs.as_deref())?;
     let store = open_store(&settings.db)?;
+    // Before any report worker or sender runs on this store: report files no outbox row
+    // refers to (written by a worker that stopped before its commit, or whose rows were
+    // removed by a path that leaves the files, like the console's) and partly written ones.
+    // A spool that cannot be swept only keeps some dead files.
+    if let Err(error) = store.sweep_spool() {
+        tracing::error!(%error, "spool: cannot remove unreferenced report files");
+    }
     // The per-year class counts count the reporting years the runtime reports on, so a
     // year-to-date "Số lớp" stays two reads for any `period_start` (once recounted after
     // the setting changed).

@@ -96,6 +96,16 @@ pub fn run(
             }
             Ok::<_, StoreError>(mine)
         })?;
+        // Delivered by printing: their spooled files are done with (one not removed is
+        // left for the sweep at the next start).
+        for spooled in sent
+            .iter()
+            .filter_map(|message| message.op.file().and_then(|(_, body)| body.spooled()))
+        {
+            if let Err(error) = store.spool().remove(spooled) {
+                tracing::warn!(file = %spooled.name, %error, "spool: cannot remove a file");
+            }
+        }
         for message in sent {
             match message.op {
                 OutOp::Message { html, keyboard } => {
@@ -144,12 +154,13 @@ pub fn run(
                 OutOp::AnswerButton { notice: None, .. }
                 | OutOp::CloseButtons { .. }
                 | OutOp::Menu { .. } => {}
+                // Inline or spooled, the length is in the row.
                 OutOp::Document {
-                    file_name, bytes, ..
+                    file_name, body, ..
                 }
                 | OutOp::Photo {
-                    file_name, bytes, ..
-                } => writeln!(output, "[{file_name}, {} bytes]", bytes.len())?,
+                    file_name, body, ..
+                } => writeln!(output, "[{file_name}, {} bytes]", body.len())?,
             }
         }
     }

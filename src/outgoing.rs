@@ -69,16 +69,16 @@ pub enum OutOp {
     Document {
         file_name: String,
         caption: Option<String>,
-        /// Stored as base64 text: JSON would otherwise spell every byte as a number.
-        #[serde(with = "base64_bytes")]
-        bytes: Vec<u8>,
+        /// The file's bytes, in the row or in the store's spool (see [`FileBody`]).
+        #[serde(flatten)]
+        body: FileBody,
     },
     /// `sendPhoto`: an image (a chart) with an optional HTML caption.
     Photo {
         file_name: String,
         caption: Option<String>,
-        #[serde(with = "base64_bytes")]
-        bytes: Vec<u8>,
+        #[serde(flatten)]
+        body: FileBody,
     },
     /// `setMyCommands` for this private chat alone (Telegram's chat scope), in every
     /// language: the commands of `menus`, worded as the dialogs are when it is sent. No
@@ -107,6 +107,79 @@ impl Outgoing {
     }
 }
 
+/// Where the bytes of a file to send are.
+///
+/// Small files a step queues (the `/mau` template, an import's refused rows) travel inside
+/// their outbox row. The report worker's files (tens of megabytes for a province's years)
+/// are written to the store's spool, a folder beside the database, and the row carries
+/// only their reference: so the store thread, which commits and reads every row, never
+/// handles a report file's bytes.
+///
+/// Stored flattened into the operation: `"bytes": "<base64>"` (the form every older
+/// rollcall wrote, so old rows still decode and an older rollcall still reads new inline
+/// rows) or `"spooled": {"name": …, "len": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileBody {
+    /// The bytes themselves, stored as base64 text: JSON would otherwise spell every byte
+    /// as a number. `Bytes` so that each attempt to send shares them rather than copying.
+    #[serde(rename = "bytes", with = "base64_bytes")]
+    Inline(bytes::Bytes),
+    /// A file in the spool (`store::Spool`).
+    #[serde(rename = "spooled")]
+    Spooled(SpoolRef),
+}
+
+impl FileBody {
+    /// The bytes kept in memory.
+    pub fn inline(bytes: Vec<u8>) -> FileBody {
+        FileBody::Inline(bytes::Bytes::from(bytes))
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            FileBody::Inline(bytes) => u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+            FileBody::Spooled(spooled) => spooled.len,
+        }
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The spooled file it names, if any.
+    pub fn spooled(&self) -> Option<&SpoolRef> {
+        match self {
+            FileBody::Inline(_) => None,
+            FileBody::Spooled(spooled) => Some(spooled),
+        }
+    }
+}
+
+/// A file written to the store's spool: its name inside the spool folder (a plain file
+/// name, checked when it is resolved) and its length.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SpoolRef {
+    pub name: String,
+    pub len: u64,
+}
+
+impl OutOp {
+    /// The file a `Document` or `Photo` sends.
+    pub fn file(&self) -> Option<(&str, &FileBody)> {
+        match self {
+            OutOp::Document {
+                file_name, body, ..
+            }
+            | OutOp::Photo {
+                file_name, body, ..
+            } => Some((file_name, body)),
+            _ => None,
+        }
+    }
+}
+
 /// Serde helper storing bytes as standard base64 text (a third larger than the bytes,
 /// against three to four times for JSON's array of numbers).
 mod base64_bytes {
@@ -114,16 +187,20 @@ mod base64_bytes {
     use base64::Engine;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        bytes: &bytes::Bytes,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&STANDARD.encode(bytes))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Vec<u8>, D::Error> {
+    ) -> Result<bytes::Bytes, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         STANDARD
             .decode(text.as_bytes())
+            .map(bytes::Bytes::from)
             .map_err(serde::de::Error::custom)
     }
 }
@@ -139,7 +216,7 @@ mod tests {
             op: OutOp::Document {
                 file_name: "báo cáo.xlsx".to_owned(),
                 caption: Some("<b>1-10/2020</b>".to_owned()),
-                bytes: (0..=255).collect(),
+                body: FileBody::inline((0..=255).collect()),
             },
         };
         let json = serde_json::to_string(&message).expect("encodes");
@@ -150,12 +227,52 @@ mod tests {
         let photo = OutOp::Photo {
             file_name: "chart.png".to_owned(),
             caption: None,
-            bytes: vec![],
+            body: FileBody::inline(vec![]),
         };
         let back: OutOp = serde_json::from_str(&serde_json::to_string(&photo).expect("encodes"))
             .expect("decodes");
         assert_eq!(back, photo);
         assert!(photo.is_message());
+    }
+
+    #[test]
+    fn a_row_written_before_the_spool_still_decodes_inline() {
+        // The exact form every rollcall before the spool stored.
+        let old = r#"{"chat":-100,"op":{"Document":{"file_name":"a.csv","caption":null,"bytes":"eHl6"}}}"#;
+        let message: Outgoing = serde_json::from_str(old).expect("decodes");
+        assert_eq!(
+            message.op,
+            OutOp::Document {
+                file_name: "a.csv".to_owned(),
+                caption: None,
+                body: FileBody::inline(b"xyz".to_vec()),
+            }
+        );
+        // An inline row is still written in that form.
+        assert_eq!(serde_json::to_string(&message).expect("encodes"), old);
+    }
+
+    #[test]
+    fn a_spooled_file_is_a_small_reference() {
+        let message = Outgoing {
+            chat: 7,
+            op: OutOp::Photo {
+                file_name: "chart.png".to_owned(),
+                caption: Some("c".to_owned()),
+                body: FileBody::Spooled(SpoolRef {
+                    name: "12-0".to_owned(),
+                    len: 48_000_000,
+                }),
+            },
+        };
+        let json = serde_json::to_string(&message).expect("encodes");
+        assert_eq!(
+            json,
+            r#"{"chat":7,"op":{"Photo":{"file_name":"chart.png","caption":"c","spooled":{"name":"12-0","len":48000000}}}}"#
+        );
+        let back: Outgoing = serde_json::from_str(&json).expect("decodes");
+        assert_eq!(back, message);
+        assert_eq!(back.op.file().map(|(_, body)| body.len()), Some(48_000_000));
     }
 
     #[test]

@@ -45,8 +45,8 @@ fn document(bot: &mut Bot) -> Vec<u8> {
         .into_iter()
         .find_map(|m| match m.op {
             OutOp::Document {
-                file_name, bytes, ..
-            } if file_name.ends_with(".docx") => Some(bytes),
+                file_name, body, ..
+            } if file_name.ends_with(".docx") => Some(bot.store.file_bytes(&body).unwrap()),
             _ => None,
         })
         .expect("the document")

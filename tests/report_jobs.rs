@@ -8,7 +8,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use rollcall::dialog::{load_dir, Input, Sender};
 use rollcall::domain::{ClassChoice, EntryRules, NewSession, Now, Period, YearStart};
-use rollcall::outgoing::{OutOp, Outgoing};
+use rollcall::outgoing::{FileBody, OutOp, Outgoing};
 use rollcall::report;
 use rollcall::roles::Role;
 use rollcall::runtime::{Event, ReportWorker, Runtime};
@@ -199,12 +199,21 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
         .iter()
         .find_map(|(_, m)| match &m.op {
             OutOp::Document {
-                file_name, bytes, ..
-            } if file_name.ends_with(".csv") => Some(bytes.clone()),
+                file_name, body, ..
+            } if file_name.ends_with(".csv") => Some(body.clone()),
             _ => None,
         })
         .expect("the CSV");
-    assert_eq!(csv, expected);
+    assert!(
+        matches!(csv, FileBody::Spooled(_)),
+        "a report's file waits in the spool, not in the row: {csv:?}"
+    );
+    assert_eq!(store.file_bytes(&csv).expect("the spooled CSV"), expected);
+    assert_eq!(
+        store.spool().names().expect("the spool").len(),
+        3,
+        "the chart, the workbook and the CSV"
+    );
 }
 
 #[test]
@@ -307,7 +316,7 @@ fn a_finished_job_queues_nothing_a_second_time() {
         op: OutOp::Document {
             file_name: "a.csv".to_owned(),
             caption: None,
-            bytes: b"x".to_vec(),
+            body: FileBody::inline(b"x".to_vec()),
         },
     })
     .expect("encoded");
@@ -467,4 +476,86 @@ fn the_roll_up_s_centres_and_silent_go_out_with_the_tables_before_any_file() {
         .read(|view| view.report_jobs(10))
         .expect("jobs")
         .is_empty());
+}
+
+#[test]
+fn a_files_build_stopped_before_its_commit_leaves_the_job_and_no_file_in_the_spool() {
+    use rollcall::runtime::report_jobs::Part;
+    use std::cell::Cell;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (store, _) = filled(&dir.path().join("db.redb"));
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
+    assert_eq!(
+        worker
+            .run_pending_while(Part::Tables, &|| true)
+            .expect("the table"),
+        1
+    );
+    // The bot stops while the files are built: asked before the loop, before the job and
+    // before the commit, it says stop the third time.
+    let asked = Cell::new(0);
+    let go_on = || {
+        asked.set(asked.get() + 1);
+        asked.get() < 3
+    };
+    assert_eq!(
+        worker
+            .run_pending_while(Part::Files, &go_on)
+            .expect("stopped"),
+        0
+    );
+    assert_eq!(
+        asked.get(),
+        4,
+        "stopped right before the commit, then the loop asked once more"
+    );
+    assert!(
+        store.spool().names().expect("the spool").is_empty(),
+        "the files written for the commit that did not come are removed"
+    );
+    assert_eq!(
+        store.read(|view| view.report_jobs(10)).expect("jobs").len(),
+        1
+    );
+    // The next start builds them again, once.
+    assert_eq!(worker.run_pending().expect("built"), 1);
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    assert_eq!(file_names(&outbox).len(), 3);
+    assert_eq!(store.spool().names().expect("the spool").len(), 3);
+}
+
+#[test]
+fn the_sweep_removes_only_files_no_queued_row_refers_to() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("db.redb");
+    let (store, _) = filled(&path);
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    ReportWorker::new(store.clone(), runtime.catalog.clone())
+        .run_pending()
+        .expect("built");
+    let queued = store.spool().names().expect("the spool");
+    assert_eq!(queued.len(), 3, "{queued:?}");
+    // An orphan (a worker stopped between writing and committing) and a partial file.
+    store.spool().put("999-0", b"orphan").expect("orphan");
+    std::fs::write(store.spool().dir().join("999-1.partial"), b"half").expect("partial");
+    drop(store);
+
+    let store = Store::open(&path).expect("reopens");
+    assert_eq!(store.sweep_spool().expect("swept"), 2);
+    assert_eq!(store.spool().names().expect("the spool"), queued);
+    // Every queued file is still readable.
+    let outbox = store.read(|view| view.outbox(100)).expect("outbox");
+    for (_, message) in &outbox {
+        if let Some((name, body)) = message.op.file() {
+            let bytes = store.file_bytes(body).expect(name);
+            assert_eq!(bytes.len() as u64, body.len(), "{name}");
+        }
+    }
 }

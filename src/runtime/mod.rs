@@ -19,7 +19,7 @@ pub use report_jobs::ReportWorker;
 
 use crate::dialog::{self, Catalog, ChatState, Effect, Input, Reply, SavedInfo, Sender};
 use crate::domain::{CentreId, ChatId, EntryRules, Lang, Now, Period, Totals, UserId, YearStart};
-use crate::outgoing::{OutOp, Outgoing};
+use crate::outgoing::{FileBody, OutOp, Outgoing};
 use crate::report;
 use crate::store::invites::InviteRecord;
 use crate::store::{
@@ -463,7 +463,7 @@ impl Runtime {
                                     .text("import.template_caption", lang)
                                     .to_owned(),
                             ),
-                            bytes,
+                            body: FileBody::inline(bytes),
                         },
                     }),
                     // The how-to was said; a file that cannot be built is a bug to log.
@@ -481,7 +481,7 @@ impl Runtime {
                 op: OutOp::Document {
                     file_name,
                     caption,
-                    bytes,
+                    body: FileBody::inline(bytes),
                 },
             }),
         }

@@ -17,7 +17,7 @@ use crate::dialog::{Catalog, Keyboard, Reply};
 use crate::document::DocumentTexts;
 use crate::domain::{ChatId, Lang, Period};
 use crate::format::{escape_html, format_date};
-use crate::outgoing::{OutOp, Outgoing};
+use crate::outgoing::{FileBody, OutOp, Outgoing, SpoolRef};
 use crate::report::centres_chat::{render_silence, COMMAND_SILENT_LINES};
 use crate::report::names::centre_table_name;
 use crate::report::silent::{silent_centres, Activity, DEFAULT_SILENT_DAYS};
@@ -258,20 +258,40 @@ impl ReportWorker {
                 document_messages(&self.catalog, &job, &data, &texts, *date, then.as_ref())
             }
         };
-        // Encoded before the transaction: a spreadsheet of a million sessions takes a
-        // while to spell out, and the writer is not held meanwhile.
-        let messages = messages
-            .iter()
-            .map(EncodedOutgoing::new)
-            .collect::<Result<Vec<_>, _>>()?;
+        // The files go to the spool, written and synced on this (low-priority) thread
+        // before the commit that queues their rows: the store thread then commits and
+        // reads rows of a few hundred bytes, never the files themselves.
+        let (messages, spooled) = self.spool_files(id, messages)?;
+        // Encoded before the transaction (the rows are small now, but the writer is still
+        // not held for it).
+        let encoded: Result<Vec<_>, _> = messages.iter().map(EncodedOutgoing::new).collect();
+        let messages = match encoded {
+            Ok(messages) => messages,
+            Err(error) => {
+                self.unspool(&spooled);
+                return Err(error);
+            }
+        };
         if !go_on() {
+            self.unspool(&spooled);
             return Ok(false);
         }
         let built = started.elapsed();
         let files = messages.len();
-        let queued = self.write(move |tx| tx.finish_report_job(id, &messages))?;
+        let queued = match self.write(move |tx| tx.finish_report_job(id, &messages)) {
+            Ok(queued) => queued,
+            Err(error) => {
+                // Nothing was committed: the job stays and is built again.
+                self.unspool(&spooled);
+                return Err(error);
+            }
+        };
         if queued {
             self.wake();
+        } else {
+            // The job was gone (finished already, or dropped by `forget`): no row refers
+            // to these files.
+            self.unspool(&spooled);
         }
         tracing::info!(
             job = id,
@@ -283,6 +303,51 @@ impl ReportWorker {
             "report files queued"
         );
         Ok(true)
+    }
+
+    /// Writes the file of every message of job `id` to the store's spool (named after
+    /// the job and the file's place, so a rebuild after a crash replaces its own files)
+    /// and returns the messages referring to them, and the files written. Nothing is left
+    /// in the spool when writing one fails.
+    fn spool_files(
+        &self,
+        id: u64,
+        messages: Vec<Outgoing>,
+    ) -> Result<(Vec<Outgoing>, Vec<SpoolRef>), StoreError> {
+        let spool = self.store.spool();
+        let mut spooled = Vec::new();
+        let mut out = Vec::with_capacity(messages.len());
+        for (index, mut message) in messages.into_iter().enumerate() {
+            if let OutOp::Document { body, .. } | OutOp::Photo { body, .. } = &mut message.op {
+                if let FileBody::Inline(bytes) = body {
+                    match spool.put(&format!("{id}-{index}"), bytes) {
+                        Ok(reference) => {
+                            spooled.push(reference.clone());
+                            *body = FileBody::Spooled(reference);
+                        }
+                        Err(error) => {
+                            self.unspool(&spooled);
+                            return Err(StoreError::Spool(format!(
+                                "{}: {error}",
+                                spool.dir().display()
+                            )));
+                        }
+                    }
+                }
+            }
+            out.push(message);
+        }
+        Ok((out, spooled))
+    }
+
+    /// Deletes spooled files no committed row refers to; one that cannot be deleted is
+    /// left for the sweep at the next start.
+    fn unspool(&self, spooled: &[SpoolRef]) {
+        for file in spooled {
+            if let Err(error) = self.store.spool().remove(file) {
+                tracing::warn!(file = %file.name, %error, "spool: cannot remove an unsent file");
+            }
+        }
     }
 
     /// `/silent`: the centres with members but no session in the last `days` days as of
@@ -433,7 +498,7 @@ fn centre_table_messages(catalog: &Catalog, job: &ReportJob, data: &ReportData) 
             op: OutOp::Document {
                 file_name: centre_table_name(period, "xlsx"),
                 caption: Some(caption.clone()),
-                bytes,
+                body: FileBody::inline(bytes),
             },
         }),
         Err(error) => tracing::error!(%error, "centre table workbook could not be built"),
@@ -443,7 +508,7 @@ fn centre_table_messages(catalog: &Catalog, job: &ReportJob, data: &ReportData) 
         op: OutOp::Document {
             file_name: centre_table_name(period, "csv"),
             caption: Some(caption),
-            bytes: report::centres_csv(&sheet, lang),
+            body: FileBody::inline(report::centres_csv(&sheet, lang)),
         },
     });
     messages
@@ -494,7 +559,7 @@ fn file_messages(
             op: OutOp::Photo {
                 file_name: files.chart_name.clone(),
                 caption: Some(caption.clone()),
-                bytes: chart,
+                body: FileBody::inline(chart),
             },
         });
     }
@@ -521,7 +586,7 @@ fn file_messages(
             op: OutOp::Document {
                 file_name,
                 caption: Some(caption.clone()),
-                bytes,
+                body: FileBody::inline(bytes),
             },
         });
     }
@@ -575,7 +640,7 @@ fn document_messages(
                 job.period,
                 &data.name,
             )),
-            bytes,
+            body: FileBody::inline(bytes),
         },
     }];
     if let Some(then) = then {

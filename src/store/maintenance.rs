@@ -112,7 +112,9 @@ impl Tx<'_> {
         Ok(moved.into_iter().map(|(seq, _)| seq).collect())
     }
 
-    /// Removes delivered (or given up) rows in one go; unknown numbers are ignored.
+    /// Removes delivered (or given up) rows in one go; unknown numbers are ignored. The
+    /// sender deleted their spooled files before; any other caller leaves them for the
+    /// sweep at the next start (`Store::sweep_spool`).
     pub fn remove_outgoing_all(&mut self, seqs: &[u64]) -> Result<(), StoreError> {
         let mut outbox = self.txn.open_table(OUTBOX)?;
         for seq in seqs {

@@ -13,7 +13,9 @@
 //! group links), `invites.rs`, `audit.rs`, `reminders.rs`, `handins.rs` (reports handed in
 //! to the education office), `centre_changes.rs` (renaming and merging centres) and
 //! `report_jobs.rs` (report files waiting to be built). Table definitions live in
-//! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`.
+//! `tables.rs`, versioning in `schema.rs`, value encoding in `codec.rs`. The store's one
+//! on-disk part outside redb is `spool.rs`: the report files waiting to be sent, in a
+//! folder beside the database file, so that the store thread never handles their bytes.
 
 mod activity;
 mod audit;
@@ -53,6 +55,9 @@ pub use reminders::{DeadlineRecord, ReminderRecord};
 pub use report_jobs::{ReportJob, ReportJobKind};
 mod schema;
 mod sessions;
+// Report files waiting to be sent, beside the database rather than in it.
+mod spool;
+pub use spool::Spool;
 mod tables;
 pub mod thread;
 mod view;
@@ -92,6 +97,8 @@ pub enum StoreError {
     Db(String),
     #[error("stored record could not be decoded: {0}")]
     Decode(String),
+    #[error("report file spool: {0}")]
+    Spool(String),
 }
 
 /// An open rollcall database.
@@ -105,6 +112,8 @@ pub struct Store {
     durability: Arc<DurabilityMark>,
     /// Counts the commits that queued a report job (see `report_jobs_queued`).
     report_jobs: Arc<watch::Sender<u64>>,
+    /// The folder beside the file where report files wait to be sent (`spool.rs`).
+    spool: Spool,
 }
 
 /// The place of a commit in the order of this process's commits, to learn when it is
@@ -190,7 +199,41 @@ impl Store {
                 durable: watch::Sender::new(0),
             }),
             report_jobs: Arc::new(watch::Sender::new(0)),
+            spool: Spool::beside(path),
         })
+    }
+
+    /// The spool of report files beside the database file.
+    pub fn spool(&self) -> &Spool {
+        &self.spool
+    }
+
+    /// Removes the spool's files that no outbox row references and the partly written
+    /// ones left by a crash; returns how many were removed. Run it at start, before the
+    /// report worker and the sender (a file the worker wrote and has not committed yet
+    /// would look like an orphan). Paths that delete outbox rows without the sender
+    /// (none today but the sender's own "not understood" rows) leave their files to it.
+    pub fn sweep_spool(&self) -> Result<usize, StoreError> {
+        let referenced = self.read(|view| view.spooled_files())?;
+        let removed = self.spool.sweep(&referenced).map_err(|error| {
+            StoreError::Spool(format!("{}: {error}", self.spool.dir().display()))
+        })?;
+        if removed > 0 {
+            tracing::info!(removed, "spool: removed report files no message refers to");
+        }
+        Ok(removed)
+    }
+
+    /// The bytes of a file to send, from the row or from the spool (the console, tests).
+    /// Blocks on disk I/O for a spooled file.
+    pub fn file_bytes(&self, body: &crate::outgoing::FileBody) -> Result<Vec<u8>, StoreError> {
+        match body {
+            crate::outgoing::FileBody::Inline(bytes) => Ok(bytes.to_vec()),
+            crate::outgoing::FileBody::Spooled(spooled) => self
+                .spool
+                .read(spooled)
+                .map_err(|error| StoreError::Spool(format!("{}: {error}", spooled.name))),
+        }
     }
 
     /// The path the store was opened from, as shown in messages.

@@ -7,6 +7,7 @@ use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::outgoing::Outgoing;
 use redb::ReadableTable;
+use std::collections::HashSet;
 
 impl<S: Source> View<S> {
     /// Up to `limit` queued messages, oldest first.
@@ -18,6 +19,22 @@ impl<S: Source> View<S> {
             queued.push((seq.value(), decode(bytes.value())?));
         }
         Ok(queued)
+    }
+
+    /// The names of the spool files queued rows refer to (for `Store::sweep_spool`). A row
+    /// that does not decode refers to none: the sender drops it anyway.
+    pub fn spooled_files(&self) -> Result<HashSet<String>, StoreError> {
+        let outbox = self.table(OUTBOX)?;
+        let mut names = HashSet::new();
+        for entry in outbox.iter()? {
+            let (_, bytes) = entry?;
+            if let Ok(message) = decode::<Outgoing>(bytes.value()) {
+                if let Some(spooled) = message.op.file().and_then(|(_, body)| body.spooled()) {
+                    names.insert(spooled.name.clone());
+                }
+            }
+        }
+        Ok(names)
     }
 }
 
@@ -49,7 +66,9 @@ impl Tx<'_> {
         Ok(seq)
     }
 
-    /// Removes a message once Telegram accepted it (or it was given up).
+    /// Removes a message once Telegram accepted it (or it was given up). A spooled file it
+    /// referred to is the caller's to delete (the sender does, before this); one left
+    /// behind is removed by the sweep at the next start (`Store::sweep_spool`).
     pub fn remove_outgoing(&mut self, seq: u64) -> Result<(), StoreError> {
         self.txn.open_table(OUTBOX)?.remove(seq)?;
         Ok(())

@@ -10,6 +10,7 @@
 //! | `after_store` | a fetched batch committed to the inbox, before the next `getUpdates` acknowledges it |
 //! | `after_commit` | a processed batch committed (states, sessions, outbox rows), before the sender is woken |
 //! | `before_delete` | a message accepted by Telegram, before its outbox row is deleted |
+//! | `after_file_delete` | a spooled report file accepted by Telegram and deleted from the spool, before its outbox row is deleted |
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;

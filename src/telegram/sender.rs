@@ -23,8 +23,8 @@ use super::outbox_feed::OutboxFeed;
 use crate::clock::Clock;
 use crate::dialog::{Catalog, Keyboard};
 use crate::domain::ChatId;
-use crate::outgoing::{OutOp, Outgoing};
-use crate::store::StoreThread;
+use crate::outgoing::{FileBody, OutOp, Outgoing, SpoolRef};
+use crate::store::{Spool, StoreThread};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,6 +75,8 @@ enum Delivery {
     Transient { reason: String, network: bool },
     /// The group became a supergroup: the chat's rows go to the new chat id.
     Moved(ChatId),
+    /// The row's spooled file is gone: it was delivered before a crash. Removed, not sent.
+    Missing(String),
 }
 
 /// Attempts a row gets when Telegram answers with a server or unknown error.
@@ -124,6 +126,8 @@ struct Scheduler {
     flight_chats: HashMap<tokio::task::Id, (ChatId, u64)>,
     /// Rows handed over by the store thread, and delivered rows handed back.
     feed: OutboxFeed,
+    /// Where spooled report files wait; the sender deletes each once done with its row.
+    spool: Spool,
     /// When delivered rows still waiting get a commit of their own.
     remove_at: Option<Instant>,
     /// Where the time written with a move or an unlink comes from: the bot's injected
@@ -149,10 +153,12 @@ pub async fn run(
     options: SenderOptions,
     clock: Clock,
 ) {
+    let spool = store.store().spool().clone();
     let mut scheduler = Scheduler {
         bot,
         catalog,
         store,
+        spool,
         queues: BTreeMap::new(),
         loaded: 0,
         limiter: RateLimiter::new(options.limits),
@@ -399,8 +405,9 @@ impl Scheduler {
             self.cursor = chat;
             let bot = self.bot.clone();
             let catalog = self.catalog.clone();
+            let spool = self.spool.clone();
             let task = self.flights.spawn(async move {
-                let delivery = deliver(&bot, &catalog, &message).await;
+                let delivery = deliver(&bot, &catalog, &spool, &message).await;
                 (chat, seq, delivery)
             });
             self.flight_chats.insert(task.id(), (chat, seq));
@@ -418,15 +425,37 @@ impl Scheduler {
         if queue.rows.front().is_some_and(|(_, m)| m.op.is_message()) {
             self.limiter.finish(chat, now.into_std());
         }
+        // The head row's spooled file, deleted once the sender is done with the row.
+        let spooled = queue
+            .rows
+            .front()
+            .filter(|(head, _)| *head == seq)
+            .and_then(|(_, m)| m.op.file())
+            .and_then(|(_, body)| body.spooled().cloned());
         match delivery {
             Delivery::Sent => {
                 crashpoint::hit("before_delete");
+                queue.failures = 0;
+                if spooled.is_some() {
+                    self.delete_file(spooled).await;
+                    crashpoint::hit("after_file_delete");
+                }
+                self.done(chat, seq);
+            }
+            Delivery::Missing(name) => {
+                tracing::warn!(
+                    chat,
+                    seq,
+                    file = %name,
+                    "spooled file gone: delivered before a restart; not sent again"
+                );
                 queue.failures = 0;
                 self.done(chat, seq);
             }
             Delivery::GaveUp(reason) => {
                 tracing::warn!(chat, seq, reason, "message refused for good; given up");
                 queue.failures = 0;
+                self.delete_file(spooled).await;
                 self.done(chat, seq);
                 if chat < 0 && bot_left_the_group(&reason) {
                     self.forget_group(chat).await;
@@ -465,6 +494,7 @@ impl Scheduler {
                         "message failed every attempt; given up"
                     );
                     queue.failures = 0;
+                    self.delete_file(spooled).await;
                     self.done(chat, seq);
                 } else {
                     let pause = self.jitter.wait(Backoff::SENDER, queue.failures);
@@ -480,6 +510,24 @@ impl Scheduler {
                 }
             }
             Delivery::Moved(new_chat) => self.moved(chat, new_chat).await,
+        }
+    }
+
+    /// Deletes the spooled file of a row the sender is done with, before the row's removal
+    /// is handed back (so a row whose file is gone was done with). On the blocking pool:
+    /// a file system call. One that cannot be deleted is left for the sweep at start.
+    async fn delete_file(&self, spooled: Option<SpoolRef>) {
+        let Some(spooled) = spooled else {
+            return;
+        };
+        let spool = self.spool.clone();
+        let name = spooled.name.clone();
+        match tokio::task::spawn_blocking(move || spool.remove(&spooled)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::warn!(file = %name, %error, "spool: cannot delete a sent file")
+            }
+            Err(error) => tracing::warn!(file = %name, %error, "spool: cannot delete a sent file"),
         }
     }
 
@@ -575,7 +623,40 @@ fn bot_left_the_group(reason: &str) -> bool {
         || reason.contains("not a member")
 }
 
-async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
+/// The file to upload: the bytes of the row, shared rather than copied (each attempt
+/// builds a new request), or the spooled file, which teloxide streams from disk on its own
+/// task (never on the store thread, never read whole into memory). A spooled file that is
+/// gone was delivered before a crash (the sender deletes it right after delivery, before
+/// the row's removal commits): `Delivery::Missing`, so it is not sent twice.
+async fn input_file(
+    spool: &Spool,
+    file_name: &str,
+    body: &FileBody,
+) -> Result<InputFile, Delivery> {
+    let spooled = match body {
+        FileBody::Inline(bytes) => {
+            return Ok(InputFile::memory(bytes.clone()).file_name(file_name.to_owned()))
+        }
+        FileBody::Spooled(spooled) => spooled,
+    };
+    let Some(path) = spool.path(spooled) else {
+        return Err(Delivery::GaveUp(format!(
+            "not a spool file name: {:?}",
+            spooled.name
+        )));
+    };
+    match tokio::fs::try_exists(&path).await {
+        Ok(true) => Ok(InputFile::file(path).file_name(file_name.to_owned())),
+        Ok(false) => Err(Delivery::Missing(spooled.name.clone())),
+        // Cannot tell (permissions, I/O): worth another try, as for a network error.
+        Err(error) => Err(Delivery::Transient {
+            reason: format!("spool file {}: {error}", spooled.name),
+            network: true,
+        }),
+    }
+}
+
+async fn deliver(bot: &Bot, catalog: &Catalog, spool: &Spool, message: &Outgoing) -> Delivery {
     let chat = TgChatId(message.chat);
     let result = match &message.op {
         OutOp::Message { html, keyboard } => {
@@ -605,9 +686,12 @@ async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
         OutOp::Document {
             file_name,
             caption,
-            bytes,
+            body,
         } => {
-            let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
+            let file = match input_file(spool, file_name, body).await {
+                Ok(file) => file,
+                Err(missing) => return missing,
+            };
             let mut request = bot.send_document(chat, file);
             if let Some(caption) = caption {
                 request = request.caption(caption.clone()).parse_mode(ParseMode::Html);
@@ -617,9 +701,12 @@ async fn deliver(bot: &Bot, catalog: &Catalog, message: &Outgoing) -> Delivery {
         OutOp::Photo {
             file_name,
             caption,
-            bytes,
+            body,
         } => {
-            let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
+            let file = match input_file(spool, file_name, body).await {
+                Ok(file) => file,
+                Err(missing) => return missing,
+            };
             let mut request = bot.send_photo(chat, file);
             if let Some(caption) = caption {
                 request = request.caption(caption.clone()).parse_mode(ParseMode::Html);
@@ -758,6 +845,7 @@ mod tests {
         Scheduler {
             bot: Bot::new("0:test"),
             catalog: Arc::new(crate::dialog::load_embedded().expect("the built-in dialogs")),
+            spool: store.store().spool().clone(),
             store,
             queues: BTreeMap::new(),
             loaded: 0,

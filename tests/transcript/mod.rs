@@ -14,7 +14,7 @@ use rollcall::dialog::{load_dir, Button, Input, Keyboard, Sender};
 use rollcall::document::{fetch_plan, Upload};
 use rollcall::domain::{CentreId, Now, Period, SessionRecord, UserId, YearStart};
 use rollcall::format::html_to_plain;
-use rollcall::outgoing::{OutOp, Outgoing};
+use rollcall::outgoing::{FileBody, OutOp, Outgoing};
 use rollcall::roles::Role;
 use rollcall::runtime::{Callback, Event, ReportWorker, Runtime};
 use rollcall::store::{Store, StoreError, Tx};
@@ -311,9 +311,23 @@ impl Bot {
         // from a snapshot after the step committed, as in the bot.
         if self.reports.run_pending().unwrap() > 0 {
             let (files, _) = self.store.write_unsynced(take_outbox).unwrap();
-            queued.extend(files);
+            queued.extend(files.into_iter().map(|message| self.delivered(message)));
         }
         queued
+    }
+
+    /// A message taken out of the outbox as the sender delivers it: a spooled report file
+    /// is read from the spool and deleted, so the scripts see the bytes sent and the spool
+    /// is left as the bot leaves it.
+    fn delivered(&self, mut message: Outgoing) -> Outgoing {
+        if let OutOp::Document { body, .. } | OutOp::Photo { body, .. } = &mut message.op {
+            if let FileBody::Spooled(spooled) = body {
+                let bytes = self.store.spool().read(spooled).unwrap();
+                self.store.spool().remove(spooled).unwrap();
+                *body = FileBody::inline(bytes);
+            }
+        }
+        message
     }
 
     /// Whatever is queued in the outbox now (for messages sent by the scheduler).
@@ -341,12 +355,13 @@ impl Bot {
                 }
                 OutOp::AnswerButton { .. } | OutOp::CloseButtons { .. } | OutOp::Menu { .. } => {}
                 OutOp::Document {
-                    file_name, bytes, ..
+                    file_name, body, ..
                 }
                 | OutOp::Photo {
-                    file_name, bytes, ..
+                    file_name, body, ..
                 } => {
                     let _ = writeln!(out, "[file {file_name}]");
+                    let bytes = self.store.file_bytes(&body).unwrap();
                     self.files.push((file_name, bytes));
                 }
             }
