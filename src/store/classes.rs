@@ -12,7 +12,7 @@ use super::codec::{day_number, decode, encode};
 use super::edits::SessionChanges;
 use super::tables::{
     meta_keys, CLASSES, CLASS_DAYS, CLASS_KEYS, CLASS_RECENCY, DELETED_SESSIONS, NO_SESSION_DAY,
-    SESSIONS_BY_DATE,
+    SESSIONS_BY_CLASS,
 };
 use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
@@ -250,28 +250,14 @@ impl<S: Source> View<S> {
         }
     }
 
-    /// The live sessions of `class`: the days it met (`CLASS_DAYS`), then the centre's
-    /// sessions of each of those days (`SESSIONS_BY_DATE`) that belong to it.
+    /// The live sessions of `class`, by day: one range of the class index.
     fn class_session_ids(&self, class: &ClassRecord) -> Result<Vec<SessionId>, StoreError> {
-        let days: Vec<i32> = {
-            let table = self.table(CLASS_DAYS)?;
-            let mut days = Vec::new();
-            for entry in table.range((class.id, i32::MIN)..=(class.id, i32::MAX))? {
-                days.push(entry?.0.value().1);
-            }
-            days
-        };
-        let index = self.table(SESSIONS_BY_DATE)?;
+        let index = self.table(SESSIONS_BY_CLASS)?;
         let mut ids = Vec::new();
-        for day in days {
-            for entry in
-                index.range((class.centre, day, u64::MIN)..=(class.centre, day, u64::MAX))?
-            {
-                let id = entry?.0.value().2;
-                if self.session(id)?.class == class.id {
-                    ids.push(id);
-                }
-            }
+        for entry in
+            index.range((class.id, i32::MIN, u64::MIN)..=(class.id, i32::MAX, u64::MAX))?
+        {
+            ids.push(entry?.0.value().2);
         }
         Ok(ids)
     }

@@ -3,7 +3,7 @@
 //! their "not saved yet" nudge.
 
 use super::codec::{day_number, decode};
-use super::tables::{CLASS_DAYS, CLASS_KEYS, DRAFT_NUDGES, SESSIONS, SESSIONS_BY_DATE};
+use super::tables::{CLASS_DAYS, CLASS_KEYS, DRAFT_NUDGES, SESSIONS, SESSIONS_BY_CLASS};
 use super::view::{Source, View};
 use super::{StoreError, Tx};
 use crate::dialog::ClassRef;
@@ -46,9 +46,6 @@ impl<S: Source> View<S> {
 
     /// The attendances of `class`'s latest live sessions, newest first, at most `limit`.
     pub fn class_attendances(&self, class: ClassId, limit: usize) -> Result<Vec<u32>, StoreError> {
-        let Some(record) = self.class(class)? else {
-            return Ok(Vec::new());
-        };
         let days: Vec<i32> = {
             let class_days = self.table(CLASS_DAYS)?;
             let mut days = Vec::new();
@@ -65,8 +62,8 @@ impl<S: Source> View<S> {
         };
         let mut totals = Vec::new();
         for day in days {
-            for session in self.sessions_of_day(record.centre, day)? {
-                if session.class == class && totals.len() < limit {
+            for session in self.class_sessions_of_day(class, day)? {
+                if totals.len() < limit {
                     totals.push(session.total);
                 }
             }
@@ -77,7 +74,7 @@ impl<S: Source> View<S> {
     /// A live session of `centre` with this class, date and (attendance, women).
     pub fn same_session(
         &self,
-        centre: CentreId,
+        _centre: CentreId,
         class: ClassId,
         date: NaiveDate,
         (total, female): (u32, u32),
@@ -88,21 +85,22 @@ impl<S: Source> View<S> {
             return Ok(None);
         }
         Ok(self
-            .sessions_of_day(centre, day)?
+            .class_sessions_of_day(class, day)?
             .into_iter()
-            .find(|s| s.class == class && s.total == total && s.female == female))
+            .find(|s| s.total == total && s.female == female))
     }
 
-    /// The live sessions of one centre on one day, by id.
-    fn sessions_of_day(
+    /// The live sessions of one class on one day, by id: one short range of the class
+    /// index, however many sessions the centre logged that day.
+    pub(super) fn class_sessions_of_day(
         &self,
-        centre: CentreId,
+        class: ClassId,
         day: i32,
     ) -> Result<Vec<SessionRecord>, StoreError> {
-        let index = self.table(SESSIONS_BY_DATE)?;
+        let index = self.table(SESSIONS_BY_CLASS)?;
         let sessions = self.table(SESSIONS)?;
         let mut found = Vec::new();
-        for entry in index.range((centre, day, u64::MIN)..=(centre, day, u64::MAX))? {
+        for entry in index.range((class, day, u64::MIN)..=(class, day, u64::MAX))? {
             let id = entry?.0.value().2;
             if let Some(bytes) = sessions.get(id)? {
                 found.push(decode(bytes.value())?);

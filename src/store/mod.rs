@@ -80,7 +80,7 @@ use tokio::sync::watch;
 pub const CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// The schema version this binary writes. Older files are migrated on open; newer ones refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Errors of the store, for the edges to report.
 #[derive(Debug, thiserror::Error)]

@@ -46,6 +46,11 @@ pub(crate) fn migrations() -> &'static [Migration] {
             what: "build the roll-up's counters keyed by time first",
             run: v4_to_v5,
         },
+        Migration {
+            from: 5,
+            what: "index the sessions by class and day",
+            run: v5_to_v6,
+        },
     ]
 }
 
@@ -85,6 +90,14 @@ fn v3_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
 fn v4_to_v5(txn: &WriteTransaction) -> Result<(), StoreError> {
     tables::create_all(txn)?;
     Tx::new(txn).rebuild_counters()
+}
+
+/// Version 6 adds the index of sessions by class and day (`SESSIONS_BY_CLASS`) that keeps
+/// a step's entry checks from reading every session its centre logged that day; it is
+/// built from the live sessions.
+fn v5_to_v6(txn: &WriteTransaction) -> Result<(), StoreError> {
+    tables::create_all(txn)?;
+    Tx::new(txn).rebuild_class_index()
 }
 
 /// Reads the version of the file open in `txn`: `None` for a brand-new (empty) file.

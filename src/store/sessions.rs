@@ -5,7 +5,9 @@
 
 use super::codec::{day_number, decode, encode};
 use super::counters::Change;
-use super::tables::{meta_keys, SESSIONS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER};
+use super::tables::{
+    meta_keys, SESSIONS, SESSIONS_BY_CLASS, SESSIONS_BY_DATE, SESSIONS_BY_ORGANISER,
+};
 use super::view::{Source, View};
 use super::{meta, StoreError, Tx};
 use crate::domain::{
@@ -108,15 +110,6 @@ impl<S: Source> View<S> {
         let sessions = self.table(SESSIONS)?;
         let value = sessions.get(id)?;
         value.map(|bytes| decode(bytes.value())).transpose()
-    }
-
-    /// A session the index names; its absence means the index and the table disagree.
-    pub(super) fn session(&self, id: SessionId) -> Result<SessionRecord, StoreError> {
-        self.session_record(id)?.ok_or_else(|| {
-            StoreError::Db(format!(
-                "session index names session {id}, which does not exist"
-            ))
-        })
     }
 
     /// The ids of the sessions of `centre` (or of every centre) in `period`, by centre,
@@ -223,6 +216,23 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Indexes every live session by class and day (`SESSIONS_BY_CLASS`), from scratch:
+    /// the migration to schema 6.
+    pub(super) fn rebuild_class_index(&mut self) -> Result<(), StoreError> {
+        let mut entries = Vec::new();
+        for entry in self.txn.open_table(SESSIONS)?.iter()? {
+            let (_, bytes) = entry?;
+            let record: SessionRecord = decode(bytes.value())?;
+            entries.push((record.class, day_number(record.date), record.id));
+        }
+        self.txn.delete_table(SESSIONS_BY_CLASS)?;
+        let mut index = self.txn.open_table(SESSIONS_BY_CLASS)?;
+        for key in entries {
+            index.insert(key, ())?;
+        }
+        Ok(())
+    }
+
     /// Writes `record` as a live session: the record, its date index entry and its share
     /// of the counters; a hand-in of a period containing its date is marked changed. The caller has made sure no live session with this id exists.
     pub(super) fn put_live_session(&mut self, record: &SessionRecord) -> Result<(), StoreError> {
@@ -242,6 +252,9 @@ impl Tx<'_> {
             ),
             (),
         )?;
+        self.txn
+            .open_table(SESSIONS_BY_CLASS)?
+            .insert((record.class, day_number(record.date), record.id), ())?;
         self.count_session(record, Change::Add)?;
         self.mark_handins_changed(record.centre, record.date)
     }
@@ -259,6 +272,11 @@ impl Tx<'_> {
         self.txn.open_table(SESSIONS_BY_ORGANISER)?.remove((
             record.organiser,
             record.centre,
+            day_number(record.date),
+            record.id,
+        ))?;
+        self.txn.open_table(SESSIONS_BY_CLASS)?.remove((
+            record.class,
             day_number(record.date),
             record.id,
         ))?;

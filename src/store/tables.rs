@@ -51,6 +51,14 @@ pub(crate) const SESSIONS_BY_DATE: TableDefinition<(u64, i32, u64), ()> =
 pub(crate) const SESSIONS_BY_ORGANISER: TableDefinition<(i64, u64, i32, u64), ()> =
     TableDefinition::new("sessions_by_organiser");
 
+/// Index of live sessions by class and day (schema 6): (class, day number of the session
+/// date, session id). The entry checks ("the same session is stored already", "more than
+/// three times the class's usual") and a class merge read one class's sessions of a day as
+/// one short range, instead of every session its centre logged that day. Kept with
+/// `SESSIONS_BY_DATE` by `put_live_session` and `take_live_session`.
+pub(crate) const SESSIONS_BY_CLASS: TableDefinition<(u64, i32, u64), ()> =
+    TableDefinition::new("sessions_by_class");
+
 /// Messages waiting to be sent: sequence number to a JSON `Outgoing`.
 pub(crate) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
 
@@ -225,6 +233,7 @@ pub(crate) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(SESSIONS)?;
     txn.open_table(SESSIONS_BY_DATE)?;
     txn.open_table(SESSIONS_BY_ORGANISER)?;
+    txn.open_table(SESSIONS_BY_CLASS)?;
     txn.open_table(OUTBOX)?;
     txn.open_table(MEMBERS)?;
     txn.open_table(USER_CENTRES)?;
