@@ -1153,9 +1153,17 @@ fn the_entry_checks_read_only_the_class_s_sessions_of_the_day_not_the_centre_s()
     let on = day(2020, 3, 2);
     let a: Vec<SessionRecord> = [10, 11, 12]
         .into_iter()
-        .map(|total| save(&store, &session(centre, "sk", new_class("Lớp A"), on, total, 2)))
+        .map(|total| {
+            save(
+                &store,
+                &session(centre, "sk", new_class("Lớp A"), on, total, 2),
+            )
+        })
         .collect();
-    let other = save(&store, &session(centre, "sk", new_class("Lớp B"), on, 30, 3));
+    let other = save(
+        &store,
+        &session(centre, "sk", new_class("Lớp B"), on, 30, 3),
+    );
     assert_ne!(other.class, a[0].class);
     drop(store);
     spoil_session(&path, other.id);
@@ -1181,9 +1189,18 @@ fn the_class_index_follows_edits_deletions_and_merges() {
     let store = Store::open(&path).unwrap();
     let centre = store.write(|tx| tx.ensure_centre("Tràng An")).unwrap();
     let on = day(2020, 3, 2);
-    let first = save(&store, &session(centre, "sk", new_class("Lớp A"), on, 20, 5));
-    let b = save(&store, &session(centre, "sk", new_class("Lớp B"), on, 30, 6));
-    let c = save(&store, &session(centre, "sk", new_class("Lớp C"), on, 40, 7));
+    let first = save(
+        &store,
+        &session(centre, "sk", new_class("Lớp A"), on, 20, 5),
+    );
+    let b = save(
+        &store,
+        &session(centre, "sk", new_class("Lớp B"), on, 30, 6),
+    );
+    let c = save(
+        &store,
+        &session(centre, "sk", new_class("Lớp C"), on, 40, 7),
+    );
     let found = |class: u64, numbers: (u32, u32)| {
         store
             .read(|tx| tx.same_session(centre, class, on, numbers))
@@ -1220,7 +1237,9 @@ fn the_class_index_follows_edits_deletions_and_merges() {
         .unwrap()
         .expect("deleted");
     assert_eq!(found(b.class, (20, 5)), None);
-    store.write(|tx| tx.restore_session(first.id, at())).unwrap();
+    store
+        .write(|tx| tx.restore_session(first.id, at()))
+        .unwrap();
     assert_eq!(found(b.class, (20, 5)), Some(first.id));
 }
 
@@ -1229,7 +1248,9 @@ fn a_version_5_file_gets_the_class_index() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
     let centre = sessions_of_two_organisers(&store);
-    let sessions = store.read(|tx| tx.recent_sessions(centre, None, 40)).unwrap();
+    let sessions = store
+        .read(|tx| tx.recent_sessions(centre, None, 40))
+        .unwrap();
     assert_eq!(sessions.len(), 40);
     let checks = |store: &Store| -> Vec<_> {
         store
@@ -1248,7 +1269,9 @@ fn a_version_5_file_gets_the_class_index() {
             .unwrap()
     };
     let before = checks(&store);
-    assert!(before.iter().all(|(same, usual)| same.is_some() && !usual.is_empty()));
+    assert!(before
+        .iter()
+        .all(|(same, usual)| same.is_some() && !usual.is_empty()));
     drop(store);
     {
         // Make it the file v5 wrote: no class index, version 5.

@@ -254,9 +254,7 @@ impl<S: Source> View<S> {
     fn class_session_ids(&self, class: &ClassRecord) -> Result<Vec<SessionId>, StoreError> {
         let index = self.table(SESSIONS_BY_CLASS)?;
         let mut ids = Vec::new();
-        for entry in
-            index.range((class.id, i32::MIN, u64::MIN)..=(class.id, i32::MAX, u64::MAX))?
-        {
+        for entry in index.range((class.id, i32::MIN, u64::MIN)..=(class.id, i32::MAX, u64::MAX))? {
             ids.push(entry?.0.value().2);
         }
         Ok(ids)
