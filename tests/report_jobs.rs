@@ -90,6 +90,17 @@ fn report_2020(runtime: &Runtime, tx: &mut Tx<'_>) -> Result<(), StoreError> {
     runtime.handle(tx, &event, now())
 }
 
+/// A filled database at `path` with the director's 2020 report asked for (its job
+/// committed, nothing built yet), and the runtime that asked.
+fn with_report_queued(path: &Path) -> (Store, Runtime) {
+    let (store, _) = filled(path);
+    let runtime = runtime();
+    store
+        .write(|tx| report_2020(&runtime, tx))
+        .expect("the step");
+    (store, runtime)
+}
+
 fn is_file(message: &Outgoing) -> bool {
     matches!(message.op, OutOp::Document { .. } | OutOp::Photo { .. })
 }
@@ -220,11 +231,7 @@ fn the_step_commits_a_job_and_no_file_rows_and_the_table_comes_first() {
 fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("db.redb");
-    let (store, _) = filled(&path);
-    let runtime = runtime();
-    store
-        .write(|tx| report_2020(&runtime, tx))
-        .expect("the step");
+    let (store, runtime) = with_report_queued(&path);
     // The process dies before its worker ran: the job is in the file, no file is queued.
     drop(store);
 
@@ -266,11 +273,7 @@ fn a_job_left_by_a_crash_is_built_once_after_a_restart() {
 fn a_crash_after_the_table_leaves_only_the_files_to_build() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("db.redb");
-    let (store, _) = filled(&path);
-    let runtime = runtime();
-    store
-        .write(|tx| report_2020(&runtime, tx))
-        .expect("the step");
+    let (store, runtime) = with_report_queued(&path);
     // The worker committed the table, then the process died while building the files.
     let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
     let table = Outgoing::reply(
@@ -305,11 +308,7 @@ fn a_crash_after_the_table_leaves_only_the_files_to_build() {
 #[test]
 fn a_finished_job_queues_nothing_a_second_time() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let (store, _) = filled(&dir.path().join("db.redb"));
-    let runtime = runtime();
-    store
-        .write(|tx| report_2020(&runtime, tx))
-        .expect("the step");
+    let (store, _) = with_report_queued(&dir.path().join("db.redb"));
     let id = store.read(|view| view.report_jobs(10)).expect("jobs")[0].0;
     let file = EncodedOutgoing::new(&Outgoing {
         chat: DIRECTOR,
@@ -350,9 +349,7 @@ fn a_finished_job_queues_nothing_a_second_time() {
 #[test]
 fn forgetting_a_person_drops_the_reports_waiting_for_their_chat() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = filled(&dir.path().join("db.redb"));
-    let runtime = runtime();
-    store.write(|tx| report_2020(&runtime, tx)).unwrap();
+    let (store, runtime) = with_report_queued(&dir.path().join("db.redb"));
     assert_eq!(
         store.read(|view| view.report_jobs(10)).unwrap().len(),
         1,
@@ -483,11 +480,7 @@ fn a_files_build_stopped_before_its_commit_leaves_the_job_and_no_file_in_the_spo
     use rollcall::runtime::report_jobs::Part;
     use std::cell::Cell;
     let dir = tempfile::tempdir().expect("temporary directory");
-    let (store, _) = filled(&dir.path().join("db.redb"));
-    let runtime = runtime();
-    store
-        .write(|tx| report_2020(&runtime, tx))
-        .expect("the step");
+    let (store, runtime) = with_report_queued(&dir.path().join("db.redb"));
     let mut worker = ReportWorker::new(store.clone(), runtime.catalog.clone());
     assert_eq!(
         worker
@@ -532,11 +525,7 @@ fn a_files_build_stopped_before_its_commit_leaves_the_job_and_no_file_in_the_spo
 fn the_sweep_removes_only_files_no_queued_row_refers_to() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("db.redb");
-    let (store, _) = filled(&path);
-    let runtime = runtime();
-    store
-        .write(|tx| report_2020(&runtime, tx))
-        .expect("the step");
+    let (store, runtime) = with_report_queued(&path);
     ReportWorker::new(store.clone(), runtime.catalog.clone())
         .run_pending()
         .expect("built");

@@ -1110,16 +1110,7 @@ fn mine_does_not_read_the_sessions_of_others() {
         .remove(0);
     assert_eq!(latest.organiser, 42);
     drop(store);
-    {
-        let sessions: redb::TableDefinition<u64, &[u8]> = redb::TableDefinition::new("sessions");
-        let db = redb::Database::create(&path).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.open_table(sessions)
-            .unwrap()
-            .insert(latest.id, b"not a session".as_slice())
-            .unwrap();
-        txn.commit().unwrap();
-    }
+    spoil_session(&path, latest.id);
     let store = Store::open(&path).unwrap();
     let mine = store
         .read(|tx| tx.recent_sessions(centre, Some(43), 3))
