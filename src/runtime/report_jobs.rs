@@ -262,36 +262,34 @@ impl ReportWorker {
         // before the commit that queues their rows: the store thread then commits and
         // reads rows of a few hundred bytes, never the files themselves.
         let (messages, spooled) = self.spool_files(id, messages)?;
-        // Encoded before the transaction (the rows are small now, but the writer is still
-        // not held for it).
-        let encoded: Result<Vec<_>, _> = messages.iter().map(EncodedOutgoing::new).collect();
-        let messages = match encoded {
-            Ok(messages) => messages,
-            Err(error) => {
-                self.unspool(&spooled);
-                return Err(error);
-            }
-        };
-        if !go_on() {
-            self.unspool(&spooled);
-            return Ok(false);
-        }
-        let built = started.elapsed();
         let files = messages.len();
-        let queued = match self.write(move |tx| tx.finish_report_job(id, &messages)) {
-            Ok(queued) => queued,
-            Err(error) => {
-                // Nothing was committed: the job stays and is built again.
-                self.unspool(&spooled);
-                return Err(error);
+        // `Some((queued, built))` once the commit returned (`built`: how long the build
+        // took before it), `None` when `go_on` stopped it first.
+        let committed = (|| {
+            // Encoded before the transaction (the rows are small now, but the writer is
+            // still not held for it).
+            let messages = messages
+                .iter()
+                .map(EncodedOutgoing::new)
+                .collect::<Result<Vec<_>, _>>()?;
+            if !go_on() {
+                return Ok(None);
             }
+            let built = started.elapsed();
+            self.write(move |tx| tx.finish_report_job(id, &messages))
+                .map(|queued| Some((queued, built)))
+        })();
+        // Unless a committed row now refers to them, the files go: nothing was committed
+        // (the job stays and is built again), or the job was gone (finished already, or
+        // dropped by `forget`).
+        if !matches!(committed, Ok(Some((true, _)))) {
+            self.unspool(&spooled);
+        }
+        let Some((queued, built)) = committed? else {
+            return Ok(false);
         };
         if queued {
             self.wake();
-        } else {
-            // The job was gone (finished already, or dropped by `forget`): no row refers
-            // to these files.
-            self.unspool(&spooled);
         }
         tracing::info!(
             job = id,

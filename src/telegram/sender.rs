@@ -522,12 +522,12 @@ impl Scheduler {
         };
         let spool = self.spool.clone();
         let name = spooled.name.clone();
-        match tokio::task::spawn_blocking(move || spool.remove(&spooled)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                tracing::warn!(file = %name, %error, "spool: cannot delete a sent file")
-            }
-            Err(error) => tracing::warn!(file = %name, %error, "spool: cannot delete a sent file"),
+        let removed = tokio::task::spawn_blocking(move || spool.remove(&spooled))
+            .await
+            .map_err(|error| error.to_string())
+            .and_then(|removed| removed.map_err(|error| error.to_string()));
+        if let Err(error) = removed {
+            tracing::warn!(file = %name, %error, "spool: cannot delete a sent file");
         }
     }
 
